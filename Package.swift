@@ -1,0 +1,66 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "taskq",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "taskq", targets: ["taskq"]),
+        .library(name: "TaskKit", targets: ["TaskKit"]),
+        .library(name: "TaskqCLI", targets: ["TaskqCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
+                       providers: [.apt(["libsqlite3-dev"])]),
+        .target(name: "CTaskqSupport", path: "Sources/CTaskqSupport"),
+        .target(
+            name: "TaskqMigrations",
+            path: "migrations",
+            exclude: ["README.md"],
+            sources: ["MigrationCatalog.swift"],
+            resources: [
+                .embedInCode("sqlite/sqlite_0001_init.sql"),
+            ]
+        ),
+        .target(
+            name: "TaskKit",
+            dependencies: [
+                "CSQLite",
+                "CTaskqSupport",
+                "TaskqMigrations",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ],
+            swiftSettings: [.swiftLanguageMode(.v5)]
+        ),
+        .target(
+            name: "TaskqCLI",
+            dependencies: [
+                "TaskKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: [.swiftLanguageMode(.v5)]
+        ),
+        .executableTarget(
+            name: "taskq",
+            dependencies: ["TaskqCLI"],
+            swiftSettings: [.swiftLanguageMode(.v5)]
+        ),
+        .testTarget(
+            name: "TaskKitTests",
+            dependencies: ["TaskKit", "TaskqMigrations"],
+            swiftSettings: [.swiftLanguageMode(.v5)]
+        ),
+        .testTarget(
+            name: "TaskqEndToEndTests",
+            dependencies: ["TaskKit"],
+            swiftSettings: [.swiftLanguageMode(.v5)]
+        ),
+    ]
+)

@@ -1,0 +1,12 @@
+#ifndef TASKQ_SUPPORT_H
+#define TASKQ_SUPPORT_H
+
+#include <spawn.h>
+
+/// pipe2(fds, O_CLOEXEC): both ends close on exec, atomically (no race with concurrent spawns).
+int taskq_pipe_cloexec(int fds[2]);
+
+/// posix_spawn_file_actions_addchdir_np (glibc >= 2.29): the child changes directory before exec.
+int taskq_spawn_file_actions_addchdir(posix_spawn_file_actions_t *actions, const char *path);
+
+#endif

@@ -1,0 +1,215 @@
+import TOMLKit
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Settings from `taskq.toml`. Precedence everywhere: command-line flags, then environment, then this file, then
+/// built-in defaults. See docs/configuration.md for the format.
+public struct TaskqConfig: Sendable {
+    /// The file it was read from, nil when none was found.
+    public var path: String?
+    public var databaseURL: String?
+    /// `[defaults]`: job options applied when a flag is not given.
+    public var defaults = JobDefaults()
+    /// `[worker]`.
+    public var worker = WorkerDefaults()
+    /// `[tasks.NAME]`: named tasks.
+    public var tasks: [String: NamedTask] = [:]
+
+    public init() {}
+
+    /// The config file name looked up in the working directory.
+    public static let fileName = "taskq.toml"
+
+    /// Loads `explicitPath` (which must exist), else `./taskq.toml` when present, else empty settings.
+    /// Throws `TaskqError.badInput` naming the file and line for invalid TOML or values.
+    public static func load(explicitPath: String?) throws -> TaskqConfig {
+        let path: String
+        if let explicitPath {
+            guard access(explicitPath, R_OK) == 0 else { throw TaskqError.usage("config file '\(explicitPath)' not found or not readable") }
+            path = explicitPath
+        } else if access(fileName, R_OK) == 0 {
+            path = fileName
+        } else {
+            return TaskqConfig()
+        }
+        let text = try readFile(path)
+        let json: JSONValue
+        do {
+            let table = try TOMLTable(string: text)
+            json = try JSONValue.parse(table.convert(to: .json))
+        } catch let error as TOMLParseError {
+            throw TaskqError.badInput("\(path):\(error.source.begin.line): invalid TOML: \(error.description)")
+        }
+        var config = try TaskqConfig(json: json, path: path)
+        config.path = path
+        return config
+    }
+
+    /// Builds settings from the file's content as JSON (tests use this directly).
+    public init(json: JSONValue, path: String = TaskqConfig.fileName) throws {
+        func fail(_ message: String) -> TaskqError { .badInput("\(path): \(message)") }
+        guard case let .object(root) = json else { throw fail("expected a table at the top level") }
+        for (key, value) in root {
+            switch key {
+            case "database_url":
+                guard let url = value.stringValue else { throw fail("database_url must be a string") }
+                databaseURL = url
+            case "defaults":
+                defaults = try JobDefaults(json: value, context: "[defaults]", fail: fail)
+            case "worker":
+                worker = try WorkerDefaults(json: value, fail: fail)
+            case "tasks":
+                guard case let .object(entries) = value else { throw fail("[tasks] must hold tables") }
+                for (name, body) in entries { tasks[name] = try NamedTask(name: name, json: body, fail: fail) }
+            case "schedules":
+                continue // read by `taskq beat`
+            default:
+                throw fail("unknown setting '\(key)' (expected database_url, [defaults], [worker], [tasks.NAME])")
+            }
+        }
+    }
+
+    private static func readFile(_ path: String) throws -> String {
+        guard let file = fopen(path, "r") else { throw TaskqError.usage("cannot read config file '\(path)'") }
+        defer { fclose(file) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 8192)
+        while true {
+            let n = fread(&buffer, 1, buffer.count, file)
+            if n <= 0 { break }
+            bytes.append(contentsOf: buffer[0..<n])
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
+
+/// Job options that can be defaulted by `[defaults]` or a named task.
+public struct JobDefaults: Sendable, Equatable {
+    public var queue: String?
+    public var priority: Int?
+    public var maxRetries: Int?
+    public var retryDelayMillis: Millis?
+    public var backoff: Backoff?
+    public var timeoutMillis: Millis?
+
+    public init() {}
+
+    init(json: JSONValue, context: String, fail: (String) -> TaskqError, allowExtra: Set<String> = []) throws {
+        guard case let .object(pairs) = json else { throw fail("\(context) must be a table") }
+        for (key, value) in pairs {
+            switch key {
+            case "queue":
+                guard let q = value.stringValue, !q.isEmpty else { throw fail("\(context) queue must be a non-empty string") }
+                queue = q
+            case "priority":
+                let text = value.stringValue ?? value.int64Value.map { String($0) } ?? ""
+                guard let p = Priority.parse(text) else { throw fail("\(context) \(Priority.invalidMessage(text))") }
+                priority = p
+            case "max_retries":
+                guard let n = value.int64Value, n >= 0, n <= 1000 else { throw fail("\(context) max_retries must be an integer 0-1000") }
+                maxRetries = Int(n)
+            case "retry_delay":
+                retryDelayMillis = try Self.duration(value, "\(context) retry_delay", fail)
+            case "timeout":
+                timeoutMillis = try Self.duration(value, "\(context) timeout", fail)
+            case "backoff":
+                guard let b = value.stringValue.flatMap(Backoff.init(rawValue:)) else {
+                    throw fail("\(context) backoff must be exponential, fixed or linear")
+                }
+                backoff = b
+            default:
+                if allowExtra.contains(key) { continue }
+                throw fail("\(context) has an unknown setting '\(key)'")
+            }
+        }
+    }
+
+    static func duration(_ value: JSONValue, _ what: String, _ fail: (String) -> TaskqError) throws -> Millis {
+        if let seconds = value.doubleValue, value.stringValue == nil, seconds >= 0 { return Millis(seconds * 1000) }
+        guard let text = value.stringValue, let ms = DurationParser.millis(text) else {
+            throw fail("\(what) must be a duration such as \"30s\" or a number of seconds")
+        }
+        return ms
+    }
+
+    /// Fills unset fields from `other`.
+    public func merged(over other: JobDefaults) -> JobDefaults {
+        var out = self
+        out.queue = queue ?? other.queue
+        out.priority = priority ?? other.priority
+        out.maxRetries = maxRetries ?? other.maxRetries
+        out.retryDelayMillis = retryDelayMillis ?? other.retryDelayMillis
+        out.backoff = backoff ?? other.backoff
+        out.timeoutMillis = timeoutMillis ?? other.timeoutMillis
+        return out
+    }
+}
+
+/// `[worker]` settings.
+public struct WorkerDefaults: Sendable, Equatable {
+    public var queues: [String]?
+    public var concurrency: Int?
+    public var leaseMillis: Millis?
+    public var pollIntervalMillis: Millis?
+    public var gracePeriodMillis: Millis?
+
+    public init() {}
+
+    init(json: JSONValue, fail: (String) -> TaskqError) throws {
+        guard case let .object(pairs) = json else { throw fail("[worker] must be a table") }
+        for (key, value) in pairs {
+            switch key {
+            case "queues":
+                guard let items = value.arrayValue?.compactMap(\.stringValue), !items.isEmpty else {
+                    throw fail("[worker] queues must be a non-empty array of strings")
+                }
+                queues = items
+            case "concurrency":
+                guard let n = value.int64Value, n >= 1, n <= 10_000 else { throw fail("[worker] concurrency must be 1-10000") }
+                concurrency = Int(n)
+            case "lease": leaseMillis = try JobDefaults.duration(value, "[worker] lease", fail)
+            case "poll_interval": pollIntervalMillis = try JobDefaults.duration(value, "[worker] poll_interval", fail)
+            case "grace_period": gracePeriodMillis = try JobDefaults.duration(value, "[worker] grace_period", fail)
+            default: throw fail("[worker] has an unknown setting '\(key)'")
+            }
+        }
+    }
+}
+
+/// A `[tasks.NAME]` entry: a command template (`command = ["pg_dump", "{db}"]`) or a built-in with default args
+/// (`builtin = "sleep"`, `args = { seconds = 2 }`), plus job defaults.
+public struct NamedTask: Sendable, Equatable {
+    public var name: String
+    public var description: String
+    public var command: [String]?
+    public var builtin: String?
+    public var args: JSONValue
+    public var defaults: JobDefaults
+
+    init(name: String, json: JSONValue, fail: (String) -> TaskqError) throws {
+        let context = "[tasks.\(name)]"
+        self.name = name
+        description = json["description"]?.stringValue ?? ""
+        if let commandValue = json["command"] {
+            guard let items = commandValue.arrayValue, !items.isEmpty, items.allSatisfy({ $0.stringValue != nil }) else {
+                throw fail("\(context) command must be a non-empty array of strings (argv, no shell)")
+            }
+            command = items.compactMap(\.stringValue)
+        }
+        builtin = json["builtin"]?.stringValue
+        args = json["args"] ?? .object([])
+        guard args.isObject else { throw fail("\(context) args must be a table") }
+        guard (command == nil) != (builtin == nil) else {
+            throw fail("\(context) needs exactly one of command = [...] or builtin = \"NAME\"")
+        }
+        if let builtin, !BuiltinTasks.all.contains(where: { $0.name == builtin }) {
+            throw fail("\(context) builtin '\(builtin)' is not one of \(BuiltinTasks.all.map(\.name).joined(separator: ", "))")
+        }
+        defaults = try JobDefaults(json: json, context: context, fail: fail,
+                                   allowExtra: ["description", "command", "builtin", "args"])
+        if description.isEmpty {
+            description = command.map { "Run: " + $0.joined(separator: " ") } ?? "Built-in \(builtin ?? "") with preset args"
+        }
+    }
+}

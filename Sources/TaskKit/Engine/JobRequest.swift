@@ -1,0 +1,169 @@
+/// A job as a user describes it: from `create-job` flags or one JSON line of `--from-file`. Values are raw text
+/// until `JobBuilder` checks them.
+public struct JobRequest: Sendable, Equatable {
+    public var name: String?
+    public var task: String?
+    public var args: JSONValue?
+    public var queue: String?
+    public var priority: String?
+    public var maxRetries: Int?
+    public var retryDelay: String?
+    public var backoff: String?
+    public var timeout: String?
+    public var scheduleAt: String?
+    public var runIn: String?
+    public var uniqueKey: String?
+    /// argv for a shell task.
+    public var command: [String]?
+
+    public init() {}
+
+    /// Reads one JSON line: `name`, `task`, `args`, `queue`, `priority`, `max_retries`, `retry_delay`, `backoff`,
+    /// `timeout`, `run_at`, `in`, `unique_key`, `command`. Throws `TaskqError.badInput`.
+    public init(jsonLine: String) throws {
+        let value = try JSONValue.parse(jsonLine, what: "line")
+        guard case let .object(pairs) = value else { throw TaskqError.badInput("expected a JSON object") }
+        func text(_ v: JSONValue, _ key: String) throws -> String {
+            if let s = v.stringValue { return s }
+            if let i = v.int64Value { return String(i) }
+            if let d = v.doubleValue { return String(d) }
+            throw TaskqError.badInput("'\(key)' must be a string or a number")
+        }
+        for (key, v) in pairs where v != .null {
+            switch key {
+            case "name": name = try text(v, key)
+            case "task": task = try text(v, key)
+            case "args": args = v
+            case "queue": queue = try text(v, key)
+            case "priority": priority = try text(v, key)
+            case "max_retries":
+                guard let n = v.int64Value else { throw TaskqError.badInput("'max_retries' must be an integer") }
+                maxRetries = Int(n)
+            case "retry_delay": retryDelay = try text(v, key)
+            case "backoff": backoff = try text(v, key)
+            case "timeout": timeout = try text(v, key)
+            case "run_at", "schedule_at": scheduleAt = try text(v, key)
+            case "in": runIn = try text(v, key)
+            case "unique_key": uniqueKey = try text(v, key)
+            case "command":
+                guard let items = v.arrayValue, items.allSatisfy({ $0.stringValue != nil }) else {
+                    throw TaskqError.badInput("'command' must be an array of strings (argv)")
+                }
+                command = items.compactMap(\.stringValue)
+            default: throw TaskqError.badInput("unknown field '\(key)'")
+            }
+        }
+    }
+}
+
+/// Turns requests into valid `NewJob`s: applies flags over named-task defaults over `[defaults]` over built-in
+/// defaults, resolves the task, checks every value. Errors are `TaskqError.usage` (or `.badInput` via `asData`).
+public struct JobBuilder: Sendable {
+    public let config: TaskqConfig
+    public let registry: TaskRegistry
+    /// Task names announced by workers (accepted even when this process does not know them).
+    public let storeTasks: Set<String>
+    /// Accept unknown task names.
+    public let force: Bool
+
+    public init(config: TaskqConfig, registry: TaskRegistry, storeTasks: Set<String> = [], force: Bool = false) {
+        self.config = config
+        self.registry = registry
+        self.storeTasks = storeTasks
+        self.force = force
+    }
+
+    /// Whether `task` is known locally (without asking the store).
+    public func knowsLocally(_ task: String) -> Bool { registry.contains(task) }
+
+    /// Builds one job. `warnings` receives notes such as a schedule time in the past.
+    public func build(_ request: JobRequest, now: Millis, warnings: inout [String]) throws -> NewJob {
+        var task = request.task
+        var args = request.args ?? .object([])
+        if let command = request.command, !command.isEmpty {
+            if let t = task, t != "shell" {
+                throw TaskqError.usage("a command after -- makes a shell task; it cannot be combined with --task \(t)")
+            }
+            task = "shell"
+            var pairs: [(String, JSONValue)] = [("command", .array(command.map { .string($0) }))]
+            if case let .object(extra) = args { pairs += extra.filter { $0.0 != "command" } }
+            args = .object(pairs)
+        }
+        guard let taskName = task, !taskName.isEmpty else {
+            throw TaskqError.usage("no task given: use --task NAME or put a command after --")
+        }
+        guard args.isObject else { throw TaskqError.badInput("args must be a JSON object, got \(args.serialized().prefix(40))") }
+        if taskName == "shell" {
+            do { _ = try ShellTask.argv(from: args) } catch let failure as TaskFailure { throw TaskqError.usage(failure.message) }
+        }
+        guard force || registry.contains(taskName) || storeTasks.contains(taskName) else {
+            throw TaskqError.usage("unknown task '\(taskName)': see `taskq list-tasks`, or pass --force if a worker elsewhere knows it")
+        }
+
+        let named = config.tasks[taskName]?.defaults ?? JobDefaults()
+        let defaults = named.merged(over: config.defaults)
+        var job = NewJob(name: request.name ?? taskName, task: taskName, args: args)
+        job.queue = request.queue ?? defaults.queue ?? "default"
+        if let text = request.priority {
+            guard let p = Priority.parse(text) else { throw TaskqError.usage(Priority.invalidMessage(text)) }
+            job.priority = p
+        } else {
+            job.priority = defaults.priority ?? Priority.default
+        }
+        job.maxRetries = request.maxRetries ?? defaults.maxRetries ?? 3
+        var policy = RetryPolicy()
+        if let text = request.backoff {
+            guard let b = Backoff(rawValue: text.lowercased()) else {
+                throw TaskqError.usage("invalid backoff '\(text)': expected exponential, fixed or linear")
+            }
+            policy.backoff = b
+        } else if let b = defaults.backoff {
+            policy.backoff = b
+        }
+        if let text = request.retryDelay {
+            policy.baseDelayMillis = try DurationParser.require(text, option: "--retry-delay")
+        } else if let d = defaults.retryDelayMillis {
+            policy.baseDelayMillis = d
+        }
+        job.retryPolicy = RetryPolicy(backoff: policy.backoff, baseDelayMillis: policy.baseDelayMillis)
+        if let text = request.timeout {
+            let t = try DurationParser.require(text, option: "--timeout")
+            guard t > 0 else { throw TaskqError.usage("--timeout must be positive") }
+            job.timeoutMillis = t
+        } else {
+            job.timeoutMillis = defaults.timeoutMillis
+        }
+        if request.scheduleAt != nil && request.runIn != nil {
+            throw TaskqError.usage("give either --schedule-at or --in, not both")
+        }
+        if let text = request.scheduleAt {
+            guard let at = TimeFormat.parse(text) else {
+                throw TaskqError.usage("invalid time '\(text)': expected ISO 8601 (2026-01-31T09:00:00Z, …+01:00) or 'YYYY-MM-DD HH:MM:SS' (local time)")
+            }
+            if at < now {
+                warnings.append("schedule time \(TimeFormat.iso8601(at)) is in the past; the job runs now")
+                job.runAt = now
+            } else {
+                job.runAt = at
+            }
+        } else if let text = request.runIn {
+            job.runAt = now + (try DurationParser.require(text, option: "--in"))
+        }
+        if let key = request.uniqueKey {
+            guard !key.isEmpty else { throw TaskqError.usage("--unique-key must not be empty") }
+            job.uniqueKey = key
+        }
+        try job.validate()
+        return job
+    }
+}
+
+extension TaskqError {
+    /// The same message as bad input data (exit 65), for errors found in a data file rather than in flags.
+    public func asData(prefix: String) -> TaskqError {
+        switch self {
+        case let .usage(m), let .badInput(m): return .badInput("\(prefix)\(m)")
+        default: return self
+        }
+    }
+}

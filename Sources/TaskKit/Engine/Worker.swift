@@ -1,0 +1,315 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Logging
+
+/// The job engine: claims due work in batches up to its free slots, runs handlers with timeouts, decides each
+/// attempt's outcome (retry maths lives here), records outcomes in batches, renews leases, rescues expired ones and
+/// shuts down gracefully. Written once over `JobStore`; every backend gets the same behaviour.
+public final class Worker: @unchecked Sendable {
+    let store: JobStore
+    let registry: TaskRegistry
+    let options: WorkerOptions
+    let logger: Logger
+    private let event = AsyncEvent()
+    private let state = Locked(SharedState())
+
+    /// Why the worker stopped a running job.
+    enum StopReason: Sendable { case timeout, cancel, lost, shutdown }
+
+    private struct Running {
+        var job: Job
+        var task: Task<Void, Never>?
+        var stopReason: StopReason?
+    }
+
+    private struct SharedState {
+        var running: [Int64: Running] = [:]
+        var outcomes: [JobOutcome] = []
+        var stopRequests = 0
+        var graceDeadline: Double?
+    }
+
+    public init(store: JobStore, registry: TaskRegistry, options: WorkerOptions, logger: Logger) {
+        self.store = store
+        self.registry = registry
+        self.options = options
+        self.logger = logger
+    }
+
+    /// Asks the worker to stop: the first call stops claiming and lets in-flight jobs finish within the grace
+    /// period; a second call releases them at once.
+    public func stop() {
+        let requests: Int = state.withLock { s in
+            s.stopRequests += 1
+            let now = Clock.monotonicSeconds()
+            s.graceDeadline = s.stopRequests == 1 ? now + Double(options.gracePeriodMillis) / 1000 : now
+            return s.stopRequests
+        }
+        logger.info(requests == 1
+            ? "shutdown requested: no new jobs; waiting up to \(DurationParser.format(options.gracePeriodMillis)) for running jobs"
+            : "second stop request: releasing running jobs now")
+        event.signal()
+    }
+
+    /// Runs until stopped, `maxTasks` is reached, or (in burst mode) no job is due. Throws only when the store is
+    /// unusable at start; later store errors are retried with back-off.
+    public func run() async throws -> WorkerSummary {
+        try await store.requireSchema()
+        let now = Clock.now()
+        try await store.registerWorker(WorkerInfo(id: options.workerID, host: WorkerOptions.hostName(), pid: Int(getpid()),
+                                                  queues: options.queues, concurrency: options.concurrency,
+                                                  startedAt: now, lastSeen: now))
+        try await store.announceTasks(registry.entries.map(\.info), worker: options.workerID, now: now)
+        logger.info("worker \(options.workerID) started: queues \(options.queues.joined(separator: ",")), concurrency \(options.concurrency), backend \(store.backend)")
+
+        var summary = WorkerSummary()
+        summary.rescued += await rescue()
+        var claimedTotal = 0
+        var nextHeartbeat = Clock.monotonicSeconds() + Double(options.heartbeatMillis) / 1000
+        var nextRescue = Clock.monotonicSeconds() + Double(options.rescueMillis) / 1000
+        var storeFailures = 0
+
+        while true {
+            // 1. Record finished attempts in one batch.
+            let outcomes = state.withLock { s -> [JobOutcome] in let o = s.outcomes; s.outcomes.removeAll(); return o }
+            if !outcomes.isEmpty {
+                do {
+                    let applied = try await store.finish(outcomes, now: Clock.now())
+                    tally(outcomes, applied: applied, into: &summary)
+                    storeFailures = 0
+                } catch {
+                    state.withLock { s in s.outcomes.insert(contentsOf: outcomes, at: 0) }
+                    storeFailures += 1
+                    await backOff(after: error, failures: storeFailures, doing: "record \(outcomes.count) outcomes")
+                    continue
+                }
+            }
+
+            let (runningCount, stopping, graceOver) = state.withLock { s in
+                (s.running.count, s.stopRequests > 0, s.graceDeadline.map { Clock.monotonicSeconds() >= $0 } ?? false)
+            }
+            let maxReached = options.maxTasks.map { claimedTotal >= $0 } ?? false
+            if (stopping || maxReached) && runningCount == 0 && state.withLock({ $0.outcomes.isEmpty }) { break }
+            if stopping && graceOver { releaseAll() }
+
+            // 2. Renew leases and rescue on schedule.
+            let mono = Clock.monotonicSeconds()
+            if mono >= nextHeartbeat {
+                nextHeartbeat = mono + Double(options.heartbeatMillis) / 1000
+                await heartbeat()
+            }
+            if mono >= nextRescue {
+                nextRescue = mono + Double(options.rescueMillis) / 1000
+                summary.rescued += await rescue()
+            }
+
+            // 3. Claim up to the free slots.
+            let free = options.concurrency - runningCount
+            var limit = free
+            if let maxTasks = options.maxTasks { limit = min(limit, maxTasks - claimedTotal) }
+            var claimed = 0
+            if !stopping && limit > 0 {
+                do {
+                    let now = Clock.now()
+                    let jobs = try await store.claim(queues: options.queues, limit: limit, worker: options.workerID,
+                                                     now: now, leaseUntil: now + options.leaseMillis)
+                    storeFailures = 0
+                    claimed = jobs.count
+                    claimedTotal += jobs.count
+                    for job in jobs { start(job) }
+                } catch {
+                    storeFailures += 1
+                    await backOff(after: error, failures: storeFailures, doing: "claim jobs")
+                    continue
+                }
+            }
+            if options.burst && claimed == 0 && runningCount == 0 && state.withLock({ $0.running.isEmpty && $0.outcomes.isEmpty }) {
+                logger.info("burst: no job is due; exiting")
+                break
+            }
+            if claimed > 0 && claimed == limit { continue }
+
+            // 4. Wait for a finished job, a stop request, new work, or the next timer.
+            let untilTimer = max(0.001, min(nextHeartbeat, nextRescue) - Clock.monotonicSeconds())
+            let pollSeconds = Double(options.pollIntervalMillis) / 1000
+            let watchStore = !stopping && limit > 0 && claimed < limit
+            await waitForEvent(timeout: min(untilTimer, pollSeconds), watchStore: watchStore)
+        }
+
+        try? await store.unregisterWorker(id: options.workerID)
+        logger.info("worker \(options.workerID) stopped: \(summary.completed) completed, \(summary.retried) retried, \(summary.failed) failed, \(summary.cancelled) cancelled, \(summary.released) released")
+        return summary
+    }
+
+    // MARK: Running jobs
+
+    private func start(_ job: Job) {
+        state.withLock { s in s.running[job.id] = Running(job: job, task: nil, stopReason: nil) }
+        let task = Task { [self] in
+            let started = Clock.monotonicSeconds()
+            let kind = await execute(job)
+            finishJob(job, kind: kind, seconds: Clock.monotonicSeconds() - started)
+        }
+        state.withLock { s in s.running[job.id]?.task = task }
+        if let timeout = job.timeoutMillis { armTimeout(job, timeout) }
+    }
+
+    /// Runs the handler and decides the outcome; nil when the job is no longer ours to report.
+    private func execute(_ job: Job) async -> JobOutcome.Kind? {
+        guard let handler = registry.handler(named: job.task) else {
+            return failure(job, error: "worker \(options.workerID) has no handler for task '\(job.task)'", outcome: .failed)
+        }
+        var jobLogger = logger
+        jobLogger[metadataKey: "job"] = "\(job.id)"
+        jobLogger.debug("job \(job.id) started: \(job.name) [\(job.task)] attempt \(job.attempt)")
+        let context = JobContext(job: job, logger: jobLogger, killGraceMillis: options.killGraceMillis)
+        let result: Result<JSONValue, Error>
+        do { result = .success(try await handler.run(context)) } catch { result = .failure(error) }
+        let reason = state.withLock { s in s.running[job.id]?.stopReason }
+        switch (reason, result) {
+        case (.lost?, _):
+            return nil
+        case (.shutdown?, _):
+            return .released
+        case (.cancel?, _):
+            return .cancelled(error: "cancelled while running")
+        case (.timeout?, let r):
+            var message = "timed out after \(DurationParser.format(job.timeoutMillis ?? 0))"
+            if case let .failure(error) = r, let failure = error as? TaskFailure { message += " (\(failure.message))" }
+            return failure(job, error: message, outcome: .timeout)
+        case (nil, .success(let value)):
+            return .completed(result: value)
+        case (nil, .failure(let error)):
+            let text = (error as? TaskFailure)?.message ?? (error is CancellationError ? "cancelled" : "\(error)")
+            return failure(job, error: text, outcome: .failed)
+        }
+    }
+
+    /// Retry maths: retry while the budget allows, else fail for good.
+    func failure(_ job: Job, error: String, outcome: AttemptOutcome) -> JobOutcome.Kind {
+        let used = job.attemptsInBudget
+        guard used <= job.maxRetries else { return .failed(error: error, outcome: outcome) }
+        let delay = job.retryPolicy.delayMillis(afterAttempt: used)
+        return .retry(error: error, runAt: Clock.now() + delay, outcome: outcome)
+    }
+
+    private func finishJob(_ job: Job, kind: JobOutcome.Kind?, seconds: Double) {
+        let owned: Bool = state.withLock { s in
+            guard s.running[job.id]?.job.attempt == job.attempt else { return false }
+            s.running.removeValue(forKey: job.id)
+            if let kind { s.outcomes.append(JobOutcome(jobID: job.id, attempt: job.attempt, worker: options.workerID, kind: kind)) }
+            return true
+        }
+        guard owned else { return }
+        log(job, kind, seconds)
+        event.signal()
+    }
+
+    private func log(_ job: Job, _ kind: JobOutcome.Kind?, _ seconds: Double) {
+        let took = DurationParser.format(Millis(seconds * 1000))
+        switch kind {
+        case .completed?: logger.info("job \(job.id) completed: \(job.name) [\(job.task)] in \(took)")
+        case let .retry(error, runAt, _)?:
+            logger.warning("job \(job.id) attempt \(job.attempt) failed, retry in \(DurationParser.format(max(0, runAt - Clock.now()))): \(error)")
+        case let .failed(error, _)?: logger.error("job \(job.id) failed after \(job.attempt) attempts: \(error)")
+        case .cancelled?: logger.notice("job \(job.id) cancelled while running")
+        case .released?: logger.notice("job \(job.id) released at shutdown")
+        case nil: logger.warning("job \(job.id) is no longer held by this worker; its outcome is discarded")
+        }
+    }
+
+    /// Stops the job's handler with `reason` (cancels its task; shell tasks' process groups get SIGTERM then SIGKILL).
+    private func stopJob(_ id: Int64, reason: StopReason) {
+        let task: Task<Void, Never>? = state.withLock { s in
+            guard var running = s.running[id], running.stopReason == nil else { return nil }
+            running.stopReason = reason
+            s.running[id] = running
+            return running.task
+        }
+        task?.cancel()
+    }
+
+    private func armTimeout(_ job: Job, _ timeout: Millis) {
+        Task { [self] in
+            try? await Task.sleep(nanoseconds: UInt64(timeout) * 1_000_000)
+            guard state.withLock({ $0.running[job.id]?.job.attempt == job.attempt }) else { return }
+            logger.warning("job \(job.id) exceeded its timeout of \(DurationParser.format(timeout)); stopping it")
+            stopJob(job.id, reason: .timeout)
+            // A handler that ignores cancellation is abandoned so its slot and outcome are not held forever.
+            try? await Task.sleep(nanoseconds: UInt64(options.killGraceMillis + 2_000) * 1_000_000)
+            if state.withLock({ $0.running[job.id]?.job.attempt == job.attempt }) {
+                finishJob(job, kind: failure(job, error: "timed out after \(DurationParser.format(timeout)); handler did not stop and was abandoned", outcome: .timeout), seconds: 0)
+            }
+        }
+    }
+
+    private func releaseAll() {
+        let ids = state.withLock { s in s.running.filter { $0.value.stopReason == nil }.map(\.key) }
+        if !ids.isEmpty { logger.warning("grace period over: stopping and releasing \(ids.count) running job(s)") }
+        for id in ids { stopJob(id, reason: .shutdown) }
+    }
+
+    // MARK: Store housekeeping
+
+    private func heartbeat() async {
+        let ids = state.withLock { s in Array(s.running.keys) }
+        guard !ids.isEmpty else { return }
+        do {
+            let now = Clock.now()
+            let reply = try await store.heartbeat(jobIDs: ids, worker: options.workerID, now: now, leaseUntil: now + options.leaseMillis)
+            for id in reply.cancel {
+                logger.notice("job \(id): cancellation requested; stopping it")
+                stopJob(id, reason: .cancel)
+            }
+            for id in reply.lost {
+                logger.warning("job \(id): lease lost (rescued or finished elsewhere); stopping it")
+                stopJob(id, reason: .lost)
+            }
+        } catch {
+            logger.warning("heartbeat failed: \(error)")
+        }
+    }
+
+    private func rescue() async -> Int {
+        do {
+            let rescued = try await store.rescueExpired(now: Clock.now(), limit: 1_000)
+            for job in rescued {
+                logger.warning("job \(job.id) rescued from worker \(job.worker ?? "?") (lease expired): now \(job.newState.rawValue)")
+            }
+            return rescued.count
+        } catch {
+            logger.warning("rescue failed: \(error)")
+            return 0
+        }
+    }
+
+    private func tally(_ outcomes: [JobOutcome], applied: Set<Int64>, into summary: inout WorkerSummary) {
+        for outcome in outcomes where applied.contains(outcome.jobID) {
+            switch outcome.kind {
+            case .completed: summary.completed += 1
+            case .retry: summary.retried += 1
+            case .failed: summary.failed += 1
+            case .cancelled: summary.cancelled += 1
+            case .released: summary.released += 1
+            }
+        }
+    }
+
+    private func backOff(after error: Error, failures: Int, doing what: String) async {
+        let seconds = min(5.0, 0.05 * Double(1 << min(failures, 7)))
+        logger.warning("could not \(what) (attempt \(failures)): \(error); retrying in \(DurationParser.format(Millis(seconds * 1000)))")
+        try? await Task.sleep(nanoseconds: UInt64(seconds * 1e9))
+    }
+
+    private func waitForEvent(timeout: Double, watchStore: Bool) async {
+        let store = self.store, queues = options.queues, event = self.event
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await event.wait() }
+            group.addTask { try? await Task.sleep(nanoseconds: UInt64(timeout * 1e9)) }
+            if watchStore { group.addTask { await store.waitForWork(queues: queues, timeout: timeout) } }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+}

@@ -1,0 +1,62 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// How a worker runs. Defaults suit a small deployment; `taskq run-worker` exposes each as a flag.
+public struct WorkerOptions: Sendable {
+    public var queues: [String] = ["default"]
+    /// Jobs run at once.
+    public var concurrency = 10
+    /// How long a claim is valid without a heartbeat.
+    public var leaseMillis: Millis = 30_000
+    /// Longest idle wait before looking for work again (wake-ups usually come sooner).
+    public var pollIntervalMillis: Millis = 1_000
+    /// On SIGTERM/SIGINT: how long in-flight jobs may take to finish before they are stopped and released.
+    public var gracePeriodMillis: Millis = 30_000
+    /// Between SIGTERM and SIGKILL when a shell task's process group is stopped.
+    public var killGraceMillis: Millis = 5_000
+    /// Exit after claiming this many jobs (and finishing them).
+    public var maxTasks: Int?
+    /// Exit when no job is due.
+    public var burst = false
+    public var workerID: String = WorkerOptions.defaultWorkerID()
+
+    public init() {}
+
+    /// Heartbeats renew leases and pick up cancellations.
+    public var heartbeatMillis: Millis { max(100, min(leaseMillis / 3, 1_000)) }
+    /// How often expired leases are rescued.
+    public var rescueMillis: Millis { max(500, min(leaseMillis / 2, 15_000)) }
+
+    /// `host:pid:random`, unique per process.
+    public static func defaultWorkerID() -> String {
+        "\(hostName()):\(getpid()):\(String(UInt32.random(in: 0...UInt32.max), radix: 36))"
+    }
+
+    public static func hostName() -> String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count) == 0 else { return "localhost" }
+        return String(cString: buffer)
+    }
+
+    /// Checks ranges; throws `TaskqError.usage`.
+    public func validate() throws {
+        guard !queues.isEmpty, queues.allSatisfy({ !$0.isEmpty }) else { throw TaskqError.usage("at least one non-empty --queue is needed") }
+        guard (1...10_000).contains(concurrency) else { throw TaskqError.usage("--concurrency must be 1-10000") }
+        guard leaseMillis >= 1_000 else { throw TaskqError.usage("--lease must be at least 1s") }
+        guard pollIntervalMillis >= 1 else { throw TaskqError.usage("--poll-interval must be positive") }
+        if let maxTasks, maxTasks < 1 { throw TaskqError.usage("--max-tasks must be at least 1") }
+        guard !workerID.isEmpty else { throw TaskqError.usage("--worker-id must not be empty") }
+    }
+}
+
+/// What a worker did before it exited.
+public struct WorkerSummary: Sendable, Equatable {
+    public var completed = 0
+    public var failed = 0
+    public var retried = 0
+    public var cancelled = 0
+    public var released = 0
+    public var rescued = 0
+    public var total: Int { completed + failed + retried + cancelled + released }
+}

@@ -1,0 +1,100 @@
+/// A job as stored: what to run, where it is in its life, and what happened last.
+public struct Job: Sendable, Equatable {
+    public var id: Int64
+    /// Human label.
+    public var name: String
+    /// Handler name (`shell`, `echo`, a named or registered task).
+    public var task: String
+    public var args: JSONValue
+    public var queue: String
+    /// 0–10, higher first.
+    public var priority: Int
+    public var state: JobState
+    /// Attempts started so far.
+    public var attempt: Int
+    /// Attempts before the current retry budget began (raised by a manual retry or a release).
+    public var attemptOffset: Int
+    public var maxRetries: Int
+    public var retryPolicy: RetryPolicy
+    /// Hard limit per attempt, nil for none.
+    public var timeoutMillis: Int64?
+    public var runAt: Millis
+    public var uniqueKey: String?
+    public var result: JSONValue?
+    public var error: String?
+    public var createdAt: Millis
+    public var startedAt: Millis?
+    public var finishedAt: Millis?
+    public var worker: String?
+    public var leaseUntil: Millis?
+    public var cancelRequested: Bool
+
+    /// Attempts used from the current retry budget (1 while the first attempt runs).
+    public var attemptsInBudget: Int { attempt - attemptOffset }
+}
+
+/// One attempt of a job, kept forever with its job.
+public struct Attempt: Sendable, Equatable {
+    public var jobID: Int64
+    public var attempt: Int
+    public var startedAt: Millis
+    public var finishedAt: Millis?
+    public var worker: String
+    public var outcome: AttemptOutcome
+    public var error: String?
+}
+
+/// How an attempt ended.
+public enum AttemptOutcome: String, Sendable, Codable, CaseIterable {
+    case running, completed, failed, timeout, cancelled
+    /// The worker's lease expired (worker killed or host lost) and the job was rescued.
+    case lost
+    /// The worker gave the job back at shutdown; the attempt does not count against retries.
+    case released
+}
+
+/// What to enqueue. Defaults follow DESIGN.md.
+public struct NewJob: Sendable, Equatable {
+    public var name: String
+    public var task: String
+    public var args: JSONValue = .object([])
+    public var queue: String = "default"
+    public var priority: Int = Priority.default
+    public var maxRetries: Int = 3
+    public var retryPolicy = RetryPolicy()
+    public var timeoutMillis: Int64?
+    /// When to run; nil means now.
+    public var runAt: Millis?
+    public var uniqueKey: String?
+
+    public init(name: String, task: String, args: JSONValue = .object([]), queue: String = "default",
+                priority: Int = Priority.default, maxRetries: Int = 3, retryPolicy: RetryPolicy = RetryPolicy(),
+                timeoutMillis: Int64? = nil, runAt: Millis? = nil, uniqueKey: String? = nil) {
+        self.name = name
+        self.task = task
+        self.args = args
+        self.queue = queue
+        self.priority = priority
+        self.maxRetries = maxRetries
+        self.retryPolicy = retryPolicy
+        self.timeoutMillis = timeoutMillis
+        self.runAt = runAt
+        self.uniqueKey = uniqueKey
+    }
+
+    /// Checks ranges; throws `TaskqError.usage` naming the bad field.
+    public func validate() throws {
+        guard Priority.range.contains(priority) else { throw TaskqError.usage(Priority.invalidMessage(String(priority))) }
+        guard maxRetries >= 0 && maxRetries <= 1000 else { throw TaskqError.usage("max_retries must be 0-1000, got \(maxRetries)") }
+        if let t = timeoutMillis, t <= 0 { throw TaskqError.usage("timeout must be positive") }
+        guard !queue.isEmpty else { throw TaskqError.usage("queue name must not be empty") }
+        guard !task.isEmpty else { throw TaskqError.usage("task name must not be empty") }
+    }
+}
+
+/// The outcome of enqueueing one job.
+public struct EnqueueResult: Sendable, Equatable {
+    public var id: Int64
+    /// False when a live job with the same unique key already existed and its id is returned.
+    public var created: Bool
+}

@@ -1,0 +1,46 @@
+/// The closed set of states a job can be in; a job is in exactly one at a time.
+///
+/// See docs/state-machine.md for the transitions.
+public enum JobState: String, Sendable, CaseIterable, Codable {
+    /// Waiting for its `run_at` in the future.
+    case scheduled
+    /// Ready to run.
+    case pending
+    /// Claimed by a worker that holds its lease.
+    case running
+    /// An attempt failed; the next one is due at `run_at`.
+    case retrying
+    /// Finished successfully.
+    case completed
+    /// Retries exhausted: the dead-letter set.
+    case failed
+    /// Cancelled before or while running.
+    case cancelled
+
+    /// States a worker may claim from (when `run_at` is due).
+    public static let ready: [JobState] = [.pending, .scheduled, .retrying]
+    /// States that hold a unique key (the job is not finished).
+    public static let live: [JobState] = [.scheduled, .pending, .running, .retrying]
+    /// Terminal states.
+    public static let finished: [JobState] = [.completed, .failed, .cancelled]
+
+    /// True for completed, failed and cancelled.
+    public var isFinished: Bool { JobState.finished.contains(self) }
+
+    /// Parses a state name, accepting the seeds' synonyms
+    /// (`in_progress`/`processing` → running, `success` → completed, `retry` → retrying, `queued` → pending).
+    public init?(parsing text: String) {
+        let key = String(text.lowercased().map { $0 == "-" ? "_" : $0 })
+        switch key {
+        case "in_progress", "processing", "started": self = .running
+        case "success", "succeeded", "done": self = .completed
+        case "retry": self = .retrying
+        case "queued", "ready": self = .pending
+        case "dead", "failure": self = .failed
+        case "canceled", "revoked": self = .cancelled
+        default:
+            guard let state = JobState(rawValue: key) else { return nil }
+            self = state
+        }
+    }
+}

@@ -1,0 +1,171 @@
+/// The contract every backend implements. The store performs atomic state changes only: each method is one
+/// atomic operation (one transaction or one server-side script). Retry maths, timeouts and scheduling live in the
+/// engine. Every call that reads the clock takes `now`, so tests control time.
+public protocol JobStore: AnyObject, Sendable {
+    /// `sqlite`, `postgres`, `redis`.
+    var backend: String { get }
+    /// What this backend can do beyond the common contract.
+    var capabilities: StoreCapabilities { get }
+
+    // MARK: Schema
+    /// Applies pending migrations atomically; concurrent callers serialise. Returns the versions applied now.
+    func migrate(now: Millis) async throws -> [MigrationStatus]
+    /// Every known migration with its applied time (nil when pending).
+    func migrationStatus() async throws -> [MigrationStatus]
+    /// Throws `TaskqError.unavailable` naming `taskq migrate` when the schema is missing or behind.
+    func requireSchema() async throws
+
+    // MARK: Jobs
+    /// Inserts a batch atomically. A job whose unique key matches a live job returns that job's id instead.
+    func enqueue(_ jobs: [NewJob], now: Millis) async throws -> [EnqueueResult]
+    /// Claims up to `limit` due jobs from `queues` in strict priority, then due time, then enqueue order; marks them
+    /// running for `worker` with a lease until `leaseUntil` and opens an attempt for each. Returned in claim order.
+    func claim(queues: [String], limit: Int, worker: String, now: Millis, leaseUntil: Millis) async throws -> [Job]
+    /// Records a batch of attempt outcomes atomically. An outcome applies only while the job is still running
+    /// under the same worker and attempt; returns the ids it applied to.
+    func finish(_ outcomes: [JobOutcome], now: Millis) async throws -> Set<Int64>
+    /// Extends the leases of `jobIDs` held by `worker`. Returns the ids the worker must stop: cancel requested,
+    /// or no longer its own (rescued, finished elsewhere).
+    func heartbeat(jobIDs: [Int64], worker: String, now: Millis, leaseUntil: Millis) async throws -> HeartbeatReply
+    /// Returns running jobs whose lease expired to `retrying` (due now), or `failed` when their retry budget is
+    /// spent, or `cancelled` when cancellation was requested. Closes their attempts as `lost`. Returns the jobs rescued.
+    func rescueExpired(now: Millis, limit: Int) async throws -> [RescuedJob]
+    /// Cancels a job: scheduled/pending/retrying at once; running is flagged for its worker to stop.
+    func cancel(id: Int64, now: Millis) async throws -> CancelResult
+    /// Retries a job: failed/cancelled get a fresh retry budget and run now; scheduled/retrying run now.
+    func retry(id: Int64, now: Millis) async throws -> RetryResult
+    func job(id: Int64) async throws -> Job?
+    /// Attempts of a job, oldest first.
+    func attempts(jobID: Int64) async throws -> [Attempt]
+    /// Jobs matching `filter`, newest first.
+    func list(_ filter: JobFilter) async throws -> [Job]
+    /// Number of jobs per queue and state (zero counts omitted).
+    func counts() async throws -> [StateCount]
+    /// Deletes finished jobs (and their attempts) finished before `before` in the given states, at most `limit`.
+    func purge(states: [JobState], finishedBefore before: Millis, limit: Int) async throws -> Int
+
+    // MARK: Tasks and workers
+    /// Records that `worker` can run these tasks, so enqueuers elsewhere accept their names.
+    func announceTasks(_ tasks: [TaskInfo], worker: String, now: Millis) async throws
+    /// Task names announced by workers.
+    func knownTasks() async throws -> [TaskInfo]
+    func registerWorker(_ info: WorkerInfo) async throws
+    func unregisterWorker(id: String) async throws
+
+    // MARK: Wake-ups
+    /// Returns when new work may be available in `queues`, or after `timeout` seconds, whichever is first.
+    func waitForWork(queues: [String], timeout: Double) async
+    /// Closes connections; the store is unusable afterwards.
+    func close() async
+}
+
+/// Optional abilities, declared rather than faked.
+public struct StoreCapabilities: OptionSet, Sendable {
+    public let rawValue: Int
+    public init(rawValue: Int) { self.rawValue = rawValue }
+    /// Wake-ups across processes and hosts without polling the job table.
+    public static let pushWakeups = StoreCapabilities(rawValue: 1 << 0)
+    /// Workers on many hosts (a network server).
+    public static let multiHost = StoreCapabilities(rawValue: 1 << 1)
+}
+
+/// The outcome of one attempt, decided by the engine before touching the store.
+public struct JobOutcome: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
+        case completed(result: JSONValue)
+        /// Failed with retries left: next attempt at `runAt`.
+        case retry(error: String, runAt: Millis, outcome: AttemptOutcome)
+        /// Failed for good.
+        case failed(error: String, outcome: AttemptOutcome)
+        /// Stopped because cancellation was requested.
+        case cancelled(error: String)
+        /// Given back unfinished (shutdown): ready again now, not counted against retries.
+        case released
+    }
+    public var jobID: Int64
+    public var attempt: Int
+    public var worker: String
+    public var kind: Kind
+
+    public init(jobID: Int64, attempt: Int, worker: String, kind: Kind) {
+        self.jobID = jobID
+        self.attempt = attempt
+        self.worker = worker
+        self.kind = kind
+    }
+}
+
+public struct HeartbeatReply: Sendable, Equatable {
+    /// Jobs whose cancellation was requested.
+    public var cancel: [Int64] = []
+    /// Jobs the worker no longer owns.
+    public var lost: [Int64] = []
+    public init(cancel: [Int64] = [], lost: [Int64] = []) { self.cancel = cancel; self.lost = lost }
+}
+
+public struct RescuedJob: Sendable, Equatable {
+    public var id: Int64
+    public var worker: String?
+    public var newState: JobState
+}
+
+public enum CancelResult: Sendable, Equatable {
+    case cancelled
+    /// The job is running; its worker will stop it and it will end `cancelled`.
+    case cancelRequested
+    case notCancellable(JobState)
+    case notFound
+}
+
+public enum RetryResult: Sendable, Equatable {
+    case retried
+    case notRetryable(JobState)
+    case notFound
+}
+
+/// Which jobs `list` returns.
+public struct JobFilter: Sendable, Equatable {
+    public var states: [JobState] = []
+    public var queue: String?
+    public var task: String?
+    public var limit: Int = 50
+    /// Only jobs with an id below this (paging, newest first).
+    public var beforeID: Int64?
+    public init(states: [JobState] = [], queue: String? = nil, task: String? = nil, limit: Int = 50, beforeID: Int64? = nil) {
+        self.states = states
+        self.queue = queue
+        self.task = task
+        self.limit = limit
+        self.beforeID = beforeID
+    }
+}
+
+public struct StateCount: Sendable, Equatable {
+    public var queue: String
+    public var state: JobState
+    public var count: Int
+}
+
+/// A task a worker can run, as announced to the store.
+public struct TaskInfo: Sendable, Equatable {
+    public var name: String
+    public var description: String
+    public init(name: String, description: String) { self.name = name; self.description = description }
+}
+
+public struct WorkerInfo: Sendable, Equatable {
+    public var id: String
+    public var host: String
+    public var pid: Int
+    public var queues: [String]
+    public var concurrency: Int
+    public var startedAt: Millis
+    public var lastSeen: Millis
+}
+
+/// One migration and when it was applied.
+public struct MigrationStatus: Sendable, Equatable {
+    public var version: Int
+    public var name: String
+    public var appliedAt: Millis?
+}

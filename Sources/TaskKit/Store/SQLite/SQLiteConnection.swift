@@ -1,0 +1,242 @@
+import CSQLite
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
+
+private let SQLITE_TRANSIENT = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+/// One sqlite3 connection, owned by its own serial dispatch queue: every C call runs there, never on Swift's
+/// cooperative pool. `run` bridges a block of synchronous work with a continuation.
+final class SQLiteConnection: @unchecked Sendable {
+    private let queue: DispatchQueue
+    private var handle: OpaquePointer?
+    private var cache: [String: OpaquePointer] = [:]
+    /// Statements handed out since the last reset; reset before COMMIT and after each `run` so no read stays open.
+    private var active: [OpaquePointer] = []
+    /// The path as given, for messages.
+    let path: String
+
+    private init(path: String, label: String) {
+        self.path = path
+        self.queue = DispatchQueue(label: "taskq.sqlite.\(label)")
+    }
+
+    /// Opens (and with `create`, creates) the database on the connection's own queue and configures WAL,
+    /// synchronous=NORMAL, foreign keys and a busy handler.
+    static func open(path: String, create: Bool, label: String = "conn") async throws -> SQLiteConnection {
+        let connection = SQLiteConnection(path: path, label: label)
+        try await connection.run { db in try db.openOnQueue(create: create) }
+        return connection
+    }
+
+    private func openOnQueue(create: Bool) throws {
+        var flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX
+        if create { flags |= SQLITE_OPEN_CREATE }
+        if !create && path != ":memory:" && access(path, F_OK) != 0 {
+            throw TaskqError.unavailable("database file '\(path)' does not exist: run `taskq migrate` to create it")
+        }
+        var db: OpaquePointer?
+        let rc = sqlite3_open_v2(path, &db, flags, nil)
+        handle = db
+        if rc != SQLITE_OK {
+            let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+            closeOnQueue()
+            throw TaskqError.unavailable("cannot open database '\(path)': \(message)")
+        }
+        sqlite3_extended_result_codes(db, 1)
+        // Retry briefly and often on a locked database instead of the default back-off, up to ~10 s.
+        sqlite3_busy_handler(db, { _, count in
+            if count >= 20_000 { return 0 }
+            usleep(count < 100 ? 200 : 500)
+            return 1
+        }, nil)
+        do {
+            let mode = try queryText("PRAGMA journal_mode=WAL")
+            if mode?.lowercased() != "wal" && path != ":memory:" {
+                throw TaskqError.unavailable("cannot switch '\(path)' to WAL mode (got \(mode ?? "nothing"))")
+            }
+            try execute("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;")
+        } catch {
+            closeOnQueue()
+            throw error
+        }
+    }
+
+    deinit { closeOnQueue() }
+
+    /// Runs `body` on the connection's queue and returns its result to the awaiting task.
+    func run<T>(_ body: @escaping (SQLiteConnection) throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            queue.async {
+                do {
+                    let value = try body(self)
+                    self.resetActive()
+                    continuation.resume(returning: value)
+                } catch {
+                    self.resetActive()
+                    continuation.resume(throwing: error)
+                }
+            }
+        }
+    }
+
+    /// Closes the connection on its queue.
+    func close() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            queue.async {
+                self.closeOnQueue()
+                continuation.resume()
+            }
+        }
+    }
+
+    private func closeOnQueue() {
+        for statement in cache.values { sqlite3_finalize(statement) }
+        cache.removeAll()
+        if let handle { sqlite3_close_v2(handle) }
+        handle = nil
+    }
+
+    // MARK: Synchronous API — call only inside `run`.
+
+    private func resetActive() {
+        for statement in active { sqlite3_reset(statement) }
+        active.removeAll(keepingCapacity: true)
+    }
+
+    /// The one funnel from sqlite3 result codes to TaskqError.
+    func check(_ rc: Int32, _ context: @autoclosure () -> String) throws {
+        guard rc != SQLITE_OK && rc != SQLITE_ROW && rc != SQLITE_DONE else { return }
+        let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "no connection"
+        switch rc & 0xff {
+        case SQLITE_BUSY, SQLITE_LOCKED:
+            throw TaskqError.temporary("database '\(path)' is locked (\(context())): \(message)")
+        case SQLITE_NOTADB:
+            throw TaskqError.unavailable("'\(path)' is not an SQLite database")
+        case SQLITE_CORRUPT:
+            throw TaskqError.unavailable("database '\(path)' is corrupt: \(message)")
+        case SQLITE_CANTOPEN, SQLITE_IOERR, SQLITE_FULL, SQLITE_READONLY, SQLITE_PERM, SQLITE_AUTH:
+            throw TaskqError.unavailable("database '\(path)' cannot be used: \(message)")
+        case SQLITE_CONSTRAINT:
+            throw TaskqError.failed("constraint failed (\(context())): \(message)")
+        default:
+            if message.hasPrefix("no such table: taskq_") || message.hasPrefix("no such column") {
+                throw TaskqError.unavailable("the taskq schema in '\(path)' is missing or out of date: run `taskq migrate`")
+            }
+            throw TaskqError.unavailable("sqlite error in \(context()): \(message)")
+        }
+    }
+
+    /// Executes one or more statements without results.
+    func execute(_ sql: String) throws {
+        try check(sqlite3_exec(handle, sql, nil, nil, nil), "executing \(sql.prefix(40))")
+    }
+
+    /// A cached prepared statement, reset and with bindings cleared.
+    func prepare(_ sql: String) throws -> SQLiteStatement {
+        if let cached = cache[sql] {
+            sqlite3_reset(cached)
+            sqlite3_clear_bindings(cached)
+            active.append(cached)
+            return SQLiteStatement(connection: self, raw: cached)
+        }
+        var raw: OpaquePointer?
+        try check(sqlite3_prepare_v2(handle, sql, -1, &raw, nil), "preparing \(sql.prefix(60))")
+        guard let raw else { throw TaskqError.unavailable("sqlite returned no statement for \(sql.prefix(60))") }
+        cache[sql] = raw
+        active.append(raw)
+        return SQLiteStatement(connection: self, raw: raw)
+    }
+
+    /// Runs `body` inside `BEGIN IMMEDIATE … COMMIT` (the write lock is taken up front), rolling back on error.
+    func writeTransaction<T>(_ body: () throws -> T) throws -> T {
+        try execute("BEGIN IMMEDIATE")
+        do {
+            let value = try body()
+            resetActive()
+            try execute("COMMIT")
+            return value
+        } catch {
+            resetActive()
+            sqlite3_exec(handle, "ROLLBACK", nil, nil, nil)
+            throw error
+        }
+    }
+
+    /// Runs `body` inside a deferred (read) transaction for a consistent snapshot.
+    func readTransaction<T>(_ body: () throws -> T) throws -> T {
+        try execute("BEGIN")
+        do {
+            let value = try body()
+            resetActive()
+            try execute("COMMIT")
+            return value
+        } catch {
+            resetActive()
+            sqlite3_exec(handle, "ROLLBACK", nil, nil, nil)
+            throw error
+        }
+    }
+
+    /// First column of the first row as text.
+    func queryText(_ sql: String) throws -> String? {
+        let statement = try prepare(sql)
+        return try statement.step() ? statement.text(0) : nil
+    }
+
+    /// Rows changed by the last statement.
+    var changes: Int { Int(sqlite3_changes(handle)) }
+}
+
+/// A prepared statement borrowed from the connection's cache. Binding indexes are 1-based.
+struct SQLiteStatement {
+    let connection: SQLiteConnection
+    let raw: OpaquePointer
+
+    @discardableResult
+    func bind(_ values: [SQLiteValue]) throws -> SQLiteStatement {
+        for (offset, value) in values.enumerated() {
+            let index = Int32(offset + 1)
+            let rc: Int32
+            switch value {
+            case .null: rc = sqlite3_bind_null(raw, index)
+            case let .int(v): rc = sqlite3_bind_int64(raw, index, v)
+            case let .text(v): rc = sqlite3_bind_text(raw, index, v, -1, SQLITE_TRANSIENT)
+            }
+            try connection.check(rc, "binding parameter \(index)")
+        }
+        return self
+    }
+
+    /// Advances; true when a row is available.
+    func step() throws -> Bool {
+        let rc = sqlite3_step(raw)
+        if rc == SQLITE_ROW { return true }
+        if rc == SQLITE_DONE { return false }
+        try connection.check(rc, "running \(String(cString: sqlite3_sql(raw)).prefix(60))")
+        return false
+    }
+
+    /// Steps to completion, ignoring rows.
+    func run() throws { while try step() {} }
+
+    func isNull(_ column: Int32) -> Bool { sqlite3_column_type(raw, column) == SQLITE_NULL }
+    func int(_ column: Int32) -> Int64 { sqlite3_column_int64(raw, column) }
+    func optionalInt(_ column: Int32) -> Int64? { isNull(column) ? nil : int(column) }
+    func text(_ column: Int32) -> String {
+        guard let pointer = sqlite3_column_text(raw, column) else { return "" }
+        return String(cString: pointer)
+    }
+    func optionalText(_ column: Int32) -> String? { isNull(column) ? nil : text(column) }
+}
+
+/// A value bound to a statement parameter.
+enum SQLiteValue {
+    case null
+    case int(Int64)
+    case text(String)
+
+    static func optional(_ value: Int64?) -> SQLiteValue { value.map { .int($0) } ?? .null }
+    static func optional(_ value: String?) -> SQLiteValue { value.map { .text($0) } ?? .null }
+}

@@ -1,0 +1,421 @@
+import TaskqMigrations
+
+/// The embedded default store: one SQLite file in WAL mode shared by any number of processes on one host.
+/// Every state change is one `BEGIN IMMEDIATE` transaction; wake-ups watch `PRAGMA data_version`.
+public final class SQLiteStore: JobStore, @unchecked Sendable {
+    public let backend = "sqlite"
+    public let capabilities: StoreCapabilities = []
+    let connection: SQLiteConnection
+    let path: String
+    /// `data_version` seen at the last claim; a change means another connection committed.
+    private var lastDataVersion: Int64 = -1
+    /// Interval between `data_version` probes while waiting for work.
+    static let wakeProbeSeconds = 0.003
+
+    private init(connection: SQLiteConnection, path: String) {
+        self.connection = connection
+        self.path = path
+    }
+
+    /// Opens the database file. With `create` false the file must exist (every command but `migrate`).
+    public static func open(path: String, create: Bool) async throws -> SQLiteStore {
+        let connection = try await SQLiteConnection.open(path: path, create: create)
+        return SQLiteStore(connection: connection, path: path)
+    }
+
+    public func close() async { await connection.close() }
+
+    // MARK: Schema
+
+    public func migrate(now: Millis) async throws -> [MigrationStatus] {
+        try await connection.run { db in
+            try db.writeTransaction {
+                try db.execute("""
+                    CREATE TABLE IF NOT EXISTS taskq_migrations (
+                        version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)
+                    """)
+                let applied = try Self.appliedVersions(db)
+                let latest = MigrationCatalog.sqlite.last?.version ?? 0
+                if let newest = applied.keys.max(), newest > latest {
+                    throw TaskqError.unavailable("database schema is at version \(newest), newer than this taskq knows (\(latest)): upgrade taskq")
+                }
+                var done: [MigrationStatus] = []
+                for migration in MigrationCatalog.sqlite where applied[migration.version] == nil {
+                    try db.execute(migration.sql)
+                    try db.prepare("INSERT INTO taskq_migrations (version, name, applied_at) VALUES (?, ?, ?)")
+                        .bind([.int(Int64(migration.version)), .text(migration.name), .int(now)]).run()
+                    done.append(MigrationStatus(version: migration.version, name: migration.name, appliedAt: now))
+                }
+                return done
+            }
+        }
+    }
+
+    public func migrationStatus() async throws -> [MigrationStatus] {
+        try await connection.run { db in
+            let applied = try Self.hasMigrationsTable(db) ? try Self.appliedVersions(db) : [:]
+            return MigrationCatalog.sqlite.map { MigrationStatus(version: $0.version, name: $0.name, appliedAt: applied[$0.version]) }
+        }
+    }
+
+    private var schemaChecked = false
+
+    public func requireSchema() async throws {
+        if schemaChecked { return }
+        let path = self.path
+        try await connection.run { db in
+            guard try Self.hasMigrationsTable(db) else {
+                throw TaskqError.unavailable("'\(path)' has no taskq schema: run `taskq migrate` first")
+            }
+            let current = try Self.appliedVersions(db).keys.max() ?? 0
+            let latest = MigrationCatalog.sqlite.last?.version ?? 0
+            if current < latest {
+                throw TaskqError.unavailable("the taskq schema in '\(path)' is at version \(current) of \(latest): run `taskq migrate`")
+            }
+            if current > latest {
+                throw TaskqError.unavailable("the taskq schema in '\(path)' is at version \(current), newer than this taskq knows (\(latest)): upgrade taskq")
+            }
+        }
+        schemaChecked = true
+    }
+
+    private static func hasMigrationsTable(_ db: SQLiteConnection) throws -> Bool {
+        let statement = try db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'taskq_migrations'")
+        return try statement.step()
+    }
+
+    private static func appliedVersions(_ db: SQLiteConnection) throws -> [Int: Millis] {
+        let statement = try db.prepare("SELECT version, applied_at FROM taskq_migrations")
+        var applied: [Int: Millis] = [:]
+        while try statement.step() { applied[Int(statement.int(0))] = statement.int(1) }
+        return applied
+    }
+
+    // MARK: Jobs
+
+    public func enqueue(_ jobs: [NewJob], now: Millis) async throws -> [EnqueueResult] {
+        guard !jobs.isEmpty else { return [] }
+        return try await connection.run { db in
+            try db.writeTransaction {
+                var results: [EnqueueResult] = []
+                results.reserveCapacity(jobs.count)
+                for job in jobs {
+                    if let key = job.uniqueKey {
+                        let existing = try db.prepare(SQLiteSQL.findLiveUnique).bind([.text(key)])
+                        if try existing.step() {
+                            results.append(EnqueueResult(id: existing.int(0), created: false))
+                            continue
+                        }
+                    }
+                    let runAt = job.runAt ?? now
+                    let state: JobState = runAt > now ? .scheduled : .pending
+                    let insert = try db.prepare(SQLiteSQL.insertJob).bind([
+                        .text(job.name), .text(job.task), .text(job.args.serialized()), .text(job.queue),
+                        .int(Int64(job.priority)), .text(state.rawValue), .int(Int64(job.maxRetries)),
+                        .text(job.retryPolicy.backoff.rawValue), .int(job.retryPolicy.baseDelayMillis),
+                        .optional(job.timeoutMillis), .int(runAt), .optional(job.uniqueKey), .int(now),
+                    ])
+                    guard try insert.step() else { throw TaskqError.unavailable("insert returned no id") }
+                    results.append(EnqueueResult(id: insert.int(0), created: true))
+                }
+                return results
+            }
+        }
+    }
+
+    public func claim(queues: [String], limit: Int, worker: String, now: Millis, leaseUntil: Millis) async throws -> [Job] {
+        guard limit > 0, !queues.isEmpty else { return [] }
+        return try await connection.run { db in
+            let jobs: [Job] = try db.writeTransaction {
+                var candidates: [(id: Int64, priority: Int64, runAt: Int64)] = []
+                for queue in queues {
+                    let select = try db.prepare(SQLiteSQL.claimCandidates).bind([.text(queue), .int(now), .int(Int64(limit))])
+                    while try select.step() { candidates.append((select.int(0), select.int(1), select.int(2))) }
+                }
+                if queues.count > 1 {
+                    candidates.sort { a, b in
+                        if a.priority != b.priority { return a.priority > b.priority }
+                        if a.runAt != b.runAt { return a.runAt < b.runAt }
+                        return a.id < b.id
+                    }
+                }
+                var claimed: [Job] = []
+                for candidate in candidates.prefix(limit) {
+                    let update = try db.prepare(SQLiteSQL.markRunning)
+                        .bind([.text(worker), .int(now), .int(leaseUntil), .int(candidate.id)])
+                    guard try update.step() else { continue }
+                    let job = try SQLiteSQL.decodeJob(update)
+                    try update.run()
+                    try db.prepare(SQLiteSQL.openAttempt)
+                        .bind([.int(job.id), .int(Int64(job.attempt)), .int(now), .text(worker)]).run()
+                    claimed.append(job)
+                }
+                return claimed
+            }
+            self.lastDataVersion = (try? db.queryText("PRAGMA data_version")).flatMap { $0.flatMap { Int64($0) } } ?? -1
+            return jobs
+        }
+    }
+
+    public func finish(_ outcomes: [JobOutcome], now: Millis) async throws -> Set<Int64> {
+        guard !outcomes.isEmpty else { return [] }
+        return try await connection.run { db in
+            try db.writeTransaction {
+                var applied = Set<Int64>()
+                for outcome in outcomes {
+                    let guardParams: [SQLiteValue] = [.int(outcome.jobID), .text(outcome.worker), .int(Int64(outcome.attempt))]
+                    let attemptOutcome: AttemptOutcome
+                    let attemptError: String?
+                    switch outcome.kind {
+                    case let .completed(result):
+                        try db.prepare(SQLiteSQL.finishCompleted).bind([.text(result.serialized()), .int(now)] + guardParams).run()
+                        attemptOutcome = .completed; attemptError = nil
+                    case let .retry(error, runAt, kind):
+                        try db.prepare(SQLiteSQL.finishRetry).bind([.text(error), .int(runAt), .int(now)] + guardParams).run()
+                        attemptOutcome = kind; attemptError = error
+                    case let .failed(error, kind):
+                        try db.prepare(SQLiteSQL.finishFailed).bind([.text(error), .int(now)] + guardParams).run()
+                        attemptOutcome = kind; attemptError = error
+                    case let .cancelled(error):
+                        try db.prepare(SQLiteSQL.finishCancelled).bind([.text(error), .int(now)] + guardParams).run()
+                        attemptOutcome = .cancelled; attemptError = error
+                    case .released:
+                        try db.prepare(SQLiteSQL.finishReleased).bind([.int(now)] + guardParams).run()
+                        attemptOutcome = .released; attemptError = "released at worker shutdown"
+                    }
+                    guard db.changes == 1 else { continue }
+                    applied.insert(outcome.jobID)
+                    try db.prepare(SQLiteSQL.closeAttempt).bind([
+                        .int(now), .text(attemptOutcome.rawValue), .optional(attemptError),
+                        .int(outcome.jobID), .int(Int64(outcome.attempt)),
+                    ]).run()
+                }
+                return applied
+            }
+        }
+    }
+
+    public func heartbeat(jobIDs: [Int64], worker: String, now: Millis, leaseUntil: Millis) async throws -> HeartbeatReply {
+        try await connection.run { db in
+            try db.writeTransaction {
+                var reply = HeartbeatReply()
+                for id in jobIDs {
+                    let update = try db.prepare(SQLiteSQL.extendLease).bind([.int(leaseUntil), .int(id), .text(worker)])
+                    if try update.step() {
+                        if update.int(0) != 0 { reply.cancel.append(id) }
+                        try update.run()
+                    } else {
+                        reply.lost.append(id)
+                    }
+                }
+                try db.prepare("UPDATE taskq_workers SET last_seen = ? WHERE id = ?").bind([.int(now), .text(worker)]).run()
+                return reply
+            }
+        }
+    }
+
+    public func rescueExpired(now: Millis, limit: Int) async throws -> [RescuedJob] {
+        try await connection.run { db in
+            try db.writeTransaction {
+                let select = try db.prepare(SQLiteSQL.expiredLeases).bind([.int(now), .int(Int64(limit))])
+                var expired: [(id: Int64, worker: String?, attempt: Int64, budgetUsed: Int64, maxRetries: Int64, cancel: Bool)] = []
+                while try select.step() {
+                    expired.append((select.int(0), select.optionalText(1), select.int(2), select.int(2) - select.int(3),
+                                    select.int(4), select.int(5) != 0))
+                }
+                var rescued: [RescuedJob] = []
+                for job in expired {
+                    let state: JobState = job.cancel ? .cancelled : (job.budgetUsed > job.maxRetries ? .failed : .retrying)
+                    let error = "lease expired: worker \(job.worker ?? "?") stopped renewing it (killed or lost)"
+                    try db.prepare(SQLiteSQL.rescueJob).bind([
+                        .text(state.rawValue), .int(now), .text(error), .optional(state.isFinished ? now : nil), .int(job.id),
+                    ]).run()
+                    try db.prepare(SQLiteSQL.closeAttempt).bind([
+                        .int(now), .text(AttemptOutcome.lost.rawValue), .text(error), .int(job.id), .int(job.attempt),
+                    ]).run()
+                    rescued.append(RescuedJob(id: job.id, worker: job.worker, newState: state))
+                }
+                return rescued
+            }
+        }
+    }
+
+    public func cancel(id: Int64, now: Millis) async throws -> CancelResult {
+        try await connection.run { db in
+            try db.writeTransaction {
+                let select = try db.prepare("SELECT state FROM taskq_jobs WHERE id = ?").bind([.int(id)])
+                guard try select.step() else { return .notFound }
+                let state = JobState(rawValue: select.text(0)) ?? .failed
+                switch state {
+                case .scheduled, .pending, .retrying:
+                    try db.prepare(SQLiteSQL.cancelNow).bind([.int(now), .int(id)]).run()
+                    return .cancelled
+                case .running:
+                    try db.prepare("UPDATE taskq_jobs SET cancel_requested = 1 WHERE id = ?").bind([.int(id)]).run()
+                    return .cancelRequested
+                case .completed, .failed, .cancelled:
+                    return .notCancellable(state)
+                }
+            }
+        }
+    }
+
+    public func retry(id: Int64, now: Millis) async throws -> RetryResult {
+        try await connection.run { db in
+            try db.writeTransaction {
+                let select = try db.prepare("SELECT state, unique_key FROM taskq_jobs WHERE id = ?").bind([.int(id)])
+                guard try select.step() else { return .notFound }
+                let state = JobState(rawValue: select.text(0)) ?? .failed
+                let uniqueKey = select.optionalText(1)
+                switch state {
+                case .failed, .cancelled:
+                    if let uniqueKey {
+                        let live = try db.prepare(SQLiteSQL.findLiveUnique).bind([.text(uniqueKey)])
+                        if try live.step() {
+                            throw TaskqError.failed("job \(live.int(0)) already holds unique key '\(uniqueKey)'; not retrying job \(id)")
+                        }
+                    }
+                    try db.prepare(SQLiteSQL.retryFinished).bind([.int(now), .int(id)]).run()
+                    return .retried
+                case .scheduled, .retrying:
+                    try db.prepare("UPDATE taskq_jobs SET state = 'pending', run_at = ? WHERE id = ?").bind([.int(now), .int(id)]).run()
+                    return .retried
+                case .pending, .running, .completed:
+                    return .notRetryable(state)
+                }
+            }
+        }
+    }
+
+    public func job(id: Int64) async throws -> Job? {
+        try await connection.run { db in
+            let select = try db.prepare("SELECT \(SQLiteSQL.jobColumns) FROM taskq_jobs WHERE id = ?").bind([.int(id)])
+            return try select.step() ? try SQLiteSQL.decodeJob(select) : nil
+        }
+    }
+
+    public func attempts(jobID: Int64) async throws -> [Attempt] {
+        try await connection.run { db in
+            let select = try db.prepare("""
+                SELECT job_id, attempt, started_at, finished_at, worker, outcome, error
+                FROM taskq_attempts WHERE job_id = ? ORDER BY attempt
+                """).bind([.int(jobID)])
+            var attempts: [Attempt] = []
+            while try select.step() {
+                attempts.append(Attempt(jobID: select.int(0), attempt: Int(select.int(1)), startedAt: select.int(2),
+                                        finishedAt: select.optionalInt(3), worker: select.text(4),
+                                        outcome: AttemptOutcome(rawValue: select.text(5)) ?? .failed, error: select.optionalText(6)))
+            }
+            return attempts
+        }
+    }
+
+    public func list(_ filter: JobFilter) async throws -> [Job] {
+        var sql = "SELECT \(SQLiteSQL.jobColumns) FROM taskq_jobs WHERE 1 = 1"
+        var params: [SQLiteValue] = []
+        if !filter.states.isEmpty {
+            sql += " AND state IN (\(filter.states.map { _ in "?" }.joined(separator: ", ")))"
+            params += filter.states.map { .text($0.rawValue) }
+        }
+        if let queue = filter.queue { sql += " AND queue = ?"; params.append(.text(queue)) }
+        if let task = filter.task { sql += " AND task = ?"; params.append(.text(task)) }
+        if let before = filter.beforeID { sql += " AND id < ?"; params.append(.int(before)) }
+        sql += " ORDER BY id DESC LIMIT ?"
+        params.append(.int(Int64(max(0, filter.limit))))
+        return try await connection.run { [sql, params] db in
+            let select = try db.prepare(sql).bind(params)
+            var jobs: [Job] = []
+            while try select.step() { jobs.append(try SQLiteSQL.decodeJob(select)) }
+            return jobs
+        }
+    }
+
+    public func counts() async throws -> [StateCount] {
+        try await connection.run { db in
+            let select = try db.prepare("SELECT queue, state, COUNT(*) FROM taskq_jobs GROUP BY queue, state ORDER BY queue, state")
+            var counts: [StateCount] = []
+            while try select.step() {
+                guard let state = JobState(rawValue: select.text(1)) else { continue }
+                counts.append(StateCount(queue: select.text(0), state: state, count: Int(select.int(2))))
+            }
+            return counts
+        }
+    }
+
+    public func purge(states: [JobState], finishedBefore before: Millis, limit: Int) async throws -> Int {
+        let finished = states.filter(\.isFinished)
+        guard !finished.isEmpty, limit > 0 else { return 0 }
+        let sql = """
+            DELETE FROM taskq_jobs WHERE id IN (SELECT id FROM taskq_jobs
+            WHERE state IN (\(finished.map { _ in "?" }.joined(separator: ", "))) AND finished_at < ? LIMIT ?)
+            """
+        let params: [SQLiteValue] = finished.map { .text($0.rawValue) } + [.int(before), .int(Int64(limit))]
+        return try await connection.run { db in
+            try db.writeTransaction {
+                try db.prepare(sql).bind(params).run()
+                return db.changes
+            }
+        }
+    }
+
+    // MARK: Tasks and workers
+
+    public func announceTasks(_ tasks: [TaskInfo], worker: String, now: Millis) async throws {
+        try await connection.run { db in
+            try db.writeTransaction {
+                for task in tasks {
+                    try db.prepare("""
+                        INSERT INTO taskq_tasks (name, description, worker, last_seen) VALUES (?, ?, ?, ?)
+                        ON CONFLICT (name) DO UPDATE SET description = excluded.description,
+                            worker = excluded.worker, last_seen = excluded.last_seen
+                        """).bind([.text(task.name), .text(task.description), .text(worker), .int(now)]).run()
+                }
+            }
+        }
+    }
+
+    public func knownTasks() async throws -> [TaskInfo] {
+        try await connection.run { db in
+            let select = try db.prepare("SELECT name, description FROM taskq_tasks ORDER BY name")
+            var tasks: [TaskInfo] = []
+            while try select.step() { tasks.append(TaskInfo(name: select.text(0), description: select.text(1))) }
+            return tasks
+        }
+    }
+
+    public func registerWorker(_ info: WorkerInfo) async throws {
+        try await connection.run { db in
+            try db.writeTransaction {
+                try db.prepare("""
+                    INSERT OR REPLACE INTO taskq_workers (id, host, pid, queues, concurrency, started_at, last_seen)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """).bind([.text(info.id), .text(info.host), .int(Int64(info.pid)), .text(info.queues.joined(separator: ",")),
+                               .int(Int64(info.concurrency)), .int(info.startedAt), .int(info.lastSeen)]).run()
+            }
+        }
+    }
+
+    public func unregisterWorker(id: String) async throws {
+        try await connection.run { db in
+            try db.writeTransaction {
+                try db.prepare("DELETE FROM taskq_workers WHERE id = ?").bind([.text(id)]).run()
+            }
+        }
+    }
+
+    // MARK: Wake-ups
+
+    public func waitForWork(queues: [String], timeout: Double) async {
+        let deadline = Clock.monotonicSeconds() + timeout
+        while Clock.monotonicSeconds() < deadline {
+            let changed = try? await connection.run { db in
+                ((try db.queryText("PRAGMA data_version")).flatMap { Int64($0) } ?? -1) != self.lastDataVersion
+            }
+            if changed != false { return }
+            let remaining = deadline - Clock.monotonicSeconds()
+            guard remaining > 0 else { return }
+            try? await Task.sleep(nanoseconds: UInt64(min(remaining, Self.wakeProbeSeconds) * 1e9))
+            if Task.isCancelled { return }
+        }
+    }
+}

@@ -1,0 +1,30 @@
+/// Every error TaskKit reports to a user, each with the exit code DESIGN.md assigns.
+public enum TaskqError: Error, Equatable, CustomStringConvertible {
+    /// Bad flags or values (exit 64).
+    case usage(String)
+    /// Malformed input data such as JSON (exit 65).
+    case badInput(String)
+    /// The operation could not be done: no such job, not cancellable (exit 1).
+    case failed(String)
+    /// The backend cannot be used: server down, not a database, no schema (exit 69).
+    case unavailable(String)
+    /// A temporary failure worth retrying, e.g. the database is locked (exit 75).
+    case temporary(String)
+
+    public var description: String {
+        switch self {
+        case let .usage(m), let .badInput(m), let .failed(m), let .unavailable(m), let .temporary(m): return m
+        }
+    }
+
+    /// Process exit code (sysexits.h values).
+    public var exitCode: Int32 {
+        switch self {
+        case .failed: return 1
+        case .usage: return 64
+        case .badInput: return 65
+        case .unavailable: return 69
+        case .temporary: return 75
+        }
+    }
+}

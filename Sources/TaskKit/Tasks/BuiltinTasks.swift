@@ -1,0 +1,80 @@
+/// The tasks every taskq knows.
+public enum BuiltinTasks {
+    public static let all: [TaskHandler] = [ShellTask(), EchoTask(), SleepTask(), FailTask(), NoopTask()]
+}
+
+/// `shell`: runs `args.command` (an argv array) without a shell. Exit 0 is success; the result holds the exit code
+/// and the tails of stdout and stderr; a failure names the exit code or signal and the stderr tail.
+/// Optional `args.cwd` (directory) and `args.env` (object of strings).
+public struct ShellTask: TaskHandler {
+    public let name = "shell"
+    public let description = "Run a command (argv, no shell); exit 0 is success"
+    public init() {}
+
+    /// Extracts the argv from shell-task arguments.
+    public static func argv(from args: JSONValue) throws -> [String] {
+        guard let items = args["command"]?.arrayValue, !items.isEmpty else {
+            throw TaskFailure("shell task needs args.command as a non-empty array of strings")
+        }
+        return try items.map {
+            guard let s = $0.stringValue else { throw TaskFailure("shell task args.command must contain only strings") }
+            return s
+        }
+    }
+
+    public func run(_ context: JobContext) async throws -> JSONValue {
+        let argv = try ShellTask.argv(from: context.args)
+        var environment: [String: String] = [:]
+        if case let .object(pairs)? = context.args["env"] {
+            for (key, value) in pairs { environment[key] = value.stringValue ?? value.serialized() }
+        }
+        environment["TASKQ_JOB_ID"] = String(context.job.id)
+        environment["TASKQ_ATTEMPT"] = String(context.job.attempt)
+        let outcome = try await ChildProcess.run(argv: argv, cwd: context.args["cwd"]?.stringValue,
+                                                 environment: environment, killGraceMillis: context.killGraceMillis)
+        if outcome.exitCode == 0 {
+            return .obj(("exit_code", .int(0)), ("stdout", .string(outcome.stdoutTail)), ("stderr", .string(outcome.stderrTail)))
+        }
+        let tail = outcome.stderrTail.trimmingSpaces()
+        throw TaskFailure(tail.isEmpty ? "\(outcome.statusText)" : "\(outcome.statusText): \(tail)")
+    }
+}
+
+/// `echo`: its result is its arguments.
+public struct EchoTask: TaskHandler {
+    public let name = "echo"
+    public let description = "Return the job's arguments as its result"
+    public init() {}
+    public func run(_ context: JobContext) async throws -> JSONValue { context.args }
+}
+
+/// `sleep`: waits `args.seconds` (default 1), honouring cancellation.
+public struct SleepTask: TaskHandler {
+    public let name = "sleep"
+    public let description = "Sleep for args.seconds (default 1)"
+    public init() {}
+    public func run(_ context: JobContext) async throws -> JSONValue {
+        let seconds = context.args["seconds"]?.doubleValue ?? 1
+        guard seconds >= 0, seconds.isFinite else { throw TaskFailure("sleep needs args.seconds >= 0") }
+        try await Task.sleep(nanoseconds: UInt64(seconds * 1e9))
+        return .obj(("slept", .double(seconds)))
+    }
+}
+
+/// `fail`: always fails, with `args.message` when given.
+public struct FailTask: TaskHandler {
+    public let name = "fail"
+    public let description = "Always fail (optional args.message); for testing retries"
+    public init() {}
+    public func run(_ context: JobContext) async throws -> JSONValue {
+        throw TaskFailure(context.args["message"]?.stringValue ?? "task failed on purpose (fail task)")
+    }
+}
+
+/// `noop`: does nothing and succeeds.
+public struct NoopTask: TaskHandler {
+    public let name = "noop"
+    public let description = "Do nothing and succeed"
+    public init() {}
+    public func run(_ context: JobContext) async throws -> JSONValue { .null }
+}

@@ -1,0 +1,67 @@
+import Logging
+
+/// Runs one kind of task. Handlers must honour Swift task cancellation: the worker cancels the handler's task when
+/// the job times out, is cancelled, or the worker's shutdown grace period ends.
+public protocol TaskHandler: Sendable {
+    /// The task name jobs refer to.
+    var name: String { get }
+    /// One line for `taskq list-tasks`.
+    var description: String { get }
+    /// Runs one attempt. Return the job's result; throw to fail the attempt (it is retried per the job's policy).
+    func run(_ context: JobContext) async throws -> JSONValue
+}
+
+/// What a handler gets for one attempt.
+public struct JobContext: Sendable {
+    public let job: Job
+    public let logger: Logger
+    /// Grace between SIGTERM and SIGKILL when a shell task's process group is stopped.
+    public let killGraceMillis: Int64
+
+    public init(job: Job, logger: Logger, killGraceMillis: Int64 = 5_000) {
+        self.job = job
+        self.logger = logger
+        self.killGraceMillis = killGraceMillis
+    }
+
+    /// The job's arguments.
+    public var args: JSONValue { job.args }
+
+    /// Decodes the arguments into `T`; a mismatch fails the attempt with a clear message.
+    public func decodeArgs<T: Decodable>(_ type: T.Type = T.self) throws -> T {
+        do { return try job.args.decode(T.self) } catch {
+            throw TaskFailure("arguments do not match \(T.self): \(error)")
+        }
+    }
+}
+
+/// A failure with a message meant for the job's `error` field.
+public struct TaskFailure: Error, CustomStringConvertible, Sendable {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// A handler made from a closure over typed, Codable arguments.
+public struct ClosureTask<Arguments: Decodable & Sendable, Output: Encodable & Sendable>: TaskHandler {
+    public let name: String
+    public let description: String
+    let body: @Sendable (Arguments, JobContext) async throws -> Output
+
+    public init(name: String, description: String, body: @escaping @Sendable (Arguments, JobContext) async throws -> Output) {
+        self.name = name
+        self.description = description
+        self.body = body
+    }
+
+    public func run(_ context: JobContext) async throws -> JSONValue {
+        let arguments = try context.decodeArgs(Arguments.self)
+        let output = try await body(arguments, context)
+        return try JSONValue.from(output)
+    }
+}
+
+/// Arguments for tasks that take none.
+public struct NoArguments: Codable, Sendable {
+    public init() {}
+}

@@ -1,0 +1,50 @@
+import ArgumentParser
+import TaskKit
+
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Create or upgrade the taskq schema (idempotent; safe to run concurrently).",
+        discussion: "The SQL migrations are embedded in the binary. With --list, show applied and pending versions.")
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var output: JSONOption
+    @Flag(name: .long, help: "List applied and pending migrations without applying anything.")
+    var list = false
+
+    func run() async throws {
+        let context = try Context(store)
+        let url = DatabaseURL.redacted(context.databaseURL)
+        if list {
+            let status = try await context.withStore(checkSchema: false) { try await $0.migrationStatus() }
+            if output.json {
+                Output.json(.obj(("database", .string(url)), ("migrations", .array(status.map {
+                    .obj(("version", .int(Int64($0.version))), ("name", .string($0.name)),
+                         ("applied", .bool($0.appliedAt != nil)), ("applied_at", .time($0.appliedAt)))
+                }))))
+            } else {
+                Output.table(["VERSION", "NAME", "STATUS", "APPLIED AT"], status.map {
+                    [zeroPadded($0.version), $0.name, $0.appliedAt == nil ? "pending" : "applied",
+                     $0.appliedAt.map(TimeFormat.short) ?? "-"]
+                })
+            }
+            return
+        }
+        let applied = try await context.withStore(create: true) { try await $0.migrate(now: Clock.now()) }
+        if output.json {
+            Output.json(.obj(("database", .string(url)), ("applied", .array(applied.map {
+                .obj(("version", .int(Int64($0.version))), ("name", .string($0.name)))
+            }))))
+        } else if applied.isEmpty {
+            Output.line("No migrations to apply: \(url) is up to date.")
+        } else {
+            for m in applied { Output.line("Applied \(zeroPadded(m.version))_\(m.name)") }
+            Output.line("\(url) is up to date.")
+        }
+    }
+}
+
+/// `1` → `0001`.
+func zeroPadded(_ value: Int) -> String {
+    let digits = "\(value)"
+    return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
+}

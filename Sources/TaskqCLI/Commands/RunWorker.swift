@@ -1,0 +1,121 @@
+import ArgumentParser
+import Dispatch
+import Logging
+import TaskKit
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct RunWorker: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run-worker",
+        abstract: "Run jobs: strict priority then FIFO, with retries, timeouts, leases and rescue.",
+        discussion: """
+            SIGTERM or SIGINT stops claiming and lets running jobs finish within --grace-period, then releases \
+            what is left and exits 0; a second signal releases at once. Logs go to stderr.
+            """)
+
+    @OptionGroup var store: StoreOptions
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Queue to take jobs from (repeatable). Default 'default'.", valueName: "queue"))
+    var queue: [String] = []
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Jobs run at once. Default 10.", valueName: "n"))
+    var concurrency: Int?
+
+    @Flag(help: "Exit when no job is due.")
+    var burst = false
+
+    @Option(help: ArgumentHelp("Exit after this many jobs.", valueName: "n"))
+    var maxTasks: Int?
+
+    @Option(help: ArgumentHelp("Lease per claim, renewed by heartbeats; an expired lease is rescued. Default 30s.", valueName: "duration"))
+    var lease: String?
+
+    @Option(help: ArgumentHelp("Longest idle wait between looks for work. Default 1s.", valueName: "duration"))
+    var pollInterval: String?
+
+    @Option(help: ArgumentHelp("Time running jobs get to finish after SIGTERM/SIGINT. Default 30s.", valueName: "duration"))
+    var gracePeriod: String?
+
+    @Option(help: ArgumentHelp("Between SIGTERM and SIGKILL for a stopped shell task. Default 5s.", valueName: "duration"))
+    var killGrace: String?
+
+    @Option(help: ArgumentHelp("Worker id (default host:pid:random).", valueName: "id"))
+    var workerID: String?
+
+    @Option(help: ArgumentHelp("trace, debug, info, notice, warning, error or critical. Default info.", valueName: "level"),
+            completion: .list(Logger.Level.allCases.map(\.rawValue)))
+    var logLevel: String = "info"
+
+    @Option(help: ArgumentHelp("text or json (one JSON object per line).", valueName: "format"), completion: .list(["text", "json"]))
+    var logFormat: String = "text"
+
+    func validate() throws {
+        guard Logger.Level(rawValue: logLevel.lowercased()) != nil else {
+            throw ValidationError("invalid --log-level '\(logLevel)': expected \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        guard ["text", "json"].contains(logFormat) else { throw ValidationError("invalid --log-format '\(logFormat)': expected text or json") }
+        _ = try options(config: TaskqConfig())
+    }
+
+    /// Flags over `[worker]` in taskq.toml over defaults.
+    func options(config: TaskqConfig) throws -> WorkerOptions {
+        var options = WorkerOptions()
+        let file = config.worker
+        options.queues = queue.isEmpty ? (file.queues ?? ["default"]) : queue.flatMap { $0.split(separator: ",").map(String.init) }
+        options.concurrency = concurrency ?? file.concurrency ?? options.concurrency
+        options.burst = burst
+        options.maxTasks = maxTasks
+        if let lease { options.leaseMillis = try DurationParser.require(lease, option: "--lease") } else if let l = file.leaseMillis { options.leaseMillis = l }
+        if let pollInterval { options.pollIntervalMillis = try DurationParser.require(pollInterval, option: "--poll-interval") }
+        else if let p = file.pollIntervalMillis { options.pollIntervalMillis = p }
+        if let gracePeriod { options.gracePeriodMillis = try DurationParser.require(gracePeriod, option: "--grace-period") }
+        else if let g = file.gracePeriodMillis { options.gracePeriodMillis = g }
+        if let killGrace { options.killGraceMillis = try DurationParser.require(killGrace, option: "--kill-grace") }
+        if let workerID { options.workerID = workerID }
+        try options.validate()
+        return options
+    }
+
+    func run() async throws {
+        let context = try Context(store)
+        let options = try options(config: context.config)
+        let level = Logger.Level(rawValue: logLevel.lowercased()) ?? .info
+        let json = logFormat == "json"
+        LoggingSystem.bootstrap { label in
+            var handler: LogHandler = json ? JSONLogHandler(label: label) : TextLogHandler(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "taskq.worker")
+        let store = try await StoreFactory.open(url: context.databaseURL)
+        let worker = Worker(store: store, registry: context.registry, options: options, logger: logger)
+        let signals = SignalWatcher(signals: [SIGTERM, SIGINT]) { worker.stop() }
+        defer { signals.cancel() }
+        do {
+            _ = try await worker.run()
+            await store.close()
+        } catch {
+            await store.close()
+            throw error
+        }
+    }
+}
+
+/// Turns SIGTERM/SIGINT into calls of `handler` on a dispatch queue (the default actions are disabled).
+final class SignalWatcher {
+    private var sources: [DispatchSourceSignal] = []
+
+    init(signals: [Int32], handler: @escaping () -> Void) {
+        for number in signals {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: DispatchQueue(label: "taskq.signals"))
+            source.setEventHandler(handler: handler)
+            source.resume()
+            sources.append(source)
+        }
+    }
+
+    func cancel() { sources.forEach { $0.cancel() } }
+}

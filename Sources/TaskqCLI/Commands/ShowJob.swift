@@ -1,0 +1,47 @@
+import ArgumentParser
+import TaskKit
+
+struct ShowJob: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "show-job", abstract: "Show one job with every attempt.")
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var output: JSONOption
+    @Argument(help: "Job id.") var id: String
+
+    func validate() throws { _ = try parseJobID(id) }
+
+    func run() async throws {
+        let jobID = try parseJobID(id)
+        let (job, history) = try await Context(store).withStore { store -> (Job, [Attempt]) in
+            guard let job = try await store.job(id: jobID) else { throw TaskqError.failed("no job with id \(jobID)") }
+            return (job, try await store.attempts(jobID: jobID))
+        }
+        if output.json {
+            Output.json(job.jsonObject(history: history))
+            return
+        }
+        let rows: [(String, String)] = [
+            ("id", String(job.id)), ("name", job.name), ("task", job.task), ("args", job.args.serialized()),
+            ("queue", job.queue), ("priority", String(job.priority)), ("state", job.state.rawValue),
+            ("attempts", "\(job.attempt) (max retries \(job.maxRetries))"),
+            ("retry policy", "\(job.retryPolicy.backoff.rawValue), base \(DurationParser.format(job.retryPolicy.baseDelayMillis))"),
+            ("timeout", job.timeoutMillis.map(DurationParser.format) ?? "none"),
+            ("run at", TimeFormat.iso8601(job.runAt)), ("created", TimeFormat.iso8601(job.createdAt)),
+            ("started", job.startedAt.map(TimeFormat.iso8601) ?? "-"), ("finished", job.finishedAt.map(TimeFormat.iso8601) ?? "-"),
+            ("worker", job.worker ?? "-"), ("unique key", job.uniqueKey ?? "-"),
+            ("result", job.result.map { $0.serialized() } ?? "-"), ("error", job.error ?? "-"),
+        ]
+        let width = rows.map(\.0.count).max() ?? 0
+        for (key, value) in rows {
+            let shown = key == "state" ? Output.colored(value, state: job.state) : value
+            Output.line(key + ":" + String(repeating: " ", count: width - key.count + 1) + shown)
+        }
+        if job.cancelRequested && job.state == .running { Output.line("note: cancellation requested") }
+        Output.line("")
+        if history.isEmpty { Output.line("No attempts yet."); return }
+        Output.table(["ATTEMPT", "STARTED (UTC)", "FINISHED (UTC)", "WORKER", "OUTCOME", "ERROR"], history.map {
+            [String($0.attempt), TimeFormat.short($0.startedAt), $0.finishedAt.map(TimeFormat.short) ?? "-", $0.worker,
+             $0.outcome.rawValue, Output.truncate($0.error ?? "", 60)]
+        })
+    }
+}

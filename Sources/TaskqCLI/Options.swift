@@ -1,0 +1,18 @@
+import ArgumentParser
+import TaskKit
+
+/// Where the store is and which config file to read.
+struct StoreOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Database URL: sqlite:PATH (default sqlite:taskq.sqlite3).", valueName: "url"))
+    var databaseURL: String?
+
+    @Option(name: .long, help: ArgumentHelp("Config file (default ./taskq.toml when present; env TASKQ_CONFIG).", valueName: "file"),
+            completion: .file(extensions: ["toml"]))
+    var config: String?
+}
+
+/// `--json` for machine-readable output.
+struct JSONOption: ParsableArguments {
+    @Flag(name: .long, help: "Print JSON instead of a table.")
+    var json = false
+}

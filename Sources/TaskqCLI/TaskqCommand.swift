@@ -1,0 +1,27 @@
+import ArgumentParser
+import TaskKit
+
+/// The root command: only the subcommand list.
+public struct TaskqCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "taskq",
+        abstract: "A durable background-job system: queue, run and inspect jobs.",
+        discussion: """
+            The database is chosen by --database-url, else TASKQ_DATABASE_URL, else database_url in taskq.toml, \
+            else sqlite:taskq.sqlite3 in the working directory.
+            Exit codes: 0 ok, 1 operation not possible, 64 usage, 65 bad input data, 69 backend unavailable, \
+            75 temporary failure, 130 interrupted.
+            """,
+        version: TaskqVersion.current,
+        subcommands: [
+            Migrate.self, CreateJob.self, ListJobs.self, ShowJob.self, ListTasks.self, Cancel.self, Retry.self,
+            Stats.self, RunWorker.self,
+        ]
+    )
+
+    public init() {}
+}
+
+public enum TaskqVersion {
+    public static let current = "0.1.0"
+}

@@ -1,0 +1,42 @@
+import ArgumentParser
+import TaskKit
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Entry point shared by the `taskq` binary and any Swift program that embeds the command set with its own tasks
+/// (its "manage.py"): register handlers in a `TaskRegistry`, then call `TaskqMain.run(registry:)`.
+public enum TaskqMain {
+    /// Tasks the running process can execute and accepts at enqueue (set once, before parsing).
+    nonisolated(unsafe) static var registry = TaskRegistry.builtins()
+
+    /// Parses the arguments, runs the command, prints errors as one line on stderr, and exits with the
+    /// DESIGN.md exit code.
+    public static func run(registry: TaskRegistry = .builtins(), arguments: [String]? = nil) async -> Never {
+        self.registry = registry
+        let args = arguments ?? Array(CommandLine.arguments.dropFirst())
+        do {
+            var command = try TaskqCommand.parseAsRoot(args)
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+            exit(0)
+        } catch let error as TaskqError {
+            Output.error(error.description)
+            exit(error.exitCode)
+        } catch let error as ExitCode {
+            exit(error.rawValue)
+        } catch {
+            let code = TaskqCommand.exitCode(for: error)
+            if code == .success {
+                print(TaskqCommand.fullMessage(for: error))
+                exit(0)
+            }
+            let message = TaskqCommand.message(for: error)
+            Output.error(message.split(separator: "\n").first.map(String.init) ?? message)
+            exit(code.rawValue)
+        }
+    }
+}

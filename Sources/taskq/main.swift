@@ -1,0 +1,4 @@
+import TaskKit
+import TaskqCLI
+
+await TaskqMain.run(registry: .builtins())

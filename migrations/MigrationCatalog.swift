@@ -1,0 +1,25 @@
+/// One versioned schema change, embedded in the binary.
+public struct Migration: Sendable, Equatable {
+    /// Monotonic version within a backend, starting at 1.
+    public let version: Int
+    /// Short name, taken from the file name.
+    public let name: String
+    /// Resource file name, e.g. `sqlite_0001_init.sql`.
+    public let fileName: String
+    /// The SQL text.
+    public let sql: String
+}
+
+/// The explicit list of embedded migrations per backend (resources cannot be enumerated).
+public enum MigrationCatalog {
+    /// Migrations for the SQLite store, in version order.
+    public static let sqlite: [Migration] = [
+        Migration(version: 1, name: "init", fileName: "sqlite_0001_init.sql",
+                  sql: String(decoding: PackageResources.sqlite_0001_init_sql, as: UTF8.self)),
+    ]
+
+    /// All migrations keyed by backend folder name (`sqlite`, …), for catalog tests.
+    public static let byBackend: [String: [Migration]] = [
+        "sqlite": sqlite,
+    ]
+}
