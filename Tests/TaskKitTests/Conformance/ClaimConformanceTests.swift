@@ -1,0 +1,79 @@
+import Testing
+@testable import TaskKit
+
+@Suite("Conformance: claiming")
+struct ClaimConformanceTests {
+    @Test(arguments: Backend.allCases)
+    func strictPriorityThenFIFO(backend: Backend) async throws {
+        let store = try await backend.makeLocation().migrated()
+        let plan: [(String, Int)] = [("low1", 0), ("norm1", 5), ("crit", 10), ("norm2", 5), ("high", 8), ("low2", 0), ("norm3", 5)]
+        _ = try await store.enqueue(plan.map { newJob($0.0, priority: $0.1) }, now: t0)
+        var order: [String] = []
+        while true {
+            let jobs = try await store.claim(queues: ["default"], limit: 2, worker: "w", now: t0 + 1, leaseUntil: t0 + 1000)
+            if jobs.isEmpty { break }
+            order += jobs.map(\.name)
+        }
+        #expect(order == ["crit", "high", "norm1", "norm2", "norm3", "low1", "low2"])
+    }
+
+    @Test(arguments: Backend.allCases)
+    func priorityIsStrictAcrossQueues(backend: Backend) async throws {
+        let store = try await backend.makeLocation().migrated()
+        _ = try await store.enqueue([newJob("a-low", queue: "a", priority: 1), newJob("b-high", queue: "b", priority: 9),
+                                     newJob("c-top", queue: "c", priority: 10)], now: t0)
+        let jobs = try await store.claim(queues: ["a", "b"], limit: 1, worker: "w", now: t0, leaseUntil: t0 + 1000)
+        #expect(jobs.map(\.name) == ["b-high"])
+    }
+
+    @Test(arguments: Backend.allCases)
+    func runAtIsHonoured(backend: Backend) async throws {
+        let store = try await backend.makeLocation().migrated()
+        _ = try await store.enqueue([newJob("later", priority: 10, runAt: t0 + 5_000), newJob("now", priority: 0)], now: t0)
+        let first = try await store.claim(queues: ["default"], limit: 10, worker: "w", now: t0 + 1, leaseUntil: t0 + 1000)
+        #expect(first.map(\.name) == ["now"])
+        #expect(try await store.claim(queues: ["default"], limit: 10, worker: "w", now: t0 + 4_999, leaseUntil: t0 + 9000).isEmpty)
+        let due = try await store.claim(queues: ["default"], limit: 10, worker: "w", now: t0 + 5_000, leaseUntil: t0 + 9000)
+        #expect(due.map(\.name) == ["later"])
+    }
+
+    @Test(arguments: Backend.allCases)
+    func claimMarksRunningAndOpensAnAttempt(backend: Backend) async throws {
+        let store = try await backend.makeLocation().migrated()
+        let id = try await store.enqueue([newJob()], now: t0)[0].id
+        let job = try #require(try await store.claim(queues: ["default"], limit: 1, worker: "w1", now: t0 + 7, leaseUntil: t0 + 1007).first)
+        #expect(job.id == id && job.state == .running && job.attempt == 1 && job.worker == "w1")
+        #expect(job.startedAt == t0 + 7 && job.leaseUntil == t0 + 1007)
+        let attempts = try await store.attempts(jobID: id)
+        #expect(attempts.map(\.outcome) == [.running] && attempts[0].worker == "w1" && attempts[0].startedAt == t0 + 7)
+    }
+
+    @Test(arguments: Backend.allCases)
+    func concurrentClaimersNeverShareAJob(backend: Backend) async throws {
+        let location = try await backend.makeLocation()
+        let seed = try await location.migrated()
+        let total = 600
+        _ = try await seed.enqueue((0..<total).map { newJob("j\($0)", priority: $0 % 11) }, now: t0)
+        var stores: [JobStore] = []
+        for _ in 0..<8 { stores.append(try await location.open()) }
+        let claimedIDs = try await withThrowingTaskGroup(of: [Int64].self) { group in
+            for (index, store) in stores.enumerated() {
+                group.addTask {
+                    var mine: [Int64] = []
+                    while true {
+                        let jobs = try await store.claim(queues: ["default"], limit: 7, worker: "w\(index)", now: t0, leaseUntil: t0 + 60_000)
+                        if jobs.isEmpty { return mine }
+                        mine += jobs.map(\.id)
+                    }
+                }
+            }
+            var all: [Int64] = []
+            for try await ids in group { all += ids }
+            return all
+        }
+        #expect(claimedIDs.count == total)
+        #expect(Set(claimedIDs).count == total)
+        let counts = try await seed.counts()
+        #expect(counts.first { $0.state == .running }?.count == total)
+    }
+}

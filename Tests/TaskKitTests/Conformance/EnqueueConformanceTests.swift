@@ -1,0 +1,89 @@
+import Testing
+@testable import TaskKit
+
+@Suite("Conformance: enqueue, get, list, counts")
+struct EnqueueConformanceTests {
+    @Test(arguments: Backend.allCases)
+    func enqueueRoundTripsEveryField(backend: Backend) async throws {
+        let store = try await backend.makeLocation().migrated()
+        var job = newJob("report", task: "echo", queue: "mail", priority: 8, maxRetries: 2, args: .obj(("to", .string("ops"))))
+        job.timeoutMillis = 30_000
+        job.retryPolicy = RetryPolicy(backoff: .linear, baseDelayMillis: 2_000)
+        job.uniqueKey = "report-1"
+        let result = try await store.enqueue([job], now: t0)
+        #expect(result.count == 1 && result[0].created)
+        let stored = try #require(try await store.job(id: result[0].id))
+        #expect(stored.name == "report" && stored.task == "echo" && stored.queue == "mail" && stored.priority == 8)
+        #expect(stored.args == .obj(("to", .string("ops"))))
+        #expect(stored.state == .pending && stored.attempt == 0 && stored.maxRetries == 2)
+        #expect(stored.retryPolicy.backoff == .linear && stored.retryPolicy.baseDelayMillis == 2_000)
+        #expect(stored.timeoutMillis == 30_000 && stored.uniqueKey == "report-1")
+        #expect(stored.runAt == t0 && stored.createdAt == t0 && stored.startedAt == nil && stored.worker == nil)
+        #expect(try await store.job(id: result[0].id + 1000) == nil)
+    }
+
+    @Test(arguments: Backend.allCases)
+    func futureRunAtIsScheduled(backend: Backend) async throws {
+        let store = try await backend.makeLocation().migrated()
+        let ids = try await store.enqueue([newJob(runAt: t0 + 60_000), newJob(runAt: t0 - 1)], now: t0)
+        #expect(try await store.job(id: ids[0].id)?.state == .scheduled)
+        #expect(try await store.job(id: ids[1].id)?.state == .pending)
+    }
+
+    @Test(arguments: Backend.allCases)
+    func uniqueKeyReturnsTheLiveJob(backend: Backend) async throws {
+        let store = try await backend.makeLocation().migrated()
+        let first = try await store.enqueue([newJob(uniqueKey: "k")], now: t0)[0]
+        let again = try await store.enqueue([newJob(uniqueKey: "k"), newJob(uniqueKey: "other")], now: t0)
+        #expect(again[0] == EnqueueResult(id: first.id, created: false))
+        #expect(again[1].created && again[1].id != first.id)
+        // Once the job finishes the key is free again.
+        let claimed = try await store.claim(queues: ["default"], limit: 10, worker: "w", now: t0, leaseUntil: t0 + 1000)
+        let owned = claimed.first { $0.id == first.id }!
+        _ = try await store.finish([JobOutcome(jobID: owned.id, attempt: owned.attempt, worker: "w", kind: .completed(result: .null))], now: t0)
+        let third = try await store.enqueue([newJob(uniqueKey: "k")], now: t0)[0]
+        #expect(third.created && third.id != first.id)
+    }
+
+    @Test(arguments: Backend.allCases)
+    func listFiltersPagesAndOrdersNewestFirst(backend: Backend) async throws {
+        let store = try await backend.makeLocation().migrated()
+        var jobs: [NewJob] = []
+        for i in 0..<10 { jobs.append(newJob("j\(i)", task: i % 2 == 0 ? "echo" : "noop", queue: i < 5 ? "a" : "b")) }
+        let ids = try await store.enqueue(jobs, now: t0).map(\.id)
+        let all = try await store.list(JobFilter(limit: 100))
+        #expect(all.map(\.id) == ids.reversed())
+        #expect(try await store.list(JobFilter(queue: "a", limit: 100)).count == 5)
+        #expect(try await store.list(JobFilter(task: "echo", limit: 100)).allSatisfy { $0.task == "echo" })
+        let page1 = try await store.list(JobFilter(limit: 4))
+        let page2 = try await store.list(JobFilter(limit: 4, beforeID: page1.last!.id))
+        #expect(page1.count == 4 && page2.count == 4 && page2.first!.id < page1.last!.id)
+        _ = try await store.cancel(id: ids[0], now: t0)
+        #expect(try await store.list(JobFilter(states: [.cancelled], limit: 100)).map(\.id) == [ids[0]])
+    }
+
+    @Test(arguments: Backend.allCases)
+    func countsByQueueAndState(backend: Backend) async throws {
+        let store = try await backend.makeLocation().migrated()
+        _ = try await store.enqueue([newJob(queue: "a"), newJob(queue: "a"), newJob(queue: "b"), newJob(queue: "b", runAt: t0 + 5000)], now: t0)
+        _ = try await store.claim(queues: ["a"], limit: 1, worker: "w", now: t0, leaseUntil: t0 + 1000)
+        let counts = try await store.counts()
+        func count(_ q: String, _ s: JobState) -> Int { counts.first { $0.queue == q && $0.state == s }?.count ?? 0 }
+        #expect(count("a", .pending) == 1 && count("a", .running) == 1)
+        #expect(count("b", .pending) == 1 && count("b", .scheduled) == 1)
+        #expect(counts.reduce(0) { $0 + $1.count } == 4)
+    }
+
+    @Test(arguments: Backend.allCases)
+    func purgeDeletesOnlyOldFinishedJobsWithHistory(backend: Backend) async throws {
+        let store = try await backend.makeLocation().migrated()
+        let ids = try await store.enqueue([newJob(), newJob(), newJob()], now: t0).map(\.id)
+        let claimed = try await store.claim(queues: ["default"], limit: 2, worker: "w", now: t0, leaseUntil: t0 + 1000)
+        _ = try await store.finish(claimed.map { JobOutcome(jobID: $0.id, attempt: 1, worker: "w", kind: .completed(result: .null)) }, now: t0 + 10)
+        #expect(try await store.purge(states: JobState.finished, finishedBefore: t0 + 5, limit: 100) == 0)
+        #expect(try await store.purge(states: JobState.finished, finishedBefore: t0 + 20, limit: 100) == 2)
+        #expect(try await store.job(id: claimed[0].id) == nil)
+        #expect(try await store.attempts(jobID: claimed[0].id).isEmpty)
+        #expect(try await store.job(id: ids[2])?.state == .pending)
+    }
+}

@@ -1,0 +1,80 @@
+import Testing
+@testable import TaskKit
+
+@Suite("JobBuilder: flags over named task over [defaults] over built-in defaults")
+struct JobBuilderTests {
+    let config: TaskqConfig = try! TaskqConfig(json: JSONValue.parse("""
+        {"defaults": {"queue": "work", "max_retries": 5},
+         "tasks": {"backup": {"command": ["tar", "czf", "{dest}", "/etc"], "queue": "maintenance", "priority": "high", "timeout": "10m"},
+                   "nap": {"builtin": "sleep", "args": {"seconds": 2}}}}
+        """))
+
+    func build(_ configure: (inout JobRequest) -> Void, force: Bool = false, storeTasks: Set<String> = []) throws -> NewJob {
+        var request = JobRequest()
+        request.name = "n"
+        configure(&request)
+        var warnings: [String] = []
+        return try JobBuilder(config: config, registry: .standard(config: config), storeTasks: storeTasks, force: force)
+            .build(request, now: t0, warnings: &warnings)
+    }
+
+    @Test func precedence() throws {
+        let job = try build { $0.task = "backup" }
+        #expect(job.queue == "maintenance" && job.priority == 8 && job.maxRetries == 5 && job.timeoutMillis == 600_000)
+        let flagged = try build { $0.task = "backup"; $0.queue = "q"; $0.priority = "low" }
+        #expect(flagged.queue == "q" && flagged.priority == 0)
+        let plain = try build { $0.task = "echo" }
+        #expect(plain.queue == "work" && plain.priority == 5 && plain.retryPolicy.backoff == .exponential)
+    }
+
+    @Test func commandMakesAShellTask() throws {
+        let job = try build { $0.command = ["ls", "-l"] }
+        #expect(job.task == "shell" && job.args["command"] == .array([.string("ls"), .string("-l")]))
+        #expect(throws: TaskqError.self) { try build { $0.command = ["ls"]; $0.task = "echo" } }
+    }
+
+    @Test func badInputIsRefused() {
+        #expect(throws: TaskqError.usage(Priority.invalidMessage("11"))) { try build { $0.task = "echo"; $0.priority = "11" } }
+        #expect(throws: TaskqError.self) { try build { $0.task = "nope" } }
+        #expect(throws: TaskqError.self) { try build { $0.task = "echo"; $0.scheduleAt = "next tuesday" } }
+        #expect(throws: TaskqError.self) { try build { $0.task = "echo"; $0.runIn = "soon" } }
+        #expect(throws: TaskqError.self) { try build { $0.task = "echo"; $0.backoff = "random" } }
+        #expect(throws: TaskqError.self) { try build { $0.task = "echo"; $0.maxRetries = -1 } }
+        #expect(throws: TaskqError.self) { try build { $0.task = "shell"; $0.args = .object([]) } }
+    }
+
+    @Test func unknownTasksNeedForceOrAWorkerThatKnowsThem() throws {
+        #expect(try build({ $0.task = "elsewhere" }, force: true).task == "elsewhere")
+        #expect(try build({ $0.task = "elsewhere" }, storeTasks: ["elsewhere"]).task == "elsewhere")
+    }
+
+    @Test func scheduling() throws {
+        #expect(try build { $0.task = "echo"; $0.runIn = "90s" }.runAt == t0 + 90_000)
+        var warnings: [String] = []
+        var request = JobRequest()
+        request.task = "echo"
+        request.scheduleAt = "2001-01-01T00:00:00Z"
+        let job = try JobBuilder(config: config, registry: .standard(config: config)).build(request, now: t0, warnings: &warnings)
+        #expect(job.runAt == t0 && warnings.count == 1)
+    }
+
+    @Test func jsonLines() throws {
+        let request = try JobRequest(jsonLine: #"{"name":"a","task":"echo","priority":"high","max_retries":1,"run_at":"2030-01-01T00:00:00Z","command":null}"#)
+        #expect(request.name == "a" && request.priority == "high" && request.maxRetries == 1 && request.scheduleAt != nil)
+        #expect(throws: TaskqError.self) { try JobRequest(jsonLine: #"{"bogus": 1}"#) }
+        #expect(throws: TaskqError.self) { try JobRequest(jsonLine: "[1]") }
+    }
+
+    @Test func configErrorsNameTheSetting() {
+        #expect(throws: TaskqError.self) { try TaskqConfig(json: JSONValue.parse(#"{"tasks": {"x": {}}}"#)) }
+        #expect(throws: TaskqError.self) { try TaskqConfig(json: JSONValue.parse(#"{"defaults": {"priority": 12}}"#)) }
+        #expect(throws: TaskqError.self) { try TaskqConfig(json: JSONValue.parse(#"{"nonsense": 1}"#)) }
+    }
+
+    @Test func commandTemplatesSubstituteArguments() throws {
+        let task = ConfiguredTask(config.tasks["backup"]!)
+        #expect(try task.substitute("{dest}", .obj(("dest", .string("/tmp/x.tgz")))) == "/tmp/x.tgz")
+        #expect(try task.substitute("n={n}", .obj(("n", .int(3)))) == "n=3")
+        #expect(throws: TaskFailure.self) { try task.substitute("{missing}", .object([])) }
+    }
+}

@@ -1,0 +1,64 @@
+import Testing
+@testable import TaskKit
+
+@Suite("Parsing: priorities, states, durations, times, JSON")
+struct ParsingTests {
+    @Test func priorities() {
+        #expect(Priority.parse("0") == 0 && Priority.parse("10") == 10 && Priority.parse("7") == 7)
+        #expect(Priority.parse("low") == 0 && Priority.parse("normal") == 5 && Priority.parse("HIGH") == 8 && Priority.parse("critical") == 10)
+        #expect(Priority.parse("11") == nil && Priority.parse("-1") == nil && Priority.parse("abc") == nil && Priority.parse("") == nil)
+    }
+
+    @Test func stateSynonyms() {
+        #expect(JobState(parsing: "in_progress") == .running && JobState(parsing: "processing") == .running)
+        #expect(JobState(parsing: "success") == .completed && JobState(parsing: "retry") == .retrying)
+        #expect(JobState(parsing: "PENDING") == .pending && JobState(parsing: "bogus") == nil)
+    }
+
+    @Test func durations() {
+        #expect(DurationParser.millis("90s") == 90_000 && DurationParser.millis("5m") == 300_000)
+        #expect(DurationParser.millis("2h") == 7_200_000 && DurationParser.millis("1d") == 86_400_000)
+        #expect(DurationParser.millis("250ms") == 250 && DurationParser.millis("1h30m") == 5_400_000)
+        #expect(DurationParser.millis("1.5") == 1_500 && DurationParser.millis("0.5s") == 500)
+        #expect(DurationParser.millis("abc") == nil && DurationParser.millis("5x") == nil && DurationParser.millis("") == nil)
+        #expect(DurationParser.millis("-5s") == nil)
+        #expect(DurationParser.format(90_000) == "1m30s" && DurationParser.format(1_500) == "1.5s" && DurationParser.format(20) == "20ms")
+    }
+
+    @Test func times() {
+        #expect(TimeFormat.parse("2026-01-31T09:00:00Z") == 1_769_850_000_000)
+        #expect(TimeFormat.parse("2026-01-31T10:00:00+01:00") == 1_769_850_000_000)
+        #expect(TimeFormat.parse("2026-01-31T09:00:00.250Z") == 1_769_850_000_250)
+        #expect(TimeFormat.parse("2026-01-31 09:00:00") != nil) // local time
+        #expect(TimeFormat.parse("2026-02-30T00:00:00Z") == nil)
+        #expect(TimeFormat.parse("tomorrow") == nil && TimeFormat.parse("2026-13-01T00:00:00Z") == nil)
+        #expect(TimeFormat.iso8601(1_769_850_000_250) == "2026-01-31T09:00:00.250Z")
+    }
+
+    @Test func jsonRoundTrip() throws {
+        let value = try JSONValue.parse(#"{"a":[1,2.5,"x\n",true,null],"b":{"c":-3}}"#)
+        #expect(value["a"]?.arrayValue?.count == 5)
+        #expect(try JSONValue.parse(value.serialized()) == value)
+        #expect(throws: TaskqError.self) { try JSONValue.parse("{bad") }
+    }
+}
+
+@Suite("Retry maths")
+struct RetryPolicyTests {
+    @Test func exponentialGrowsWithBoundedJitterAndCap() {
+        let policy = RetryPolicy(backoff: .exponential, baseDelayMillis: 1_000, maxDelayMillis: 10_000)
+        #expect(policy.delayMillis(afterAttempt: 1, unit: 0.5) == 1_000)
+        #expect(policy.delayMillis(afterAttempt: 2, unit: 0.5) == 2_000)
+        #expect(policy.delayMillis(afterAttempt: 3, unit: 0.5) == 4_000)
+        #expect(policy.delayMillis(afterAttempt: 3, unit: 0) == 3_200)
+        #expect(policy.delayMillis(afterAttempt: 3, unit: 0.999) >= 4_790)
+        #expect(policy.delayMillis(afterAttempt: 30, unit: 0.99) == 10_000)
+        for _ in 0..<100 { #expect((800...1_200).contains(policy.delayMillis(afterAttempt: 1))) }
+    }
+
+    @Test func fixedAndLinear() {
+        #expect(RetryPolicy(backoff: .fixed, baseDelayMillis: 500).delayMillis(afterAttempt: 7) == 500)
+        let linear = RetryPolicy(backoff: .linear, baseDelayMillis: 500, maxDelayMillis: 1_200)
+        #expect(linear.delayMillis(afterAttempt: 2) == 1_000 && linear.delayMillis(afterAttempt: 3) == 1_200)
+    }
+}

@@ -1,0 +1,140 @@
+import Foundation
+import Logging
+import Testing
+@testable import TaskKit
+
+@Suite("Engine: the worker over every backend")
+struct WorkerEngineTests {
+    static let logger: Logger = {
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        return logger
+    }()
+
+    func options(_ configure: (inout WorkerOptions) -> Void = { _ in }) -> WorkerOptions {
+        var options = WorkerOptions()
+        options.pollIntervalMillis = 50
+        options.leaseMillis = 2_000
+        options.killGraceMillis = 500
+        options.gracePeriodMillis = 2_000
+        configure(&options)
+        return options
+    }
+
+    func waitUntil(_ seconds: Double = 20, _ condition: () async throws -> Bool) async throws {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if try await condition() { return }
+            try await Task.sleep(nanoseconds: 20_000_000)
+        }
+        Issue.record("condition not met within \(seconds)s")
+    }
+
+    @Test(arguments: Backend.allCases)
+    func burstRunsEverythingInPriorityOrder(backend: Backend) async throws {
+        let store = try await backend.makeLocation().migrated()
+        let now = Clock.now()
+        _ = try await store.enqueue([newJob("low", task: "echo", priority: 0), newJob("high", task: "echo", priority: 9),
+                                     newJob("mid", task: "echo", priority: 5)], now: now)
+        let summary = try await Worker(store: store, registry: .builtins(), options: options { $0.burst = true; $0.concurrency = 1 },
+                                       logger: Self.logger).run()
+        #expect(summary.completed == 3)
+        let jobs = try await store.list(JobFilter(limit: 10))
+        let byStart = jobs.sorted { ($0.startedAt ?? 0, $0.id) < ($1.startedAt ?? 0, $1.id) }.map(\.name)
+        #expect(byStart == ["high", "mid", "low"])
+        #expect(jobs.allSatisfy { $0.state == .completed })
+    }
+
+    @Test(arguments: Backend.allCases)
+    func failingJobRetriesWithBackoffThenFails(backend: Backend) async throws {
+        let store = try await backend.makeLocation().migrated()
+        var job = newJob("flaky", task: "fail", maxRetries: 2, args: .obj(("message", .string("nope"))))
+        job.retryPolicy = RetryPolicy(backoff: .fixed, baseDelayMillis: 300)
+        let id = try await store.enqueue([job], now: Clock.now())[0].id
+        let worker = Worker(store: store, registry: .builtins(), options: options(), logger: Self.logger)
+        let run = Task { try await worker.run() }
+        try await waitUntil { try await store.job(id: id)?.state == .failed }
+        worker.stop()
+        _ = try await run.value
+        let history = try await store.attempts(jobID: id)
+        #expect(history.count == 3 && history.allSatisfy { $0.error == "nope" && $0.outcome == .failed })
+        for (a, b) in zip(history, history.dropFirst()) { #expect(b.startedAt - a.finishedAt! >= 300) }
+        #expect(try await store.job(id: id)?.attempt == 3)
+    }
+
+    @Test(arguments: Backend.allCases)
+    func timeoutKillsTheProcessGroup(backend: Backend) async throws {
+        let location = try await backend.makeLocation()
+        let store = try await location.migrated()
+        let marker = location.dir.path + "/survived"
+        var job = newJob("slow", task: "shell", maxRetries: 0,
+                         args: .obj(("command", .array(["sh", "-c", "trap '' TERM; sleep 30; touch \(marker)"].map { .string($0) }))))
+        job.timeoutMillis = 500
+        let id = try await store.enqueue([job], now: Clock.now())[0].id
+        let worker = Worker(store: store, registry: .builtins(), options: options(), logger: Self.logger)
+        let run = Task { try await worker.run() }
+        try await waitUntil { try await store.job(id: id)?.state == .failed }
+        worker.stop()
+        _ = try await run.value
+        let stored = try #require(try await store.job(id: id))
+        #expect(stored.error?.hasPrefix("timed out after 500ms") == true)
+        #expect(try await store.attempts(jobID: id).first?.outcome == .timeout)
+        #expect(!FileManager.default.fileExists(atPath: marker))
+    }
+
+    @Test(arguments: Backend.allCases)
+    func cancellingARunningJobStopsIt(backend: Backend) async throws {
+        let store = try await backend.makeLocation().migrated()
+        let id = try await store.enqueue([newJob("long", task: "sleep", args: .obj(("seconds", .int(30))))], now: Clock.now())[0].id
+        let worker = Worker(store: store, registry: .builtins(), options: options(), logger: Self.logger)
+        let run = Task { try await worker.run() }
+        try await waitUntil { try await store.job(id: id)?.state == .running }
+        #expect(try await store.cancel(id: id, now: Clock.now()) == .cancelRequested)
+        try await waitUntil(10) { try await store.job(id: id)?.state == .cancelled }
+        worker.stop()
+        _ = try await run.value
+        #expect(try await store.attempts(jobID: id).first?.outcome == .cancelled)
+    }
+
+    @Test(arguments: Backend.allCases)
+    func gracefulStopFinishesOrReleasesInFlightWork(backend: Backend) async throws {
+        let store = try await backend.makeLocation().migrated()
+        let now = Clock.now()
+        let quick = try await store.enqueue([newJob("quick", task: "sleep", args: .obj(("seconds", .double(0.3))))], now: now)[0].id
+        let slow = try await store.enqueue([newJob("slow", task: "sleep", args: .obj(("seconds", .int(60))))], now: now)[0].id
+        let worker = Worker(store: store, registry: .builtins(), options: options { $0.gracePeriodMillis = 1_000 }, logger: Self.logger)
+        let run = Task { try await worker.run() }
+        try await waitUntil { try await store.job(id: slow)?.state == .running }
+        worker.stop()
+        let summary = try await run.value
+        #expect(try await store.job(id: quick)?.state == .completed)
+        #expect(try await store.job(id: slow)?.state == .pending)
+        #expect(summary.released == 1)
+    }
+
+    @Test(arguments: Backend.allCases)
+    func typedSwiftHandlersDecodeArgumentsAndEncodeResults(backend: Backend) async throws {
+        struct Greeting: Codable, Sendable { var name: String }
+        struct Reply: Codable, Sendable { var text: String }
+        var registry = TaskRegistry.builtins()
+        registry.register("greet", description: "Greets") { (args: Greeting, _: JobContext) in Reply(text: "hello \(args.name)") }
+        let store = try await backend.makeLocation().migrated()
+        let ids = try await store.enqueue([newJob(task: "greet", args: .obj(("name", .string("ada")))),
+                                           newJob(task: "greet", maxRetries: 0, args: .obj(("wrong", .int(1))))], now: Clock.now())
+        _ = try await Worker(store: store, registry: registry, options: options { $0.burst = true }, logger: Self.logger).run()
+        #expect(try await store.job(id: ids[0].id)?.result == .obj(("text", .string("hello ada"))))
+        let bad = try #require(try await store.job(id: ids[1].id))
+        #expect(bad.state == .failed && bad.error?.contains("arguments do not match") == true)
+        #expect(try await store.knownTasks().contains { $0.name == "greet" })
+    }
+
+    @Test(arguments: Backend.allCases)
+    func maxTasksStopsAfterThatManyJobs(backend: Backend) async throws {
+        let store = try await backend.makeLocation().migrated()
+        _ = try await store.enqueue((0..<5).map { newJob("j\($0)") }, now: Clock.now())
+        let summary = try await Worker(store: store, registry: .builtins(), options: options { $0.maxTasks = 3; $0.concurrency = 2 },
+                                       logger: Self.logger).run()
+        #expect(summary.completed == 3)
+        #expect(try await store.list(JobFilter(states: [.pending], limit: 10)).count == 2)
+    }
+}
