@@ -56,7 +56,7 @@ struct RunWorker: AsyncParsableCommand {
             throw ValidationError("invalid --log-level '\(logLevel)': expected \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         guard ["text", "json"].contains(logFormat) else { throw ValidationError("invalid --log-format '\(logFormat)': expected text or json") }
-        _ = try options(config: TaskqConfig())
+        do { _ = try options(config: TaskqConfig()) } catch let error as TaskqError { throw ValidationError(error.description) }
     }
 
     /// Flags over `[worker]` in taskq.toml over defaults.

@@ -1,0 +1,87 @@
+import Foundation
+import Testing
+
+@Suite("End to end: worker processes, signals and crashes")
+struct WorkerProcessTests {
+    @Test func killedWorkerJobIsRescuedAndCompletedByAnother() throws {
+        let cli = try CLI()
+        try cli.run(["migrate"])
+        let id = try cli.run(["create-job", "long", "--task", "sleep", "--args", #"{"seconds":1.5}"#]).stdout.trimmed
+        let first = try cli.start(["run-worker", "--lease", "1s", "--poll-interval", "50ms"])
+        try cli.waitUntil(30, "the job to start") { try cli.jobState(id) == "running" }
+        first.signal(SIGKILL)
+        _ = try first.wait(timeout: 10)
+        #expect(try cli.jobState(id) == "running") // stuck until its lease expires and someone rescues it
+        let second = try cli.start(["run-worker", "--lease", "1s", "--poll-interval", "50ms"])
+        try cli.waitUntil(30, "the rescued job to complete") { try cli.jobState(id) == "completed" }
+        second.signal(SIGTERM)
+        #expect(try second.wait(timeout: 30).status == 0)
+        let job = try cli.object(["show-job", id, "--json"])
+        let outcomes = (job["history"] as? [[String: Any]] ?? []).compactMap { $0["outcome"] as? String }
+        #expect(outcomes == ["lost", "completed"])
+        #expect(job["attempts"] as? Int == 2)
+    }
+
+    @Test func sigtermLetsTheRunningJobFinishThenExitsZero() throws {
+        let cli = try CLI()
+        try cli.run(["migrate"])
+        let id = try cli.run(["create-job", "wrap-up", "--task", "sleep", "--args", #"{"seconds":1}"#]).stdout.trimmed
+        let queued = try cli.run(["create-job", "queued", "--task", "noop", "--in", "3s"]).stdout.trimmed
+        let worker = try cli.start(["run-worker", "--poll-interval", "50ms", "--grace-period", "20s"])
+        try cli.waitUntil(30, "the job to start") { try cli.jobState(id) == "running" }
+        worker.signal(SIGTERM)
+        let result = try worker.wait(timeout: 30)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try cli.jobState(id) == "completed")
+        #expect(try cli.jobState(queued) == "scheduled")
+    }
+
+    @Test func timeoutKillsAShellJobsProcessGroup() throws {
+        let cli = try CLI()
+        try cli.run(["migrate"])
+        let marker = cli.path("should-not-exist")
+        let id = try cli.run(["create-job", "stuck", "--timeout", "500ms", "--max-retries", "0", "--",
+                              "sh", "-c", "sleep 20 & wait; touch \(marker)"]).stdout.trimmed
+        let worker = try cli.start(["run-worker", "--poll-interval", "50ms", "--kill-grace", "1s"])
+        try cli.waitUntil(30, "the job to time out") { try cli.jobState(id) == "failed" }
+        worker.signal(SIGTERM)
+        _ = try worker.wait(timeout: 30)
+        let job = try cli.object(["show-job", id, "--json"])
+        #expect((job["error"] as? String)?.contains("timed out") == true)
+        Thread.sleep(forTimeInterval: 0.3)
+        #expect(!FileManager.default.fileExists(atPath: marker))
+    }
+
+    @Test func cancellingARunningShellJobEndsItCancelled() throws {
+        let cli = try CLI()
+        try cli.run(["migrate"])
+        let marker = cli.path("finished")
+        let id = try cli.run(["create-job", "cancel-me", "--", "sh", "-c", "sleep 10; touch \(marker)"]).stdout.trimmed
+        let worker = try cli.start(["run-worker", "--poll-interval", "50ms"])
+        try cli.waitUntil(30, "the job to start") { try cli.jobState(id) == "running" }
+        let cancel = try cli.run(["cancel", id, "--json"])
+        #expect(cancel.status == 0 && (cancel.json as? [String: Any])?["status"] as? String == "cancel_requested")
+        try cli.waitUntil(30, "the job to end cancelled") { try cli.jobState(id) == "cancelled" }
+        worker.signal(SIGTERM)
+        _ = try worker.wait(timeout: 30)
+        #expect(!FileManager.default.fileExists(atPath: marker))
+    }
+
+    @Test func twoWorkerProcessesRunFiveHundredJobsExactlyOnce() throws {
+        let cli = try CLI()
+        try cli.run(["migrate"])
+        let lines = (0..<500).map { #"{"name":"n\#($0)","task":"noop","priority":\#($0 % 11)}"# }.joined(separator: "\n")
+        #expect(try cli.run(["create-job", "--from-file", "-"], stdin: lines).lines.count == 500)
+        let workers = try (0..<2).map { i in
+            try cli.start(["run-worker", "--burst", "--concurrency", "8", "--worker-id", "w\(i)", "--log-level", "warning"])
+        }
+        for worker in workers { #expect(try worker.wait(timeout: 120).status == 0) }
+        let jobs = try cli.run(["list-jobs", "--json", "--limit", "1000"]).json as? [[String: Any]] ?? []
+        #expect(jobs.count == 500)
+        #expect(jobs.allSatisfy { $0["state"] as? String == "completed" && $0["attempts"] as? Int == 1 })
+        let byWorker = Dictionary(grouping: jobs, by: { $0["worker"] as? String ?? "" })
+        #expect(Set(byWorker.keys).isSubset(of: ["w0", "w1"]))
+        let stats = try cli.object(["stats", "--json"])
+        #expect((stats["by_state"] as? [String: Int])?["completed"] == 500)
+    }
+}
