@@ -1,0 +1,184 @@
+function __taskq_should_offer_completions_for_flags_or_options -a expected_commands
+    set -l non_repeating_flags_or_options $argv[2..]
+    set -l non_repeating_flags_or_options_absent 0
+    set -l positional_index 0
+    set -l commands
+    __taskq_parse_tokens
+    test "$commands" = "$expected_commands"; and return $non_repeating_flags_or_options_absent
+end
+
+function __taskq_should_offer_completions_for_positional -a expected_commands positional_index_comparison expected_positional_index
+    set -l non_repeating_flags_or_options
+    set -l non_repeating_flags_or_options_absent 0
+    set -l positional_index 0
+    set -l commands
+    __taskq_parse_tokens
+    test "$commands" = "$expected_commands" -a \( "$positional_index" "$positional_index_comparison" "$expected_positional_index" \)
+end
+
+function __taskq_parse_tokens -S
+    set -l unparsed_tokens (__taskq_tokens -pc)
+    switch $unparsed_tokens[1]
+    case 'taskq'
+        __taskq_parse_subcommand 0 'version' 'h/help'
+        switch $unparsed_tokens[1]
+        case 'migrate'
+            __taskq_parse_subcommand 0 'database-url=' 'config=' 'json' 'list' 'version' 'h/help'
+        case 'create-job'
+            __taskq_parse_subcommand -r 2 'database-url=' 'config=' 'task=' 'args=' 'priority=' 'queue=' 'max-retries=' 'retry-delay=' 'backoff=' 'timeout=' 'schedule-at=' 'in=' 'unique-key=' 'force' 'from-file=' 'json' 'version' 'h/help'
+        case 'list-jobs'
+            __taskq_parse_subcommand 0 'database-url=' 'config=' 'json' 'state=+' 'queue=' 'task=' 'limit=' 'before-id=' 'version' 'h/help'
+        case 'show-job'
+            __taskq_parse_subcommand 1 'database-url=' 'config=' 'json' 'version' 'h/help'
+        case 'list-tasks'
+            __taskq_parse_subcommand 0 'database-url=' 'config=' 'json' 'version' 'h/help'
+        case 'cancel'
+            __taskq_parse_subcommand 1 'database-url=' 'config=' 'json' 'version' 'h/help'
+        case 'retry'
+            __taskq_parse_subcommand 1 'database-url=' 'config=' 'json' 'version' 'h/help'
+        case 'stats'
+            __taskq_parse_subcommand 0 'database-url=' 'config=' 'json' 'version' 'h/help'
+        case 'run-worker'
+            __taskq_parse_subcommand 0 'database-url=' 'config=' 'q/queue=+' 'c/concurrency=' 'burst' 'max-tasks=' 'lease=' 'poll-interval=' 'grace-period=' 'kill-grace=' 'worker-id=' 'log-level=' 'log-format=' 'version' 'h/help'
+        case 'help'
+            __taskq_parse_subcommand -r 1 'version'
+        end
+    end
+end
+
+function __taskq_tokens
+    if test (string split -m 1 -f 1 -- . "$FISH_VERSION") -gt 3
+        commandline --tokens-raw $argv
+    else
+        commandline -o $argv
+    end
+end
+
+function __taskq_parse_subcommand -S -a positional_count
+    argparse -s r -- $argv
+    set -l option_specs $argv[2..]
+    set -l is_repeating_positional $_flag_r
+    set -el _flag_r
+    set -a commands $unparsed_tokens[1]
+    set positional_index 0
+    while true
+        set -e unparsed_tokens[1]
+        argparse -sn "$commands" $option_specs -- $unparsed_tokens 2> /dev/null
+        set unparsed_tokens $argv
+        set positional_index (math $positional_index + 1)
+        for non_repeating_flag_or_option in $non_repeating_flags_or_options
+            if set -ql "_flag_$(string replace -a - _ -- $non_repeating_flag_or_option)"
+                set non_repeating_flags_or_options_absent 1
+                break
+            end
+        end
+        test (count $unparsed_tokens) -eq 0 -o \( -z "$is_repeating_positional" -a "$positional_index" -gt "$positional_count" \) && break
+    end
+end
+
+function __taskq_complete_directories
+    set -l token (commandline -t)
+    string match -- '*/' $token
+    set -l subdirs $token*/
+    printf %s\n $subdirs
+end
+
+function __taskq_custom_completion
+    set -x SAP_SHELL fish
+    set -x SAP_SHELL_VERSION $FISH_VERSION
+    set -l tokens (__taskq_tokens -p)
+    if test -z "$(__taskq_tokens -t)"
+        set -l index (count (__taskq_tokens -pc))
+        set tokens $tokens[..$index] \'\' $tokens[(math $index + 1)..]
+    end
+    command $tokens[1] $argv $tokens
+end
+
+complete -c 'taskq' -f
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq" version' -l 'version' -d 'Show the version.'
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_positional "taskq" -eq 1' -fa 'migrate' -d 'Create or upgrade the taskq schema (idempotent; safe to run concurrently).'
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_positional "taskq" -eq 1' -fa 'create-job' -d 'Enqueue a job and print its id.'
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_positional "taskq" -eq 1' -fa 'list-jobs' -d 'List jobs, newest first.'
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_positional "taskq" -eq 1' -fa 'show-job' -d 'Show one job with every attempt.'
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_positional "taskq" -eq 1' -fa 'list-tasks' -d 'List the tasks jobs can name, with a one-line description each.'
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_positional "taskq" -eq 1' -fa 'cancel' -d 'Cancel a job.'
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_positional "taskq" -eq 1' -fa 'retry' -d 'Run a job again.'
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_positional "taskq" -eq 1' -fa 'stats' -d 'Count jobs per queue and state.'
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_positional "taskq" -eq 1' -fa 'run-worker' -d 'Run jobs: strict priority then FIFO, with retries, timeouts, leases and rescue.'
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_positional "taskq" -eq 1' -fa 'help' -d 'Show subcommand help information.'
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq migrate" database-url' -l 'database-url' -d 'Database URL: sqlite:PATH (default sqlite:taskq.sqlite3).' -rfka ''
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq migrate" config' -l 'config' -d 'Config file (default ./taskq.toml when present; env TASKQ_CONFIG).' -rfa '(for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.\'toml\';printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq migrate" json' -l 'json' -d 'Print JSON instead of a table.'
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq migrate" list' -l 'list' -d 'List applied and pending migrations without applying anything.'
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq migrate" version' -l 'version' -d 'Show the version.'
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq migrate" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq create-job" database-url' -l 'database-url' -d 'Database URL: sqlite:PATH (default sqlite:taskq.sqlite3).' -rfka ''
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq create-job" config' -l 'config' -d 'Config file (default ./taskq.toml when present; env TASKQ_CONFIG).' -rfa '(for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.\'toml\';printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq create-job" task' -l 'task' -d 'Task to run (see list-tasks). Implied \'shell\' with a command after --.' -rfka 'shell echo sleep fail noop'
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq create-job" args' -l 'args' -d 'Arguments as a JSON object.' -rfka ''
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq create-job" priority' -l 'priority' -d '0-10 (higher runs first) or low|normal|high|critical. Default 5.' -rfka 'low normal high critical'
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq create-job" queue' -l 'queue' -d 'Queue name. Default \'default\'.' -rfka ''
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq create-job" max-retries' -l 'max-retries' -d 'Retries after the first attempt. Default 3.' -rfka ''
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq create-job" retry-delay' -l 'retry-delay' -d 'Base delay before a retry, e.g. 10s. Default 10s.' -rfka ''
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq create-job" backoff' -l 'backoff' -d 'Retry back-off: exponential (default, with jitter), fixed or linear.' -rfka 'exponential fixed linear'
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq create-job" timeout' -l 'timeout' -d 'Hard time limit per attempt, e.g. 30s or 5m.' -rfka ''
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq create-job" schedule-at' -l 'schedule-at' -d 'Run at this time: ISO 8601 with Z or offset, or \'YYYY-MM-DD HH:MM:SS\' local time.' -rfka ''
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq create-job" in' -l 'in' -d 'Run after this delay, e.g. 90s, 5m, 2h.' -rfka ''
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq create-job" unique-key' -l 'unique-key' -d 'If a live job has this key, return its id instead of enqueueing another.' -rfka ''
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq create-job" force' -l 'force' -d 'Accept a task name that neither this process nor any worker has announced.'
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq create-job" from-file' -l 'from-file' -d 'Enqueue many jobs from JSON lines (- for stdin); prints one id per line.' -rfa '(set -l exts \'jsonl\' \'json\';for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.{$exts};printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq create-job" json' -l 'json' -d 'Print the job as JSON (with --from-file: a JSON array of ids).'
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq create-job" version' -l 'version' -d 'Show the version.'
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq create-job" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq list-jobs" database-url' -l 'database-url' -d 'Database URL: sqlite:PATH (default sqlite:taskq.sqlite3).' -rfka ''
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq list-jobs" config' -l 'config' -d 'Config file (default ./taskq.toml when present; env TASKQ_CONFIG).' -rfa '(for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.\'toml\';printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq list-jobs" json' -l 'json' -d 'Print JSON instead of a table.'
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq list-jobs"' -l 'state' -d 'Only jobs in this state (repeatable or comma-separated).' -rfka 'scheduled pending running retrying completed failed cancelled'
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq list-jobs" queue' -l 'queue' -d 'Only jobs in this queue.' -rfka ''
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq list-jobs" task' -l 'task' -d 'Only jobs of this task.' -rfka ''
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq list-jobs" limit' -l 'limit' -d 'At most this many jobs (default 50).' -rfka ''
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq list-jobs" before-id' -l 'before-id' -d 'Only jobs with an id below this (the next page).' -rfka ''
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq list-jobs" version' -l 'version' -d 'Show the version.'
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq list-jobs" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq show-job" database-url' -l 'database-url' -d 'Database URL: sqlite:PATH (default sqlite:taskq.sqlite3).' -rfka ''
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq show-job" config' -l 'config' -d 'Config file (default ./taskq.toml when present; env TASKQ_CONFIG).' -rfa '(for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.\'toml\';printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq show-job" json' -l 'json' -d 'Print JSON instead of a table.'
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq show-job" version' -l 'version' -d 'Show the version.'
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq show-job" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq list-tasks" database-url' -l 'database-url' -d 'Database URL: sqlite:PATH (default sqlite:taskq.sqlite3).' -rfka ''
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq list-tasks" config' -l 'config' -d 'Config file (default ./taskq.toml when present; env TASKQ_CONFIG).' -rfa '(for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.\'toml\';printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq list-tasks" json' -l 'json' -d 'Print JSON instead of a table.'
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq list-tasks" version' -l 'version' -d 'Show the version.'
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq list-tasks" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq cancel" database-url' -l 'database-url' -d 'Database URL: sqlite:PATH (default sqlite:taskq.sqlite3).' -rfka ''
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq cancel" config' -l 'config' -d 'Config file (default ./taskq.toml when present; env TASKQ_CONFIG).' -rfa '(for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.\'toml\';printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq cancel" json' -l 'json' -d 'Print JSON instead of a table.'
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq cancel" version' -l 'version' -d 'Show the version.'
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq cancel" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq retry" database-url' -l 'database-url' -d 'Database URL: sqlite:PATH (default sqlite:taskq.sqlite3).' -rfka ''
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq retry" config' -l 'config' -d 'Config file (default ./taskq.toml when present; env TASKQ_CONFIG).' -rfa '(for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.\'toml\';printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq retry" json' -l 'json' -d 'Print JSON instead of a table.'
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq retry" version' -l 'version' -d 'Show the version.'
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq retry" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq stats" database-url' -l 'database-url' -d 'Database URL: sqlite:PATH (default sqlite:taskq.sqlite3).' -rfka ''
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq stats" config' -l 'config' -d 'Config file (default ./taskq.toml when present; env TASKQ_CONFIG).' -rfa '(for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.\'toml\';printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq stats" json' -l 'json' -d 'Print JSON instead of a table.'
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq stats" version' -l 'version' -d 'Show the version.'
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq stats" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq run-worker" database-url' -l 'database-url' -d 'Database URL: sqlite:PATH (default sqlite:taskq.sqlite3).' -rfka ''
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq run-worker" config' -l 'config' -d 'Config file (default ./taskq.toml when present; env TASKQ_CONFIG).' -rfa '(for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.\'toml\';printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq run-worker"' -l 'queue' -s 'q' -d 'Queue to take jobs from (repeatable). Default \'default\'.' -rfka ''
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq run-worker" c concurrency' -l 'concurrency' -s 'c' -d 'Jobs run at once. Default 10.' -rfka ''
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq run-worker" burst' -l 'burst' -d 'Exit when no job is due.'
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq run-worker" max-tasks' -l 'max-tasks' -d 'Exit after this many jobs.' -rfka ''
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq run-worker" lease' -l 'lease' -d 'Lease per claim, renewed by heartbeats; an expired lease is rescued. Default 30s.' -rfka ''
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq run-worker" poll-interval' -l 'poll-interval' -d 'Longest idle wait between looks for work. Default 1s.' -rfka ''
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq run-worker" grace-period' -l 'grace-period' -d 'Time running jobs get to finish after SIGTERM/SIGINT. Default 30s.' -rfka ''
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq run-worker" kill-grace' -l 'kill-grace' -d 'Between SIGTERM and SIGKILL for a stopped shell task. Default 5s.' -rfka ''
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq run-worker" worker-id' -l 'worker-id' -d 'Worker id (default host:pid:random).' -rfka ''
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq run-worker" log-level' -l 'log-level' -d 'trace, debug, info, notice, warning, error or critical. Default info.' -rfka 'trace debug info notice warning error critical'
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq run-worker" log-format' -l 'log-format' -d 'text or json (one JSON object per line).' -rfka 'text json'
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq run-worker" version' -l 'version' -d 'Show the version.'
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq run-worker" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq help" version' -l 'version' -d 'Show the version.'

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs the Debian packages taskq needs to build and test, only when some are missing.
+# C libraries: libsqlite3-dev (the embedded store), libpq-dev, libhiredis-dev; servers for the tests: postgresql,
+# redis-server; sqlite3 for inspecting databases by hand.
+set -euo pipefail
+packages=(libsqlite3-dev libpq-dev libhiredis-dev postgresql redis-server sqlite3 pkg-config)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+echo "installing: ${missing[*]}"
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "need root (or sudo) to install: ${missing[*]}" >&2; exit 1; }
+  sudo="sudo"
+fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+# Do not let the packages start system-wide servers: tests start their own on loopback.
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+  printf '#!/bin/sh\nexit 101\n' | $sudo tee /usr/sbin/policy-rc.d >/dev/null
+  $sudo chmod +x /usr/sbin/policy-rc.d
+  trap '$sudo rm -f /usr/sbin/policy-rc.d' EXIT
+fi
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
