@@ -20,6 +20,7 @@ struct GeneratedFilesTests {
     @Test(.enabled(if: FileManager.default.fileExists(atPath: GeneratedFilesTests.manualTool)))
     func manPagesAreCurrent() throws {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("taskq-man-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: out) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.manualTool)
