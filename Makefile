@@ -4,7 +4,7 @@ BIN_DIR      = $(shell $(SWIFT) build --show-bin-path)
 MAN_DATE     = 2026-11-22
 MAN_AUTHORS  = taskq developers
 
-.PHONY: all deps build release demo test test-unit test-e2e generate verify-generated bench clean
+.PHONY: all deps build release demo test example generate verify-generated bench clean
 
 all: build
 
@@ -26,6 +26,11 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(MAKE) --no-print-directory verify-generated
 	$(SWIFT) test --skip-build
+	$(MAKE) --no-print-directory example
+
+## The example program with its own Swift handlers still builds against TaskKit.
+example:
+	cd Examples/custom-tasks && $(SWIFT) build
 
 ## Regenerate shell completions and man pages from the command definitions.
 generate: build

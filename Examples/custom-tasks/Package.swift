@@ -4,7 +4,7 @@ import PackageDescription
 
 let package = Package(
     name: "custom-tasks",
-    dependencies: [.package(path: "../..")],
+    dependencies: [.package(name: "taskq", path: "../..")],
     targets: [
         .executableTarget(
             name: "mytasks",
