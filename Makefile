@@ -15,7 +15,7 @@ build: deps
 	$(SWIFT) build --product taskq
 
 release: deps
-	$(SWIFT) build -c release --product taskq -Xswiftc -enforce-exclusivity=unchecked --static-swift-stdlib
+	$(SWIFT) build -c release --product taskq --static-swift-stdlib
 
 ## The main job on the embedded SQLite default: sample jobs, a worker, the resulting table.
 demo: build

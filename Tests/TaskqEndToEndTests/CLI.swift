@@ -92,16 +92,21 @@ final class RunningCLI: @unchecked Sendable {
     let process: Process
     private let stdoutData = LockedData(), stderrData = LockedData()
 
+    private let drained = DispatchGroup()
+
     init(process: Process, out: Pipe, err: Pipe) {
         self.process = process
-        let o = stdoutData, e = stderrData
-        out.fileHandleForReading.readabilityHandler = { handle in
-            let chunk = handle.availableData
-            if chunk.isEmpty { handle.readabilityHandler = nil } else { o.append(chunk) }
-        }
-        err.fileHandleForReading.readabilityHandler = { handle in
-            let chunk = handle.availableData
-            if chunk.isEmpty { handle.readabilityHandler = nil } else { e.append(chunk) }
+        for (pipe, sink) in [(out, stdoutData), (err, stderrData)] {
+            drained.enter()
+            let handle = pipe.fileHandleForReading
+            Thread.detachNewThread { [drained] in
+                while true {
+                    let chunk = handle.availableData
+                    if chunk.isEmpty { break }
+                    sink.append(chunk)
+                }
+                drained.leave()
+            }
         }
     }
 
@@ -118,7 +123,7 @@ final class RunningCLI: @unchecked Sendable {
             Issue.record("taskq did not finish within \(timeout)s")
         }
         process.waitUntilExit()
-        Thread.sleep(forTimeInterval: 0.05) // let the readability handlers drain
+        _ = drained.wait(timeout: .now() + 5) // output fully read (unless a leftover child holds the pipe)
         return CLI.Result(status: process.terminationStatus, stdout: stdoutData.text, stderr: stderrData.text)
     }
 }

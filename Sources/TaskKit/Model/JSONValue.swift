@@ -88,7 +88,7 @@ extension JSONValue {
     /// Parses JSON text. Throws `TaskqError.badInput` with a short reason on malformed input.
     public static func parse(_ text: String, what: String = "JSON") throws -> JSONValue {
         do {
-            return try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+            return try JSONParser.parse(text)
         } catch {
             throw TaskqError.badInput("\(what) is not valid JSON: \(text.prefix(80))")
         }

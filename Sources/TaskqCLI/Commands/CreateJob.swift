@@ -102,7 +102,7 @@ struct CreateJob: AsyncParsableCommand {
         request.command = command.isEmpty ? nil : command
 
         try await context.withStore { store in
-            let builder = try await makeBuilder(context, store: store, needsStoreTasks: { !context.registry.contains($0) }, tasks: [request.task ?? (command.isEmpty ? "" : "shell")])
+            let builder = try await makeBuilder(context, store: store, tasks: [request.task ?? (command.isEmpty ? "" : "shell")])
             var warnings: [String] = []
             let now = Clock.now()
             let job = try builder.build(request, now: now, warnings: &warnings)
@@ -117,55 +117,33 @@ struct CreateJob: AsyncParsableCommand {
         }
     }
 
-    /// Reads every line first (nothing is written when any line is bad), then enqueues in batches of
-    /// `batchSize`, one transaction each.
+    /// Reads and checks every line first (nothing is written when any line is bad), then enqueues in batches,
+    /// one transaction each.
     private func enqueueFile(_ path: String, context: Context) async throws {
-        let lines = try readLines(path)
-        var requests: [(Int, JobRequest)] = []
-        for (number, line) in lines.enumerated() where !line.trimmingCharacters().isEmpty {
-            do { requests.append((number + 1, try JobRequest(jsonLine: line))) } catch let error as TaskqError {
-                throw error.asData(prefix: "\(path) line \(number + 1): ")
-            }
-        }
+        let requests = try await BulkEnqueue.parse(lines: try readLines(path), source: path == "-" ? "stdin" : path)
         try await context.withStore { store in
-            let builder = try await makeBuilder(context, store: store, needsStoreTasks: { !context.registry.contains($0) },
-                                                tasks: requests.map { $0.1.task ?? ($0.1.command == nil ? "" : "shell") })
+            let tasks = Set(requests.map { $0.request.task ?? ($0.request.command == nil ? "" : "shell") })
+            let builder = try await makeBuilder(context, store: store, tasks: tasks)
             let now = Clock.now()
-            var jobs: [NewJob] = []
-            jobs.reserveCapacity(requests.count)
-            for (number, request) in requests {
-                var warnings: [String] = []
-                do { jobs.append(try builder.build(request, now: now, warnings: &warnings)) } catch let error as TaskqError {
-                    throw error.asData(prefix: "\(path) line \(number): ")
-                }
-            }
+            let (jobs, warnings) = try BulkEnqueue.build(requests, source: path == "-" ? "stdin" : path, builder: builder, now: now)
+            Set(warnings).sorted().forEach(Output.warning)
             let progress = ProgressBar(total: jobs.count, label: "enqueue")
-            var ids: [Int64] = []
-            ids.reserveCapacity(jobs.count)
-            var start = 0
-            while start < jobs.count {
-                let end = min(jobs.count, start + CreateJob.batchSize)
-                let results = try await store.enqueue(Array(jobs[start..<end]), now: now)
-                ids.append(contentsOf: results.map(\.id))
-                start = end
-                progress.update(start)
-            }
+            let results = try await BulkEnqueue.enqueue(jobs, store: store, now: now, progress: progress.update)
             if json {
-                Output.json(.array(ids.map { .int($0) }))
+                Output.json(.array(results.map { .int($0.id) }))
             } else {
                 var out = ""
-                out.reserveCapacity(ids.count * 8)
-                for id in ids { out += String(id); out += "\n" }
+                out.reserveCapacity(results.count * 8)
+                for result in results { out += String(result.id); out += "\n" }
                 fputs(out, stdout)
             }
         }
     }
 
-    static let batchSize = 5_000
-
-    private func makeBuilder(_ context: Context, store: JobStore, needsStoreTasks: (String) -> Bool, tasks: [String]) async throws -> JobBuilder {
-        let storeTasks: Set<String> = tasks.contains(where: needsStoreTasks) && !force
-            ? Set(try await store.knownTasks().map(\.name)) : []
+    /// A builder that also accepts task names workers have announced (asked only when some name is unknown here).
+    private func makeBuilder(_ context: Context, store: JobStore, tasks: Set<String>) async throws -> JobBuilder {
+        let needStore = !force && tasks.contains { !$0.isEmpty && !context.registry.contains($0) }
+        let storeTasks: Set<String> = needStore ? Set(try await store.knownTasks().map(\.name)) : []
         return JobBuilder(config: context.config, registry: context.registry, storeTasks: storeTasks, force: force)
     }
 
@@ -182,13 +160,5 @@ struct CreateJob: AsyncParsableCommand {
             bytes.append(contentsOf: buffer[0..<n])
         }
         return bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
-    }
-}
-
-extension String {
-    func trimmingCharacters() -> String {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" }
-        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else { return "" }
-        return String(self[first...last])
     }
 }

@@ -17,6 +17,9 @@ final class SQLiteConnection: @unchecked Sendable {
     /// The path as given, for messages.
     let path: String
 
+    /// Process-wide sqlite3 settings, applied before the first connection.
+    private static let configureOnce: Void = { _ = taskq_sqlite3_disable_memstatus() }()
+
     private init(path: String, label: String) {
         self.path = path
         self.queue = DispatchQueue(label: "taskq.sqlite.\(label)")
@@ -25,6 +28,7 @@ final class SQLiteConnection: @unchecked Sendable {
     /// Opens (and with `create`, creates) the database on the connection's own queue and configures WAL,
     /// synchronous=NORMAL, foreign keys and a busy handler.
     static func open(path: String, create: Bool, label: String = "conn") async throws -> SQLiteConnection {
+        _ = configureOnce
         let connection = SQLiteConnection(path: path, label: label)
         try await connection.run { db in try db.openOnQueue(create: create) }
         return connection
@@ -185,6 +189,9 @@ final class SQLiteConnection: @unchecked Sendable {
         return try statement.step() ? statement.text(0) : nil
     }
 
+    /// Rowid of the last insert on this connection.
+    var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+
     /// Rows changed by the last statement.
     var changes: Int { Int(sqlite3_changes(handle)) }
 }
@@ -216,6 +223,11 @@ struct SQLiteStatement {
         if rc == SQLITE_DONE { return false }
         try connection.check(rc, "running \(String(cString: sqlite3_sql(raw)).prefix(60))")
         return false
+    }
+
+    /// Makes the statement ready to bind and run again.
+    func reset() {
+        sqlite3_reset(raw)
     }
 
     /// Steps to completion, ignoring rows.

@@ -13,7 +13,7 @@ enum SQLiteSQL {
     static let insertJob = """
         INSERT INTO taskq_jobs (name, task, args, queue, priority, state, max_retries, backoff, retry_delay_ms,
                                 timeout_ms, run_at, unique_key, created_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """
 
     /// Served by the partial index taskq_jobs_claim (queue, priority DESC, run_at, id).

@@ -99,6 +99,7 @@ public final class SQLiteStore: JobStore, @unchecked Sendable {
             try db.writeTransaction {
                 var results: [EnqueueResult] = []
                 results.reserveCapacity(jobs.count)
+                let insert = try db.prepare(SQLiteSQL.insertJob)
                 for job in jobs {
                     if let key = job.uniqueKey {
                         let existing = try db.prepare(SQLiteSQL.findLiveUnique).bind([.text(key)])
@@ -109,14 +110,14 @@ public final class SQLiteStore: JobStore, @unchecked Sendable {
                     }
                     let runAt = job.runAt ?? now
                     let state: JobState = runAt > now ? .scheduled : .pending
-                    let insert = try db.prepare(SQLiteSQL.insertJob).bind([
+                    insert.reset()
+                    try insert.bind([
                         .text(job.name), .text(job.task), .text(job.args.serialized()), .text(job.queue),
                         .int(Int64(job.priority)), .text(state.rawValue), .int(Int64(job.maxRetries)),
                         .text(job.retryPolicy.backoff.rawValue), .int(job.retryPolicy.baseDelayMillis),
                         .optional(job.timeoutMillis), .int(runAt), .optional(job.uniqueKey), .int(now),
-                    ])
-                    guard try insert.step() else { throw TaskqError.unavailable("insert returned no id") }
-                    results.append(EnqueueResult(id: insert.int(0), created: true))
+                    ]).run()
+                    results.append(EnqueueResult(id: db.lastInsertRowID, created: true))
                 }
                 return results
             }

@@ -1,0 +1,128 @@
+#!/usr/bin/env python3
+"""taskq benchmarks: bulk enqueue, single-worker drain, enqueue-to-start latency, CLI start-up cost, idle RSS.
+
+usage: bench.py TASKQ_BINARY [DATABASE_URL]   (default: a fresh SQLite file in a temp dir)
+Prints one line per figure; BENCHMARKS.md records them with the machine and the command.
+"""
+import json, os, resource, statistics, subprocess, sys, tempfile, time
+
+BIN = os.path.abspath(sys.argv[1])
+WORK = tempfile.mkdtemp(prefix="taskq-bench-")
+URL = sys.argv[2] if len(sys.argv) > 2 else f"sqlite:{WORK}/bench.sqlite3"
+N = int(os.environ.get("BENCH_JOBS", "20000"))
+ENV = dict(os.environ, NO_COLOR="1", TASKQ_DATABASE_URL=URL)
+
+
+def taskq(*args, stdin=None, check=True):
+    return subprocess.run([BIN, *args], input=stdin, capture_output=True, text=True, env=ENV, cwd=WORK, check=check)
+
+
+def reset():
+    """A fresh store for each figure (SQLite: a new file; servers: purge by re-creating the schema is backend-specific)."""
+    global URL
+    if URL.startswith("sqlite:"):
+        URL = f"sqlite:{WORK}/bench-{time.time_ns()}.sqlite3"
+        ENV["TASKQ_DATABASE_URL"] = URL
+    taskq("migrate")
+
+
+def report(name, value, unit, target=None):
+    tail = f"   (target {target})" if target else ""
+    print(f"{name:<48} {value:>12} {unit}{tail}", flush=True)
+
+
+def bulk_enqueue():
+    reset()
+    path = os.path.join(WORK, "jobs.jsonl")
+    with open(path, "w") as f:
+        for i in range(N):
+            f.write(json.dumps({"name": f"job-{i}", "task": "noop", "priority": i % 11}) + "\n")
+    start = time.perf_counter()
+    out = taskq("create-job", "--from-file", path)
+    elapsed = time.perf_counter() - start
+    assert len(out.stdout.split()) == N, out.stderr
+    report(f"bulk enqueue {N} jobs (--from-file, one process)", f"{N / elapsed:,.0f}", "jobs/s", "SQLite >= 100,000")
+
+
+def drain():
+    reset()
+    lines = "".join(json.dumps({"name": f"j{i}", "task": "noop"}) + "\n" for i in range(N))
+    taskq("create-job", "--from-file", "-", stdin=lines)
+    start = time.perf_counter()
+    taskq("run-worker", "--burst", "--concurrency", "64", "--log-level", "error")
+    elapsed = time.perf_counter() - start
+    stats = json.loads(taskq("stats", "--json").stdout)
+    assert stats["by_state"]["completed"] == N, stats
+    report(f"one worker draining {N} no-op jobs", f"{N / elapsed:,.0f}", "jobs/s", ">= 10,000")
+
+
+def latency(samples=200):
+    reset()
+    worker = subprocess.Popen([BIN, "run-worker", "--concurrency", "4", "--log-level", "error"], env=ENV, cwd=WORK,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        time.sleep(1.0)
+        ids = []
+        for i in range(samples):
+            ids.append(taskq("create-job", f"lat-{i}", "--task", "noop").stdout.strip())
+            time.sleep(0.02)
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            stats = json.loads(taskq("stats", "--json").stdout)
+            if stats["by_state"]["completed"] >= samples:
+                break
+            time.sleep(0.1)
+        jobs = json.loads(taskq("list-jobs", "--json", "--limit", str(samples)).stdout)
+    finally:
+        worker.terminate()
+        worker.wait()
+
+    def ms(ts):
+        from datetime import datetime
+        return datetime.strptime(ts, "%Y-%m-%dT%H:%M:%S.%fZ").timestamp() * 1000
+
+    lat = sorted(ms(j["started_at"]) - ms(j["created_at"]) for j in jobs if j["started_at"])
+    p50 = lat[len(lat) // 2]
+    p99 = lat[min(len(lat) - 1, int(len(lat) * 0.99))]
+    report("enqueue-to-start latency p50 (idle worker)", f"{p50:.1f}", "ms", "SQLite <= 10")
+    report("enqueue-to-start latency p99 (idle worker)", f"{p99:.1f}", "ms", "SQLite <= 50")
+
+
+def cli_cost(runs=30):
+    reset()
+    walls, rss = [], []
+    for i in range(runs):
+        start = time.perf_counter()
+        proc = subprocess.Popen([BIN, "create-job", f"one-{i}", "--task", "noop"], env=ENV, cwd=WORK,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _, status, usage = os.wait4(proc.pid, 0)
+        walls.append((time.perf_counter() - start) * 1000)
+        rss.append(usage.ru_maxrss / 1024)
+        assert status == 0
+    report("one `taskq create-job` process, median wall", f"{statistics.median(walls):.1f}", "ms", "<= 20")
+    report("one `taskq create-job` process, peak RSS", f"{max(rss):.1f}", "MB", "<= 20")
+
+
+def idle_worker_rss():
+    reset()
+    worker = subprocess.Popen([BIN, "run-worker", "--log-level", "error"], env=ENV, cwd=WORK,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        time.sleep(3)
+        with open(f"/proc/{worker.pid}/status") as f:
+            rss = next(int(line.split()[1]) for line in f if line.startswith("VmRSS:")) / 1024
+        usage_before = open(f"/proc/{worker.pid}/stat").read().split()
+        time.sleep(5)
+        usage_after = open(f"/proc/{worker.pid}/stat").read().split()
+        ticks = (int(usage_after[13]) + int(usage_after[14])) - (int(usage_before[13]) + int(usage_before[14]))
+    finally:
+        worker.terminate()
+        worker.wait()
+    report("idle worker RSS", f"{rss:.1f}", "MB", "<= 20")
+    report("idle worker CPU", f"{ticks / os.sysconf('SC_CLK_TCK') / 5 * 100:.1f}", "% of a core")
+
+
+if __name__ == "__main__":
+    print(f"taskq benchmarks: {BIN} on {URL.split(':')[0]}, {os.cpu_count()} cores, N={N}")
+    for bench in (bulk_enqueue, drain, latency, cli_cost, idle_worker_rss):
+        bench()
