@@ -23,7 +23,10 @@ public final class SQLiteStore: JobStore, @unchecked Sendable {
         return SQLiteStore(connection: connection, path: path)
     }
 
-    public func close() async { await connection.close() }
+    public func close() async {
+        watcher?.stop()
+        await connection.close()
+    }
 
     // MARK: Schema
 
@@ -406,17 +409,34 @@ public final class SQLiteStore: JobStore, @unchecked Sendable {
 
     // MARK: Wake-ups
 
+    private var watcher: FileChangeWatcher?
+    private var watcherTried = false
+
+    /// Waits for a commit by another connection (`data_version` changes), woken by inotify on the WAL file and
+    /// falling back to probing every few milliseconds where that is unavailable.
     public func waitForWork(queues: [String], timeout: Double) async {
+        if !watcherTried {
+            watcherTried = true
+            watcher = path == ":memory:" ? nil : FileChangeWatcher(path: path + "-wal")
+        }
         let deadline = Clock.monotonicSeconds() + timeout
-        while Clock.monotonicSeconds() < deadline {
+        while true {
             let changed = try? await connection.run { db in
                 ((try db.queryText("PRAGMA data_version")).flatMap { Int64($0) } ?? -1) != self.lastDataVersion
             }
-            if changed != false { return }
+            if changed != false || Task.isCancelled { return }
             let remaining = deadline - Clock.monotonicSeconds()
             guard remaining > 0 else { return }
-            try? await Task.sleep(nanoseconds: UInt64(min(remaining, Self.wakeProbeSeconds) * 1e9))
-            if Task.isCancelled { return }
+            if let event = watcher?.event {
+                await withTaskGroup(of: Void.self) { group in
+                    group.addTask { await event.wait() }
+                    group.addTask { try? await Task.sleep(nanoseconds: UInt64(remaining * 1e9)) }
+                    await group.next()
+                    group.cancelAll()
+                }
+            } else {
+                try? await Task.sleep(nanoseconds: UInt64(min(remaining, Self.wakeProbeSeconds) * 1e9))
+            }
         }
     }
 }
