@@ -17,6 +17,8 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
                        providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ", pkgConfig: "libpq",
+                       providers: [.apt(["libpq-dev"])]),
         .target(name: "CTaskqSupport", path: "Sources/CTaskqSupport"),
         .target(
             name: "TaskqMigrations",
@@ -25,12 +27,14 @@ let package = Package(
             sources: ["MigrationCatalog.swift"],
             resources: [
                 .embedInCode("sqlite/sqlite_0001_init.sql"),
+                .embedInCode("postgres/postgres_0001_init.sql"),
             ]
         ),
         .target(
             name: "TaskKit",
             dependencies: [
                 "CSQLite",
+                "CLibPQ",
                 "CTaskqSupport",
                 "TaskqMigrations",
                 .product(name: "Logging", package: "swift-log"),
@@ -52,14 +56,19 @@ let package = Package(
             dependencies: ["TaskqCLI"],
             swiftSettings: [.swiftLanguageMode(.v5)]
         ),
+        .target(
+            name: "TaskqTestSupport",
+            path: "Tests/TaskqTestSupport",
+            swiftSettings: [.swiftLanguageMode(.v5)]
+        ),
         .testTarget(
             name: "TaskKitTests",
-            dependencies: ["TaskKit", "TaskqMigrations"],
+            dependencies: ["TaskKit", "TaskqMigrations", "TaskqTestSupport"],
             swiftSettings: [.swiftLanguageMode(.v5)]
         ),
         .testTarget(
             name: "TaskqEndToEndTests",
-            dependencies: ["TaskKit"],
+            dependencies: ["TaskKit", "TaskqTestSupport"],
             swiftSettings: [.swiftLanguageMode(.v5)]
         ),
     ]

@@ -18,8 +18,15 @@ public enum MigrationCatalog {
                   sql: String(decoding: PackageResources.sqlite_0001_init_sql, as: UTF8.self)),
     ]
 
-    /// All migrations keyed by backend folder name (`sqlite`, …), for catalog tests.
+    /// Migrations for the PostgreSQL store, in version order (run inside the configured schema).
+    public static let postgres: [Migration] = [
+        Migration(version: 1, name: "init", fileName: "postgres_0001_init.sql",
+                  sql: String(decoding: PackageResources.postgres_0001_init_sql, as: UTF8.self)),
+    ]
+
+    /// All migrations keyed by backend folder name (`sqlite`, `postgres`), for catalog tests.
     public static let byBackend: [String: [Migration]] = [
         "sqlite": sqlite,
+        "postgres": postgres,
     ]
 }

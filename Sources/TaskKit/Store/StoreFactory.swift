@@ -9,6 +9,8 @@ public enum StoreFactory {
         switch try DatabaseURL.parse(url) {
         case let .sqlite(path):
             return try await SQLiteStore.open(path: path, create: create)
+        case let .postgres(conninfo):
+            return try await PostgresStore.open(url: conninfo)
         }
     }
 }
@@ -16,8 +18,11 @@ public enum StoreFactory {
 /// A parsed `--database-url`.
 public enum DatabaseURL: Equatable {
     case sqlite(path: String)
+    /// A libpq URI or key=value connection string (may hold a password).
+    case postgres(conninfo: String)
 
-    /// Accepts `sqlite:PATH`, `sqlite://PATH` and `sqlite:///ABSOLUTE/PATH`.
+    /// Accepts `sqlite:PATH`, `sqlite://PATH`, `sqlite:///ABSOLUTE/PATH`; `postgres://…`, `postgresql://…` and
+    /// libpq key=value strings (`host=… dbname=…`).
     public static func parse(_ url: String) throws -> DatabaseURL {
         if url.hasPrefix("sqlite:") {
             var path = String(url.dropFirst("sqlite:".count))
@@ -25,20 +30,37 @@ public enum DatabaseURL: Equatable {
             guard !path.isEmpty else { throw TaskqError.usage("database URL '\(url)' has no file path (example: sqlite:taskq.sqlite3)") }
             return .sqlite(path: path)
         }
-        let scheme = url.split(separator: ":", maxSplits: 1).first.map(String.init) ?? url
-        if ["postgres", "postgresql", "redis", "rediss", "unix"].contains(scheme) {
-            throw TaskqError.usage("the \(scheme) backend is not available in this build of taskq; use sqlite:PATH")
+        if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") { return .postgres(conninfo: url) }
+        if !url.contains("://"), url.split(separator: " ").allSatisfy({ $0.contains("=") }), url.contains("=") {
+            return .postgres(conninfo: url)
         }
-        throw TaskqError.usage("unsupported database URL '\(redacted(url))': expected sqlite:PATH")
+        let scheme = url.split(separator: ":", maxSplits: 1).first.map(String.init) ?? url
+        if ["redis", "rediss", "unix"].contains(scheme) {
+            throw TaskqError.usage("the \(scheme) backend is not available in this build of taskq; use sqlite:PATH or postgres://…")
+        }
+        throw TaskqError.usage("unsupported database URL '\(redacted(url))': expected sqlite:PATH or postgres://…")
     }
 
-    /// The URL with any password replaced by `***`, safe for logs and messages.
+    /// The URL with any password replaced by `***`, safe for logs and messages: `user:***@host` in URIs,
+    /// `password=***` in key=value strings and URI query parameters.
     public static func redacted(_ url: String) -> String {
-        guard let schemeEnd = url.range(of: "://") else { return url }
-        let rest = url[schemeEnd.upperBound...]
-        guard let at = rest.lastIndex(of: "@") else { return url }
-        let userInfo = rest[rest.startIndex..<at]
-        guard let colon = userInfo.firstIndex(of: ":") else { return url }
-        return String(url[..<schemeEnd.upperBound]) + userInfo[..<colon] + ":***" + rest[at...]
+        var out = url
+        if let schemeEnd = out.range(of: "://") {
+            let rest = out[schemeEnd.upperBound...]
+            let authorityEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" }) ?? rest.endIndex
+            if let at = rest[..<authorityEnd].lastIndex(of: "@"),
+               let colon = rest[rest.startIndex..<at].firstIndex(of: ":") {
+                out = String(out[..<rest.index(after: colon)]) + "***" + String(out[at...])
+            }
+        }
+        var result = ""
+        var remaining = Substring(out)
+        while let range = remaining.range(of: "password=") {
+            result += remaining[..<range.upperBound] + "***"
+            remaining = remaining[range.upperBound...]
+            let end = remaining.firstIndex(where: { $0 == " " || $0 == "&" }) ?? remaining.endIndex
+            remaining = remaining[end...]
+        }
+        return result + remaining
     }
 }

@@ -1,10 +1,12 @@
 import Foundation
 import Testing
+import TaskqTestSupport
 @testable import TaskKit
 
 /// A backend the conformance suite runs against. Each case opens fresh, isolated stores.
 enum Backend: String, CaseIterable, CustomTestStringConvertible, Sendable {
     case sqlite
+    case postgres
 
     var testDescription: String { rawValue }
 
@@ -15,6 +17,10 @@ enum Backend: String, CaseIterable, CustomTestStringConvertible, Sendable {
         case .sqlite:
             let dir = try TempDir()
             location = StoreLocation(url: "sqlite:\(dir.path)/taskq.sqlite3", dir: dir)
+        case .postgres:
+            // Each location is its own schema in the shared throwaway cluster.
+            let schema = "t_" + UUID().uuidString.prefix(12).lowercased().replacingOccurrences(of: "-", with: "")
+            location = StoreLocation(url: try TestServers.postgresURL() + "?schema=\(schema)", dir: try TempDir())
         }
         // Stores outlive the expression that made them; keep their directories until the process ends.
         StoreLocation.live.withLock { $0.append(location) }
@@ -24,7 +30,7 @@ enum Backend: String, CaseIterable, CustomTestStringConvertible, Sendable {
 
 /// One isolated database; keeps its temp directory alive.
 final class StoreLocation: @unchecked Sendable {
-    static let live = Locked<[StoreLocation]>([])
+    static let live = TaskKit.Locked<[StoreLocation]>([])
     let url: String
     let dir: TempDir
 

@@ -1,0 +1,185 @@
+import CLibPQ
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One libpq connection, owned by its own serial dispatch queue: every blocking libpq call runs there, never on
+/// Swift's cooperative pool. A broken connection is re-established (with the schema's search_path) on next use.
+final class PostgresConnection: @unchecked Sendable {
+    private let queue: DispatchQueue
+    private var conn: OpaquePointer?
+    /// Prepared statement names by SQL text; cleared on reconnect.
+    private var prepared: [String: String] = [:]
+    private let conninfo: String
+    let target: PostgresTarget
+
+    private init(target: PostgresTarget, label: String) {
+        self.target = target
+        self.conninfo = target.conninfo
+        self.queue = DispatchQueue(label: "taskq.postgres.\(label)")
+    }
+
+    /// Connects on the connection's own queue. Throws `TaskqError.unavailable` naming the (password-free) target.
+    static func connect(_ target: PostgresTarget, label: String = "conn") async throws -> PostgresConnection {
+        let connection = PostgresConnection(target: target, label: label)
+        try await connection.run { _ in }
+        return connection
+    }
+
+    deinit { if let conn { PQfinish(conn) } }
+
+    /// Runs `body` on the connection's queue after making sure the connection is up.
+    func run<T>(_ body: @escaping (PostgresConnection) throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            queue.async {
+                do {
+                    try self.ensureConnected()
+                    continuation.resume(returning: try body(self))
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+        }
+    }
+
+    func close() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            queue.async {
+                if let conn = self.conn { PQfinish(conn) }
+                self.conn = nil
+                continuation.resume()
+            }
+        }
+    }
+
+    // MARK: Synchronous API — only inside `run`.
+
+    /// The raw handle, for LISTEN/NOTIFY polling.
+    var handle: OpaquePointer? { conn }
+
+    var isHealthy: Bool { conn.map { PQstatus($0) == CONNECTION_OK } ?? false }
+
+    func ensureConnected() throws {
+        if let conn, PQstatus(conn) == CONNECTION_OK { return }
+        if let conn { PQfinish(conn) }
+        conn = nil
+        prepared.removeAll()
+        let keywords = ["connect_timeout", "application_name", "dbname"]
+        let values = ["5", "taskq", conninfo]
+        let fresh: OpaquePointer? = withCStrings(keywords) { k in withCStrings(values) { v in PQconnectdbParams(k, v, 1) } }
+        guard let fresh else { throw TaskqError.unavailable("cannot connect to PostgreSQL at \(target.display): out of memory") }
+        guard PQstatus(fresh) == CONNECTION_OK else {
+            let message = Self.firstLine(String(cString: PQerrorMessage(fresh)))
+            PQfinish(fresh)
+            throw TaskqError.unavailable("cannot connect to PostgreSQL at \(target.display): \(message)")
+        }
+        conn = fresh
+        _ = try exec("SET search_path TO \(target.quotedSchema)", [], prepare: false)
+    }
+
+    /// Runs one parameterised statement (prepared once per connection) and returns its result.
+    @discardableResult
+    func exec(_ sql: String, _ params: [String?], prepare: Bool = true) throws -> PostgresResult {
+        guard let conn else { throw TaskqError.unavailable("not connected to PostgreSQL at \(target.display)") }
+        let result: OpaquePointer?
+        if prepare {
+            let name: String
+            if let existing = prepared[sql] {
+                name = existing
+            } else {
+                name = "taskq_\(prepared.count + 1)"
+                let prep = PQprepare(conn, name, sql, 0, nil)
+                try check(prep, sql)
+                PQclear(prep)
+                prepared[sql] = name
+            }
+            result = withOptionalCStrings(params) { values in
+                PQexecPrepared(conn, name, Int32(params.count), values, nil, nil, 0)
+            }
+        } else if params.isEmpty {
+            result = PQexec(conn, sql)
+        } else {
+            result = withOptionalCStrings(params) { values in
+                PQexecParams(conn, sql, Int32(params.count), nil, values, nil, nil, 0)
+            }
+        }
+        try check(result, sql)
+        return PostgresResult(raw: result!)
+    }
+
+    /// BEGIN … COMMIT around `body`, ROLLBACK on error.
+    func transaction<T>(_ body: () throws -> T) throws -> T {
+        try exec("BEGIN", [], prepare: false)
+        do {
+            let value = try body()
+            try exec("COMMIT", [], prepare: false)
+            return value
+        } catch {
+            if let conn, PQstatus(conn) == CONNECTION_OK { PQclear(PQexec(conn, "ROLLBACK")) }
+            throw error
+        }
+    }
+
+    /// The one funnel from libpq results to TaskqError (frees the result when it is an error).
+    private func check(_ result: OpaquePointer?, _ sql: String) throws {
+        let status = result.map { PQresultStatus($0) } ?? PGRES_FATAL_ERROR
+        if status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK { return }
+        let sqlState = result.flatMap { PQresultErrorField($0, Int32(UInt8(ascii: "C"))) }.map { String(cString: $0) } ?? ""
+        let message = Self.firstLine(result.flatMap { PQresultErrorMessage($0) }.map { String(cString: $0) }
+            ?? conn.map { String(cString: PQerrorMessage($0)) } ?? "unknown error")
+        if let result { PQclear(result) }
+        let context = String(sql.prefix(50)).split(separator: "\n").first.map(String.init) ?? ""
+        if let conn, PQstatus(conn) != CONNECTION_OK || sqlState.hasPrefix("08") || sqlState == "57P01" || sqlState == "57P02" || sqlState == "57P03" {
+            prepared.removeAll()
+            throw TaskqError.unavailable("connection to PostgreSQL at \(target.display) lost: \(message)")
+        }
+        switch sqlState {
+        case "40001", "40P01", "55P03", "53300":
+            throw TaskqError.temporary("PostgreSQL: \(message)")
+        case "42P01", "3F000":
+            throw TaskqError.unavailable("the taskq schema \(target.quotedSchema) at \(target.display) is missing or out of date: run `taskq migrate`")
+        case "23505":
+            throw TaskqError.failed("PostgreSQL: \(message)")
+        default:
+            throw TaskqError.unavailable("PostgreSQL error \(sqlState) in \(context)…: \(message)")
+        }
+    }
+
+    static func firstLine(_ text: String) -> String {
+        let trimmed = text.trimmingSpaces()
+        return trimmed.split(separator: "\n").first.map { String($0).trimmingSpaces() } ?? trimmed
+    }
+}
+
+/// A query result; rows and columns are 0-based, values are text.
+final class PostgresResult {
+    let raw: OpaquePointer
+    init(raw: OpaquePointer) { self.raw = raw }
+    deinit { PQclear(raw) }
+
+    var rowCount: Int { Int(PQntuples(raw)) }
+    /// Rows affected by an INSERT/UPDATE/DELETE.
+    var affected: Int { Int(String(cString: PQcmdTuples(raw))) ?? 0 }
+
+    func isNull(_ row: Int, _ column: Int) -> Bool { PQgetisnull(raw, Int32(row), Int32(column)) == 1 }
+    func string(_ row: Int, _ column: Int) -> String { String(cString: PQgetvalue(raw, Int32(row), Int32(column))) }
+    func optionalString(_ row: Int, _ column: Int) -> String? { isNull(row, column) ? nil : string(row, column) }
+    func int(_ row: Int, _ column: Int) -> Int64 { Int64(string(row, column)) ?? 0 }
+    func optionalInt(_ row: Int, _ column: Int) -> Int64? { isNull(row, column) ? nil : int(row, column) }
+    func bool(_ row: Int, _ column: Int) -> Bool { string(row, column) == "t" }
+}
+
+/// Calls `body` with a C array of C strings that lives for the call.
+func withCStrings<R>(_ strings: [String], _ body: ([UnsafePointer<CChar>?]) -> R) -> R {
+    let pointers = strings.map { strdup($0) }
+    defer { pointers.forEach { free($0) } }
+    return body(pointers.map { UnsafePointer($0) } + [nil])
+}
+
+/// Like `withCStrings`, with NULL for nil (SQL NULL parameters).
+func withOptionalCStrings<R>(_ strings: [String?], _ body: ([UnsafePointer<CChar>?]) -> R) -> R {
+    let pointers = strings.map { $0.map { strdup($0) } ?? nil }
+    defer { pointers.forEach { free($0) } }
+    return body(pointers.map { UnsafePointer($0) })
+}

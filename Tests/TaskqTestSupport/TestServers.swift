@@ -1,0 +1,142 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Throwaway database servers for the tests: started once per test process on a free loopback port in a temp
+/// directory, stopped (and the directory removed) when the process exits. Servers left by a crashed test process
+/// are cleaned up by the next one.
+public enum TestServers {
+    /// A PostgreSQL superuser URL (`postgres://postgres@127.0.0.1:PORT/postgres`); throws when PostgreSQL is missing.
+    public static func postgresURL() throws -> String { try postgres.get().url }
+
+    /// Restarts the PostgreSQL server (fast shutdown, same port and data).
+    public static func restartPostgres() throws { try postgres.get().restart() }
+
+    static let postgres: Result<PostgresServer, Error> = Result { try PostgresServer.start() }
+}
+
+final class PostgresServer: @unchecked Sendable {
+    let dir: String
+    let bin: String
+    let port: Int
+    var url: String { "postgres://postgres@127.0.0.1:\(port)/postgres" }
+
+    private init(dir: String, bin: String, port: Int) {
+        self.dir = dir
+        self.bin = bin
+        self.port = port
+    }
+
+    static func start() throws -> PostgresServer {
+        sweepStale(prefix: "taskq-pg-") { dir in _ = try? shell(asPostgres("\(findBin() ?? "")/pg_ctl -D \(dir)/data -m immediate stop")) }
+        guard let bin = findBin() else {
+            throw TestServerError("PostgreSQL server binaries not found under /usr/lib/postgresql: run `make deps` (apt-get install postgresql)")
+        }
+        let dir = NSTemporaryDirectory() + "taskq-pg-\(getpid())-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        if getuid() == 0 { try shell("chown postgres:postgres \(dir)") }
+        try shell(asPostgres("\(bin)/initdb -D \(dir)/data -A trust -U postgres -E UTF8 --no-sync > \(dir)/initdb.log 2>&1"))
+        let server = PostgresServer(dir: dir, bin: bin, port: try freePort())
+        try server.startServer()
+        cleanup.withLock { $0.append("\(asPostgres("\(bin)/pg_ctl -D \(dir)/data -m immediate stop")) >/dev/null 2>&1; rm -rf \(dir)") }
+        installExitHandler()
+        return server
+    }
+
+    private func startServer() throws {
+        let options = "-p \(port) -c listen_addresses=127.0.0.1 -k \(dir) -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300"
+        try shell(asPostgres("\(bin)/pg_ctl -D \(dir)/data -l \(dir)/server.log -w -t 60 -o '\(options)' start > \(dir)/pg_ctl.log 2>&1 < /dev/null"))
+    }
+
+    func restart() throws {
+        try shell(asPostgres("\(bin)/pg_ctl -D \(dir)/data -m fast -w -t 60 stop > /dev/null"))
+        try startServer()
+    }
+
+    static func findBin() -> String? {
+        let base = "/usr/lib/postgresql"
+        let versions = ((try? FileManager.default.contentsOfDirectory(atPath: base)) ?? []).compactMap(Int.init).sorted()
+        return versions.reversed().map { "\(base)/\($0)/bin" }.first { FileManager.default.fileExists(atPath: "\($0)/initdb") }
+    }
+}
+
+/// `initdb` refuses to run as root: run server commands as the postgres user when we are root.
+func asPostgres(_ command: String) -> String {
+    getuid() == 0 ? "runuser -u postgres -- sh -c \"\(command.replacingOccurrences(of: "\"", with: "\\\""))\"" : command
+}
+
+struct TestServerError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Runs a shell command line (test set-up only), throwing with its output on failure. Uses popen/pclose rather
+/// than Foundation's Process, whose waitUntilExit can hang on a cooperative-pool thread.
+@discardableResult
+func shell(_ command: String) throws -> String {
+    guard let pipe = popen("(\(command)) 2>&1 < /dev/null", "r") else { throw TestServerError("cannot run `\(command)`") }
+    var output = [UInt8]()
+    var buffer = [UInt8](repeating: 0, count: 4096)
+    while true {
+        let n = fread(&buffer, 1, buffer.count, pipe)
+        if n <= 0 { break }
+        output.append(contentsOf: buffer[0..<n])
+    }
+    let status = pclose(pipe)
+    let text = String(decoding: output, as: UTF8.self)
+    guard status == 0 else { throw TestServerError("`\(command)` failed (status \(status)): \(text)") }
+    return text
+}
+
+/// A free TCP port on 127.0.0.1.
+func freePort() throws -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+    guard bound == 0 else { throw TestServerError("cannot bind a loopback port") }
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+    return Int(UInt16(bigEndian: address.sin_port))
+}
+
+/// Shell commands run at process exit to stop servers and remove their directories.
+let cleanup = Locked<[String]>([])
+private var exitHandlerInstalled = false
+
+func installExitHandler() {
+    cleanup.withLock { _ in
+        guard !exitHandlerInstalled else { return }
+        exitHandlerInstalled = true
+        atexit {
+            for command in cleanup.withLock({ $0 }) { _ = system(command) }
+        }
+    }
+}
+
+/// Removes `NSTemporaryDirectory()/PREFIX<pid>-…` directories whose process is gone, after `stop(dir)`.
+func sweepStale(prefix: String, stop: (String) -> Void) {
+    let tmp = NSTemporaryDirectory()
+    for name in (try? FileManager.default.contentsOfDirectory(atPath: tmp)) ?? [] where name.hasPrefix(prefix) {
+        guard let pid = Int32(name.dropFirst(prefix.count).split(separator: "-").first ?? ""), pid != getpid(), kill(pid, 0) != 0 else { continue }
+        stop(tmp + name)
+        try? FileManager.default.removeItem(atPath: tmp + name)
+    }
+}
+
+/// A value behind a lock (test support).
+public final class Locked<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Value
+    public init(_ value: Value) { self.value = value }
+    @discardableResult
+    public func withLock<T>(_ body: (inout Value) throws -> T) rethrows -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body(&value)
+    }
+}
