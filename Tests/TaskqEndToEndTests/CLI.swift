@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TaskqTestSupport
 
 /// Runs the built `taskq` binary the way a user does, in its own temporary working directory.
 final class CLI: @unchecked Sendable {
@@ -21,6 +22,20 @@ final class CLI: @unchecked Sendable {
         env.removeValue(forKey: "TASKQ_CONFIG")
         env["NO_COLOR"] = "1"
         environment = env
+    }
+
+    /// A CLI whose `TASKQ_DATABASE_URL` points at a fresh schema in the throwaway PostgreSQL cluster.
+    static func postgres() throws -> CLI {
+        let cli = try CLI()
+        let schema = "e2e_" + UUID().uuidString.prefix(12).lowercased().replacingOccurrences(of: "-", with: "")
+        cli.databaseURL = try TestServers.postgresURL() + "?schema=\(schema)"
+        return cli
+    }
+
+    /// Sets or clears `TASKQ_DATABASE_URL` for every command this CLI runs.
+    var databaseURL: String? {
+        get { environment["TASKQ_DATABASE_URL"] }
+        set { environment["TASKQ_DATABASE_URL"] = newValue }
     }
 
     deinit { try? FileManager.default.removeItem(atPath: dir) }

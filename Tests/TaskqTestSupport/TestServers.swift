@@ -10,10 +10,19 @@ public enum TestServers {
     /// A PostgreSQL superuser URL (`postgres://postgres@127.0.0.1:PORT/postgres`); throws when PostgreSQL is missing.
     public static func postgresURL() throws -> String { try postgres.get().url }
 
-    /// Restarts the PostgreSQL server (fast shutdown, same port and data).
-    public static func restartPostgres() throws { try postgres.get().restart() }
+    /// A PostgreSQL cluster of its own, for a test that restarts it (others keep using the shared one).
+    public static func dedicatedPostgres() throws -> DedicatedServer {
+        let server = try PostgresServer.start()
+        return DedicatedServer(url: server.url, restart: server.restart)
+    }
 
     static let postgres: Result<PostgresServer, Error> = Result { try PostgresServer.start() }
+}
+
+/// A server a single test owns: its URL and a way to restart it.
+public struct DedicatedServer: Sendable {
+    public let url: String
+    public let restart: @Sendable () throws -> Void
 }
 
 final class PostgresServer: @unchecked Sendable {

@@ -11,9 +11,16 @@ struct Migrate: AsyncParsableCommand {
     @Flag(name: .long, help: "List applied and pending migrations without applying anything.")
     var list = false
 
+    @Flag(name: .long, help: "Print the SQL that migrate applies (for teams that apply schema with their own tools); connects to nothing.")
+    var sql = false
+
     func run() async throws {
         let context = try Context(store)
         let url = DatabaseURL.redacted(context.databaseURL)
+        if sql {
+            print(try MigrationScript.sql(forURL: context.databaseURL), terminator: "")
+            return
+        }
         if list {
             let status = try await context.withStore(checkSchema: false) { try await $0.migrationStatus() }
             if output.json {
