@@ -124,5 +124,9 @@ def idle_worker_rss():
 
 if __name__ == "__main__":
     print(f"taskq benchmarks: {BIN} on {URL.split(':')[0]}, {os.cpu_count()} cores, N={N}")
-    for bench in (bulk_enqueue, drain, latency, cli_cost, idle_worker_rss):
-        bench()
+    try:
+        for bench in (bulk_enqueue, drain, latency, cli_cost, idle_worker_rss):
+            bench()
+    finally:
+        import shutil
+        shutil.rmtree(WORK, ignore_errors=True)

@@ -186,7 +186,7 @@ _taskq() {
 
 _taskq_migrate() {
     repeating_flags=()
-    non_repeating_flags=(--json --list --version -h --help)
+    non_repeating_flags=(--json --list --sql --version -h --help)
     repeating_options=()
     non_repeating_options=(--database-url --config)
     __taskq_offer_flags_options 0

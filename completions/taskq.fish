@@ -23,7 +23,7 @@ function __taskq_parse_tokens -S
         __taskq_parse_subcommand 0 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'migrate'
-            __taskq_parse_subcommand 0 'database-url=' 'config=' 'json' 'list' 'version' 'h/help'
+            __taskq_parse_subcommand 0 'database-url=' 'config=' 'json' 'list' 'sql' 'version' 'h/help'
         case 'create-job'
             __taskq_parse_subcommand -r 2 'database-url=' 'config=' 'task=' 'args=' 'priority=' 'queue=' 'max-retries=' 'retry-delay=' 'backoff=' 'timeout=' 'schedule-at=' 'in=' 'unique-key=' 'force' 'from-file=' 'json' 'version' 'h/help'
         case 'list-jobs'
@@ -111,6 +111,7 @@ complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "t
 complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq migrate" config' -l 'config' -d 'Config file (default ./taskq.toml when present; env TASKQ_CONFIG).' -rfa '(for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.\'toml\';printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
 complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq migrate" json' -l 'json' -d 'Print JSON instead of a table.'
 complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq migrate" list' -l 'list' -d 'List applied and pending migrations without applying anything.'
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq migrate" sql' -l 'sql' -d 'Print the SQL that migrate applies (for teams that apply schema with their own tools); connects to nothing.'
 complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq migrate" version' -l 'version' -d 'Show the version.'
 complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq migrate" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq create-job" database-url' -l 'database-url' -d 'Database URL: sqlite:PATH (default sqlite:taskq.sqlite3).' -rfka ''

@@ -17,6 +17,12 @@ public enum TestServers {
     }
 
     static let postgres: Result<PostgresServer, Error> = Result { try PostgresServer.start() }
+
+    /// Removes `path` (recursively) when the test process exits.
+    public static func removeAtExit(_ path: String) {
+        cleanup.withLock { $0.append("rm -rf '\(path)'") }
+        installExitHandler()
+    }
 }
 
 /// A server a single test owns: its URL and a way to restart it.

@@ -71,6 +71,7 @@ final class TempDir: @unchecked Sendable {
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("taskq-test-\(getpid())-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
         path = base.path
+        TestServers.removeAtExit(path)
     }
 
     deinit { try? FileManager.default.removeItem(atPath: path) }
