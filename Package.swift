@@ -19,6 +19,8 @@ let package = Package(
                        providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ", pkgConfig: "libpq",
                        providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "CHiredis", path: "Sources/CHiredis", pkgConfig: "hiredis",
+                       providers: [.apt(["libhiredis-dev"])]),
         .target(name: "CTaskqSupport", path: "Sources/CTaskqSupport"),
         .target(
             name: "TaskqMigrations",
@@ -35,6 +37,7 @@ let package = Package(
             dependencies: [
                 "CSQLite",
                 "CLibPQ",
+                "CHiredis",
                 "CTaskqSupport",
                 "TaskqMigrations",
                 .product(name: "Logging", package: "swift-log"),

@@ -18,6 +18,17 @@ public enum TestServers {
 
     static let postgres: Result<PostgresServer, Error> = Result { try PostgresServer.start() }
 
+    /// A Redis URL (`redis://127.0.0.1:PORT/0`) for a throwaway redis-server with AOF on.
+    public static func redisURL() throws -> String { try redis.get().url }
+
+    /// A redis-server of its own, for a test that restarts it.
+    public static func dedicatedRedis() throws -> DedicatedServer {
+        let server = try RedisServer.start()
+        return DedicatedServer(url: server.url, restart: server.restart)
+    }
+
+    static let redis: Result<RedisServer, Error> = Result { try RedisServer.start() }
+
     /// Removes `path` (recursively) when the test process exits.
     public static func removeAtExit(_ path: String) {
         cleanup.withLock { $0.append("rm -rf '\(path)'") }
@@ -73,6 +84,47 @@ final class PostgresServer: @unchecked Sendable {
         let base = "/usr/lib/postgresql"
         let versions = ((try? FileManager.default.contentsOfDirectory(atPath: base)) ?? []).compactMap(Int.init).sorted()
         return versions.reversed().map { "\(base)/\($0)/bin" }.first { FileManager.default.fileExists(atPath: "\($0)/initdb") }
+    }
+}
+
+final class RedisServer: @unchecked Sendable {
+    let dir: String
+    let port: Int
+    var url: String { "redis://127.0.0.1:\(port)/0" }
+
+    private init(dir: String, port: Int) {
+        self.dir = dir
+        self.port = port
+    }
+
+    static func start() throws -> RedisServer {
+        sweepStale(prefix: "taskq-redis-") { dir in _ = try? shell("kill $(cat \(dir)/redis.pid) 2>/dev/null; true") }
+        guard FileManager.default.fileExists(atPath: "/usr/bin/redis-server") else {
+            throw TestServerError("redis-server not found: run `make deps` (apt-get install redis-server)")
+        }
+        let dir = NSTemporaryDirectory() + "taskq-redis-\(getpid())-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let server = RedisServer(dir: dir, port: try freePort())
+        try server.startServer()
+        cleanup.withLock { $0.append("kill $(cat \(dir)/redis.pid) 2>/dev/null; sleep 0.1; rm -rf \(dir)") }
+        installExitHandler()
+        return server
+    }
+
+    private func startServer() throws {
+        try shell("/usr/bin/redis-server --port \(port) --bind 127.0.0.1 --dir \(dir) --appendonly yes --appendfsync everysec --save '' --daemonize yes --pidfile \(dir)/redis.pid --logfile \(dir)/redis.log")
+        for _ in 0..<200 {
+            if (try? shell("redis-cli -p \(port) ping"))?.contains("PONG") == true { return }
+            usleep(25_000)
+        }
+        throw TestServerError("redis-server on port \(port) did not start: see \(dir)/redis.log")
+    }
+
+    /// Shuts down (flushing the AOF) and starts again on the same port and data.
+    func restart() throws {
+        _ = try? shell("redis-cli -p \(port) shutdown")
+        for _ in 0..<200 where (try? shell("redis-cli -p \(port) ping")) != nil { usleep(25_000) }
+        try startServer()
     }
 }
 

@@ -14,6 +14,8 @@ public enum MigrationScript {
             return out + "COMMIT;\n"
         case let .postgres(conninfo):
             return PostgresStore.migrationScript(schema: try PostgresTarget(url: conninfo).schema)
+        case .redis:
+            throw TaskqError.usage("Redis has no SQL schema: `taskq migrate` records the key-layout version (see docs/redis.md)")
         }
     }
 }

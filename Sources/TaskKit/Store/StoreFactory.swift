@@ -11,6 +11,8 @@ public enum StoreFactory {
             return try await SQLiteStore.open(path: path, create: create)
         case let .postgres(conninfo):
             return try await PostgresStore.open(url: conninfo)
+        case let .redis(url):
+            return try await RedisStore.open(url: url)
         }
     }
 }
@@ -20,6 +22,8 @@ public enum DatabaseURL: Equatable {
     case sqlite(path: String)
     /// A libpq URI or key=value connection string (may hold a password).
     case postgres(conninfo: String)
+    /// `redis://…` or `unix://…` (may hold a password).
+    case redis(url: String)
 
     /// Accepts `sqlite:PATH`, `sqlite://PATH`, `sqlite:///ABSOLUTE/PATH`; `postgres://…`, `postgresql://…` and
     /// libpq key=value strings (`host=… dbname=…`).
@@ -34,11 +38,9 @@ public enum DatabaseURL: Equatable {
         if !url.contains("://"), url.split(separator: " ").allSatisfy({ $0.contains("=") }), url.contains("=") {
             return .postgres(conninfo: url)
         }
-        let scheme = url.split(separator: ":", maxSplits: 1).first.map(String.init) ?? url
-        if ["redis", "rediss", "unix"].contains(scheme) {
-            throw TaskqError.usage("the \(scheme) backend is not available in this build of taskq; use sqlite:PATH or postgres://…")
-        }
-        throw TaskqError.usage("unsupported database URL '\(redacted(url))': expected sqlite:PATH or postgres://…")
+        if url.hasPrefix("redis://") || url.hasPrefix("unix://") { return .redis(url: url) }
+        if url.hasPrefix("rediss://") { throw TaskqError.usage("TLS to Redis (rediss://) is not supported; use redis:// or unix://") }
+        throw TaskqError.usage("unsupported database URL '\(redacted(url))': expected sqlite:PATH, postgres://… or redis://…")
     }
 
     /// The URL with any password replaced by `***`, safe for logs and messages: `user:***@host` in URIs,

@@ -7,6 +7,7 @@ import TaskqTestSupport
 enum Backend: String, CaseIterable, CustomTestStringConvertible, Sendable {
     case sqlite
     case postgres
+    case redis
 
     var testDescription: String { rawValue }
 
@@ -21,6 +22,10 @@ enum Backend: String, CaseIterable, CustomTestStringConvertible, Sendable {
             // Each location is its own schema in the shared throwaway cluster.
             let schema = "t_" + UUID().uuidString.prefix(12).lowercased().replacingOccurrences(of: "-", with: "")
             location = StoreLocation(url: try TestServers.postgresURL() + "?schema=\(schema)", dir: try TempDir())
+        case .redis:
+            // Each location is its own key prefix in the shared throwaway redis-server.
+            let prefix = "t" + UUID().uuidString.prefix(12).lowercased()
+            location = StoreLocation(url: try TestServers.redisURL() + "?prefix=\(prefix)", dir: try TempDir())
         }
         // Stores outlive the expression that made them; keep their directories until the process ends.
         StoreLocation.live.withLock { $0.append(location) }

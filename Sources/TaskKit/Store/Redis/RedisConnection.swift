@@ -1,0 +1,291 @@
+import CHiredis
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A Redis reply (RESP2).
+enum RedisValue: Equatable {
+    case string(String)
+    case integer(Int64)
+    case array([RedisValue])
+    case null
+    case status(String)
+    case error(String)
+
+    var string: String? {
+        switch self {
+        case let .string(s), let .status(s): return s
+        case let .integer(i): return String(i)
+        default: return nil
+        }
+    }
+    var int: Int64? {
+        switch self {
+        case let .integer(i): return i
+        case let .string(s): return Int64(s)
+        default: return nil
+        }
+    }
+    var array: [RedisValue] { if case let .array(a) = self { return a } else { return [] } }
+}
+
+/// One hiredis connection owned by its own serial dispatch queue (hiredis calls block). Uses the argv command
+/// functions only. A broken connection is re-established (AUTH, SELECT) on next use.
+final class RedisConnection: @unchecked Sendable {
+    private let queue: DispatchQueue
+    private var context: UnsafeMutablePointer<redisContext>?
+    let target: RedisTarget
+
+    private init(target: RedisTarget, label: String) {
+        self.target = target
+        self.queue = DispatchQueue(label: "taskq.redis.\(label)")
+    }
+
+    static func connect(_ target: RedisTarget, label: String = "conn") async throws -> RedisConnection {
+        let connection = RedisConnection(target: target, label: label)
+        try await connection.run { _ in }
+        return connection
+    }
+
+    deinit { if let context { redisFree(context) } }
+
+    func run<T>(_ body: @escaping (RedisConnection) throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            queue.async {
+                do {
+                    try self.ensureConnected()
+                    continuation.resume(returning: try body(self))
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+        }
+    }
+
+    func close() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            queue.async {
+                if let context = self.context { redisFree(context) }
+                self.context = nil
+                continuation.resume()
+            }
+        }
+    }
+
+    // MARK: Synchronous API — only inside `run`.
+
+    var fd: Int32 { context?.pointee.fd ?? -1 }
+
+    func ensureConnected() throws {
+        if let context, context.pointee.err == 0 { return }
+        if let context { redisFree(context) }
+        context = nil
+        let timeout = timeval(tv_sec: 5, tv_usec: 0)
+        let fresh: UnsafeMutablePointer<redisContext>?
+        switch target.endpoint {
+        case let .tcp(host, port): fresh = redisConnectWithTimeout(host, Int32(port), timeout)
+        case let .unix(path): fresh = redisConnectUnixWithTimeout(path, timeout)
+        }
+        guard let fresh else { throw TaskqError.unavailable("cannot connect to Redis at \(target.display): out of memory") }
+        if fresh.pointee.err != 0 {
+            let message = String(cString: taskq_redis_errstr(fresh))
+            redisFree(fresh)
+            throw TaskqError.unavailable("cannot connect to Redis at \(target.display): \(message)")
+        }
+        context = fresh
+        do {
+            if let password = target.password {
+                _ = try command(target.username.map { ["AUTH", $0, password] } ?? ["AUTH", password])
+            }
+            if target.database != 0 { _ = try command(["SELECT", String(target.database)]) }
+        } catch {
+            redisFree(fresh)
+            context = nil
+            throw error
+        }
+    }
+
+    /// Sends one command and returns its reply; a Redis error reply throws.
+    @discardableResult
+    func command(_ args: [String]) throws -> RedisValue {
+        try append(args)
+        return try readReply()
+    }
+
+    /// Sends several commands in one write and reads their replies (errors are returned, not thrown).
+    func pipeline(_ commands: [[String]]) throws -> [RedisValue] {
+        for args in commands { try append(args) }
+        var replies: [RedisValue] = []
+        for _ in commands {
+            do { replies.append(try readReply()) } catch let TaskqError.failed(message) { replies.append(.error(message)) }
+        }
+        return replies
+    }
+
+    /// Queues a command in the output buffer (sent by the next read).
+    func append(_ args: [String]) throws {
+        guard let context else { throw TaskqError.unavailable("not connected to Redis at \(target.display)") }
+        let pointers = args.map { strdup($0) }
+        defer { pointers.forEach { free($0) } }
+        var argv = pointers.map { UnsafePointer<CChar>($0) }
+        var lengths = args.map { $0.utf8.count }
+        let rc = redisAppendCommandArgv(context, Int32(args.count), &argv, &lengths)
+        if rc != REDIS_OK { throw lost() }
+    }
+
+    /// Reads the next reply (blocking).
+    func readReply() throws -> RedisValue {
+        guard let context else { throw TaskqError.unavailable("not connected to Redis at \(target.display)") }
+        var raw: UnsafeMutableRawPointer?
+        guard redisGetReply(context, &raw) == REDIS_OK, let raw else { throw lost() }
+        let reply = raw.assumingMemoryBound(to: redisReply.self)
+        defer { freeReplyObject(raw) }
+        let value = Self.convert(reply)
+        if case let .error(message) = value {
+            if message.hasPrefix("LOADING") || message.hasPrefix("BUSY") || message.hasPrefix("MASTERDOWN") {
+                throw TaskqError.temporary("Redis at \(target.display) is not ready: \(message)")
+            }
+            throw TaskqError.failed(message)
+        }
+        return value
+    }
+
+    /// Writes pending output without waiting for replies (for the non-blocking listener).
+    func flush() throws {
+        guard let context else { throw lost() }
+        var done: Int32 = 0
+        while done == 0 {
+            if redisBufferWrite(context, &done) != REDIS_OK { throw lost() }
+        }
+    }
+
+    /// A complete reply already read from the socket, if any (never blocks).
+    func bufferedReply() throws -> RedisValue? {
+        guard let context else { throw lost() }
+        var raw: UnsafeMutableRawPointer?
+        if redisGetReplyFromReader(context, &raw) != REDIS_OK { throw lost() }
+        guard let raw else { return nil }
+        defer { freeReplyObject(raw) }
+        return Self.convert(raw.assumingMemoryBound(to: redisReply.self))
+    }
+
+    /// Reads what the socket holds into the reply reader; call only when poll() says it is readable.
+    func readSocket() throws {
+        guard let context else { throw lost() }
+        if redisBufferRead(context) != REDIS_OK { throw lost() }
+    }
+
+    private func lost() -> TaskqError {
+        let message = context.map { String(cString: taskq_redis_errstr($0)) } ?? "no connection"
+        if let context { redisFree(context) }
+        context = nil
+        return TaskqError.unavailable("connection to Redis at \(target.display) lost: \(message.isEmpty ? "closed" : message)")
+    }
+
+    private static func convert(_ reply: UnsafeMutablePointer<redisReply>) -> RedisValue {
+        let r = reply.pointee
+        switch r.type {
+        case REDIS_REPLY_STRING:
+            return .string(String(decoding: UnsafeRawBufferPointer(start: r.str, count: Int(r.len)), as: UTF8.self))
+        case REDIS_REPLY_STATUS:
+            return .status(String(cString: r.str))
+        case REDIS_REPLY_ERROR:
+            return .error(String(cString: r.str))
+        case REDIS_REPLY_INTEGER:
+            return .integer(Int64(r.integer))
+        case REDIS_REPLY_ARRAY:
+            return .array((0..<Int(r.elements)).map { convert(r.element[$0]!) })
+        default:
+            return .null
+        }
+    }
+}
+
+/// Where a Redis store lives. URL forms: `redis://[user:password@]host[:port][/db][?prefix=NAME]` and
+/// `unix:///path/to/redis.sock[?db=N&prefix=NAME]`.
+public struct RedisTarget: Sendable, Equatable {
+    enum Endpoint: Equatable, Sendable { case tcp(String, Int), unix(String) }
+    let endpoint: Endpoint
+    let username: String?
+    let password: String?
+    let database: Int
+    /// Every key starts with `PREFIX:`.
+    public let prefix: String
+    public let display: String
+
+    public static let defaultPrefix = "taskq"
+
+    public init(url: String) throws {
+        display = DatabaseURL.redacted(url)
+        var rest: Substring
+        var isUnix = false
+        if url.hasPrefix("redis://") { rest = url.dropFirst("redis://".count) }
+        else if url.hasPrefix("unix://") { rest = url.dropFirst("unix://".count); isUnix = true }
+        else { throw TaskqError.usage("unsupported Redis URL '\(display)': expected redis://host:port/db or unix:///path") }
+        var query: [String: String] = [:]
+        if let q = rest.firstIndex(of: "?") {
+            for pair in rest[rest.index(after: q)...].split(separator: "&") {
+                let kv = pair.split(separator: "=", maxSplits: 1)
+                query[String(kv[0])] = kv.count > 1 ? String(kv[1]) : ""
+            }
+            rest = rest[..<q]
+        }
+        prefix = query["prefix"] ?? RedisTarget.defaultPrefix
+        guard !prefix.isEmpty, !prefix.contains(" ") else { throw TaskqError.usage("invalid Redis key prefix '\(prefix)'") }
+        var user: String? = nil, pass: String? = nil
+        if let at = rest.lastIndex(of: "@") {
+            let info = rest[..<at]
+            if let colon = info.firstIndex(of: ":") {
+                user = info[..<colon].isEmpty ? nil : String(info[..<colon])
+                pass = String(info[info.index(after: colon)...]).removingPercentEncodingSimple()
+            } else {
+                pass = String(info)
+            }
+            rest = rest[rest.index(after: at)...]
+        }
+        username = user
+        password = pass
+        if isUnix {
+            guard !rest.isEmpty else { throw TaskqError.usage("Redis URL '\(display)' has no socket path") }
+            endpoint = .unix(String(rest))
+            database = Int(query["db"] ?? "0") ?? -1
+        } else {
+            var hostPort = rest
+            var db = 0
+            if let slash = rest.firstIndex(of: "/") {
+                hostPort = rest[..<slash]
+                let dbText = rest[rest.index(after: slash)...]
+                if !dbText.isEmpty { db = Int(dbText) ?? -1 }
+            }
+            let parts = hostPort.split(separator: ":", maxSplits: 1)
+            let host = parts.first.map(String.init) ?? "127.0.0.1"
+            let port = parts.count > 1 ? Int(parts[1]) ?? -1 : 6379
+            guard port > 0 && port < 65536 else { throw TaskqError.usage("invalid port in Redis URL '\(display)'") }
+            endpoint = .tcp(host.isEmpty ? "127.0.0.1" : host, port)
+            database = db
+        }
+        guard database >= 0 else { throw TaskqError.usage("invalid database number in Redis URL '\(display)'") }
+    }
+}
+
+extension String {
+    /// Decodes %XX escapes (for passwords with reserved characters); leaves malformed escapes as they are.
+    func removingPercentEncodingSimple() -> String {
+        var bytes: [UInt8] = []
+        var i = utf8.startIndex
+        while i < utf8.endIndex {
+            let c = utf8[i]
+            if c == UInt8(ascii: "%"), let h1 = utf8.index(i, offsetBy: 1, limitedBy: utf8.endIndex), h1 < utf8.endIndex,
+               let h2 = utf8.index(i, offsetBy: 2, limitedBy: utf8.endIndex), h2 < utf8.endIndex,
+               let value = UInt8(String(decoding: [utf8[h1], utf8[h2]], as: UTF8.self), radix: 16) {
+                bytes.append(value)
+                i = utf8.index(i, offsetBy: 3)
+            } else {
+                bytes.append(c)
+                i = utf8.index(after: i)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}

@@ -1,0 +1,333 @@
+/// The Redis store's server-side Lua scripts: every state change is one script, so it is atomic and no client can
+/// interleave a read-modify-write. Each script takes the key prefix as ARGV[1]. The key layout is in docs/redis.md.
+enum RedisScripts {
+    /// Shared helpers, prepended to every script.
+    static let prelude = #"""
+    local P = ARGV[1]
+    local function jk(id) return P .. ':job:' .. id end
+    local function member(id) return string.format('%015d', tonumber(id)) end
+    local function rscore(prio, run_at) return string.format('%.0f', (10 - tonumber(prio)) * 1e13 + tonumber(run_at)) end
+    local function count(q, s, d) redis.call('HINCRBY', P .. ':counts', q .. '|' .. s, d) end
+    local function move_state(id, q, from, to)
+      if from then redis.call('ZREM', P .. ':idx:state:' .. from, id); count(q, from, -1) end
+      redis.call('ZADD', P .. ':idx:state:' .. to, id, id); count(q, to, 1)
+      redis.call('HSET', jk(id), 'state', to)
+    end
+    local function wake(q, n)
+      local key = P .. ':wake:' .. q
+      for i = 1, math.min(n, 16) do redis.call('RPUSH', key, '1') end
+      redis.call('LTRIM', key, 0, 63)
+    end
+    local function make_ready(id, q, prio, run_at)
+      redis.call('ZADD', P .. ':ready:' .. q, rscore(prio, run_at), member(id))
+      wake(q, 1)
+    end
+    local function finish_unique(id, key)
+      if key and redis.call('HGET', P .. ':unique', key) == tostring(id) then redis.call('HDEL', P .. ':unique', key) end
+    end
+    local function close_attempt(id, attempt, now, outcome, err)
+      local key = P .. ':attempts:' .. id
+      local raw = redis.call('LINDEX', key, attempt - 1)
+      if not raw then return end
+      local a = cjson.decode(raw)
+      a.finished_at = tonumber(now); a.outcome = outcome
+      if err then a.error = err end
+      redis.call('LSET', key, attempt - 1, cjson.encode(a))
+    end
+    local function set_finished(id, now)
+      redis.call('HSET', jk(id), 'finished_at', now)
+      redis.call('ZADD', P .. ':finished', now, id)
+    end
+
+    """#
+
+    /// ARGV: prefix, now, JSON array of jobs. Returns [id, created(0|1), …].
+    static let enqueue = prelude + #"""
+    local now = tonumber(ARGV[2])
+    local jobs = cjson.decode(ARGV[3])
+    local out = {}
+    local woken = {}
+    for _, j in ipairs(jobs) do
+      local uk = j.unique_key
+      if uk == cjson.null then uk = nil end
+      local existing = uk and redis.call('HGET', P .. ':unique', uk)
+      if existing then
+        out[#out + 1] = tonumber(existing); out[#out + 1] = 0
+      else
+        local id = redis.call('INCR', P .. ':seq')
+        local run_at = tonumber(j.run_at)
+        local state = 'pending'
+        if run_at > now then state = 'scheduled' end
+        local k = jk(id)
+        redis.call('HSET', k, 'id', id, 'name', j.name, 'task', j.task, 'args', j.args, 'queue', j.queue,
+          'priority', j.priority, 'attempt', 0, 'attempt_offset', 0, 'max_retries', j.max_retries,
+          'backoff', j.backoff, 'retry_delay_ms', j.retry_delay_ms, 'run_at', j.run_at, 'created_at', ARGV[2],
+          'cancel_requested', 0)
+        if j.timeout_ms ~= cjson.null then redis.call('HSET', k, 'timeout_ms', j.timeout_ms) end
+        if uk then redis.call('HSET', k, 'unique_key', uk); redis.call('HSET', P .. ':unique', uk, id) end
+        redis.call('ZADD', P .. ':idx:all', id, id)
+        redis.call('ZADD', P .. ':idx:queue:' .. j.queue, id, id)
+        redis.call('ZADD', P .. ':idx:task:' .. j.task, id, id)
+        move_state(id, j.queue, nil, state)
+        if state == 'scheduled' then
+          redis.call('ZADD', P .. ':delayed', j.run_at, member(id))
+        else
+          redis.call('ZADD', P .. ':ready:' .. j.queue, rscore(j.priority, run_at), member(id))
+          woken[j.queue] = (woken[j.queue] or 0) + 1
+        end
+        out[#out + 1] = id; out[#out + 1] = 1
+      end
+    end
+    for q, n in pairs(woken) do wake(q, n) end
+    return out
+    """#
+
+    /// ARGV: prefix, now, limit, worker, lease_until, queue… Promotes due delayed jobs, then claims up to `limit`
+    /// in strict priority, due time, enqueue order across the queues. Returns one flat HGETALL array per job.
+    static let claim = prelude + #"""
+    local now = tonumber(ARGV[2])
+    local limit = tonumber(ARGV[3])
+    local worker = ARGV[4]
+    local lease = ARGV[5]
+    local due = redis.call('ZRANGEBYSCORE', P .. ':delayed', '-inf', now, 'LIMIT', 0, 1000)
+    for _, m in ipairs(due) do
+      local f = redis.call('HMGET', jk(tonumber(m)), 'queue', 'priority', 'run_at')
+      redis.call('ZREM', P .. ':delayed', m)
+      if f[1] then redis.call('ZADD', P .. ':ready:' .. f[1], rscore(f[2], f[3]), m) end
+    end
+    local cands = {}
+    for i = 6, #ARGV do
+      local r = redis.call('ZRANGE', P .. ':ready:' .. ARGV[i], 0, limit - 1, 'WITHSCORES')
+      for j = 1, #r, 2 do cands[#cands + 1] = {r[j], tonumber(r[j + 1]), ARGV[i]} end
+    end
+    table.sort(cands, function(a, b) if a[2] ~= b[2] then return a[2] < b[2] end return a[1] < b[1] end)
+    local out = {}
+    for i = 1, math.min(limit, #cands) do
+      local m, q = cands[i][1], cands[i][3]
+      local id = tonumber(m)
+      local k = jk(id)
+      redis.call('ZREM', P .. ':ready:' .. q, m)
+      local from = redis.call('HGET', k, 'state')
+      local attempt = redis.call('HINCRBY', k, 'attempt', 1)
+      redis.call('HSET', k, 'worker', worker, 'started_at', ARGV[2], 'lease_until', lease)
+      redis.call('HDEL', k, 'finished_at')
+      move_state(id, q, from, 'running')
+      redis.call('ZADD', P .. ':running', lease, id)
+      redis.call('RPUSH', P .. ':attempts:' .. id,
+        cjson.encode({attempt = attempt, started_at = now, worker = worker, outcome = 'running'}))
+      out[#out + 1] = redis.call('HGETALL', k)
+    end
+    return out
+    """#
+
+    /// ARGV: prefix, now, JSON array of outcomes {id, attempt, worker, kind, result, error, run_at, outcome}.
+    /// Each applies only while the job is running under the same worker and attempt. Returns the applied ids.
+    static let finish = prelude + #"""
+    local now = ARGV[2]
+    local applied = {}
+    for _, o in ipairs(cjson.decode(ARGV[3])) do
+      local id = o.id
+      local k = jk(id)
+      local f = redis.call('HMGET', k, 'state', 'worker', 'attempt', 'cancel_requested', 'queue', 'priority', 'unique_key')
+      if f[1] == 'running' and f[2] == o.worker and tonumber(f[3]) == o.attempt then
+        local cancel = f[4] == '1'
+        local kind = o.kind
+        local new = 'pending'
+        if cancel then new = 'cancelled'
+        elseif kind == 'completed' then new = 'completed'
+        elseif kind == 'retry' then new = 'retrying'
+        elseif kind == 'failed' then new = 'failed'
+        elseif kind == 'cancelled' then new = 'cancelled' end
+        redis.call('ZREM', P .. ':running', id)
+        redis.call('HDEL', k, 'lease_until')
+        if kind == 'completed' then
+          redis.call('HSET', k, 'result', o.result)
+          if cancel then redis.call('HSET', k, 'error', 'cancelled while running') else redis.call('HDEL', k, 'error') end
+        elseif kind ~= 'released' then
+          redis.call('HSET', k, 'error', o.error)
+        end
+        if kind == 'retry' then redis.call('HSET', k, 'run_at', o.run_at) end
+        if kind == 'released' then
+          redis.call('HSET', k, 'run_at', now)
+          redis.call('HINCRBY', k, 'attempt_offset', 1)
+        end
+        move_state(id, f[5], 'running', new)
+        if new == 'completed' or new == 'failed' or new == 'cancelled' then
+          set_finished(id, now)
+          finish_unique(id, f[7])
+        elseif new == 'retrying' then
+          redis.call('ZADD', P .. ':delayed', o.run_at, member(id))
+        else
+          make_ready(id, f[5], f[6], now)
+        end
+        local err = nil
+        if o.error ~= cjson.null then err = o.error end
+        close_attempt(id, o.attempt, now, o.outcome, err)
+        applied[#applied + 1] = id
+      end
+    end
+    return applied
+    """#
+
+    /// ARGV: prefix, worker, lease_until, now, id… Returns {cancel ids, lost ids}.
+    static let heartbeat = prelude + #"""
+    local cancel, lost = {}, {}
+    for i = 5, #ARGV do
+      local id = ARGV[i]
+      local f = redis.call('HMGET', jk(id), 'state', 'worker', 'cancel_requested')
+      if f[1] == 'running' and f[2] == ARGV[2] then
+        redis.call('HSET', jk(id), 'lease_until', ARGV[3])
+        redis.call('ZADD', P .. ':running', ARGV[3], id)
+        if f[3] == '1' then cancel[#cancel + 1] = tonumber(id) end
+      else
+        lost[#lost + 1] = tonumber(id)
+      end
+    end
+    redis.call('HSET', P .. ':workers:seen', ARGV[2], ARGV[4])
+    return {cancel, lost}
+    """#
+
+    /// ARGV: prefix, now, limit. Returns [id, worker, new state, …] for jobs whose lease expired.
+    static let rescue = prelude + #"""
+    local now = ARGV[2]
+    local out = {}
+    for _, m in ipairs(redis.call('ZRANGEBYSCORE', P .. ':running', '-inf', '(' .. now, 'LIMIT', 0, tonumber(ARGV[3]))) do
+      local id = tonumber(m)
+      local k = jk(id)
+      local f = redis.call('HMGET', k, 'worker', 'attempt', 'attempt_offset', 'max_retries', 'cancel_requested', 'queue',
+                           'priority', 'unique_key', 'state')
+      redis.call('ZREM', P .. ':running', m)
+      if f[9] == 'running' then
+        local new = 'retrying'
+        if f[5] == '1' then new = 'cancelled'
+        elseif tonumber(f[2]) - tonumber(f[3]) > tonumber(f[4]) then new = 'failed' end
+        local err = 'lease expired: worker ' .. (f[1] or '?') .. ' stopped renewing it (killed or lost)'
+        redis.call('HSET', k, 'error', err, 'run_at', now)
+        redis.call('HDEL', k, 'lease_until')
+        move_state(id, f[6], 'running', new)
+        if new == 'retrying' then
+          redis.call('ZADD', P .. ':delayed', now, member(id))
+          wake(f[6], 1)
+        else
+          set_finished(id, now)
+          finish_unique(id, f[8])
+        end
+        close_attempt(id, tonumber(f[2]), now, 'lost', err)
+        out[#out + 1] = id; out[#out + 1] = f[1] or ''; out[#out + 1] = new
+      end
+    end
+    return out
+    """#
+
+    /// ARGV: prefix, id, now. Returns the state before ('' when there is no such job).
+    static let cancel = prelude + #"""
+    local id = tonumber(ARGV[2])
+    local k = jk(id)
+    local f = redis.call('HMGET', k, 'state', 'queue', 'unique_key')
+    local st = f[1]
+    if not st then return '' end
+    if st == 'scheduled' or st == 'pending' or st == 'retrying' then
+      redis.call('ZREM', P .. ':ready:' .. f[2], member(id))
+      redis.call('ZREM', P .. ':delayed', member(id))
+      redis.call('HSET', k, 'error', 'cancelled before it ran')
+      move_state(id, f[2], st, 'cancelled')
+      set_finished(id, ARGV[3])
+      finish_unique(id, f[3])
+    elseif st == 'running' then
+      redis.call('HSET', k, 'cancel_requested', 1)
+    end
+    return st
+    """#
+
+    /// ARGV: prefix, id, now. Returns {state before, conflicting id or 0}.
+    static let retry = prelude + #"""
+    local id = tonumber(ARGV[2])
+    local now = ARGV[3]
+    local k = jk(id)
+    local f = redis.call('HMGET', k, 'state', 'queue', 'unique_key', 'priority', 'attempt')
+    local st = f[1]
+    if not st then return {'', 0} end
+    if st == 'failed' or st == 'cancelled' then
+      if f[3] then
+        local other = redis.call('HGET', P .. ':unique', f[3])
+        if other and other ~= tostring(id) then return {st, tonumber(other)} end
+        redis.call('HSET', P .. ':unique', f[3], id)
+      end
+      redis.call('HSET', k, 'run_at', now, 'attempt_offset', f[5], 'cancel_requested', 0)
+      redis.call('HDEL', k, 'finished_at', 'lease_until')
+      redis.call('ZREM', P .. ':finished', id)
+      move_state(id, f[2], st, 'pending')
+      make_ready(id, f[2], f[4], now)
+    elseif st == 'scheduled' or st == 'retrying' then
+      redis.call('ZREM', P .. ':delayed', member(id))
+      redis.call('HSET', k, 'run_at', now)
+      move_state(id, f[2], st, 'pending')
+      make_ready(id, f[2], f[4], now)
+    end
+    return {st, 0}
+    """#
+
+    /// ARGV: prefix, index key, before id ('+inf' or '(N'), limit, states (comma list or ''), queue, task.
+    /// Walks the index newest first and returns one HGETALL array per matching job.
+    static let list = prelude + #"""
+    local index = P .. ':' .. ARGV[2]
+    local limit = tonumber(ARGV[4])
+    local states = {}
+    local any_state = ARGV[5] == ''
+    for s in string.gmatch(ARGV[5], '[^,]+') do states[s] = true end
+    local queue, task = ARGV[6], ARGV[7]
+    local out = {}
+    local max = ARGV[3]
+    local scanned = 0
+    while #out < limit and scanned < 1000000 do
+      local ids = redis.call('ZREVRANGEBYSCORE', index, max, '-inf', 'LIMIT', 0, 500)
+      if #ids == 0 then break end
+      for _, id in ipairs(ids) do
+        local f = redis.call('HMGET', jk(id), 'state', 'queue', 'task')
+        if f[1] and (any_state or states[f[1]]) and (queue == '' or f[2] == queue) and (task == '' or f[3] == task) then
+          out[#out + 1] = redis.call('HGETALL', jk(id))
+          if #out >= limit then break end
+        end
+      end
+      scanned = scanned + #ids
+      max = '(' .. ids[#ids]
+    end
+    return out
+    """#
+
+    /// ARGV: prefix, finished before, limit, states (comma list). Deletes finished jobs and their history.
+    static let purge = prelude + #"""
+    local states = {}
+    for s in string.gmatch(ARGV[4], '[^,]+') do states[s] = true end
+    local limit = tonumber(ARGV[3])
+    local deleted = 0
+    local ids = redis.call('ZRANGEBYSCORE', P .. ':finished', '-inf', '(' .. ARGV[2], 'LIMIT', 0, limit * 4)
+    for _, id in ipairs(ids) do
+      if deleted >= limit then break end
+      local f = redis.call('HMGET', jk(id), 'state', 'queue', 'task')
+      if f[1] and states[f[1]] then
+        redis.call('DEL', jk(id), P .. ':attempts:' .. id)
+        redis.call('ZREM', P .. ':idx:all', id)
+        redis.call('ZREM', P .. ':idx:queue:' .. f[2], id)
+        redis.call('ZREM', P .. ':idx:task:' .. f[3], id)
+        redis.call('ZREM', P .. ':idx:state:' .. f[1], id)
+        redis.call('ZREM', P .. ':finished', id)
+        count(f[2], f[1], -1)
+        deleted = deleted + 1
+      elseif not f[1] then
+        redis.call('ZREM', P .. ':finished', id)
+      end
+    end
+    return deleted
+    """#
+
+    /// ARGV: prefix, layout version, now. Records the layout version; refuses a newer one. Returns the version before (0 if none).
+    static let migrate = prelude + #"""
+    local current = tonumber(redis.call('HGET', P .. ':meta', 'layout_version') or '0')
+    if current > tonumber(ARGV[2]) then return redis.error_reply('NEWER layout ' .. current) end
+    if current < tonumber(ARGV[2]) then
+      redis.call('HSET', P .. ':meta', 'layout_version', ARGV[2], 'migrated_at', ARGV[3])
+    end
+    return current
+    """#
+}

@@ -1,0 +1,367 @@
+import CHiredis
+import CTaskqSupport
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The high-throughput store: Redis through hiredis. Every state change is one Lua script (loaded once, called by
+/// SHA, reloaded after a server restart). Idle workers block on per-queue wake lists. Key layout: docs/redis.md.
+public final class RedisStore: JobStore, @unchecked Sendable {
+    public let backend = "redis"
+    public let capabilities: StoreCapabilities = [.pushWakeups, .multiHost]
+    /// The key-layout version `taskq migrate` records.
+    public static let layoutVersion = 1
+    let connection: RedisConnection
+    let target: RedisTarget
+    private let listener: RedisListener
+    private var shas: [String: String] = [:]
+
+    private init(connection: RedisConnection, target: RedisTarget) {
+        self.connection = connection
+        self.target = target
+        self.listener = RedisListener(target: target)
+    }
+
+    public static func open(url: String) async throws -> RedisStore {
+        let target = try RedisTarget(url: url)
+        return RedisStore(connection: try await RedisConnection.connect(target), target: target)
+    }
+
+    public func close() async {
+        await listener.close()
+        await connection.close()
+    }
+
+    private var p: String { target.prefix }
+
+    /// Runs a script by SHA, loading it first (and again after NOSCRIPT, e.g. a restarted server).
+    private func eval(_ db: RedisConnection, _ source: String, _ args: [String]) throws -> RedisValue {
+        for _ in 0..<2 {
+            let sha: String
+            if let known = shas[source] { sha = known } else {
+                guard let loaded = try db.command(["SCRIPT", "LOAD", source]).string else {
+                    throw TaskqError.unavailable("Redis did not load a script")
+                }
+                shas[source] = loaded
+                sha = loaded
+            }
+            do {
+                return try db.command(["EVALSHA", sha, "0", target.prefix] + args)
+            } catch let TaskqError.failed(message) where message.hasPrefix("NOSCRIPT") {
+                shas[source] = nil
+            }
+        }
+        throw TaskqError.unavailable("Redis keeps forgetting taskq's scripts")
+    }
+
+    // MARK: Schema
+
+    public func migrate(now: Millis) async throws -> [MigrationStatus] {
+        try await connection.run { db in
+            do {
+                let before = try self.eval(db, RedisScripts.migrate, [String(Self.layoutVersion), String(now)]).int ?? 0
+                return before < Self.layoutVersion ? [MigrationStatus(version: Self.layoutVersion, name: "layout", appliedAt: now)] : []
+            } catch let TaskqError.failed(message) where message.contains("NEWER") {
+                throw TaskqError.unavailable("the taskq key layout at \(self.target.display) (prefix \(self.p)) is newer than this taskq knows (\(Self.layoutVersion)): upgrade taskq")
+            }
+        }
+    }
+
+    public func migrationStatus() async throws -> [MigrationStatus] {
+        try await connection.run { db in
+            let r = try db.command(["HMGET", "\(self.p):meta", "layout_version", "migrated_at"]).array
+            let version = r.first?.int ?? 0
+            return [MigrationStatus(version: Self.layoutVersion, name: "layout",
+                                    appliedAt: version >= Self.layoutVersion ? (r.count > 1 ? r[1].int : nil) ?? 0 : nil)]
+        }
+    }
+
+    private var schemaChecked = false
+
+    public func requireSchema() async throws {
+        if schemaChecked { return }
+        let version = try await connection.run { db in try db.command(["HGET", "\(self.p):meta", "layout_version"]).int ?? 0 }
+        if version == 0 {
+            throw TaskqError.unavailable("Redis at \(target.display) has no taskq data under prefix '\(p)': run `taskq migrate` first")
+        }
+        if version > Int64(Self.layoutVersion) {
+            throw TaskqError.unavailable("the taskq key layout at \(target.display) is version \(version), newer than this taskq knows (\(Self.layoutVersion)): upgrade taskq")
+        }
+        if version < Int64(Self.layoutVersion) {
+            throw TaskqError.unavailable("the taskq key layout at \(target.display) is version \(version) of \(Self.layoutVersion): run `taskq migrate`")
+        }
+        schemaChecked = true
+    }
+
+    // MARK: Jobs
+
+    public func enqueue(_ jobs: [NewJob], now: Millis) async throws -> [EnqueueResult] {
+        guard !jobs.isEmpty else { return [] }
+        let payload = JSONValue.array(jobs.map { job in
+            .obj(("name", .string(job.name)), ("task", .string(job.task)), ("args", .string(job.args.serialized())),
+                 ("queue", .string(job.queue)), ("priority", .string(String(job.priority))),
+                 ("max_retries", .string(String(job.maxRetries))), ("backoff", .string(job.retryPolicy.backoff.rawValue)),
+                 ("retry_delay_ms", .string(String(job.retryPolicy.baseDelayMillis))),
+                 ("timeout_ms", job.timeoutMillis.map { .string(String($0)) } ?? .null),
+                 ("run_at", .string(String(job.runAt ?? now))), ("unique_key", job.uniqueKey.map { .string($0) } ?? .null))
+        }).serialized()
+        return try await connection.run { db in
+            let r = try self.eval(db, RedisScripts.enqueue, [String(now), payload]).array
+            return stride(from: 0, to: r.count - 1, by: 2).map { EnqueueResult(id: r[$0].int ?? 0, created: r[$0 + 1].int == 1) }
+        }
+    }
+
+    public func claim(queues: [String], limit: Int, worker: String, now: Millis, leaseUntil: Millis) async throws -> [Job] {
+        guard limit > 0, !queues.isEmpty else { return [] }
+        return try await connection.run { db in
+            let r = try self.eval(db, RedisScripts.claim, [String(now), String(limit), worker, String(leaseUntil)] + queues)
+            return r.array.map { RedisStore.decodeJob($0) }
+        }
+    }
+
+    public func finish(_ outcomes: [JobOutcome], now: Millis) async throws -> Set<Int64> {
+        guard !outcomes.isEmpty else { return [] }
+        let payload = JSONValue.array(outcomes.map { o in
+            var kind = "", result: JSONValue = .null, error: JSONValue = .null, runAt: JSONValue = .null, outcome = ""
+            switch o.kind {
+            case let .completed(value): kind = "completed"; result = .string(value.serialized()); outcome = "completed"
+            case let .retry(e, at, k): kind = "retry"; error = .string(e); runAt = .string(String(at)); outcome = k.rawValue
+            case let .failed(e, k): kind = "failed"; error = .string(e); outcome = k.rawValue
+            case let .cancelled(e): kind = "cancelled"; error = .string(e); outcome = "cancelled"
+            case .released: kind = "released"; error = .string("released at worker shutdown"); outcome = "released"
+            }
+            return .obj(("id", .int(o.jobID)), ("attempt", .int(Int64(o.attempt))), ("worker", .string(o.worker)),
+                        ("kind", .string(kind)), ("result", result), ("error", error), ("run_at", runAt), ("outcome", .string(outcome)))
+        }).serialized()
+        return try await connection.run { db in
+            Set(try self.eval(db, RedisScripts.finish, [String(now), payload]).array.compactMap(\.int))
+        }
+    }
+
+    public func heartbeat(jobIDs: [Int64], worker: String, now: Millis, leaseUntil: Millis) async throws -> HeartbeatReply {
+        try await connection.run { db in
+            let r = try self.eval(db, RedisScripts.heartbeat, [worker, String(leaseUntil), String(now)] + jobIDs.map { String($0) }).array
+            return HeartbeatReply(cancel: r.first?.array.compactMap(\.int) ?? [], lost: r.count > 1 ? r[1].array.compactMap(\.int) : [])
+        }
+    }
+
+    public func rescueExpired(now: Millis, limit: Int) async throws -> [RescuedJob] {
+        try await connection.run { db in
+            let r = try self.eval(db, RedisScripts.rescue, [String(now), String(limit)]).array
+            return stride(from: 0, to: r.count - 2, by: 3).map {
+                RescuedJob(id: r[$0].int ?? 0, worker: r[$0 + 1].string.flatMap { $0.isEmpty ? nil : $0 },
+                           newState: JobState(rawValue: r[$0 + 2].string ?? "") ?? .failed)
+            }
+        }
+    }
+
+    public func cancel(id: Int64, now: Millis) async throws -> CancelResult {
+        try await connection.run { db in
+            let before = try self.eval(db, RedisScripts.cancel, [String(id), String(now)]).string ?? ""
+            guard let state = JobState(rawValue: before) else { return .notFound }
+            switch state {
+            case .scheduled, .pending, .retrying: return .cancelled
+            case .running: return .cancelRequested
+            case .completed, .failed, .cancelled: return .notCancellable(state)
+            }
+        }
+    }
+
+    public func retry(id: Int64, now: Millis) async throws -> RetryResult {
+        try await connection.run { db in
+            let r = try self.eval(db, RedisScripts.retry, [String(id), String(now)]).array
+            guard let state = JobState(rawValue: r.first?.string ?? "") else { return .notFound }
+            if let other = r.count > 1 ? r[1].int : nil, other != 0 {
+                throw TaskqError.failed("job \(other) already holds the unique key of job \(id); not retrying it")
+            }
+            switch state {
+            case .failed, .cancelled, .scheduled, .retrying: return .retried
+            case .pending, .running, .completed: return .notRetryable(state)
+            }
+        }
+    }
+
+    public func job(id: Int64) async throws -> Job? {
+        try await connection.run { db in
+            let r = try db.command(["HGETALL", "\(self.p):job:\(id)"])
+            return r.array.isEmpty ? nil : RedisStore.decodeJob(r)
+        }
+    }
+
+    public func attempts(jobID: Int64) async throws -> [Attempt] {
+        try await connection.run { db in
+            try db.command(["LRANGE", "\(self.p):attempts:\(jobID)", "0", "-1"]).array.compactMap { value in
+                guard let text = value.string, let a = try? JSONValue.parse(text) else { return nil }
+                return Attempt(jobID: jobID, attempt: Int(a["attempt"]?.int64Value ?? 0), startedAt: a["started_at"]?.int64Value ?? 0,
+                               finishedAt: a["finished_at"]?.int64Value, worker: a["worker"]?.stringValue ?? "",
+                               outcome: AttemptOutcome(rawValue: a["outcome"]?.stringValue ?? "") ?? .failed,
+                               error: a["error"]?.stringValue)
+            }
+        }
+    }
+
+    public func list(_ filter: JobFilter) async throws -> [Job] {
+        let index: String
+        if filter.states.count == 1 { index = "idx:state:\(filter.states[0].rawValue)" }
+        else if let queue = filter.queue { index = "idx:queue:\(queue)" }
+        else if let task = filter.task { index = "idx:task:\(task)" }
+        else { index = "idx:all" }
+        let args = [index, filter.beforeID.map { "(\($0)" } ?? "+inf", String(max(0, filter.limit)),
+                    filter.states.map(\.rawValue).joined(separator: ","), filter.queue ?? "", filter.task ?? ""]
+        guard filter.limit > 0 else { return [] }
+        return try await connection.run { db in
+            try self.eval(db, RedisScripts.list, args).array.map { RedisStore.decodeJob($0) }
+        }
+    }
+
+    public func counts() async throws -> [StateCount] {
+        try await connection.run { db in
+            let r = try db.command(["HGETALL", "\(self.p):counts"]).array
+            return stride(from: 0, to: r.count - 1, by: 2).compactMap { i -> StateCount? in
+                guard let key = r[i].string, let n = r[i + 1].int, n > 0, let bar = key.lastIndex(of: "|"),
+                      let state = JobState(rawValue: String(key[key.index(after: bar)...])) else { return nil }
+                return StateCount(queue: String(key[..<bar]), state: state, count: Int(n))
+            }.sorted { ($0.queue, $0.state.rawValue) < ($1.queue, $1.state.rawValue) }
+        }
+    }
+
+    public func purge(states: [JobState], finishedBefore before: Millis, limit: Int) async throws -> Int {
+        let finished = states.filter(\.isFinished)
+        guard !finished.isEmpty, limit > 0 else { return 0 }
+        return try await connection.run { db in
+            Int(try self.eval(db, RedisScripts.purge, [String(before), String(limit), finished.map(\.rawValue).joined(separator: ",")]).int ?? 0)
+        }
+    }
+
+    // MARK: Tasks and workers
+
+    public func announceTasks(_ tasks: [TaskInfo], worker: String, now: Millis) async throws {
+        guard !tasks.isEmpty else { return }
+        try await connection.run { db in
+            try db.command(["HSET", "\(self.p):tasks"] + tasks.flatMap { [$0.name, $0.description] })
+        }
+    }
+
+    public func knownTasks() async throws -> [TaskInfo] {
+        try await connection.run { db in
+            let r = try db.command(["HGETALL", "\(self.p):tasks"]).array
+            return stride(from: 0, to: r.count - 1, by: 2).map { TaskInfo(name: r[$0].string ?? "", description: r[$0 + 1].string ?? "") }
+                .sorted { $0.name < $1.name }
+        }
+    }
+
+    public func registerWorker(_ info: WorkerInfo) async throws {
+        let record = JSONValue.obj(("host", .string(info.host)), ("pid", .int(Int64(info.pid))), ("queues", .string(info.queues.joined(separator: ","))),
+                                   ("concurrency", .int(Int64(info.concurrency))), ("started_at", .int(info.startedAt))).serialized()
+        try await connection.run { db in
+            try db.command(["HSET", "\(self.p):workers", info.id, record])
+            try db.command(["HSET", "\(self.p):workers:seen", info.id, String(info.lastSeen)])
+        }
+    }
+
+    public func unregisterWorker(id: String) async throws {
+        try await connection.run { db in
+            try db.command(["HDEL", "\(self.p):workers", id])
+            try db.command(["HDEL", "\(self.p):workers:seen", id])
+        }
+    }
+
+    // MARK: Wake-ups
+
+    public func waitForWork(queues: [String], timeout: Double) async {
+        await listener.wait(keys: queues.map { "\(p):wake:\($0)" }, timeout: timeout)
+    }
+
+    /// Decodes a flat HGETALL reply.
+    static func decodeJob(_ value: RedisValue) -> Job {
+        let items = value.array
+        var f: [String: String] = [:]
+        for i in stride(from: 0, to: items.count - 1, by: 2) { if let k = items[i].string { f[k] = items[i + 1].string } }
+        func int(_ key: String) -> Int64? { f[key].flatMap { Int64($0) ?? Double($0).map { Int64($0) } } }
+        let argsText = f["args"] ?? "{}"
+        return Job(
+            id: int("id") ?? 0, name: f["name"] ?? "", task: f["task"] ?? "",
+            args: (try? JSONValue.parse(argsText)) ?? .string(argsText), queue: f["queue"] ?? "default",
+            priority: Int(int("priority") ?? 5), state: JobState(rawValue: f["state"] ?? "") ?? .failed,
+            attempt: Int(int("attempt") ?? 0), attemptOffset: Int(int("attempt_offset") ?? 0), maxRetries: Int(int("max_retries") ?? 3),
+            retryPolicy: RetryPolicy(backoff: Backoff(rawValue: f["backoff"] ?? "") ?? .exponential,
+                                     baseDelayMillis: int("retry_delay_ms") ?? RetryPolicy.defaultBaseDelayMillis),
+            timeoutMillis: int("timeout_ms"), runAt: int("run_at") ?? 0, uniqueKey: f["unique_key"],
+            result: f["result"].map { (try? JSONValue.parse($0)) ?? .string($0) }, error: f["error"],
+            createdAt: int("created_at") ?? 0, startedAt: int("started_at"), finishedAt: int("finished_at"),
+            worker: f["worker"], leaseUntil: int("lease_until"), cancelRequested: f["cancel_requested"] == "1")
+    }
+}
+
+/// A dedicated connection that blocks on the wake lists (BLPOP) of a worker's queues. The BLPOP is sent without
+/// blocking the thread; poll() watches the socket and a self-pipe, so a cancelled wait returns at once and an
+/// unanswered BLPOP is simply picked up by the next wait.
+final class RedisListener: @unchecked Sendable {
+    private let target: RedisTarget
+    private var connection: RedisConnection?
+    private var outstanding = false
+    private let lock = Locked(())
+    private var wakePipe: [Int32] = [-1, -1]
+
+    init(target: RedisTarget) {
+        self.target = target
+        if taskq_pipe_cloexec(&wakePipe) == 0 {
+            for fd in wakePipe { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) }
+        }
+    }
+
+    deinit { for fd in wakePipe where fd >= 0 { Glibc.close(fd) } }
+
+    func wait(keys: [String], timeout: Double) async {
+        let deadline = Clock.monotonicSeconds() + timeout
+        let cancelled = Locked(false)
+        await withTaskCancellationHandler {
+            do {
+                let connection = try await connected()
+                try await connection.run { db in
+                    var scratch = [UInt8](repeating: 0, count: 64)
+                    while read(self.wakePipe[0], &scratch, scratch.count) > 0 {}
+                    while true {
+                        if !self.outstanding {
+                            try db.append(["BLPOP"] + keys + ["1"])
+                            try db.flush()
+                            self.outstanding = true
+                        }
+                        if let reply = try db.bufferedReply() {
+                            self.outstanding = false
+                            if reply != .null { return }
+                            continue
+                        }
+                        let remaining = deadline - Clock.monotonicSeconds()
+                        if remaining <= 0 || cancelled.withLock({ $0 }) { return }
+                        var fds = [pollfd(fd: db.fd, events: Int16(POLLIN), revents: 0),
+                                   pollfd(fd: self.wakePipe[0], events: Int16(POLLIN), revents: 0)]
+                        if poll(&fds, 2, Int32(min(remaining, 1.0) * 1000) + 1) > 0 && fds[0].revents != 0 {
+                            try db.readSocket()
+                        }
+                    }
+                }
+            } catch {
+                outstanding = false
+                let remaining = deadline - Clock.monotonicSeconds()
+                if remaining > 0 { try? await Task.sleep(nanoseconds: UInt64(min(remaining, 1.0) * 1e9)) }
+            }
+        } onCancel: {
+            cancelled.withLock { $0 = true }
+            var byte: UInt8 = 1
+            _ = write(wakePipe[1], &byte, 1)
+        }
+    }
+
+    private func connected() async throws -> RedisConnection {
+        if let connection = lock.withLock({ _ in self.connection }) { return connection }
+        let fresh = try await RedisConnection.connect(target, label: "listen")
+        lock.withLock { _ in self.connection = fresh }
+        return fresh
+    }
+
+    func close() async {
+        let connection = lock.withLock { _ in self.connection }
+        await connection?.close()
+    }
+}
