@@ -8,7 +8,9 @@ public struct TaskqCommand: AsyncParsableCommand {
         abstract: "A durable background-job system: queue, run and inspect jobs.",
         discussion: """
             The database is chosen by --database-url, else TASKQ_DATABASE_URL, else database_url in taskq.toml, \
-            else sqlite:taskq.sqlite3 in the working directory.
+            else sqlite:taskq.sqlite3 in the working directory. Backends: sqlite:PATH (embedded), \
+            postgres://user@host/db?schema=taskq (libpq; key=value strings and PG* variables work too), \
+            redis://[user:password@]host:port/db?prefix=taskq or unix:///path/redis.sock.
             Exit codes: 0 ok, 1 operation not possible, 64 usage, 65 bad input data, 69 backend unavailable, \
             75 temporary failure, 130 interrupted.
             """,

@@ -24,14 +24,6 @@ final class CLI: @unchecked Sendable {
         environment = env
     }
 
-    /// A CLI whose `TASKQ_DATABASE_URL` points at a fresh schema in the throwaway PostgreSQL cluster.
-    static func postgres() throws -> CLI {
-        let cli = try CLI()
-        let schema = "e2e_" + UUID().uuidString.prefix(12).lowercased().replacingOccurrences(of: "-", with: "")
-        cli.databaseURL = try TestServers.postgresURL() + "?schema=\(schema)"
-        return cli
-    }
-
     /// Sets or clears `TASKQ_DATABASE_URL` for every command this CLI runs.
     var databaseURL: String? {
         get { environment["TASKQ_DATABASE_URL"] }

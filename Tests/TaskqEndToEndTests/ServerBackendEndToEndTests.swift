@@ -2,11 +2,37 @@ import Foundation
 import Testing
 import TaskqTestSupport
 
-/// The binary against a real, throwaway PostgreSQL (started by the tests on a free loopback port).
-@Suite("End to end: PostgreSQL")
-struct PostgresEndToEndTests {
-    @Test func commandsWorkTheSameOnPostgres() throws {
-        let cli = try CLI.postgres()
+/// A server backend the binary runs against: a throwaway PostgreSQL cluster or redis-server on a free loopback port.
+enum ServerBackend: String, CaseIterable, CustomTestStringConvertible, Sendable {
+    case postgres, redis
+    var testDescription: String { rawValue }
+
+    /// A CLI on a fresh schema (PostgreSQL) or key prefix (Redis) of the shared server.
+    func cli() throws -> CLI {
+        let cli = try CLI()
+        let name = "e2e" + UUID().uuidString.prefix(12).lowercased().replacingOccurrences(of: "-", with: "")
+        switch self {
+        case .postgres: cli.databaseURL = try TestServers.postgresURL() + "?schema=\(name)"
+        case .redis: cli.databaseURL = try TestServers.redisURL() + "?prefix=\(name)"
+        }
+        return cli
+    }
+
+    /// A server of the test's own, which it may restart.
+    func dedicated() throws -> DedicatedServer {
+        switch self {
+        case .postgres: return try TestServers.dedicatedPostgres()
+        case .redis: return try TestServers.dedicatedRedis()
+        }
+    }
+}
+
+/// The binary against real, throwaway PostgreSQL and Redis servers (started by the tests on free loopback ports).
+@Suite("End to end: PostgreSQL and Redis")
+struct ServerBackendEndToEndTests {
+    @Test(arguments: ServerBackend.allCases)
+    func commandsWorkTheSame(backend: ServerBackend) throws {
+        let cli = try backend.cli()
         #expect(try cli.run(["migrate"]).status == 0)
         #expect(try cli.run(["migrate"]).stdout.contains("No migrations to apply"))
         let id = try cli.run(["create-job", "hello", "--task", "echo", "--args", #"{"n":1}"#, "--priority", "critical"]).stdout.trimmed
@@ -21,15 +47,34 @@ struct PostgresEndToEndTests {
         #expect(try cli.run(["show-job", "999"]).status == 1)
     }
 
-    @Test func concurrentMigratesFromManyProcessesAreSafe() throws {
-        let cli = try CLI.postgres()
+    @Test(arguments: ServerBackend.allCases)
+    func concurrentMigratesFromManyProcessesAreSafe(backend: ServerBackend) throws {
+        let cli = try backend.cli()
         let runs = try (0..<4).map { _ in try cli.start(["migrate", "--json"]) }
         let results = try runs.map { try $0.wait(timeout: 60) }
         #expect(results.allSatisfy { $0.status == 0 }, "\(results.map(\.stderr))")
         let applied = results.compactMap { ($0.json as? [String: Any])?["applied"] as? [Any] }.map(\.count)
         #expect(applied.reduce(0, +) == 1)
-        let sql = try cli.run(["migrate", "--sql"])
-        #expect(sql.status == 0 && sql.stdout.contains("CREATE TABLE taskq_jobs") && sql.stdout.contains("CREATE SCHEMA IF NOT EXISTS"))
+        if backend == .postgres {
+            let sql = try cli.run(["migrate", "--sql"])
+            #expect(sql.status == 0 && sql.stdout.contains("CREATE TABLE taskq_jobs") && sql.stdout.contains("CREATE SCHEMA IF NOT EXISTS"))
+        }
+    }
+
+    @Test func redisMigrateRefusesANewerKeyLayout() throws {
+        let cli = try ServerBackend.redis.cli()
+        #expect(try cli.run(["migrate"]).status == 0)
+        let url = cli.databaseURL!
+        let port = url.split(separator: ":")[2].split(separator: "/")[0]
+        let prefix = url.split(separator: "=").last!
+        let set = Process()
+        set.executableURL = URL(fileURLWithPath: "/usr/bin/redis-cli")
+        set.arguments = ["-p", String(port), "HSET", "\(prefix):meta", "layout_version", "99"]
+        try set.run()
+        set.waitUntilExit()
+        let refused = try cli.run(["migrate"])
+        #expect(refused.status == 69 && refused.stderr.contains("newer"))
+        #expect(try cli.run(["list-jobs"]).status == 69)
     }
 
     @Test func downServerAndBadPasswordsExit69WithoutShowingThePassword() throws {
@@ -42,13 +87,19 @@ struct PostgresEndToEndTests {
             #expect(!result.stderr.contains("s3cr3t") && !result.stdout.contains("s3cr3t"), "\(result.stderr)")
             #expect(result.stderr.split(separator: "\n").count == 1)
         }
-        let unmigrated = try CLI.postgres()
-        let missing = try unmigrated.run(["list-jobs"])
-        #expect(missing.status == 69 && missing.stderr.contains("taskq migrate"))
+        for backend in ServerBackend.allCases {
+            let missing = try backend.cli().run(["list-jobs"])
+            #expect(missing.status == 69 && missing.stderr.contains("taskq migrate"), "\(missing.stderr)")
+        }
+        for url in ["redis://:s3cr3t-pw@127.0.0.1:1/0", "redis://app:s3cr3t-pw@127.0.0.1:1/0"] {
+            let result = try cli.run(["list-jobs", "--database-url", url])
+            #expect(result.status == 69 && !result.stderr.contains("s3cr3t"), "\(result.stderr)")
+        }
     }
 
-    @Test func fourWorkersTimesEightRunTwentyThousandJobsExactlyOnceDespiteAKill() throws {
-        let cli = try CLI.postgres()
+    @Test(arguments: ServerBackend.allCases)
+    func fourWorkersTimesEightRunTwentyThousandJobsExactlyOnceDespiteAKill(backend: ServerBackend) throws {
+        let cli = try backend.cli()
         try cli.run(["migrate"])
         let total = 20_000
         let lines = (0..<total).map { #"{"name":"n\#($0)","task":"noop","priority":\#($0 % 11)}"# }.joined(separator: "\n")
@@ -78,8 +129,9 @@ struct PostgresEndToEndTests {
         #expect(outcomes.first == "lost" && outcomes.last == "completed")
     }
 
-    @Test func aPostgresRestartMidDrainLosesNothing() throws {
-        let server = try TestServers.dedicatedPostgres()
+    @Test(arguments: ServerBackend.allCases)
+    func aServerRestartMidDrainLosesNothing(backend: ServerBackend) throws {
+        let server = try backend.dedicated()
         let cli = try CLI()
         cli.databaseURL = server.url
         try cli.run(["migrate"])
