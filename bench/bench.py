@@ -31,6 +31,8 @@ def reset():
         URL = f"sqlite:{WORK}/bench-{time.time_ns()}.sqlite3"
     elif BASE_URL.startswith("postgres"):
         URL = BASE_URL + ("&" if "?" in BASE_URL else "?") + f"schema=bench_{time.time_ns()}"
+    elif BASE_URL.startswith("redis"):
+        URL = BASE_URL + ("&" if "?" in BASE_URL else "?") + f"prefix=bench{time.time_ns()}"
     ENV["TASKQ_DATABASE_URL"] = URL
     taskq("migrate")
 

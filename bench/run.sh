@@ -2,6 +2,7 @@
 # Runs the taskq benchmarks against a release binary.
 #   bench/run.sh TASKQ_BINARY               # SQLite, a fresh file in a temp dir
 #   bench/run.sh TASKQ_BINARY postgres      # a throwaway local PostgreSQL with stock settings (fsync on)
+#   bench/run.sh TASKQ_BINARY redis         # a throwaway local redis-server with AOF (appendfsync everysec)
 #   bench/run.sh TASKQ_BINARY URL           # any database URL
 set -euo pipefail
 here=$(dirname "$0")
@@ -17,6 +18,15 @@ case "$backend" in
     as_pg "$pgbin/pg_ctl" -D "$dir/data" -l "$dir/log" -w -o "-p $port -c listen_addresses=127.0.0.1 -k $dir" start >/dev/null
     trap 'as_pg "$pgbin/pg_ctl" -D "$dir/data" -m immediate stop >/dev/null; rm -rf "$dir"' EXIT
     python3 "$here/bench.py" "$bin" "postgres://postgres@127.0.0.1:$port/postgres"
+    ;;
+  redis)
+    dir=$(mktemp -d /tmp/taskq-bench-redis-XXXXXX)
+    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+    redis-server --port "$port" --bind 127.0.0.1 --dir "$dir" --appendonly yes --save '' --daemonize yes \
+      --pidfile "$dir/redis.pid" --logfile "$dir/redis.log"
+    trap 'kill "$(cat "$dir/redis.pid")"; sleep 0.2; rm -rf "$dir"' EXIT
+    until redis-cli -p "$port" ping >/dev/null 2>&1; do sleep 0.05; done
+    python3 "$here/bench.py" "$bin" "redis://127.0.0.1:$port/0"
     ;;
   *) exec python3 "$here/bench.py" "$bin" "$backend" ;;
 esac
