@@ -47,27 +47,23 @@ final class CLI: @unchecked Sendable {
         return try process.wait(timeout: timeout)
     }
 
-    /// Starts `taskq args…` in the background.
+    /// Starts `taskq args…` in the background. Standard input, output and error are files, not pipes: a pipe's
+    /// write end inherited by a concurrently started process would keep the other end from ever seeing EOF.
     func start(_ args: [String], stdin: String? = nil, binary: String? = nil) throws -> RunningCLI {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary ?? CLI.binary)
         process.arguments = args
         process.currentDirectoryURL = URL(fileURLWithPath: dir)
         process.environment = environment
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        if let stdin {
-            let input = Pipe()
-            process.standardInput = input
-            try process.run()
-            input.fileHandleForWriting.write(Data(stdin.utf8))
-            try input.fileHandleForWriting.close()
-        } else {
-            process.standardInput = FileHandle.nullDevice
-            try process.run()
-        }
-        return RunningCLI(process: process, out: out, err: err)
+        let id = UUID().uuidString
+        let paths = (in: path(".stdin-\(id)"), out: path(".stdout-\(id)"), err: path(".stderr-\(id)"))
+        try Data((stdin ?? "").utf8).write(to: URL(fileURLWithPath: paths.in))
+        for p in [paths.out, paths.err] { FileManager.default.createFile(atPath: p, contents: nil) }
+        process.standardInput = stdin == nil ? FileHandle.nullDevice : FileHandle(forReadingAtPath: paths.in)
+        process.standardOutput = FileHandle(forWritingAtPath: paths.out)
+        process.standardError = FileHandle(forWritingAtPath: paths.err)
+        try process.run()
+        return RunningCLI(process: process, stdoutPath: paths.out, stderrPath: paths.err)
     }
 
     /// Parses stdout as a JSON object.
@@ -94,31 +90,19 @@ final class CLI: @unchecked Sendable {
     var path: (String) -> String { { [dir] in dir + "/" + $0 } }
 }
 
-/// A background `taskq` process whose output is collected as it runs.
+/// A background `taskq` process; its output goes to files read when asked.
 final class RunningCLI: @unchecked Sendable {
     let process: Process
-    private let stdoutData = LockedData(), stderrData = LockedData()
+    private let stdoutPath: String, stderrPath: String
 
-    private let drained = DispatchGroup()
-
-    init(process: Process, out: Pipe, err: Pipe) {
+    init(process: Process, stdoutPath: String, stderrPath: String) {
         self.process = process
-        for (pipe, sink) in [(out, stdoutData), (err, stderrData)] {
-            drained.enter()
-            let handle = pipe.fileHandleForReading
-            Thread.detachNewThread { [drained] in
-                while true {
-                    let chunk = handle.availableData
-                    if chunk.isEmpty { break }
-                    sink.append(chunk)
-                }
-                drained.leave()
-            }
-        }
+        self.stdoutPath = stdoutPath
+        self.stderrPath = stderrPath
     }
 
     var pid: Int32 { process.processIdentifier }
-    var stderrText: String { stderrData.text }
+    var stderrText: String { (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "" }
 
     func signal(_ number: Int32) { kill(process.processIdentifier, number) }
 
@@ -130,14 +114,8 @@ final class RunningCLI: @unchecked Sendable {
             Issue.record("taskq did not finish within \(timeout)s")
         }
         process.waitUntilExit()
-        _ = drained.wait(timeout: .now() + 5) // output fully read (unless a leftover child holds the pipe)
-        return CLI.Result(status: process.terminationStatus, stdout: stdoutData.text, stderr: stderrData.text)
+        return CLI.Result(status: process.terminationStatus,
+                          stdout: (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? "",
+                          stderr: stderrText)
     }
-}
-
-final class LockedData: @unchecked Sendable {
-    private let lock = NSLock()
-    private var data = Data()
-    func append(_ chunk: Data) { lock.lock(); data.append(chunk); lock.unlock() }
-    var text: String { lock.lock(); defer { lock.unlock() }; return String(decoding: data, as: UTF8.self) }
 }

@@ -13,6 +13,25 @@ enum RedisScripts {
       redis.call('ZADD', P .. ':idx:state:' .. to, id, id); count(q, to, 1)
       redis.call('HSET', jk(id), 'state', to)
     end
+    -- Batched state-index moves: gathered per script run, written with one call per key and chunk.
+    local moves = {zadd = {}, zrem = {}, counts = {}}
+    local function bmove(id, q, from, to)
+      if from then
+        local r = moves.zrem[from] or {}; r[#r + 1] = id; moves.zrem[from] = r
+        moves.counts[q .. '|' .. from] = (moves.counts[q .. '|' .. from] or 0) - 1
+      end
+      local a = moves.zadd[to] or {}; a[#a + 1] = id; a[#a + 1] = id; moves.zadd[to] = a
+      moves.counts[q .. '|' .. to] = (moves.counts[q .. '|' .. to] or 0) + 1
+    end
+    local function bflush()
+      for st, ids in pairs(moves.zrem) do
+        for k = 1, #ids, 400 do redis.call('ZREM', P .. ':idx:state:' .. st, unpack(ids, k, math.min(k + 399, #ids))) end
+      end
+      for st, z in pairs(moves.zadd) do
+        for k = 1, #z, 400 do redis.call('ZADD', P .. ':idx:state:' .. st, unpack(z, k, math.min(k + 399, #z))) end
+      end
+      for ck, n in pairs(moves.counts) do if n ~= 0 then redis.call('HINCRBY', P .. ':counts', ck, n) end end
+    end
     local function wake(q, n)
       local key = P .. ':wake:' .. q
       for i = 1, math.min(n, 16) do redis.call('RPUSH', key, '1') end
@@ -41,44 +60,75 @@ enum RedisScripts {
 
     """#
 
-    /// ARGV: prefix, now, JSON array of jobs. Returns [id, created(0|1), …].
+    /// ARGV: prefix, now, JSON array of jobs. Returns [id, created(0|1), …]. Index updates are gathered and written
+    /// with one ZADD per key and chunk, so a batch costs about one call per job.
     static let enqueue = prelude + #"""
     local now = tonumber(ARGV[2])
     local jobs = cjson.decode(ARGV[3])
     local out = {}
-    local woken = {}
-    for _, j in ipairs(jobs) do
+    local fresh, seen = {}, {}
+    for i, j in ipairs(jobs) do
       local uk = j.unique_key
-      if uk == cjson.null then uk = nil end
-      local existing = uk and redis.call('HGET', P .. ':unique', uk)
-      if existing then
-        out[#out + 1] = tonumber(existing); out[#out + 1] = 0
+      if uk == cjson.null then uk = nil; j.unique_key = nil end
+      if uk then
+        local existing = seen[uk] or redis.call('HGET', P .. ':unique', uk)
+        if existing then j.existing = existing else seen[uk] = true; fresh[#fresh + 1] = i end
       else
-        local id = redis.call('INCR', P .. ':seq')
-        local run_at = tonumber(j.run_at)
-        local state = 'pending'
-        if run_at > now then state = 'scheduled' end
-        local k = jk(id)
-        redis.call('HSET', k, 'id', id, 'name', j.name, 'task', j.task, 'args', j.args, 'queue', j.queue,
-          'priority', j.priority, 'attempt', 0, 'attempt_offset', 0, 'max_retries', j.max_retries,
-          'backoff', j.backoff, 'retry_delay_ms', j.retry_delay_ms, 'run_at', j.run_at, 'created_at', ARGV[2],
-          'cancel_requested', 0)
-        if j.timeout_ms ~= cjson.null then redis.call('HSET', k, 'timeout_ms', j.timeout_ms) end
-        if uk then redis.call('HSET', k, 'unique_key', uk); redis.call('HSET', P .. ':unique', uk, id) end
-        redis.call('ZADD', P .. ':idx:all', id, id)
-        redis.call('ZADD', P .. ':idx:queue:' .. j.queue, id, id)
-        redis.call('ZADD', P .. ':idx:task:' .. j.task, id, id)
-        move_state(id, j.queue, nil, state)
-        if state == 'scheduled' then
-          redis.call('ZADD', P .. ':delayed', j.run_at, member(id))
-        else
-          redis.call('ZADD', P .. ':ready:' .. j.queue, rscore(j.priority, run_at), member(id))
-          woken[j.queue] = (woken[j.queue] or 0) + 1
-        end
-        out[#out + 1] = id; out[#out + 1] = 1
+        fresh[#fresh + 1] = i
       end
     end
+    local last = redis.call('INCRBY', P .. ':seq', #fresh)
+    local next_id = last - #fresh + 1
+    local zsets, counts, woken, uniques = {}, {}, {}, {}
+    local function zadd(key, score, m)
+      local z = zsets[key]
+      if not z then z = {}; zsets[key] = z end
+      z[#z + 1] = score; z[#z + 1] = m
+    end
+    for _, i in ipairs(fresh) do
+      local j = jobs[i]
+      local id = next_id
+      next_id = next_id + 1
+      j.id = id
+      local state = 'pending'
+      if tonumber(j.run_at) > now then state = 'scheduled' end
+      local fields = {'id', id, 'name', j.name, 'task', j.task, 'args', j.args, 'queue', j.queue, 'priority', j.priority,
+        'state', state, 'attempt', 0, 'attempt_offset', 0, 'max_retries', j.max_retries, 'backoff', j.backoff,
+        'retry_delay_ms', j.retry_delay_ms, 'run_at', j.run_at, 'created_at', ARGV[2], 'cancel_requested', 0}
+      if j.timeout_ms ~= cjson.null then fields[#fields + 1] = 'timeout_ms'; fields[#fields + 1] = j.timeout_ms end
+      if j.unique_key then
+        fields[#fields + 1] = 'unique_key'; fields[#fields + 1] = j.unique_key
+        uniques[#uniques + 1] = j.unique_key; uniques[#uniques + 1] = id
+        seen[j.unique_key] = id
+      end
+      redis.call('HSET', jk(id), unpack(fields))
+      zadd(P .. ':idx:all', id, id)
+      zadd(P .. ':idx:queue:' .. j.queue, id, id)
+      zadd(P .. ':idx:task:' .. j.task, id, id)
+      zadd(P .. ':idx:state:' .. state, id, id)
+      local ck = j.queue .. '|' .. state
+      counts[ck] = (counts[ck] or 0) + 1
+      if state == 'scheduled' then
+        zadd(P .. ':delayed', j.run_at, member(id))
+      else
+        zadd(P .. ':ready:' .. j.queue, rscore(j.priority, j.run_at), member(id))
+        woken[j.queue] = (woken[j.queue] or 0) + 1
+      end
+    end
+    for key, z in pairs(zsets) do
+      for k = 1, #z, 400 do redis.call('ZADD', key, unpack(z, k, math.min(k + 399, #z))) end
+    end
+    for k = 1, #uniques, 400 do redis.call('HSET', P .. ':unique', unpack(uniques, k, math.min(k + 399, #uniques))) end
+    for ck, n in pairs(counts) do redis.call('HINCRBY', P .. ':counts', ck, n) end
     for q, n in pairs(woken) do wake(q, n) end
+    for _, j in ipairs(jobs) do
+      if j.id then out[#out + 1] = j.id; out[#out + 1] = 1
+      else
+        local e = j.existing
+        if e == true then e = seen[j.unique_key] end
+        out[#out + 1] = tonumber(e); out[#out + 1] = 0
+      end
+    end
     return out
     """#
 
@@ -101,7 +151,7 @@ enum RedisScripts {
       for j = 1, #r, 2 do cands[#cands + 1] = {r[j], tonumber(r[j + 1]), ARGV[i]} end
     end
     table.sort(cands, function(a, b) if a[2] ~= b[2] then return a[2] < b[2] end return a[1] < b[1] end)
-    local out = {}
+    local out, running = {}, {}
     for i = 1, math.min(limit, #cands) do
       local m, q = cands[i][1], cands[i][3]
       local id = tonumber(m)
@@ -109,14 +159,16 @@ enum RedisScripts {
       redis.call('ZREM', P .. ':ready:' .. q, m)
       local from = redis.call('HGET', k, 'state')
       local attempt = redis.call('HINCRBY', k, 'attempt', 1)
-      redis.call('HSET', k, 'worker', worker, 'started_at', ARGV[2], 'lease_until', lease)
+      redis.call('HSET', k, 'state', 'running', 'worker', worker, 'started_at', ARGV[2], 'lease_until', lease)
       redis.call('HDEL', k, 'finished_at')
-      move_state(id, q, from, 'running')
-      redis.call('ZADD', P .. ':running', lease, id)
+      bmove(id, q, from, 'running')
+      running[#running + 1] = lease; running[#running + 1] = id
       redis.call('RPUSH', P .. ':attempts:' .. id,
         cjson.encode({attempt = attempt, started_at = now, worker = worker, outcome = 'running'}))
       out[#out + 1] = redis.call('HGETALL', k)
     end
+    if #running > 0 then redis.call('ZADD', P .. ':running', unpack(running)) end
+    bflush()
     return out
     """#
 
@@ -151,7 +203,8 @@ enum RedisScripts {
           redis.call('HSET', k, 'run_at', now)
           redis.call('HINCRBY', k, 'attempt_offset', 1)
         end
-        move_state(id, f[5], 'running', new)
+        redis.call('HSET', k, 'state', new)
+        bmove(id, f[5], 'running', new)
         if new == 'completed' or new == 'failed' or new == 'cancelled' then
           set_finished(id, now)
           finish_unique(id, f[7])
@@ -166,6 +219,7 @@ enum RedisScripts {
         applied[#applied + 1] = id
       end
     end
+    bflush()
     return applied
     """#
 
