@@ -7,7 +7,7 @@ import Glibc
 /// One libpq connection, owned by its own serial dispatch queue: every blocking libpq call runs there, never on
 /// Swift's cooperative pool. A broken connection is re-established (with the schema's search_path) on next use.
 final class PostgresConnection: @unchecked Sendable {
-    private let queue: DispatchQueue
+    private let queue: ConnectionQueue
     private var conn: OpaquePointer?
     /// Prepared statement names by SQL text; cleared on reconnect.
     private var prepared: [String: String] = [:]
@@ -17,7 +17,7 @@ final class PostgresConnection: @unchecked Sendable {
     private init(target: PostgresTarget, label: String) {
         self.target = target
         self.conninfo = target.conninfo
-        self.queue = DispatchQueue(label: "taskq.postgres.\(label)")
+        self.queue = ConnectionQueue(label: "taskq.postgres.\(label)")
     }
 
     /// Connects on the connection's own queue. Throws `TaskqError.unavailable` naming the (password-free) target.
@@ -31,25 +31,16 @@ final class PostgresConnection: @unchecked Sendable {
 
     /// Runs `body` on the connection's queue after making sure the connection is up.
     func run<T>(_ body: @escaping (PostgresConnection) throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            queue.async {
-                do {
-                    try self.ensureConnected()
-                    continuation.resume(returning: try body(self))
-                } catch {
-                    continuation.resume(throwing: error)
-                }
-            }
+        try await queue.run {
+            try self.ensureConnected()
+            return try body(self)
         }
     }
 
     func close() async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            queue.async {
-                if let conn = self.conn { PQfinish(conn) }
-                self.conn = nil
-                continuation.resume()
-            }
+        await queue.run {
+            if let conn = self.conn { PQfinish(conn) }
+            self.conn = nil
         }
     }
 

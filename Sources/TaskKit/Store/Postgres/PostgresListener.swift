@@ -1,5 +1,4 @@
 import CLibPQ
-import CTaskqSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -12,17 +11,10 @@ final class PostgresListener: @unchecked Sendable {
     private var connection: PostgresConnection?
     private var listening = false
     private let lock = Locked(())
-    /// A self-pipe: a cancelled wait writes a byte so the blocked poll() returns at once.
-    private var wakePipe: [Int32] = [-1, -1]
+    /// Makes a blocked poll() return at once when the wait is cancelled.
+    private let wakePipe = WakePipe()
 
-    init(target: PostgresTarget) {
-        self.target = target
-        if taskq_pipe_cloexec(&wakePipe) == 0 {
-            for fd in wakePipe { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) }
-        }
-    }
-
-    deinit { for fd in wakePipe where fd >= 0 { Glibc.close(fd) } }
+    init(target: PostgresTarget) { self.target = target }
 
     func wait(queues: Set<String>, timeout: Double) async {
         let deadline = Clock.monotonicSeconds() + timeout
@@ -37,8 +29,7 @@ final class PostgresListener: @unchecked Sendable {
                         self.listening = true
                     }
                     guard let conn = db.handle else { return false }
-                    var scratch = [UInt8](repeating: 0, count: 64)
-                    while read(self.wakePipe[0], &scratch, scratch.count) > 0 {}
+                    self.wakePipe.drain()
                     while true {
                         if PQconsumeInput(conn) == 0 {
                             self.listening = false
@@ -53,9 +44,7 @@ final class PostgresListener: @unchecked Sendable {
                         if woke { return true }
                         let remaining = deadline - Clock.monotonicSeconds()
                         if remaining <= 0 || cancelled.withLock({ $0 }) { return false }
-                        var fds = [pollfd(fd: PQsocket(conn), events: Int16(POLLIN), revents: 0),
-                                   pollfd(fd: self.wakePipe[0], events: Int16(POLLIN), revents: 0)]
-                        _ = poll(&fds, 2, Int32(min(remaining, 1.0) * 1000) + 1)
+                        _ = self.wakePipe.poll(socket: PQsocket(conn), seconds: remaining)
                     }
                 }
             } catch {
@@ -65,8 +54,7 @@ final class PostgresListener: @unchecked Sendable {
             }
         } onCancel: {
             cancelled.withLock { $0 = true }
-            var byte: UInt8 = 1
-            _ = write(wakePipe[1], &byte, 1)
+            wakePipe.signal()
         }
     }
 

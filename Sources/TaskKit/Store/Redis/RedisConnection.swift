@@ -33,13 +33,13 @@ enum RedisValue: Equatable {
 /// One hiredis connection owned by its own serial dispatch queue (hiredis calls block). Uses the argv command
 /// functions only. A broken connection is re-established (AUTH, SELECT) on next use.
 final class RedisConnection: @unchecked Sendable {
-    private let queue: DispatchQueue
+    private let queue: ConnectionQueue
     private var context: UnsafeMutablePointer<redisContext>?
     let target: RedisTarget
 
     private init(target: RedisTarget, label: String) {
         self.target = target
-        self.queue = DispatchQueue(label: "taskq.redis.\(label)")
+        self.queue = ConnectionQueue(label: "taskq.redis.\(label)")
     }
 
     static func connect(_ target: RedisTarget, label: String = "conn") async throws -> RedisConnection {
@@ -51,25 +51,16 @@ final class RedisConnection: @unchecked Sendable {
     deinit { if let context { redisFree(context) } }
 
     func run<T>(_ body: @escaping (RedisConnection) throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            queue.async {
-                do {
-                    try self.ensureConnected()
-                    continuation.resume(returning: try body(self))
-                } catch {
-                    continuation.resume(throwing: error)
-                }
-            }
+        try await queue.run {
+            try self.ensureConnected()
+            return try body(self)
         }
     }
 
     func close() async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            queue.async {
-                if let context = self.context { redisFree(context) }
-                self.context = nil
-                continuation.resume()
-            }
+        await queue.run {
+            if let context = self.context { redisFree(context) }
+            self.context = nil
         }
     }
 

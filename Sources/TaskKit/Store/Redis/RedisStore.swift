@@ -1,5 +1,4 @@
 import CHiredis
-import CTaskqSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -301,16 +300,10 @@ final class RedisListener: @unchecked Sendable {
     private var connection: RedisConnection?
     private var outstanding = false
     private let lock = Locked(())
-    private var wakePipe: [Int32] = [-1, -1]
+    /// Makes a blocked poll() return at once when the wait is cancelled.
+    private let wakePipe = WakePipe()
 
-    init(target: RedisTarget) {
-        self.target = target
-        if taskq_pipe_cloexec(&wakePipe) == 0 {
-            for fd in wakePipe { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) }
-        }
-    }
-
-    deinit { for fd in wakePipe where fd >= 0 { Glibc.close(fd) } }
+    init(target: RedisTarget) { self.target = target }
 
     func wait(keys: [String], timeout: Double) async {
         let deadline = Clock.monotonicSeconds() + timeout
@@ -319,8 +312,7 @@ final class RedisListener: @unchecked Sendable {
             do {
                 let connection = try await connected()
                 try await connection.run { db in
-                    var scratch = [UInt8](repeating: 0, count: 64)
-                    while read(self.wakePipe[0], &scratch, scratch.count) > 0 {}
+                    self.wakePipe.drain()
                     while true {
                         if !self.outstanding {
                             try db.append(["BLPOP"] + keys + ["1"])
@@ -334,11 +326,7 @@ final class RedisListener: @unchecked Sendable {
                         }
                         let remaining = deadline - Clock.monotonicSeconds()
                         if remaining <= 0 || cancelled.withLock({ $0 }) { return }
-                        var fds = [pollfd(fd: db.fd, events: Int16(POLLIN), revents: 0),
-                                   pollfd(fd: self.wakePipe[0], events: Int16(POLLIN), revents: 0)]
-                        if poll(&fds, 2, Int32(min(remaining, 1.0) * 1000) + 1) > 0 && fds[0].revents != 0 {
-                            try db.readSocket()
-                        }
+                        if self.wakePipe.poll(socket: db.fd, seconds: remaining) { try db.readSocket() }
                     }
                 }
             } catch {
@@ -348,8 +336,7 @@ final class RedisListener: @unchecked Sendable {
             }
         } onCancel: {
             cancelled.withLock { $0 = true }
-            var byte: UInt8 = 1
-            _ = write(wakePipe[1], &byte, 1)
+            wakePipe.signal()
         }
     }
 

@@ -9,7 +9,7 @@ private let SQLITE_TRANSIENT = unsafeBitCast(-1, to: sqlite3_destructor_type.sel
 /// One sqlite3 connection, owned by its own serial dispatch queue: every C call runs there, never on Swift's
 /// cooperative pool. `run` bridges a block of synchronous work with a continuation.
 final class SQLiteConnection: @unchecked Sendable {
-    private let queue: DispatchQueue
+    private let queue: ConnectionQueue
     private var handle: OpaquePointer?
     private var cache: [String: OpaquePointer] = [:]
     /// Statements handed out since the last reset; reset before COMMIT and after each `run` so no read stays open.
@@ -22,7 +22,7 @@ final class SQLiteConnection: @unchecked Sendable {
 
     private init(path: String, label: String) {
         self.path = path
-        self.queue = DispatchQueue(label: "taskq.sqlite.\(label)")
+        self.queue = ConnectionQueue(label: "taskq.sqlite.\(label)")
     }
 
     /// Opens (and with `create`, creates) the database on the connection's own queue and configures WAL,
@@ -71,28 +71,15 @@ final class SQLiteConnection: @unchecked Sendable {
 
     /// Runs `body` on the connection's queue and returns its result to the awaiting task.
     func run<T>(_ body: @escaping (SQLiteConnection) throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            queue.async {
-                do {
-                    let value = try body(self)
-                    self.resetActive()
-                    continuation.resume(returning: value)
-                } catch {
-                    self.resetActive()
-                    continuation.resume(throwing: error)
-                }
-            }
+        try await queue.run {
+            defer { self.resetActive() }
+            return try body(self)
         }
     }
 
     /// Closes the connection on its queue.
     func close() async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            queue.async {
-                self.closeOnQueue()
-                continuation.resume()
-            }
-        }
+        await queue.run { self.closeOnQueue() }
     }
 
     private func closeOnQueue() {
