@@ -4,6 +4,8 @@
 #include <unistd.h>
 #include <spawn.h>
 #include <errno.h>
+#include <string.h>
+#include <sys/wait.h>
 #include "taskq_support.h"
 
 int taskq_pipe_cloexec(int fds[2]) {
@@ -17,4 +19,11 @@ int taskq_spawn_file_actions_addchdir(posix_spawn_file_actions_t *actions, const
     (void)actions; (void)path;
     return ENOSYS;
 #endif
+}
+
+int taskq_child_exited_nowait(int pid) {
+    siginfo_t info;
+    memset(&info, 0, sizeof info);
+    if (waitid(P_PID, (id_t)pid, &info, WEXITED | WNOHANG | WNOWAIT) != 0) return -1;
+    return info.si_pid == pid ? 1 : 0;
 }

@@ -22,6 +22,7 @@ struct ParsingTests {
         #expect(DurationParser.millis("1.5") == 1_500 && DurationParser.millis("0.5s") == 500)
         #expect(DurationParser.millis("abc") == nil && DurationParser.millis("5x") == nil && DurationParser.millis("") == nil)
         #expect(DurationParser.millis("-5s") == nil)
+        #expect(DurationParser.millis("100000w") == nil && DurationParser.millis("1e19") == nil)
         #expect(DurationParser.format(90_000) == "1m30s" && DurationParser.format(1_500) == "1.5s" && DurationParser.format(20) == "20ms")
     }
 
@@ -33,6 +34,17 @@ struct ParsingTests {
         #expect(TimeFormat.parse("2026-02-30T00:00:00Z") == nil)
         #expect(TimeFormat.parse("tomorrow") == nil && TimeFormat.parse("2026-13-01T00:00:00Z") == nil)
         #expect(TimeFormat.iso8601(1_769_850_000_250) == "2026-01-31T09:00:00.250Z")
+    }
+
+    @Test func secretsAreRedacted() {
+        let cases = ["postgres://app:s3cr3t@db/app", "redis://s3cr3t@127.0.0.1:6379/0", "redis://:s3cr3t@host/1",
+                     "host=db password=s3cr3t dbname=app", "host=db password = s3cr3t dbname=app", "host=db password='s3 cr3t'",
+                     "postgres://db/app?password=s3cr3t&sslmode=disable"]
+        for url in cases {
+            let shown = DatabaseURL.redacted(url)
+            #expect(!shown.contains("s3cr3t") && !shown.contains("cr3t"), "\(shown)")
+        }
+        #expect(DatabaseURL.redacted("postgres://app@db/app") == "postgres://app@db/app")
     }
 
     @Test func jsonRoundTrip() throws {

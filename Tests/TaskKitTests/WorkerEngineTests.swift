@@ -84,6 +84,46 @@ struct WorkerEngineTests {
     }
 
     @Test(arguments: Backend.allCases)
+    func stoppedJobsLeaveNoProcessBehindAndNULBytesAreStored(backend: Backend) async throws {
+        let store = try await backend.makeLocation().migrated()
+        let tag = "\(Int.random(in: 100...999)).\(Int.random(in: 100...999))"
+        // The leader dies on SIGTERM; its background child ignores SIGTERM and must still not outlive the attempt.
+        var stuck = newJob("stuck", task: "shell", maxRetries: 0,
+                           args: .obj(("command", .array(["sh", "-c", "(trap '' TERM; exec sleep \(tag)) & wait"].map { .string($0) }))))
+        stuck.timeoutMillis = 300
+        let binary = newJob("nul", task: "shell", args: .obj(("command", .array(["printf", "a\\000b"].map { .string($0) }))))
+        let badDir = newJob("dir", task: "shell", maxRetries: 0,
+                            args: .obj(("command", .array([.string("true")])), ("cwd", .string("/no/such/dir"))))
+        let ids = try await store.enqueue([stuck, binary, badDir], now: Clock.now()).map(\.id)
+        let worker = Worker(store: store, registry: .builtins(), options: options(), logger: Self.logger)
+        let run = Task { try await worker.run() }
+        try await waitUntil {
+            let first = try await store.job(id: ids[0])?.state
+            let second = try await store.job(id: ids[1])?.state
+            return first == .failed && second == .completed
+        }
+        worker.stop()
+        _ = try await run.value
+        try await Task.sleep(nanoseconds: 300_000_000)
+        let survivors = shellOutput("pgrep -f 'slee[p] \(tag)' || true")
+        #expect(survivors.isEmpty, "a process of the timed-out job survived: \(survivors)")
+        #expect(try await store.job(id: ids[1])?.result?["stdout"] == .string("ab"))
+        #expect(try await store.job(id: ids[2])?.error?.contains("cannot run in directory /no/such/dir") == true)
+    }
+
+    func shellOutput(_ command: String) -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", command]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try? process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    @Test(arguments: Backend.allCases)
     func cancellingARunningJobStopsIt(backend: Backend) async throws {
         let store = try await backend.makeLocation().migrated()
         let id = try await store.enqueue([newJob("long", task: "sleep", args: .obj(("seconds", .int(30))))], now: Clock.now())[0].id

@@ -9,4 +9,8 @@ int taskq_pipe_cloexec(int fds[2]);
 /// posix_spawn_file_actions_addchdir_np (glibc >= 2.29): the child changes directory before exec.
 int taskq_spawn_file_actions_addchdir(posix_spawn_file_actions_t *actions, const char *path);
 
+/// 1 when the child has exited, without reaping it (waitid WNOWAIT): its process group id stays reserved, so the
+/// group can still be signalled safely. 0 while it runs, -1 on error.
+int taskq_child_exited_nowait(int pid);
+
 #endif

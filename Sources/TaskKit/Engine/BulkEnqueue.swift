@@ -43,18 +43,26 @@ public enum BulkEnqueue {
         return (jobs, warnings)
     }
 
-    /// Enqueues in batches of `batchSize`, calling `progress` with the number done after each batch.
+    /// Enqueues in batches of `batchSize`, handing each committed batch's results to `committed` at once (so a
+    /// caller can report ids even when a later batch fails). A failure names how many jobs were already enqueued.
     public static func enqueue(_ jobs: [NewJob], store: JobStore, now: Millis, batchSize: Int = 5_000,
-                               progress: (Int) -> Void = { _ in }) async throws -> [EnqueueResult] {
-        var results: [EnqueueResult] = []
-        results.reserveCapacity(jobs.count)
+                               committed: ([EnqueueResult]) -> Void = { _ in }) async throws {
         var start = 0
         while start < jobs.count {
             let end = min(jobs.count, start + batchSize)
-            results += try await store.enqueue(Array(jobs[start..<end]), now: now)
+            do {
+                committed(try await store.enqueue(Array(jobs[start..<end]), now: now))
+            } catch let error as TaskqError where start > 0 {
+                let prefix = "enqueued \(start) of \(jobs.count) jobs (their ids are on stdout), then failed: "
+                switch error {
+                case let .usage(m): throw TaskqError.usage(prefix + m)
+                case let .badInput(m): throw TaskqError.badInput(prefix + m)
+                case let .failed(m): throw TaskqError.failed(prefix + m)
+                case let .unavailable(m): throw TaskqError.unavailable(prefix + m)
+                case let .temporary(m): throw TaskqError.temporary(prefix + m)
+                }
+            }
             start = end
-            progress(start)
         }
-        return results
     }
 }

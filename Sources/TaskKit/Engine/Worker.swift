@@ -71,7 +71,8 @@ public final class Worker: @unchecked Sendable {
         var storeFailures = 0
 
         while true {
-            // 1. Record finished attempts in one batch.
+            // 1. Record finished attempts in one batch. A failing store does not stop heartbeats or shutdown.
+            var flushFailed = false
             let outcomes = state.withLock { s -> [JobOutcome] in let o = s.outcomes; s.outcomes.removeAll(); return o }
             if !outcomes.isEmpty {
                 do {
@@ -81,17 +82,25 @@ public final class Worker: @unchecked Sendable {
                 } catch {
                     state.withLock { s in s.outcomes.insert(contentsOf: outcomes, at: 0) }
                     storeFailures += 1
+                    flushFailed = true
                     await backOff(after: error, failures: storeFailures, doing: "record \(outcomes.count) outcomes")
-                    continue
                 }
             }
 
-            let (runningCount, stopping, graceOver) = state.withLock { s in
-                (s.running.count, s.stopRequests > 0, s.graceDeadline.map { Clock.monotonicSeconds() >= $0 } ?? false)
-            }
+            let (runningCount, stopping, graceDeadline) = state.withLock { s in (s.running.count, s.stopRequests > 0, s.graceDeadline) }
+            let graceOver = graceDeadline.map { Clock.monotonicSeconds() >= $0 } ?? false
             let maxReached = options.maxTasks.map { claimedTotal >= $0 } ?? false
             if (stopping || maxReached) && runningCount == 0 && state.withLock({ $0.outcomes.isEmpty }) { break }
-            if stopping && graceOver { releaseAll() }
+            if stopping && graceOver {
+                releaseAll()
+                // Past the grace period and the kill grace: give up on handlers that ignore cancellation and on a
+                // store that cannot record outcomes; their jobs are rescued when their leases expire.
+                if let graceDeadline, Clock.monotonicSeconds() >= graceDeadline + Double(options.killGraceMillis) / 1000 + 2 {
+                    let left = state.withLock { s in (s.running.count, s.outcomes.count) }
+                    logger.error("exiting with \(left.0) job(s) still running and \(left.1) outcome(s) unrecorded; their leases will expire and they will be rescued")
+                    break
+                }
+            }
 
             // 2. Renew leases and rescue on schedule.
             let mono = Clock.monotonicSeconds()
@@ -109,7 +118,7 @@ public final class Worker: @unchecked Sendable {
             var limit = free
             if let maxTasks = options.maxTasks { limit = min(limit, maxTasks - claimedTotal) }
             var claimed = 0
-            if !stopping && limit > 0 {
+            if !stopping && !flushFailed && limit > 0 {
                 do {
                     let now = Clock.now()
                     let jobs = try await store.claim(queues: options.queues, limit: limit, worker: options.workerID,
@@ -194,7 +203,8 @@ public final class Worker: @unchecked Sendable {
         return .retry(error: error, runAt: Clock.now() + delay, outcome: outcome)
     }
 
-    private func finishJob(_ job: Job, kind: JobOutcome.Kind?, seconds: Double) {
+    private func finishJob(_ job: Job, kind rawKind: JobOutcome.Kind?, seconds: Double) {
+        let kind = rawKind.map(Self.storable)
         let owned: Bool = state.withLock { s in
             guard s.running[job.id]?.job.attempt == job.attempt else { return false }
             s.running.removeValue(forKey: job.id)
@@ -204,6 +214,17 @@ public final class Worker: @unchecked Sendable {
         guard owned else { return }
         log(job, kind, seconds)
         event.signal()
+    }
+
+    /// Outcomes as every store can hold them: no NUL characters (PostgreSQL text and jsonb reject them).
+    static func storable(_ kind: JobOutcome.Kind) -> JobOutcome.Kind {
+        switch kind {
+        case let .completed(result): return .completed(result: result.withoutNUL())
+        case let .retry(error, runAt, outcome): return .retry(error: error.withoutNUL(), runAt: runAt, outcome: outcome)
+        case let .failed(error, outcome): return .failed(error: error.withoutNUL(), outcome: outcome)
+        case let .cancelled(error): return .cancelled(error: error.withoutNUL())
+        case .released: return .released
+        }
     }
 
     private func log(_ job: Job, _ kind: JobOutcome.Kind?, _ seconds: Double) {
@@ -232,7 +253,7 @@ public final class Worker: @unchecked Sendable {
 
     private func armTimeout(_ job: Job, _ timeout: Millis) {
         Task { [self] in
-            try? await Task.sleep(nanoseconds: UInt64(timeout) * 1_000_000)
+            try? await Task.sleep(nanoseconds: UInt64(clamping: timeout).multipliedReportingOverflow(by: 1_000_000).partialValue)
             guard state.withLock({ $0.running[job.id]?.job.attempt == job.attempt }) else { return }
             logger.warning("job \(job.id) exceeded its timeout of \(DurationParser.format(timeout)); stopping it")
             stopJob(job.id, reason: .timeout)

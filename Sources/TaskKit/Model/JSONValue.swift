@@ -51,6 +51,16 @@ public enum JSONValue: Sendable, Equatable {
     }
     public var arrayValue: [JSONValue]? { if case let .array(a) = self { return a } else { return nil } }
 
+    /// The same value with NUL characters removed from every string and key.
+    public func withoutNUL() -> JSONValue {
+        switch self {
+        case let .string(s): return .string(s.withoutNUL())
+        case let .array(items): return .array(items.map { $0.withoutNUL() })
+        case let .object(pairs): return .object(pairs.map { ($0.0.withoutNUL(), $0.1.withoutNUL()) })
+        default: return self
+        }
+    }
+
     /// Builds an object value from ordered pairs.
     public static func obj(_ pairs: (String, JSONValue)...) -> JSONValue { .object(pairs) }
 }
@@ -168,5 +178,12 @@ extension JSONValue {
             }
         }
         out += "\""
+    }
+}
+
+extension String {
+    /// The string without NUL characters.
+    public func withoutNUL() -> String {
+        unicodeScalars.contains("\u{0}") ? String(String.UnicodeScalarView(unicodeScalars.filter { $0 != "\u{0}" })) : self
     }
 }

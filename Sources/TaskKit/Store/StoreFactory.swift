@@ -35,7 +35,7 @@ public enum DatabaseURL: Equatable {
             return .sqlite(path: path)
         }
         if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") { return .postgres(conninfo: url) }
-        if !url.contains("://"), url.split(separator: " ").allSatisfy({ $0.contains("=") }), url.contains("=") {
+        if !url.contains("://"), url.contains("="), !url.hasPrefix("sqlite:") {
             return .postgres(conninfo: url)
         }
         if url.hasPrefix("redis://") || url.hasPrefix("unix://") { return .redis(url: url) }
@@ -50,18 +50,32 @@ public enum DatabaseURL: Equatable {
         if let schemeEnd = out.range(of: "://") {
             let rest = out[schemeEnd.upperBound...]
             let authorityEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" }) ?? rest.endIndex
-            if let at = rest[..<authorityEnd].lastIndex(of: "@"),
-               let colon = rest[rest.startIndex..<at].firstIndex(of: ":") {
-                out = String(out[..<rest.index(after: colon)]) + "***" + String(out[at...])
+            if let at = rest[..<authorityEnd].lastIndex(of: "@") {
+                if let colon = rest[rest.startIndex..<at].firstIndex(of: ":") {
+                    out = String(out[..<rest.index(after: colon)]) + "***" + String(out[at...])
+                } else if url.hasPrefix("redis") || url.hasPrefix("unix") {
+                    // redis://SECRET@host: a lone userinfo is the password.
+                    out = String(out[..<rest.startIndex]) + "***" + String(out[at...])
+                }
             }
         }
+        // password=… in key=value strings and query parameters, with or without spaces around '='.
         var result = ""
         var remaining = Substring(out)
-        while let range = remaining.range(of: "password=") {
-            result += remaining[..<range.upperBound] + "***"
+        while let range = remaining.range(of: "password") {
+            result += remaining[..<range.upperBound]
             remaining = remaining[range.upperBound...]
-            let end = remaining.firstIndex(where: { $0 == " " || $0 == "&" }) ?? remaining.endIndex
-            remaining = remaining[end...]
+            let afterSpaces = remaining.drop(while: { $0 == " " })
+            guard afterSpaces.first == "=" else { continue }
+            let value = afterSpaces.dropFirst().drop(while: { $0 == " " })
+            result += remaining[..<value.startIndex] + "***"
+            let end: Substring.Index
+            if value.first == "'" {
+                end = value.dropFirst().firstIndex(of: "'").map { value.index(after: $0) } ?? value.endIndex
+            } else {
+                end = value.firstIndex(where: { $0 == " " || $0 == "&" }) ?? value.endIndex
+            }
+            remaining = value[end...]
         }
         return result + remaining
     }

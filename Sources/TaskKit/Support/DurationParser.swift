@@ -1,10 +1,20 @@
 /// Parses durations such as `90s`, `5m`, `2h`, `1d`, `250ms`, `1h30m` or a bare number of seconds.
 public enum DurationParser {
-    /// Milliseconds, or nil when the text is not a duration.
+    /// The longest duration accepted: 100 years.
+    public static let maxMillis: Millis = 100 * 366 * 86_400_000
+
+    /// Milliseconds, or nil when the text is not a duration (or is longer than `maxMillis`).
     public static func millis(_ text: String) -> Millis? {
+        guard let value = parse(text), value <= maxMillis else { return nil }
+        return value
+    }
+
+    private static func parse(_ text: String) -> Millis? {
         let s = text.trimmingSpaces().lowercased()
         guard !s.isEmpty else { return nil }
-        if let seconds = Double(s), seconds >= 0, seconds.isFinite { return Millis((seconds * 1000).rounded()) }
+        if let seconds = Double(s), seconds >= 0, seconds.isFinite {
+            return seconds * 1000 <= Double(maxMillis) ? Millis((seconds * 1000).rounded()) : nil
+        }
         var total: Double = 0
         var number = ""
         var unit = ""
@@ -38,7 +48,7 @@ public enum DurationParser {
                 return nil
             }
         }
-        guard !number.isEmpty, !unit.isEmpty, flush(), parsedAny, total.isFinite else { return nil }
+        guard !number.isEmpty, !unit.isEmpty, flush(), parsedAny, total.isFinite, total <= Double(maxMillis) else { return nil }
         return Millis(total.rounded())
     }
 

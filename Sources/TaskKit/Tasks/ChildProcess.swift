@@ -66,7 +66,12 @@ public enum ChildProcess {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_adddup2(&actions, stdout, 1)
         posix_spawn_file_actions_adddup2(&actions, stderr, 2)
-        if let cwd { taskq_spawn_file_actions_addchdir(&actions, cwd) }
+        if let cwd {
+            guard access(cwd, X_OK) == 0 else { throw TaskFailure("cannot run in directory \(cwd): \(String(cString: strerror(errno)))") }
+            guard taskq_spawn_file_actions_addchdir(&actions, cwd) == 0 else {
+                throw TaskFailure("cannot run in directory \(cwd): this system's posix_spawn cannot change directory")
+            }
+        }
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -94,7 +99,6 @@ public enum ChildProcess {
         guard rc == 0 else {
             if rc == ENOENT { throw TaskFailure("command not found: \(argv[0])") }
             if rc == EACCES { throw TaskFailure("permission denied: \(argv[0])") }
-            if rc == ENOENT || rc == ENOTDIR, let cwd { throw TaskFailure("cannot run in directory \(cwd)") }
             throw TaskFailure("cannot start \(argv[0]): \(String(cString: strerror(rc)))")
         }
         return pid
@@ -122,7 +126,11 @@ public enum ChildProcess {
                     }
                 }
             }
-            if reapedAt == nil, waitpid(pid, &status, WNOHANG) == pid {
+            if reapedAt == nil, taskq_child_exited_nowait(pid) == 1 {
+                // The leader is gone but not yet reaped, so its group id is still ours: a job being stopped has
+                // the rest of its group killed now (a child that ignored SIGTERM must not outlive the attempt).
+                state.killRemainingIfStopping()
+                while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
                 state.markExited()
                 reapedAt = Clock.monotonicSeconds()
             }
@@ -189,8 +197,18 @@ private final class ChildState: @unchecked Sendable {
         pthread_mutex_unlock(&lock)
     }
 
+    private var stopping = false
+
+    /// After the leader exited (unreaped) during a stop: SIGKILL whatever is left of its group.
+    func killRemainingIfStopping() {
+        pthread_mutex_lock(&lock)
+        if stopping && !exited { kill(-pid, SIGKILL) }
+        pthread_mutex_unlock(&lock)
+    }
+
     /// SIGTERM to the group now, SIGKILL after the grace period if it is still there.
     func terminate(graceMillis: Int64) {
+        pthread_mutex_lock(&lock); stopping = true; pthread_mutex_unlock(&lock)
         signalGroup(SIGTERM)
         DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(Int(max(0, graceMillis)))) { [self] in
             signalGroup(SIGKILL)

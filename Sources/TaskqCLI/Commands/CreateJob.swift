@@ -128,15 +128,21 @@ struct CreateJob: AsyncParsableCommand {
             let (jobs, warnings) = try BulkEnqueue.build(requests, source: path == "-" ? "stdin" : path, builder: builder, now: now)
             Set(warnings).sorted().forEach(Output.warning)
             let progress = ProgressBar(total: jobs.count, label: "enqueue")
-            let results = try await BulkEnqueue.enqueue(jobs, store: store, now: now, progress: progress.update)
-            if json {
-                Output.json(.array(results.map { .int($0.id) }))
-            } else {
-                var out = ""
-                out.reserveCapacity(results.count * 8)
-                for result in results { out += String(result.id); out += "\n" }
-                fputs(out, stdout)
+            var ids: [Int64] = []
+            ids.reserveCapacity(jobs.count)
+            try await BulkEnqueue.enqueue(jobs, store: store, now: now) { batch in
+                ids += batch.map(\.id)
+                progress.update(ids.count)
+                if !json {
+                    // Ids of committed batches go out at once: a later failure cannot hide them.
+                    var out = ""
+                    out.reserveCapacity(batch.count * 8)
+                    for result in batch { out += String(result.id); out += "\n" }
+                    fputs(out, stdout)
+                    fflush(stdout)
+                }
             }
+            if json { Output.json(.array(ids.map { .int($0) })) }
         }
     }
 

@@ -132,6 +132,8 @@ final class PostgresConnection: @unchecked Sendable {
             throw TaskqError.unavailable("the taskq schema \(target.quotedSchema) at \(target.display) is missing or out of date: run `taskq migrate`")
         case "23505":
             throw TaskqError.failed("PostgreSQL: \(message)")
+        case _ where sqlState.hasPrefix("22"):
+            throw TaskqError.badInput("PostgreSQL rejected the data: \(message)")
         default:
             throw TaskqError.unavailable("PostgreSQL error \(sqlState) in \(context)…: \(message)")
         }

@@ -91,7 +91,8 @@ final class RedisConnection: @unchecked Sendable {
             }
             if target.database != 0 { _ = try command(["SELECT", String(target.database)]) }
         } catch {
-            redisFree(fresh)
+            // lost() may already have freed the context.
+            if let context { redisFree(context) }
             context = nil
             throw error
         }
@@ -102,16 +103,6 @@ final class RedisConnection: @unchecked Sendable {
     func command(_ args: [String]) throws -> RedisValue {
         try append(args)
         return try readReply()
-    }
-
-    /// Sends several commands in one write and reads their replies (errors are returned, not thrown).
-    func pipeline(_ commands: [[String]]) throws -> [RedisValue] {
-        for args in commands { try append(args) }
-        var replies: [RedisValue] = []
-        for _ in commands {
-            do { replies.append(try readReply()) } catch let TaskqError.failed(message) { replies.append(.error(message)) }
-        }
-        return replies
     }
 
     /// Queues a command in the output buffer (sent by the next read).
@@ -133,12 +124,7 @@ final class RedisConnection: @unchecked Sendable {
         let reply = raw.assumingMemoryBound(to: redisReply.self)
         defer { freeReplyObject(raw) }
         let value = Self.convert(reply)
-        if case let .error(message) = value {
-            if message.hasPrefix("LOADING") || message.hasPrefix("BUSY") || message.hasPrefix("MASTERDOWN") {
-                throw TaskqError.temporary("Redis at \(target.display) is not ready: \(message)")
-            }
-            throw TaskqError.failed(message)
-        }
+        if case let .error(message) = value { throw Self.error(for: message, target: target) }
         return value
     }
 
@@ -172,6 +158,26 @@ final class RedisConnection: @unchecked Sendable {
         if let context { redisFree(context) }
         context = nil
         return TaskqError.unavailable("connection to Redis at \(target.display) lost: \(message.isEmpty ? "closed" : message)")
+    }
+
+    /// The one funnel from Redis error replies to TaskqError. NOSCRIPT and taskq's own script errors (NEWER) stay
+    /// `.failed` for the store to handle.
+    static func error(for message: String, target: RedisTarget) -> TaskqError {
+        let code = message.split(separator: " ").first.map(String.init) ?? message
+        switch code {
+        case "NOSCRIPT", "NEWER":
+            return .failed(message)
+        case "LOADING", "BUSY", "MASTERDOWN", "TRYAGAIN", "READONLY", "MISCONF", "OOM", "CLUSTERDOWN":
+            return .temporary("Redis at \(target.display) cannot take writes now: \(message)")
+        case "NOAUTH", "WRONGPASS", "NOPERM":
+            return .unavailable("Redis at \(target.display) refused the login: \(message)")
+        default:
+            if message.contains("NEWER layout") { return .failed(message) }
+            if message.contains("invalid password") || message.contains("DB index") {
+                return .unavailable("Redis at \(target.display) refused the connection settings: \(message)")
+            }
+            return .unavailable("Redis error at \(target.display): \(message)")
+        }
     }
 
     private static func convert(_ reply: UnsafeMutablePointer<redisReply>) -> RedisValue {

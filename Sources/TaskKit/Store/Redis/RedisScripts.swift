@@ -139,12 +139,15 @@ enum RedisScripts {
     local limit = tonumber(ARGV[3])
     local worker = ARGV[4]
     local lease = ARGV[5]
-    local due = redis.call('ZRANGEBYSCORE', P .. ':delayed', '-inf', now, 'LIMIT', 0, 1000)
-    for _, m in ipairs(due) do
-      local f = redis.call('HMGET', jk(tonumber(m)), 'queue', 'priority', 'run_at')
-      redis.call('ZREM', P .. ':delayed', m)
-      if f[1] then redis.call('ZADD', P .. ':ready:' .. f[1], rscore(f[2], f[3]), m) end
-    end
+    -- Promote every due delayed job first, so priority is strict over everything that is due.
+    repeat
+      local due = redis.call('ZRANGEBYSCORE', P .. ':delayed', '-inf', now, 'LIMIT', 0, 1000)
+      for _, m in ipairs(due) do
+        local f = redis.call('HMGET', jk(tonumber(m)), 'queue', 'priority', 'run_at')
+        redis.call('ZREM', P .. ':delayed', m)
+        if f[1] then redis.call('ZADD', P .. ':ready:' .. f[1], rscore(f[2], f[3]), m) end
+      end
+    until #due < 1000
     local cands = {}
     for i = 6, #ARGV do
       local r = redis.call('ZRANGE', P .. ':ready:' .. ARGV[i], 0, limit - 1, 'WITHSCORES')
@@ -354,8 +357,10 @@ enum RedisScripts {
     local states = {}
     for s in string.gmatch(ARGV[4], '[^,]+') do states[s] = true end
     local limit = tonumber(ARGV[3])
-    local deleted = 0
-    local ids = redis.call('ZRANGEBYSCORE', P .. ':finished', '-inf', '(' .. ARGV[2], 'LIMIT', 0, limit * 4)
+    local deleted, offset = 0, 0
+    while deleted < limit do
+    local ids = redis.call('ZRANGEBYSCORE', P .. ':finished', '-inf', '(' .. ARGV[2], 'LIMIT', offset, 500)
+    if #ids == 0 then break end
     for _, id in ipairs(ids) do
       if deleted >= limit then break end
       local f = redis.call('HMGET', jk(id), 'state', 'queue', 'task')
@@ -370,7 +375,10 @@ enum RedisScripts {
         deleted = deleted + 1
       elseif not f[1] then
         redis.call('ZREM', P .. ':finished', id)
+      else
+        offset = offset + 1
       end
+    end
     end
     return deleted
     """#

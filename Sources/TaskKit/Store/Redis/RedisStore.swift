@@ -60,7 +60,7 @@ public final class RedisStore: JobStore, @unchecked Sendable {
             do {
                 let before = try self.eval(db, RedisScripts.migrate, [String(Self.layoutVersion), String(now)]).int ?? 0
                 return before < Self.layoutVersion ? [MigrationStatus(version: Self.layoutVersion, name: "layout", appliedAt: now)] : []
-            } catch let TaskqError.failed(message) where message.contains("NEWER") {
+            } catch let TaskqError.failed(message) where message.contains("NEWER layout") {
                 throw TaskqError.unavailable("the taskq key layout at \(self.target.display) (prefix \(self.p)) is newer than this taskq knows (\(Self.layoutVersion)): upgrade taskq")
             }
         }
