@@ -157,17 +157,19 @@ public final class Worker: @unchecked Sendable {
         state.withLock { s in s.running[job.id] = Running(job: job, task: nil, stopReason: nil) }
         let task = Task { [self] in
             let started = Clock.monotonicSeconds()
-            let kind = await execute(job)
-            finishJob(job, kind: kind, seconds: Clock.monotonicSeconds() - started)
+            let (kind, endedAt) = await execute(job)
+            finishJob(job, kind: kind, endedAt: endedAt, seconds: Clock.monotonicSeconds() - started)
         }
         state.withLock { s in s.running[job.id]?.task = task }
         if let timeout = job.timeoutMillis { armTimeout(job, timeout) }
     }
 
-    /// Runs the handler and decides the outcome; nil when the job is no longer ours to report.
-    private func execute(_ job: Job) async -> JobOutcome.Kind? {
+    /// Runs the handler and decides the outcome (nil when the job is no longer ours to report); also returns when the
+    /// attempt ended, which is both its recorded finish time and the base of its retry back-off.
+    private func execute(_ job: Job) async -> (JobOutcome.Kind?, Millis) {
         guard let handler = registry.handler(named: job.task) else {
-            return failure(job, error: "worker \(options.workerID) has no handler for task '\(job.task)'", outcome: .failed)
+            let now = Clock.now()
+            return (failure(job, error: "worker \(options.workerID) has no handler for task '\(job.task)'", outcome: .failed, now: now), now)
         }
         var jobLogger = logger
         jobLogger[metadataKey: "job"] = "\(job.id)"
@@ -175,7 +177,12 @@ public final class Worker: @unchecked Sendable {
         let context = JobContext(job: job, logger: jobLogger, killGraceMillis: options.killGraceMillis)
         let result: Result<JSONValue, Error>
         do { result = .success(try await handler.run(context)) } catch { result = .failure(error) }
+        let endedAt = Clock.now()
         let reason = state.withLock { s in s.running[job.id]?.stopReason }
+        return (decide(job, reason: reason, result: result, endedAt: endedAt), endedAt)
+    }
+
+    private func decide(_ job: Job, reason: StopReason?, result: Result<JSONValue, Error>, endedAt: Millis) -> JobOutcome.Kind? {
         switch (reason, result) {
         case (.lost?, _):
             return nil
@@ -186,29 +193,31 @@ public final class Worker: @unchecked Sendable {
         case (.timeout?, let r):
             var message = "timed out after \(DurationParser.format(job.timeoutMillis ?? 0))"
             if case let .failure(error) = r, let failure = error as? TaskFailure { message += " (\(failure.message))" }
-            return failure(job, error: message, outcome: .timeout)
+            return failure(job, error: message, outcome: .timeout, now: endedAt)
         case (nil, .success(let value)):
             return .completed(result: value)
         case (nil, .failure(let error)):
             let text = (error as? TaskFailure)?.message ?? (error is CancellationError ? "cancelled" : "\(error)")
-            return failure(job, error: text, outcome: .failed)
+            return failure(job, error: text, outcome: .failed, now: endedAt)
         }
     }
 
     /// Retry maths: retry while the budget allows, else fail for good.
-    func failure(_ job: Job, error: String, outcome: AttemptOutcome) -> JobOutcome.Kind {
+    func failure(_ job: Job, error: String, outcome: AttemptOutcome, now: Millis) -> JobOutcome.Kind {
         let used = job.attemptsInBudget
         guard used <= job.maxRetries else { return .failed(error: error, outcome: outcome) }
         let delay = job.retryPolicy.delayMillis(afterAttempt: used)
-        return .retry(error: error, runAt: Clock.now() + delay, outcome: outcome)
+        return .retry(error: error, runAt: now + delay, outcome: outcome)
     }
 
-    private func finishJob(_ job: Job, kind rawKind: JobOutcome.Kind?, seconds: Double) {
+    private func finishJob(_ job: Job, kind rawKind: JobOutcome.Kind?, endedAt: Millis, seconds: Double) {
         let kind = rawKind.map(Self.storable)
         let owned: Bool = state.withLock { s in
             guard s.running[job.id]?.job.attempt == job.attempt else { return false }
             s.running.removeValue(forKey: job.id)
-            if let kind { s.outcomes.append(JobOutcome(jobID: job.id, attempt: job.attempt, worker: options.workerID, kind: kind)) }
+            if let kind {
+                s.outcomes.append(JobOutcome(jobID: job.id, attempt: job.attempt, worker: options.workerID, kind: kind, finishedAt: endedAt))
+            }
             return true
         }
         guard owned else { return }
@@ -260,7 +269,9 @@ public final class Worker: @unchecked Sendable {
             // A handler that ignores cancellation is abandoned so its slot and outcome are not held forever.
             try? await Task.sleep(nanoseconds: UInt64(options.killGraceMillis + 2_000) * 1_000_000)
             if state.withLock({ $0.running[job.id]?.job.attempt == job.attempt }) {
-                finishJob(job, kind: failure(job, error: "timed out after \(DurationParser.format(timeout)); handler did not stop and was abandoned", outcome: .timeout), seconds: 0)
+                let now = Clock.now()
+                finishJob(job, kind: failure(job, error: "timed out after \(DurationParser.format(timeout)); handler did not stop and was abandoned",
+                                             outcome: .timeout, now: now), endedAt: now, seconds: 0)
             }
         }
     }

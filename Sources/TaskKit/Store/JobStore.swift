@@ -86,12 +86,16 @@ public struct JobOutcome: Sendable, Equatable {
     public var attempt: Int
     public var worker: String
     public var kind: Kind
+    /// When the attempt ended (recorded as its finish time); nil means the `now` of the `finish` call. Outcomes are
+    /// recorded in batches, so this keeps the history exact.
+    public var finishedAt: Millis?
 
-    public init(jobID: Int64, attempt: Int, worker: String, kind: Kind) {
+    public init(jobID: Int64, attempt: Int, worker: String, kind: Kind, finishedAt: Millis? = nil) {
         self.jobID = jobID
         self.attempt = attempt
         self.worker = worker
         self.kind = kind
+        self.finishedAt = finishedAt
     }
 }
 

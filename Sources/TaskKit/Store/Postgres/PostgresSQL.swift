@@ -54,8 +54,9 @@ enum PostgresSQL {
     /// Kinds: completed, retry, failed, cancelled, released. A completion never overwrites a requested cancellation.
     static let finish = """
         WITH input AS (
-            SELECT * FROM unnest($1::bigint[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::text[])
-                AS t(id, attempt, worker, kind, result, error, run_at, outcome)
+            SELECT * FROM unnest($1::bigint[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::text[],
+                                 $9::bigint[])
+                AS t(id, attempt, worker, kind, result, error, run_at, outcome, finished_at)
         ), updated AS (
             UPDATE taskq_jobs j SET
                 state = CASE WHEN j.cancel_requested THEN 'cancelled'
@@ -69,15 +70,15 @@ enum PostgresSQL {
                              WHEN i.kind = 'completed' THEN NULL
                              WHEN i.kind = 'released' THEN j.error
                              ELSE i.error END,
-                run_at = CASE WHEN i.kind = 'retry' THEN i.run_at WHEN i.kind = 'released' THEN $9 ELSE j.run_at END,
+                run_at = CASE WHEN i.kind = 'retry' THEN i.run_at WHEN i.kind = 'released' THEN i.finished_at ELSE j.run_at END,
                 attempt_offset = CASE WHEN i.kind = 'released' THEN j.attempt_offset + 1 ELSE j.attempt_offset END,
-                finished_at = CASE WHEN j.cancel_requested OR i.kind IN ('completed', 'failed', 'cancelled') THEN $9 END,
+                finished_at = CASE WHEN j.cancel_requested OR i.kind IN ('completed', 'failed', 'cancelled') THEN i.finished_at END,
                 lease_until = NULL
             FROM input i
             WHERE j.id = i.id AND j.state = 'running' AND j.worker = i.worker AND j.attempt = i.attempt
-            RETURNING j.id, i.attempt, i.outcome, i.error
+            RETURNING j.id, i.attempt, i.outcome, i.error, i.finished_at
         ), closed AS (
-            UPDATE taskq_attempts a SET finished_at = $9, outcome = u.outcome, error = u.error
+            UPDATE taskq_attempts a SET finished_at = u.finished_at, outcome = u.outcome, error = u.error
             FROM updated u WHERE a.job_id = u.id AND a.attempt = u.attempt
         )
         SELECT id FROM updated

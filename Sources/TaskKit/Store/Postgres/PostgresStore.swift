@@ -205,7 +205,7 @@ public final class PostgresStore: JobStore, @unchecked Sendable {
         let params: [String?] = [
             PGArray.ints(outcomes.map(\.jobID)), PGArray.ints(outcomes.map(\.attempt)), PGArray.text(outcomes.map(\.worker)),
             PGArray.text(kinds), PGArray.text(results), PGArray.text(errors), PGArray.ints(runAts), PGArray.text(attemptOutcomes),
-            String(now),
+            PGArray.ints(outcomes.map { $0.finishedAt ?? now }),
         ]
         return try await connection.run { db in
             let r = try db.exec(PostgresSQL.finish, params)

@@ -178,9 +178,9 @@ enum RedisScripts {
     /// ARGV: prefix, now, JSON array of outcomes {id, attempt, worker, kind, result, error, run_at, outcome}.
     /// Each applies only while the job is running under the same worker and attempt. Returns the applied ids.
     static let finish = prelude + #"""
-    local now = ARGV[2]
     local applied = {}
     for _, o in ipairs(cjson.decode(ARGV[3])) do
+      local now = o.finished_at or ARGV[2]
       local id = o.id
       local k = jk(id)
       local f = redis.call('HMGET', k, 'state', 'worker', 'attempt', 'cancel_requested', 'queue', 'priority', 'unique_key')

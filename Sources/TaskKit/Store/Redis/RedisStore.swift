@@ -130,7 +130,8 @@ public final class RedisStore: JobStore, @unchecked Sendable {
             case .released: kind = "released"; error = .string("released at worker shutdown"); outcome = "released"
             }
             return .obj(("id", .int(o.jobID)), ("attempt", .int(Int64(o.attempt))), ("worker", .string(o.worker)),
-                        ("kind", .string(kind)), ("result", result), ("error", error), ("run_at", runAt), ("outcome", .string(outcome)))
+                        ("kind", .string(kind)), ("result", result), ("error", error), ("run_at", runAt), ("outcome", .string(outcome)),
+                        ("finished_at", .string(String(o.finishedAt ?? now))))
         }).serialized()
         return try await connection.run { db in
             Set(try self.eval(db, RedisScripts.finish, [String(now), payload]).array.compactMap(\.int))

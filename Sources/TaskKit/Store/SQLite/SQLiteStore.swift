@@ -167,30 +167,31 @@ public final class SQLiteStore: JobStore, @unchecked Sendable {
             try db.writeTransaction {
                 var applied = Set<Int64>()
                 for outcome in outcomes {
+                    let at = outcome.finishedAt ?? now
                     let guardParams: [SQLiteValue] = [.int(outcome.jobID), .text(outcome.worker), .int(Int64(outcome.attempt))]
                     let attemptOutcome: AttemptOutcome
                     let attemptError: String?
                     switch outcome.kind {
                     case let .completed(result):
-                        try db.prepare(SQLiteSQL.finishCompleted).bind([.text(result.serialized()), .int(now)] + guardParams).run()
+                        try db.prepare(SQLiteSQL.finishCompleted).bind([.text(result.serialized()), .int(at)] + guardParams).run()
                         attemptOutcome = .completed; attemptError = nil
                     case let .retry(error, runAt, kind):
-                        try db.prepare(SQLiteSQL.finishRetry).bind([.text(error), .int(runAt), .int(now)] + guardParams).run()
+                        try db.prepare(SQLiteSQL.finishRetry).bind([.text(error), .int(runAt), .int(at)] + guardParams).run()
                         attemptOutcome = kind; attemptError = error
                     case let .failed(error, kind):
-                        try db.prepare(SQLiteSQL.finishFailed).bind([.text(error), .int(now)] + guardParams).run()
+                        try db.prepare(SQLiteSQL.finishFailed).bind([.text(error), .int(at)] + guardParams).run()
                         attemptOutcome = kind; attemptError = error
                     case let .cancelled(error):
-                        try db.prepare(SQLiteSQL.finishCancelled).bind([.text(error), .int(now)] + guardParams).run()
+                        try db.prepare(SQLiteSQL.finishCancelled).bind([.text(error), .int(at)] + guardParams).run()
                         attemptOutcome = .cancelled; attemptError = error
                     case .released:
-                        try db.prepare(SQLiteSQL.finishReleased).bind([.int(now)] + guardParams).run()
+                        try db.prepare(SQLiteSQL.finishReleased).bind([.int(at)] + guardParams).run()
                         attemptOutcome = .released; attemptError = "released at worker shutdown"
                     }
                     guard db.changes == 1 else { continue }
                     applied.insert(outcome.jobID)
                     try db.prepare(SQLiteSQL.closeAttempt).bind([
-                        .int(now), .text(attemptOutcome.rawValue), .optional(attemptError),
+                        .int(at), .text(attemptOutcome.rawValue), .optional(attemptError),
                         .int(outcome.jobID), .int(Int64(outcome.attempt)),
                     ]).run()
                 }
