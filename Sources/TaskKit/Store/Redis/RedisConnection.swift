@@ -200,7 +200,7 @@ final class RedisConnection: @unchecked Sendable {
 }
 
 /// Where a Redis store lives. URL forms: `redis://[user:password@]host[:port][/db][?prefix=NAME]` and
-/// `unix:///path/to/redis.sock[?db=N&prefix=NAME]`.
+/// `unix:///path/to/redis.sock[?db=N&prefix=NAME&user=U&password=P]` (percent-encode reserved characters).
 public struct RedisTarget: Sendable, Equatable {
     enum Endpoint: Equatable, Sendable { case tcp(String, Int), unix(String) }
     let endpoint: Endpoint
@@ -241,8 +241,8 @@ public struct RedisTarget: Sendable, Equatable {
             }
             rest = rest[rest.index(after: at)...]
         }
-        username = user
-        password = pass
+        username = user ?? query["user"]
+        password = pass ?? query["password"].map { $0.removingPercentEncodingSimple() }
         if isUnix {
             guard !rest.isEmpty else { throw TaskqError.usage("Redis URL '\(display)' has no socket path") }
             endpoint = .unix(String(rest))
