@@ -84,17 +84,9 @@ public final class PostgresStore: JobStore, @unchecked Sendable {
         if schemaChecked { return }
         let target = self.target
         try await connection.run { db in
-            guard try Self.hasMigrationsTable(db) else {
-                throw TaskqError.unavailable("PostgreSQL at \(target.display) has no taskq schema \(target.quotedSchema): run `taskq migrate` first")
-            }
-            let current = try Self.appliedVersions(db).keys.max() ?? 0
-            let latest = MigrationCatalog.postgres.last?.version ?? 0
-            if current < latest {
-                throw TaskqError.unavailable("the taskq schema at \(target.display) is at version \(current) of \(latest): run `taskq migrate`")
-            }
-            if current > latest {
-                throw TaskqError.unavailable("the taskq schema at \(target.display) is at version \(current), newer than this taskq knows (\(latest)): upgrade taskq")
-            }
+            let current = try Self.hasMigrationsTable(db) ? try Self.appliedVersions(db).keys.max() ?? 0 : 0
+            try SchemaVersion.require(current: current, latest: MigrationCatalog.postgres.last?.version ?? 0,
+                                      place: "PostgreSQL at \(target.display) (schema \(target.quotedSchema))")
         }
         schemaChecked = true
     }

@@ -80,15 +80,8 @@ public final class RedisStore: JobStore, @unchecked Sendable {
     public func requireSchema() async throws {
         if schemaChecked { return }
         let version = try await connection.run { db in try db.command(["HGET", "\(self.p):meta", "layout_version"]).int ?? 0 }
-        if version == 0 {
-            throw TaskqError.unavailable("Redis at \(target.display) has no taskq data under prefix '\(p)': run `taskq migrate` first")
-        }
-        if version > Int64(Self.layoutVersion) {
-            throw TaskqError.unavailable("the taskq key layout at \(target.display) is version \(version), newer than this taskq knows (\(Self.layoutVersion)): upgrade taskq")
-        }
-        if version < Int64(Self.layoutVersion) {
-            throw TaskqError.unavailable("the taskq key layout at \(target.display) is version \(version) of \(Self.layoutVersion): run `taskq migrate`")
-        }
+        try SchemaVersion.require(current: Int(version), latest: Self.layoutVersion,
+                                  place: "Redis at \(target.display) (key prefix '\(p)')")
         schemaChecked = true
     }
 

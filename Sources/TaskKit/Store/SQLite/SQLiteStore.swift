@@ -67,17 +67,8 @@ public final class SQLiteStore: JobStore, @unchecked Sendable {
         if schemaChecked { return }
         let path = self.path
         try await connection.run { db in
-            guard try Self.hasMigrationsTable(db) else {
-                throw TaskqError.unavailable("'\(path)' has no taskq schema: run `taskq migrate` first")
-            }
-            let current = try Self.appliedVersions(db).keys.max() ?? 0
-            let latest = MigrationCatalog.sqlite.last?.version ?? 0
-            if current < latest {
-                throw TaskqError.unavailable("the taskq schema in '\(path)' is at version \(current) of \(latest): run `taskq migrate`")
-            }
-            if current > latest {
-                throw TaskqError.unavailable("the taskq schema in '\(path)' is at version \(current), newer than this taskq knows (\(latest)): upgrade taskq")
-            }
+            let current = try Self.hasMigrationsTable(db) ? try Self.appliedVersions(db).keys.max() ?? 0 : 0
+            try SchemaVersion.require(current: current, latest: MigrationCatalog.sqlite.last?.version ?? 0, place: "'\(path)'")
         }
         schemaChecked = true
     }
