@@ -17,10 +17,10 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
                        providers: [.apt(["libsqlite3-dev"])]),
-        .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ", pkgConfig: "libpq",
-                       providers: [.apt(["libpq-dev"])]),
-        .systemLibrary(name: "CHiredis", path: "Sources/CHiredis", pkgConfig: "hiredis",
-                       providers: [.apt(["libhiredis-dev"])]),
+        // libpq and hiredis headers; the libraries themselves are loaded on first use by CBackendLoader.
+        .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ", providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "CHiredis", path: "Sources/CHiredis", providers: [.apt(["libhiredis-dev"])]),
+        .target(name: "CBackendLoader", path: "Sources/CBackendLoader"),
         .target(name: "CTaskqSupport", path: "Sources/CTaskqSupport"),
         .target(
             name: "TaskqMigrations",
@@ -38,6 +38,7 @@ let package = Package(
                 "CSQLite",
                 "CLibPQ",
                 "CHiredis",
+                "CBackendLoader",
                 "CTaskqSupport",
                 "TaskqMigrations",
                 .product(name: "Logging", package: "swift-log"),

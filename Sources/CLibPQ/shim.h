@@ -1,4 +1,5 @@
 #ifndef TASKQ_CLIBPQ_SHIM_H
 #define TASKQ_CLIBPQ_SHIM_H
-#include <libpq-fe.h>
+// Declarations only: the functions are defined by CBackendLoader, which loads libpq with dlopen on first use.
+#include <postgresql/libpq-fe.h>
 #endif

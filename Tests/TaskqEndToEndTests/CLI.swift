@@ -58,7 +58,7 @@ final class CLI: @unchecked Sendable {
         let id = UUID().uuidString
         let paths = (in: path(".stdin-\(id)"), out: path(".stdout-\(id)"), err: path(".stderr-\(id)"))
         try Data((stdin ?? "").utf8).write(to: URL(fileURLWithPath: paths.in))
-        for p in [paths.out, paths.err] { FileManager.default.createFile(atPath: p, contents: nil) }
+        for p in [paths.out, paths.err] { _ = FileManager.default.createFile(atPath: p, contents: nil) }
         process.standardInput = stdin == nil ? FileHandle.nullDevice : FileHandle(forReadingAtPath: paths.in)
         process.standardOutput = FileHandle(forWritingAtPath: paths.out)
         process.standardError = FileHandle(forWritingAtPath: paths.err)

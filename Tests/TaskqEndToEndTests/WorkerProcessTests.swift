@@ -22,6 +22,18 @@ struct WorkerProcessTests {
         #expect(job["attempts"] as? Int == 2)
     }
 
+    @Test func anSQLiteProcessDoesNotLoadTheServerClientLibraries() throws {
+        let cli = try CLI()
+        try cli.run(["migrate"])
+        let worker = try cli.start(["run-worker"])
+        Thread.sleep(forTimeInterval: 0.5)
+        let maps = (try? String(contentsOfFile: "/proc/\(worker.pid)/maps", encoding: .utf8)) ?? ""
+        worker.signal(SIGTERM)
+        #expect(try worker.wait(timeout: 30).status == 0)
+        #expect(maps.contains("libsqlite3"))
+        #expect(!maps.contains("libpq") && !maps.contains("libhiredis") && !maps.contains("libssl"))
+    }
+
     @Test func sigtermLetsTheRunningJobFinishThenExitsZero() throws {
         let cli = try CLI()
         try cli.run(["migrate"])

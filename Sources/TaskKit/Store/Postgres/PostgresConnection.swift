@@ -1,3 +1,4 @@
+import CBackendLoader
 import CLibPQ
 import Dispatch
 #if canImport(Glibc)
@@ -22,6 +23,8 @@ final class PostgresConnection: @unchecked Sendable {
 
     /// Connects on the connection's own queue. Throws `TaskqError.unavailable` naming the (password-free) target.
     static func connect(_ target: PostgresTarget, label: String = "conn") async throws -> PostgresConnection {
+        var error = [CChar](repeating: 0, count: 512)
+        guard taskq_load_libpq(&error, error.count) == 0 else { throw TaskqError.unavailable(String(cString: error)) }
         let connection = PostgresConnection(target: target, label: label)
         try await connection.run { _ in }
         return connection
@@ -30,6 +33,7 @@ final class PostgresConnection: @unchecked Sendable {
     deinit { if let conn { PQfinish(conn) } }
 
     /// Runs `body` on the connection's queue after making sure the connection is up.
+    @discardableResult
     func run<T>(_ body: @escaping (PostgresConnection) throws -> T) async throws -> T {
         try await queue.run {
             try self.ensureConnected()

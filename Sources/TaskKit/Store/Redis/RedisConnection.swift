@@ -1,3 +1,4 @@
+import CBackendLoader
 import CHiredis
 import Dispatch
 #if canImport(Glibc)
@@ -43,6 +44,8 @@ final class RedisConnection: @unchecked Sendable {
     }
 
     static func connect(_ target: RedisTarget, label: String = "conn") async throws -> RedisConnection {
+        var error = [CChar](repeating: 0, count: 512)
+        guard taskq_load_hiredis(&error, error.count) == 0 else { throw TaskqError.unavailable(String(cString: error)) }
         let connection = RedisConnection(target: target, label: label)
         try await connection.run { _ in }
         return connection
@@ -50,6 +53,7 @@ final class RedisConnection: @unchecked Sendable {
 
     deinit { if let context { redisFree(context) } }
 
+    @discardableResult
     func run<T>(_ body: @escaping (RedisConnection) throws -> T) async throws -> T {
         try await queue.run {
             try self.ensureConnected()

@@ -1,0 +1,11 @@
+#ifndef TASKQ_BACKEND_LOADER_H
+#define TASKQ_BACKEND_LOADER_H
+#include <stddef.h>
+
+/// libpq and hiredis are loaded with dlopen the first time a PostgreSQL or Redis store is opened, so the default
+/// SQLite process maps neither them nor the ~20 libraries they pull in (OpenSSL, Kerberos, LDAP…).
+/// Each returns 0 when the library is usable, else -1 with a message in `error`.
+int taskq_load_libpq(char *error, size_t size);
+int taskq_load_hiredis(char *error, size_t size);
+
+#endif
