@@ -173,7 +173,7 @@ complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "t
 complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq run-worker" c concurrency' -l 'concurrency' -s 'c' -d 'Jobs run at once. Default 10.' -rfka ''
 complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq run-worker" burst' -l 'burst' -d 'Exit when no job is due.'
 complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq run-worker" max-tasks' -l 'max-tasks' -d 'Exit after this many jobs.' -rfka ''
-complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq run-worker" lease' -l 'lease' -d 'Lease per claim, renewed by heartbeats; an expired lease is rescued. Default 30s.' -rfka ''
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq run-worker" lease' -l 'lease' -d 'Lease per claim, renewed by heartbeats; an expired lease is rescued. Default 15s.' -rfka ''
 complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq run-worker" poll-interval' -l 'poll-interval' -d 'Longest idle wait between looks for work. Default 1s.' -rfka ''
 complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq run-worker" grace-period' -l 'grace-period' -d 'Time running jobs get to finish after SIGTERM/SIGINT. Default 30s.' -rfka ''
 complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq run-worker" kill-grace' -l 'kill-grace' -d 'Between SIGTERM and SIGKILL for a stopped shell task. Default 5s.' -rfka ''

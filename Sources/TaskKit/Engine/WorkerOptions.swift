@@ -8,7 +8,7 @@ public struct WorkerOptions: Sendable {
     /// Jobs run at once.
     public var concurrency = 10
     /// How long a claim is valid without a heartbeat.
-    public var leaseMillis: Millis = 30_000
+    public var leaseMillis: Millis = 15_000
     /// Longest idle wait before looking for work again (wake-ups usually come sooner).
     public var pollIntervalMillis: Millis = 1_000
     /// On SIGTERM/SIGINT: how long in-flight jobs may take to finish before they are stopped and released.

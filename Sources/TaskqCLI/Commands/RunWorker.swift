@@ -29,7 +29,7 @@ struct RunWorker: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Exit after this many jobs.", valueName: "n"))
     var maxTasks: Int?
 
-    @Option(help: ArgumentHelp("Lease per claim, renewed by heartbeats; an expired lease is rescued. Default 30s.", valueName: "duration"))
+    @Option(help: ArgumentHelp("Lease per claim, renewed by heartbeats; an expired lease is rescued. Default 15s.", valueName: "duration"))
     var lease: String?
 
     @Option(help: ArgumentHelp("Longest idle wait between looks for work. Default 1s.", valueName: "duration"))
