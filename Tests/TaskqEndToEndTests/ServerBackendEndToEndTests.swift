@@ -61,6 +61,38 @@ struct ServerBackendEndToEndTests {
         }
     }
 
+    @Test func idlePostgresWorkersUseOneConnectionEachAndWakeOnNotify() throws {
+        // A cluster of its own: its connections are only these workers'.
+        let server = try TestServers.dedicatedPostgres().url
+        let cli = try CLI()
+        cli.databaseURL = server
+        try cli.run(["migrate"])
+        func sql(_ query: String) -> String {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
+            process.arguments = [server, "-Atc", query]
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            try? process.run()
+            let data = pipe.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        let count = 10
+        // Polling every minute and rescuing every 15 s: only a NOTIFY can start the job within a few seconds.
+        let workers = try (0..<count).map { i in
+            try cli.start(["run-worker", "--worker-id", "idle\(i)", "--poll-interval", "60s", "--lease", "60s"])
+        }
+        defer { for worker in workers { worker.signal(SIGKILL) } }
+        try cli.waitUntil(30, "the workers to register") {
+            Int(sql("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'taskq'")) == count
+        }
+        Thread.sleep(forTimeInterval: 1.5)
+        let id = try cli.run(["create-job", "wake", "--task", "noop"]).stdout.trimmed
+        try cli.waitUntil(3, "a NOTIFY to wake an idle worker") { try cli.jobState(id) == "completed" }
+        #expect(Int(sql("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'taskq'")) == count)
+    }
+
     @Test func redisMigrateRefusesANewerKeyLayout() throws {
         let cli = try ServerBackend.redis.cli()
         #expect(try cli.run(["migrate"]).status == 0)

@@ -140,7 +140,9 @@ public final class Worker: @unchecked Sendable {
             if claimed > 0 && claimed == limit { continue }
 
             // 4. Wait for a finished job, a stop request, new work, or the next timer.
-            let untilTimer = max(0.001, min(nextHeartbeat, nextRescue) - Clock.monotonicSeconds())
+            // Idle workers have no leases to renew: they wake for new work, the poll interval or the next rescue.
+            let nextTimer = state.withLock({ $0.running.isEmpty }) ? nextRescue : min(nextHeartbeat, nextRescue)
+            let untilTimer = max(0.001, nextTimer - Clock.monotonicSeconds())
             let pollSeconds = Double(options.pollIntervalMillis) / 1000
             let watchStore = !stopping && limit > 0 && claimed < limit
             await waitForEvent(timeout: min(untilTimer, pollSeconds), watchStore: watchStore)

@@ -3,37 +3,40 @@ import CLibPQ
 import Glibc
 #endif
 
-/// A dedicated connection that LISTENs on the schema's channel; `wait` returns when a NOTIFY names one of the
-/// queues, or at the timeout. Blocking poll() runs on the listener connection's own queue, in short slices so a
-/// cancelled wait frees it quickly. When the listener cannot connect, `wait` sleeps instead (the worker polls).
+/// LISTENs on the schema's channel over the store's own connection (a worker uses one connection in all, so many
+/// workers fit in `max_connections`); `wait` returns when a NOTIFY names one of the queues, or at the timeout.
+/// The blocking poll() runs on the connection's queue and a cancelled wait returns at once through a self-pipe, so
+/// it never holds up the worker's next statement. When the connection is down, `wait` sleeps (the worker polls).
 final class PostgresListener: @unchecked Sendable {
     private let target: PostgresTarget
-    private var connection: PostgresConnection?
-    private var listening = false
-    private let lock = Locked(())
+    private let connection: PostgresConnection
+    /// The libpq handle LISTEN was issued on; a reconnect makes a new one that must LISTEN again.
+    private var listeningOn: OpaquePointer?
     /// Makes a blocked poll() return at once when the wait is cancelled.
     private let wakePipe = WakePipe()
 
-    init(target: PostgresTarget) { self.target = target }
+    init(connection: PostgresConnection) {
+        self.connection = connection
+        self.target = connection.target
+    }
 
     func wait(queues: Set<String>, timeout: Double) async {
         let deadline = Clock.monotonicSeconds() + timeout
         let cancelled = Locked(false)
         await withTaskCancellationHandler {
             do {
-                let connection = try await connectedListener()
                 let channel = target.channel
                 _ = try await connection.run { db -> Bool in
-                    if !self.listening {
-                        try db.exec("LISTEN \"\(channel)\"", [], prepare: false)
-                        self.listening = true
-                    }
                     guard let conn = db.handle else { return false }
+                    if self.listeningOn != conn {
+                        try db.exec("LISTEN \"\(channel)\"", [], prepare: false)
+                        self.listeningOn = conn
+                    }
                     self.wakePipe.drain()
                     while true {
                         if PQconsumeInput(conn) == 0 {
-                            self.listening = false
-                            throw TaskqError.unavailable("listener connection lost")
+                            self.listeningOn = nil
+                            throw TaskqError.unavailable("connection lost while waiting for notifications")
                         }
                         var woke = false
                         while let note = PQnotifies(conn) {
@@ -48,7 +51,6 @@ final class PostgresListener: @unchecked Sendable {
                     }
                 }
             } catch {
-                listening = false
                 let remaining = deadline - Clock.monotonicSeconds()
                 if remaining > 0 { try? await Task.sleep(nanoseconds: UInt64(min(remaining, 1.0) * 1e9)) }
             }
@@ -56,17 +58,5 @@ final class PostgresListener: @unchecked Sendable {
             cancelled.withLock { $0 = true }
             wakePipe.signal()
         }
-    }
-
-    private func connectedListener() async throws -> PostgresConnection {
-        if let connection = lock.withLock({ _ in self.connection }) { return connection }
-        let fresh = try await PostgresConnection.connect(target, label: "listen")
-        lock.withLock { _ in self.connection = fresh }
-        return fresh
-    }
-
-    func close() async {
-        let connection = lock.withLock { _ in self.connection }
-        await connection?.close()
     }
 }

@@ -17,7 +17,7 @@ public final class PostgresStore: JobStore, @unchecked Sendable {
     private init(connection: PostgresConnection, target: PostgresTarget) {
         self.connection = connection
         self.target = target
-        self.listener = PostgresListener(target: target)
+        self.listener = PostgresListener(connection: connection)
     }
 
     public static func open(url: String) async throws -> PostgresStore {
@@ -26,7 +26,6 @@ public final class PostgresStore: JobStore, @unchecked Sendable {
     }
 
     public func close() async {
-        await listener.close()
         await connection.close()
     }
 
