@@ -17,7 +17,13 @@ enum PostgresSQL {
              AS t(name, task, args, queue, priority, state, max_retries, backoff, retry_delay_ms, timeout_ms, run_at, unique_key, ord)
         ORDER BY ord
         ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL AND state IN \(live) DO NOTHING
-        RETURNING id, unique_key
+        RETURNING id, unique_key, queue, state
+        """
+
+    /// The insert plus a NOTIFY per queue that got ready work, in one statement (one round trip, one commit).
+    static let insertJobsAndNotify = """
+        WITH inserted AS (\(insertJobs))
+        SELECT id, unique_key, CASE WHEN state = 'pending' THEN pg_notify($14, queue) END FROM inserted
         """
 
     static let liveByUniqueKeys = """

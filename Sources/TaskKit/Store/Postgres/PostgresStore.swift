@@ -117,13 +117,18 @@ public final class PostgresStore: JobStore, @unchecked Sendable {
             PGArray.text(jobs.map(\.queue)), PGArray.ints(jobs.map(\.priority)), PGArray.text(states),
             PGArray.ints(jobs.map(\.maxRetries)), PGArray.text(jobs.map(\.retryPolicy.backoff.rawValue)),
             PGArray.ints(jobs.map(\.retryPolicy.baseDelayMillis)), PGArray.ints(jobs.map(\.timeoutMillis)),
-            PGArray.ints(runAts), PGArray.text(jobs.map(\.uniqueKey)), String(now),
+            PGArray.ints(runAts), PGArray.text(jobs.map(\.uniqueKey)), String(now), target.channel,
         ]
-        let readyQueues = Array(Set(zip(jobs, states).filter { $0.1 == JobState.pending.rawValue }.map { $0.0.queue }))
-        let channel = target.channel
+        let hasUniqueKeys = jobs.contains { $0.uniqueKey != nil }
         return try await connection.run { db in
-            try db.transaction {
-                let inserted = try db.exec(PostgresSQL.insertJobs, params)
+            // Without unique keys one autocommit statement does it all; with them the look-up of existing live jobs
+            // must see the same snapshot, so both run in one transaction.
+            if !hasUniqueKeys {
+                let inserted = try db.exec(PostgresSQL.insertJobsAndNotify, params)
+                return (0..<inserted.rowCount).map { inserted.int($0, 0) }.sorted().map { EnqueueResult(id: $0, created: true) }
+            }
+            return try db.transaction {
+                let inserted = try db.exec(PostgresSQL.insertJobsAndNotify, params)
                 var rows: [(id: Int64, key: String?)] = (0..<inserted.rowCount).map { (inserted.int($0, 0), inserted.optionalString($0, 1)) }
                 rows.sort { $0.id < $1.id }
                 let insertedKeys = Set(rows.compactMap(\.key))
@@ -157,7 +162,6 @@ public final class PostgresStore: JobStore, @unchecked Sendable {
                         results.append(EnqueueResult(id: id, created: false))
                     }
                 }
-                if !readyQueues.isEmpty { try db.exec(PostgresSQL.notifyQueues, [channel, PGArray.text(readyQueues)]) }
                 return results
             }
         }
