@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Testing
+import TaskqTestSupport
 @testable import TaskKit
 
 @Suite("Engine: the worker over every backend")
@@ -105,22 +106,10 @@ struct WorkerEngineTests {
         worker.stop()
         _ = try await run.value
         try await Task.sleep(nanoseconds: 300_000_000)
-        let survivors = shellOutput("pgrep -f 'slee[p] \(tag)' || true")
+        let survivors = commandOutput("pgrep -f 'slee[p] \(tag)' || true")
         #expect(survivors.isEmpty, "a process of the timed-out job survived: \(survivors)")
         #expect(try await store.job(id: ids[1])?.result?["stdout"] == .string("ab"))
         #expect(try await store.job(id: ids[2])?.error?.contains("cannot run in directory /no/such/dir") == true)
-    }
-
-    func shellOutput(_ command: String) -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try? process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     @Test(arguments: Backend.allCases)

@@ -67,17 +67,7 @@ struct ServerBackendEndToEndTests {
         let cli = try CLI()
         cli.databaseURL = server
         try cli.run(["migrate"])
-        func sql(_ query: String) -> String {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
-            process.arguments = [server, "-Atc", query]
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            try? process.run()
-            let data = pipe.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        }
+        func sql(_ query: String) -> String { commandOutput("psql \(shellQuoted(server)) -Atc \(shellQuoted(query))") }
         let count = 10
         // Polling every minute and rescuing every 15 s: only a NOTIFY can start the job within a few seconds.
         let workers = try (0..<count).map { i in
@@ -99,11 +89,7 @@ struct ServerBackendEndToEndTests {
         let url = cli.databaseURL!
         let port = url.split(separator: ":")[2].split(separator: "/")[0]
         let prefix = url.split(separator: "=").last!
-        let set = Process()
-        set.executableURL = URL(fileURLWithPath: "/usr/bin/redis-cli")
-        set.arguments = ["-p", String(port), "HSET", "\(prefix):meta", "layout_version", "99"]
-        try set.run()
-        set.waitUntilExit()
+        _ = commandOutput("redis-cli -p \(port) HSET \(shellQuoted("\(prefix):meta")) layout_version 99")
         let refused = try cli.run(["migrate"])
         #expect(refused.status == 69 && refused.stderr.contains("newer"))
         #expect(try cli.run(["list-jobs"]).status == 69)

@@ -156,6 +156,14 @@ func shell(_ command: String) throws -> String {
     return text
 }
 
+/// The trimmed standard output of a shell command line, or "" when it fails (test helpers only).
+public func commandOutput(_ commandLine: String) -> String {
+    ((try? shell(commandLine)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+}
+
+/// A string quoted for a POSIX shell.
+public func shellQuoted(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+
 /// A free TCP port on 127.0.0.1.
 func freePort() throws -> Int {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
