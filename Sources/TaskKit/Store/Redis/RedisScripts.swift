@@ -44,14 +44,18 @@ enum RedisScripts {
     local function finish_unique(id, key)
       if key and redis.call('HGET', P .. ':unique', key) == tostring(id) then redis.call('HDEL', P .. ':unique', key) end
     end
+    -- Attempts live in a hash per job: fields N.started_at, N.worker, N.finished_at, N.outcome, N.error.
+    local function open_attempt(id, attempt, now, worker)
+      redis.call('HSET', P .. ':attempts:' .. id, attempt .. '.started_at', now, attempt .. '.worker', worker,
+        attempt .. '.outcome', 'running')
+    end
     local function close_attempt(id, attempt, now, outcome, err)
-      local key = P .. ':attempts:' .. id
-      local raw = redis.call('LINDEX', key, attempt - 1)
-      if not raw then return end
-      local a = cjson.decode(raw)
-      a.finished_at = tonumber(now); a.outcome = outcome
-      if err then a.error = err end
-      redis.call('LSET', key, attempt - 1, cjson.encode(a))
+      if err then
+        redis.call('HSET', P .. ':attempts:' .. id, attempt .. '.finished_at', now, attempt .. '.outcome', outcome,
+          attempt .. '.error', err)
+      else
+        redis.call('HSET', P .. ':attempts:' .. id, attempt .. '.finished_at', now, attempt .. '.outcome', outcome)
+      end
     end
     local function set_finished(id, now)
       redis.call('HSET', jk(id), 'finished_at', now)
@@ -154,22 +158,22 @@ enum RedisScripts {
       for j = 1, #r, 2 do cands[#cands + 1] = {r[j], tonumber(r[j + 1]), ARGV[i]} end
     end
     table.sort(cands, function(a, b) if a[2] ~= b[2] then return a[2] < b[2] end return a[1] < b[1] end)
-    local out, running = {}, {}
+    local out, running, removed = {}, {}, {}
     for i = 1, math.min(limit, #cands) do
       local m, q = cands[i][1], cands[i][3]
       local id = tonumber(m)
       local k = jk(id)
-      redis.call('ZREM', P .. ':ready:' .. q, m)
-      local from = redis.call('HGET', k, 'state')
-      local attempt = redis.call('HINCRBY', k, 'attempt', 1)
-      redis.call('HSET', k, 'state', 'running', 'worker', worker, 'started_at', ARGV[2], 'lease_until', lease)
-      redis.call('HDEL', k, 'finished_at')
-      bmove(id, q, from, 'running')
+      local taken = removed[q] or {}; taken[#taken + 1] = m; removed[q] = taken
+      -- Ready jobs never carry finished_at (retry removes it), so claiming is one read and one write.
+      local f = redis.call('HMGET', k, 'state', 'attempt')
+      local attempt = tonumber(f[2]) + 1
+      redis.call('HSET', k, 'state', 'running', 'attempt', attempt, 'worker', worker, 'started_at', ARGV[2], 'lease_until', lease)
+      bmove(id, q, f[1], 'running')
       running[#running + 1] = lease; running[#running + 1] = id
-      redis.call('RPUSH', P .. ':attempts:' .. id,
-        cjson.encode({attempt = attempt, started_at = now, worker = worker, outcome = 'running'}))
+      open_attempt(id, attempt, ARGV[2], worker)
       out[#out + 1] = redis.call('HGETALL', k)
     end
+    for q, ms in pairs(removed) do redis.call('ZREM', P .. ':ready:' .. q, unpack(ms)) end
     if #running > 0 then redis.call('ZADD', P .. ':running', unpack(running)) end
     bflush()
     return out
@@ -178,7 +182,7 @@ enum RedisScripts {
     /// ARGV: prefix, now, JSON array of outcomes {id, attempt, worker, kind, result, error, run_at, outcome}.
     /// Each applies only while the job is running under the same worker and attempt. Returns the applied ids.
     static let finish = prelude + #"""
-    local applied = {}
+    local applied, unleased, done = {}, {}, {}
     for _, o in ipairs(cjson.decode(ARGV[3])) do
       local now = o.finished_at or ARGV[2]
       local id = o.id
@@ -193,23 +197,28 @@ enum RedisScripts {
         elseif kind == 'retry' then new = 'retrying'
         elseif kind == 'failed' then new = 'failed'
         elseif kind == 'cancelled' then new = 'cancelled' end
-        redis.call('ZREM', P .. ':running', id)
-        redis.call('HDEL', k, 'lease_until')
+        unleased[#unleased + 1] = id
+        local set, del = {'state', new}, {'lease_until'}
         if kind == 'completed' then
-          redis.call('HSET', k, 'result', o.result)
-          if cancel then redis.call('HSET', k, 'error', 'cancelled while running') else redis.call('HDEL', k, 'error') end
+          set[#set + 1] = 'result'; set[#set + 1] = o.result
+          if cancel then set[#set + 1] = 'error'; set[#set + 1] = 'cancelled while running' else del[#del + 1] = 'error' end
         elseif kind ~= 'released' then
-          redis.call('HSET', k, 'error', o.error)
+          set[#set + 1] = 'error'; set[#set + 1] = o.error
         end
-        if kind == 'retry' then redis.call('HSET', k, 'run_at', o.run_at) end
+        if kind == 'retry' then set[#set + 1] = 'run_at'; set[#set + 1] = o.run_at end
         if kind == 'released' then
-          redis.call('HSET', k, 'run_at', now)
+          set[#set + 1] = 'run_at'; set[#set + 1] = now
           redis.call('HINCRBY', k, 'attempt_offset', 1)
         end
-        redis.call('HSET', k, 'state', new)
+        local finished = new == 'completed' or new == 'failed' or new == 'cancelled'
+        if finished then
+          set[#set + 1] = 'finished_at'; set[#set + 1] = now
+          done[#done + 1] = now; done[#done + 1] = id
+        end
+        redis.call('HSET', k, unpack(set))
+        redis.call('HDEL', k, unpack(del))
         bmove(id, f[5], 'running', new)
-        if new == 'completed' or new == 'failed' or new == 'cancelled' then
-          set_finished(id, now)
+        if finished then
           finish_unique(id, f[7])
         elseif new == 'retrying' then
           redis.call('ZADD', P .. ':delayed', o.run_at, member(id))
@@ -222,6 +231,8 @@ enum RedisScripts {
         applied[#applied + 1] = id
       end
     end
+    if #unleased > 0 then redis.call('ZREM', P .. ':running', unpack(unleased)) end
+    if #done > 0 then redis.call('ZADD', P .. ':finished', unpack(done)) end
     bflush()
     return applied
     """#

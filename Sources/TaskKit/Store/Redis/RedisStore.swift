@@ -183,12 +183,18 @@ public final class RedisStore: JobStore, @unchecked Sendable {
 
     public func attempts(jobID: Int64) async throws -> [Attempt] {
         try await connection.run { db in
-            try db.command(["LRANGE", "\(self.p):attempts:\(jobID)", "0", "-1"]).array.compactMap { value in
-                guard let text = value.string, let a = try? JSONValue.parse(text) else { return nil }
-                return Attempt(jobID: jobID, attempt: Int(a["attempt"]?.int64Value ?? 0), startedAt: a["started_at"]?.int64Value ?? 0,
-                               finishedAt: a["finished_at"]?.int64Value, worker: a["worker"]?.stringValue ?? "",
-                               outcome: AttemptOutcome(rawValue: a["outcome"]?.stringValue ?? "") ?? .failed,
-                               error: a["error"]?.stringValue)
+            // Fields N.started_at, N.worker, N.finished_at, N.outcome, N.error (see docs/redis.md).
+            let r = try db.command(["HGETALL", "\(self.p):attempts:\(jobID)"]).array
+            var fields: [Int: [String: String]] = [:]
+            for i in stride(from: 0, to: r.count - 1, by: 2) {
+                guard let key = r[i].string, let dot = key.firstIndex(of: "."), let n = Int(key[..<dot]) else { continue }
+                fields[n, default: [:]][String(key[key.index(after: dot)...])] = r[i + 1].string
+            }
+            return fields.keys.sorted().map { n in
+                let f = fields[n] ?? [:]
+                return Attempt(jobID: jobID, attempt: n, startedAt: f["started_at"].flatMap { Int64($0) } ?? 0,
+                               finishedAt: f["finished_at"].flatMap { Int64($0) }, worker: f["worker"] ?? "",
+                               outcome: AttemptOutcome(rawValue: f["outcome"] ?? "") ?? .failed, error: f["error"])
             }
         }
     }
