@@ -17,10 +17,6 @@ public enum JobState: String, Sendable, CaseIterable, Codable {
     /// Cancelled before or while running.
     case cancelled
 
-    /// States a worker may claim from (when `run_at` is due).
-    public static let ready: [JobState] = [.pending, .scheduled, .retrying]
-    /// States that hold a unique key (the job is not finished).
-    public static let live: [JobState] = [.scheduled, .pending, .running, .retrying]
     /// Terminal states.
     public static let finished: [JobState] = [.completed, .failed, .cancelled]
 

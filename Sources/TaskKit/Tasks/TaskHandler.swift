@@ -60,8 +60,3 @@ public struct ClosureTask<Arguments: Decodable & Sendable, Output: Encodable & S
         return try JSONValue.from(output)
     }
 }
-
-/// Arguments for tasks that take none.
-public struct NoArguments: Codable, Sendable {
-    public init() {}
-}

@@ -53,8 +53,6 @@ final class PostgresConnection: @unchecked Sendable {
     /// The raw handle, for LISTEN/NOTIFY polling.
     var handle: OpaquePointer? { conn }
 
-    var isHealthy: Bool { conn.map { PQstatus($0) == CONNECTION_OK } ?? false }
-
     func ensureConnected() throws {
         if let conn, PQstatus(conn) == CONNECTION_OK { return }
         if let conn { PQfinish(conn) }

@@ -8,12 +8,8 @@ enum RedisScripts {
     local function member(id) return string.format('%015d', tonumber(id)) end
     local function rscore(prio, run_at) return string.format('%.0f', (10 - tonumber(prio)) * 1e13 + tonumber(run_at)) end
     local function count(q, s, d) redis.call('HINCRBY', P .. ':counts', q .. '|' .. s, d) end
-    local function move_state(id, q, from, to)
-      if from then redis.call('ZREM', P .. ':idx:state:' .. from, id); count(q, from, -1) end
-      redis.call('ZADD', P .. ':idx:state:' .. to, id, id); count(q, to, 1)
-      redis.call('HSET', jk(id), 'state', to)
-    end
-    -- Batched state-index moves: gathered per script run, written with one call per key and chunk.
+    -- State-index moves (idx:state sets and counts), gathered per script run and written by bflush() with one call
+    -- per key and chunk. The job hash's own state field is written by the caller with its other fields.
     local moves = {zadd = {}, zrem = {}, counts = {}}
     local function bmove(id, q, from, to)
       if from then
@@ -83,7 +79,7 @@ enum RedisScripts {
     end
     local last = redis.call('INCRBY', P .. ':seq', #fresh)
     local next_id = last - #fresh + 1
-    local zsets, counts, woken, uniques = {}, {}, {}, {}
+    local zsets, woken, uniques = {}, {}, {}
     local function zadd(key, score, m)
       local z = zsets[key]
       if not z then z = {}; zsets[key] = z end
@@ -109,9 +105,7 @@ enum RedisScripts {
       zadd(P .. ':idx:all', id, id)
       zadd(P .. ':idx:queue:' .. j.queue, id, id)
       zadd(P .. ':idx:task:' .. j.task, id, id)
-      zadd(P .. ':idx:state:' .. state, id, id)
-      local ck = j.queue .. '|' .. state
-      counts[ck] = (counts[ck] or 0) + 1
+      bmove(id, j.queue, nil, state)
       if state == 'scheduled' then
         zadd(P .. ':delayed', j.run_at, member(id))
       else
@@ -123,7 +117,7 @@ enum RedisScripts {
       for k = 1, #z, 400 do redis.call('ZADD', key, unpack(z, k, math.min(k + 399, #z))) end
     end
     for k = 1, #uniques, 400 do redis.call('HSET', P .. ':unique', unpack(uniques, k, math.min(k + 399, #uniques))) end
-    for ck, n in pairs(counts) do redis.call('HINCRBY', P .. ':counts', ck, n) end
+    bflush()
     for q, n in pairs(woken) do wake(q, n) end
     for _, j in ipairs(jobs) do
       if j.id then out[#out + 1] = j.id; out[#out + 1] = 1
@@ -270,9 +264,9 @@ enum RedisScripts {
         if f[5] == '1' then new = 'cancelled'
         elseif tonumber(f[2]) - tonumber(f[3]) > tonumber(f[4]) then new = 'failed' end
         local err = 'lease expired: worker ' .. (f[1] or '?') .. ' stopped renewing it (killed or lost)'
-        redis.call('HSET', k, 'error', err, 'run_at', now)
+        redis.call('HSET', k, 'state', new, 'error', err, 'run_at', now)
         redis.call('HDEL', k, 'lease_until')
-        move_state(id, f[6], 'running', new)
+        bmove(id, f[6], 'running', new)
         if new == 'retrying' then
           redis.call('ZADD', P .. ':delayed', now, member(id))
           wake(f[6], 1)
@@ -284,6 +278,7 @@ enum RedisScripts {
         out[#out + 1] = id; out[#out + 1] = f[1] or ''; out[#out + 1] = new
       end
     end
+    bflush()
     return out
     """#
 
@@ -297,13 +292,14 @@ enum RedisScripts {
     if st == 'scheduled' or st == 'pending' or st == 'retrying' then
       redis.call('ZREM', P .. ':ready:' .. f[2], member(id))
       redis.call('ZREM', P .. ':delayed', member(id))
-      redis.call('HSET', k, 'error', 'cancelled before it ran')
-      move_state(id, f[2], st, 'cancelled')
+      redis.call('HSET', k, 'state', 'cancelled', 'error', 'cancelled before it ran')
+      bmove(id, f[2], st, 'cancelled')
       set_finished(id, ARGV[3])
       finish_unique(id, f[3])
     elseif st == 'running' then
       redis.call('HSET', k, 'cancel_requested', 1)
     end
+    bflush()
     return st
     """#
 
@@ -321,17 +317,18 @@ enum RedisScripts {
         if other and other ~= tostring(id) then return {st, tonumber(other)} end
         redis.call('HSET', P .. ':unique', f[3], id)
       end
-      redis.call('HSET', k, 'run_at', now, 'attempt_offset', f[5], 'cancel_requested', 0)
+      redis.call('HSET', k, 'state', 'pending', 'run_at', now, 'attempt_offset', f[5], 'cancel_requested', 0)
       redis.call('HDEL', k, 'finished_at', 'lease_until')
       redis.call('ZREM', P .. ':finished', id)
-      move_state(id, f[2], st, 'pending')
+      bmove(id, f[2], st, 'pending')
       make_ready(id, f[2], f[4], now)
     elseif st == 'scheduled' or st == 'retrying' then
       redis.call('ZREM', P .. ':delayed', member(id))
-      redis.call('HSET', k, 'run_at', now)
-      move_state(id, f[2], st, 'pending')
+      redis.call('HSET', k, 'state', 'pending', 'run_at', now)
+      bmove(id, f[2], st, 'pending')
       make_ready(id, f[2], f[4], now)
     end
+    bflush()
     return {st, 0}
     """#
 

@@ -155,21 +155,6 @@ final class SQLiteConnection: @unchecked Sendable {
         }
     }
 
-    /// Runs `body` inside a deferred (read) transaction for a consistent snapshot.
-    func readTransaction<T>(_ body: () throws -> T) throws -> T {
-        try execute("BEGIN")
-        do {
-            let value = try body()
-            resetActive()
-            try execute("COMMIT")
-            return value
-        } catch {
-            resetActive()
-            sqlite3_exec(handle, "ROLLBACK", nil, nil, nil)
-            throw error
-        }
-    }
-
     /// First column of the first row as text.
     func queryText(_ sql: String) throws -> String? {
         let statement = try prepare(sql)

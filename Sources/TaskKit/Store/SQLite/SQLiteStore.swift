@@ -73,6 +73,11 @@ public final class SQLiteStore: JobStore, @unchecked Sendable {
         schemaChecked = true
     }
 
+    /// Changes whenever another connection commits (SQLite's `PRAGMA data_version`).
+    private static func dataVersion(_ db: SQLiteConnection) throws -> Int64 {
+        (try db.queryText("PRAGMA data_version")).flatMap { Int64($0) } ?? -1
+    }
+
     private static func hasMigrationsTable(_ db: SQLiteConnection) throws -> Bool {
         let statement = try db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'taskq_migrations'")
         return try statement.step()
@@ -147,7 +152,7 @@ public final class SQLiteStore: JobStore, @unchecked Sendable {
                 }
                 return claimed
             }
-            self.lastDataVersion = (try? db.queryText("PRAGMA data_version")).flatMap { $0.flatMap { Int64($0) } } ?? -1
+            self.lastDataVersion = (try? Self.dataVersion(db)) ?? -1
             return jobs
         }
     }
@@ -414,7 +419,7 @@ public final class SQLiteStore: JobStore, @unchecked Sendable {
         let deadline = Clock.monotonicSeconds() + timeout
         while true {
             let changed = try? await connection.run { db in
-                ((try db.queryText("PRAGMA data_version")).flatMap { Int64($0) } ?? -1) != self.lastDataVersion
+                try Self.dataVersion(db) != self.lastDataVersion
             }
             if changed != false || Task.isCancelled { return }
             let remaining = deadline - Clock.monotonicSeconds()
