@@ -123,7 +123,7 @@ struct ServerBackendEndToEndTests {
         let lines = (0..<total).map { #"{"name":"n\#($0)","task":"noop","priority":\#($0 % 11)}"# }.joined(separator: "\n")
         #expect(try cli.run(["create-job", "--from-file", "-"], stdin: lines, timeout: 120).lines.count == total)
         // One slow job makes sure a worker is mid-job when it is killed.
-        let slow = try cli.run(["create-job", "slow", "--task", "sleep", "--args", #"{"seconds":1}"#, "--priority", "critical"]).stdout.trimmed
+        let slow = try cli.run(["create-job", "slow", "--task", "sleep", "--args", #"{"seconds":5}"#, "--priority", "critical"]).stdout.trimmed
         let workers = try (0..<4).map { i in
             try cli.start(["run-worker", "--concurrency", "8", "--lease", "2s", "--poll-interval", "100ms", "--worker-id", "w\(i)", "--log-level", "error"])
         }

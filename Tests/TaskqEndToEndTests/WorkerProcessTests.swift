@@ -6,7 +6,7 @@ struct WorkerProcessTests {
     @Test func killedWorkerJobIsRescuedAndCompletedByAnother() throws {
         let cli = try CLI()
         try cli.run(["migrate"])
-        let id = try cli.run(["create-job", "long", "--task", "sleep", "--args", #"{"seconds":1.5}"#]).stdout.trimmed
+        let id = try cli.run(["create-job", "long", "--task", "sleep", "--args", #"{"seconds":4}"#]).stdout.trimmed
         let first = try cli.start(["run-worker", "--lease", "1s", "--poll-interval", "50ms"])
         try cli.waitUntil(30, "the job to start") { try cli.jobState(id) == "running" }
         first.signal(SIGKILL)
