@@ -98,7 +98,7 @@ final class RedisServer: @unchecked Sendable {
     }
 
     static func start() throws -> RedisServer {
-        sweepStale(prefix: "taskq-redis-") { dir in _ = try? shell("kill $(cat \(dir)/redis.pid) 2>/dev/null; true") }
+        sweepStale(prefix: "taskq-redis-") { dir in _ = try? shell("kill -9 $(cat \(dir)/redis.pid) 2>/dev/null; true") }
         guard FileManager.default.fileExists(atPath: "/usr/bin/redis-server") else {
             throw TestServerError("redis-server not found: run `make deps` (apt-get install redis-server)")
         }
@@ -106,7 +106,10 @@ final class RedisServer: @unchecked Sendable {
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let server = RedisServer(dir: dir, port: try freePort())
         try server.startServer()
-        cleanup.withLock { $0.append("kill $(cat \(dir)/redis.pid) 2>/dev/null; sleep 0.1; rm -rf \(dir)") }
+        // Stop it before removing its directory: a SIGTERM'd Redis whose AOF directory is gone refuses to exit.
+        cleanup.withLock {
+            $0.append("redis-cli -p \(server.port) shutdown nosave >/dev/null 2>&1; kill -9 $(cat \(dir)/redis.pid) 2>/dev/null; rm -rf \(dir)")
+        }
         installExitHandler()
         return server
     }
