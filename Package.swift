@@ -29,7 +29,9 @@ let package = Package(
             sources: ["MigrationCatalog.swift"],
             resources: [
                 .embedInCode("sqlite/sqlite_0001_init.sql"),
+                .embedInCode("sqlite/sqlite_0002_schedules.sql"),
                 .embedInCode("postgres/postgres_0001_init.sql"),
+                .embedInCode("postgres/postgres_0002_schedules.sql"),
             ]
         ),
         .target(

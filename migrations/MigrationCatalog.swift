@@ -16,12 +16,16 @@ public enum MigrationCatalog {
     public static let sqlite: [Migration] = [
         Migration(version: 1, name: "init", fileName: "sqlite_0001_init.sql",
                   sql: String(decoding: PackageResources.sqlite_0001_init_sql, as: UTF8.self)),
+        Migration(version: 2, name: "schedules", fileName: "sqlite_0002_schedules.sql",
+                  sql: String(decoding: PackageResources.sqlite_0002_schedules_sql, as: UTF8.self)),
     ]
 
     /// Migrations for the PostgreSQL store, in version order (run inside the configured schema).
     public static let postgres: [Migration] = [
         Migration(version: 1, name: "init", fileName: "postgres_0001_init.sql",
                   sql: String(decoding: PackageResources.postgres_0001_init_sql, as: UTF8.self)),
+        Migration(version: 2, name: "schedules", fileName: "postgres_0002_schedules.sql",
+                  sql: String(decoding: PackageResources.postgres_0002_schedules_sql, as: UTF8.self)),
     ]
 
     /// All migrations keyed by backend folder name (`sqlite`, `postgres`), for catalog tests.

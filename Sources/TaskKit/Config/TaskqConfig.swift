@@ -15,6 +15,8 @@ public struct TaskqConfig: Sendable {
     public var worker = WorkerDefaults()
     /// `[tasks.NAME]`: named tasks.
     public var tasks: [String: NamedTask] = [:]
+    /// `[schedules.NAME]`: periodic jobs fired by `taskq beat`, in file order.
+    public var schedules: [ScheduleDefinition] = []
 
     public init() {}
 
@@ -63,9 +65,16 @@ public struct TaskqConfig: Sendable {
                 guard case let .object(entries) = value else { throw fail("[tasks] must hold tables") }
                 for (name, body) in entries { tasks[name] = try NamedTask(name: name, json: body, fail: fail) }
             case "schedules":
-                continue // read by `taskq beat`
+                guard case let .object(entries) = value else { throw fail("[schedules] must hold tables") }
+                for (name, body) in entries {
+                    do {
+                        schedules.append(try ScheduleDefinition(name: name, json: body, source: .config))
+                    } catch let error as TaskqError {
+                        throw fail("[schedules.\(name)] \(error.description)")
+                    }
+                }
             default:
-                throw fail("unknown setting '\(key)' (expected database_url, [defaults], [worker], [tasks.NAME])")
+                throw fail("unknown setting '\(key)' (expected database_url, [defaults], [worker], [tasks.NAME], [schedules.NAME])")
             }
         }
     }

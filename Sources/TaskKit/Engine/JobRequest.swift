@@ -21,7 +21,11 @@ public struct JobRequest: Sendable, Equatable {
     /// Reads one JSON line: `name`, `task`, `args`, `queue`, `priority`, `max_retries`, `retry_delay`, `backoff`,
     /// `timeout`, `run_at`, `in`, `unique_key`, `command`. Throws `TaskqError.badInput`.
     public init(jsonLine: String) throws {
-        let value = try JSONValue.parse(jsonLine, what: "line")
+        try self.init(json: try JSONValue.parse(jsonLine, what: "line"))
+    }
+
+    /// Reads the fields of `init(jsonLine:)` from a JSON object; `ignoring` names keys left for the caller.
+    public init(json value: JSONValue, ignoring: Set<String> = []) throws {
         guard case let .object(pairs) = value else { throw TaskqError.badInput("expected a JSON object") }
         func text(_ v: JSONValue, _ key: String) throws -> String {
             if let s = v.stringValue { return s }
@@ -29,7 +33,7 @@ public struct JobRequest: Sendable, Equatable {
             if let d = v.doubleValue { return String(d) }
             throw TaskqError.badInput("'\(key)' must be a string or a number")
         }
-        for (key, v) in pairs where v != .null {
+        for (key, v) in pairs where v != .null && !ignoring.contains(key) {
             switch key {
             case "name": name = try text(v, key)
             case "task": task = try text(v, key)
@@ -53,6 +57,26 @@ public struct JobRequest: Sendable, Equatable {
             default: throw TaskqError.badInput("unknown field '\(key)'")
             }
         }
+    }
+
+    /// The set fields as a JSON object with the keys `init(json:)` reads.
+    public var jsonObject: JSONValue {
+        var pairs: [(String, JSONValue)] = []
+        func add(_ key: String, _ value: String?) { if let value { pairs.append((key, .string(value))) } }
+        add("name", name)
+        add("task", task)
+        if let command { pairs.append(("command", .array(command.map { .string($0) }))) }
+        if let args { pairs.append(("args", args)) }
+        add("queue", queue)
+        add("priority", priority)
+        if let maxRetries { pairs.append(("max_retries", .int(Int64(maxRetries)))) }
+        add("retry_delay", retryDelay)
+        add("backoff", backoff)
+        add("timeout", timeout)
+        add("run_at", scheduleAt)
+        add("in", runIn)
+        add("unique_key", uniqueKey)
+        return .object(pairs)
     }
 }
 

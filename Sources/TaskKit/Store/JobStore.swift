@@ -43,6 +43,26 @@ public protocol JobStore: AnyObject, Sendable {
     func counts() async throws -> [StateCount]
     /// Deletes finished jobs (and their attempts) finished before `before` in the given states, at most `limit`.
     func purge(states: [JobState], finishedBefore before: Millis, limit: Int) async throws -> Int
+    /// How many jobs per state `purge` would delete (zero counts omitted).
+    func purgeableCounts(states: [JobState], finishedBefore before: Millis) async throws -> [JobState: Int]
+
+    // MARK: Schedules
+    /// Stores a schedule added with `taskq schedule add`; ticks after `now` are due. Returns false when a stored
+    /// schedule has the name (a state-only record of a taskq.toml schedule is replaced).
+    func addSchedule(name: String, definition: JSONValue, now: Millis) async throws -> Bool
+    /// Deletes a stored schedule with its state and fire keys. Returns false when no stored schedule has the name.
+    func removeSchedule(name: String) async throws -> Bool
+    /// Every schedule record, by name.
+    func schedules() async throws -> [ScheduleRecord]
+    /// Creates state records (baseline `now`) for taskq.toml schedules that have none.
+    func registerSchedules(names: [String], now: Millis) async throws
+    /// Pauses or resumes. Resuming moves the baseline to `now`, so ticks missed while paused never fire.
+    /// Returns false when there is no record of that name.
+    func setSchedulePaused(name: String, paused: Bool, now: Millis) async throws -> Bool
+    /// Fires one tick atomically: unless the schedule is gone, paused, or fired at or after `tick` already, records
+    /// the fire key (name, tick), enqueues `job` and makes `tick` the last fire. Fire keys older than
+    /// `ScheduleRecord.fireKeyRetentionMillis` before `tick` are deleted.
+    func fireSchedule(name: String, tick: Millis, job: NewJob, now: Millis) async throws -> FireResult
 
     // MARK: Tasks and workers
     /// Records that `worker` can run these tasks, so enqueuers elsewhere accept their names.

@@ -106,6 +106,18 @@ public final class PostgresStore: JobStore, @unchecked Sendable {
 
     public func enqueue(_ jobs: [NewJob], now: Millis) async throws -> [EnqueueResult] {
         guard !jobs.isEmpty else { return [] }
+        let channel = target.channel
+        return try await connection.run { db in
+            // Without unique keys one autocommit statement does it all; with them the look-up of existing live jobs
+            // must see the same snapshot, so both run in one transaction.
+            if !jobs.contains(where: { $0.uniqueKey != nil }) { return try Self.insert(jobs, db: db, now: now, channel: channel) }
+            return try db.transaction { try Self.insert(jobs, db: db, now: now, channel: channel) }
+        }
+    }
+
+    /// Inserts jobs and notifies their queues' listeners (at commit when inside a transaction). A live job with the
+    /// same unique key is returned instead; callers run jobs with unique keys inside a transaction.
+    static func insert(_ jobs: [NewJob], db: PostgresConnection, now: Millis, channel: String) throws -> [EnqueueResult] {
         var states: [String?] = [], runAts: [Int64?] = []
         for job in jobs {
             let runAt = job.runAt ?? now
@@ -117,54 +129,46 @@ public final class PostgresStore: JobStore, @unchecked Sendable {
             PGArray.text(jobs.map(\.queue)), PGArray.ints(jobs.map(\.priority)), PGArray.text(states),
             PGArray.ints(jobs.map(\.maxRetries)), PGArray.text(jobs.map(\.retryPolicy.backoff.rawValue)),
             PGArray.ints(jobs.map(\.retryPolicy.baseDelayMillis)), PGArray.ints(jobs.map(\.timeoutMillis)),
-            PGArray.ints(runAts), PGArray.text(jobs.map(\.uniqueKey)), String(now), target.channel,
+            PGArray.ints(runAts), PGArray.text(jobs.map(\.uniqueKey)), String(now), channel,
         ]
-        let hasUniqueKeys = jobs.contains { $0.uniqueKey != nil }
-        return try await connection.run { db in
-            // Without unique keys one autocommit statement does it all; with them the look-up of existing live jobs
-            // must see the same snapshot, so both run in one transaction.
-            if !hasUniqueKeys {
-                let inserted = try db.exec(PostgresSQL.insertJobsAndNotify, params)
-                return (0..<inserted.rowCount).map { inserted.int($0, 0) }.sorted().map { EnqueueResult(id: $0, created: true) }
-            }
-            return try db.transaction {
-                let inserted = try db.exec(PostgresSQL.insertJobsAndNotify, params)
-                var rows: [(id: Int64, key: String?)] = (0..<inserted.rowCount).map { (inserted.int($0, 0), inserted.optionalString($0, 1)) }
-                rows.sort { $0.id < $1.id }
-                let insertedKeys = Set(rows.compactMap(\.key))
-                // Which input rows were inserted: every row without a key, and the first row of each new key.
-                var claimedKeys = Set<String>()
-                var insertedFlags: [Bool] = []
-                insertedFlags.reserveCapacity(jobs.count)
-                for job in jobs {
-                    guard let key = job.uniqueKey else { insertedFlags.append(true); continue }
-                    let fresh = insertedKeys.contains(key) && !claimedKeys.contains(key)
-                    if fresh { claimedKeys.insert(key) }
-                    insertedFlags.append(fresh)
+        let inserted = try db.exec(PostgresSQL.insertJobsAndNotify, params)
+        if !jobs.contains(where: { $0.uniqueKey != nil }) {
+            return (0..<inserted.rowCount).map { inserted.int($0, 0) }.sorted().map { EnqueueResult(id: $0, created: true) }
+        }
+        var rows: [(id: Int64, key: String?)] = (0..<inserted.rowCount).map { (inserted.int($0, 0), inserted.optionalString($0, 1)) }
+        rows.sort { $0.id < $1.id }
+        let insertedKeys = Set(rows.compactMap(\.key))
+        // Which input rows were inserted: every row without a key, and the first row of each new key.
+        var claimedKeys = Set<String>()
+        var insertedFlags: [Bool] = []
+        insertedFlags.reserveCapacity(jobs.count)
+        for job in jobs {
+            guard let key = job.uniqueKey else { insertedFlags.append(true); continue }
+            let fresh = insertedKeys.contains(key) && !claimedKeys.contains(key)
+            if fresh { claimedKeys.insert(key) }
+            insertedFlags.append(fresh)
+        }
+        var existing: [String: Int64] = [:]
+        let skippedKeys = zip(jobs, insertedFlags).filter { !$0.1 }.compactMap { $0.0.uniqueKey }
+        if !skippedKeys.isEmpty {
+            let found = try db.exec(PostgresSQL.liveByUniqueKeys, [PGArray.text(Array(Set(skippedKeys)))])
+            for row in 0..<found.rowCount { existing[found.string(row, 1)] = found.int(row, 0) }
+        }
+        var results: [EnqueueResult] = []
+        results.reserveCapacity(jobs.count)
+        var next = 0
+        for (job, fresh) in zip(jobs, insertedFlags) {
+            if fresh {
+                results.append(EnqueueResult(id: rows[next].id, created: true))
+                next += 1
+            } else {
+                guard let key = job.uniqueKey, let id = existing[key] else {
+                    throw TaskqError.temporary("unique key '\(job.uniqueKey ?? "")' changed state during enqueue; try again")
                 }
-                var existing: [String: Int64] = [:]
-                let skippedKeys = zip(jobs, insertedFlags).filter { !$0.1 }.compactMap { $0.0.uniqueKey }
-                if !skippedKeys.isEmpty {
-                    let found = try db.exec(PostgresSQL.liveByUniqueKeys, [PGArray.text(Array(Set(skippedKeys)))])
-                    for row in 0..<found.rowCount { existing[found.string(row, 1)] = found.int(row, 0) }
-                }
-                var results: [EnqueueResult] = []
-                results.reserveCapacity(jobs.count)
-                var next = 0
-                for (job, fresh) in zip(jobs, insertedFlags) {
-                    if fresh {
-                        results.append(EnqueueResult(id: rows[next].id, created: true))
-                        next += 1
-                    } else {
-                        guard let key = job.uniqueKey, let id = existing[key] else {
-                            throw TaskqError.temporary("unique key '\(job.uniqueKey ?? "")' changed state during enqueue; try again")
-                        }
-                        results.append(EnqueueResult(id: id, created: false))
-                    }
-                }
-                return results
+                results.append(EnqueueResult(id: id, created: false))
             }
         }
+        return results
     }
 
     public func claim(queues: [String], limit: Int, worker: String, now: Millis, leaseUntil: Millis) async throws -> [Job] {

@@ -60,74 +60,81 @@ enum RedisScripts {
 
     """#
 
-    /// ARGV: prefix, now, JSON array of jobs. Returns [id, created(0|1), …]. Index updates are gathered and written
-    /// with one ZADD per key and chunk, so a batch costs about one call per job.
-    static let enqueue = prelude + #"""
-    local now = tonumber(ARGV[2])
-    local jobs = cjson.decode(ARGV[3])
-    local out = {}
-    local fresh, seen = {}, {}
-    for i, j in ipairs(jobs) do
-      local uk = j.unique_key
-      if uk == cjson.null then uk = nil; j.unique_key = nil end
-      if uk then
-        local existing = seen[uk] or redis.call('HGET', P .. ':unique', uk)
-        if existing then j.existing = existing else seen[uk] = true; fresh[#fresh + 1] = i end
-      else
-        fresh[#fresh + 1] = i
+    /// `enqueue_jobs(now_text, jobs)`: inserts decoded jobs, returns [id, created(0|1), …]. Index updates are
+    /// gathered and written with one ZADD per key and chunk, so a batch costs about one call per job.
+    static let enqueueFunction = #"""
+    local function enqueue_jobs(now_text, jobs)
+      local now = tonumber(now_text)
+      local out = {}
+      local fresh, seen = {}, {}
+      for i, j in ipairs(jobs) do
+        local uk = j.unique_key
+        if uk == cjson.null then uk = nil; j.unique_key = nil end
+        if uk then
+          local existing = seen[uk] or redis.call('HGET', P .. ':unique', uk)
+          if existing then j.existing = existing else seen[uk] = true; fresh[#fresh + 1] = i end
+        else
+          fresh[#fresh + 1] = i
+        end
       end
-    end
-    local last = redis.call('INCRBY', P .. ':seq', #fresh)
-    local next_id = last - #fresh + 1
-    local zsets, woken, uniques = {}, {}, {}
-    local function zadd(key, score, m)
-      local z = zsets[key]
-      if not z then z = {}; zsets[key] = z end
-      z[#z + 1] = score; z[#z + 1] = m
-    end
-    for _, i in ipairs(fresh) do
-      local j = jobs[i]
-      local id = next_id
-      next_id = next_id + 1
-      j.id = id
-      local state = 'pending'
-      if tonumber(j.run_at) > now then state = 'scheduled' end
-      local fields = {'id', id, 'name', j.name, 'task', j.task, 'args', j.args, 'queue', j.queue, 'priority', j.priority,
-        'state', state, 'attempt', 0, 'attempt_offset', 0, 'max_retries', j.max_retries, 'backoff', j.backoff,
-        'retry_delay_ms', j.retry_delay_ms, 'run_at', j.run_at, 'created_at', ARGV[2], 'cancel_requested', 0}
-      if j.timeout_ms ~= cjson.null then fields[#fields + 1] = 'timeout_ms'; fields[#fields + 1] = j.timeout_ms end
-      if j.unique_key then
-        fields[#fields + 1] = 'unique_key'; fields[#fields + 1] = j.unique_key
-        uniques[#uniques + 1] = j.unique_key; uniques[#uniques + 1] = id
-        seen[j.unique_key] = id
+      local last = redis.call('INCRBY', P .. ':seq', #fresh)
+      local next_id = last - #fresh + 1
+      local zsets, woken, uniques = {}, {}, {}
+      local function zadd(key, score, m)
+        local z = zsets[key]
+        if not z then z = {}; zsets[key] = z end
+        z[#z + 1] = score; z[#z + 1] = m
       end
-      redis.call('HSET', jk(id), unpack(fields))
-      zadd(P .. ':idx:all', id, id)
-      zadd(P .. ':idx:queue:' .. j.queue, id, id)
-      zadd(P .. ':idx:task:' .. j.task, id, id)
-      bmove(id, j.queue, nil, state)
-      if state == 'scheduled' then
-        zadd(P .. ':delayed', j.run_at, member(id))
-      else
-        zadd(P .. ':ready:' .. j.queue, rscore(j.priority, j.run_at), member(id))
-        woken[j.queue] = (woken[j.queue] or 0) + 1
+      for _, i in ipairs(fresh) do
+        local j = jobs[i]
+        local id = next_id
+        next_id = next_id + 1
+        j.id = id
+        local state = 'pending'
+        if tonumber(j.run_at) > now then state = 'scheduled' end
+        local fields = {'id', id, 'name', j.name, 'task', j.task, 'args', j.args, 'queue', j.queue, 'priority', j.priority,
+          'state', state, 'attempt', 0, 'attempt_offset', 0, 'max_retries', j.max_retries, 'backoff', j.backoff,
+          'retry_delay_ms', j.retry_delay_ms, 'run_at', j.run_at, 'created_at', now_text, 'cancel_requested', 0}
+        if j.timeout_ms ~= cjson.null then fields[#fields + 1] = 'timeout_ms'; fields[#fields + 1] = j.timeout_ms end
+        if j.unique_key then
+          fields[#fields + 1] = 'unique_key'; fields[#fields + 1] = j.unique_key
+          uniques[#uniques + 1] = j.unique_key; uniques[#uniques + 1] = id
+          seen[j.unique_key] = id
+        end
+        redis.call('HSET', jk(id), unpack(fields))
+        zadd(P .. ':idx:all', id, id)
+        zadd(P .. ':idx:queue:' .. j.queue, id, id)
+        zadd(P .. ':idx:task:' .. j.task, id, id)
+        bmove(id, j.queue, nil, state)
+        if state == 'scheduled' then
+          zadd(P .. ':delayed', j.run_at, member(id))
+        else
+          zadd(P .. ':ready:' .. j.queue, rscore(j.priority, j.run_at), member(id))
+          woken[j.queue] = (woken[j.queue] or 0) + 1
+        end
       end
-    end
-    for key, z in pairs(zsets) do
-      for k = 1, #z, 400 do redis.call('ZADD', key, unpack(z, k, math.min(k + 399, #z))) end
-    end
-    for k = 1, #uniques, 400 do redis.call('HSET', P .. ':unique', unpack(uniques, k, math.min(k + 399, #uniques))) end
-    bflush()
-    for q, n in pairs(woken) do wake(q, n) end
-    for _, j in ipairs(jobs) do
-      if j.id then out[#out + 1] = j.id; out[#out + 1] = 1
-      else
-        local e = j.existing
-        if e == true then e = seen[j.unique_key] end
-        out[#out + 1] = tonumber(e); out[#out + 1] = 0
+      for key, z in pairs(zsets) do
+        for k = 1, #z, 400 do redis.call('ZADD', key, unpack(z, k, math.min(k + 399, #z))) end
       end
+      for k = 1, #uniques, 400 do redis.call('HSET', P .. ':unique', unpack(uniques, k, math.min(k + 399, #uniques))) end
+      bflush()
+      for q, n in pairs(woken) do wake(q, n) end
+      for _, j in ipairs(jobs) do
+        if j.id then out[#out + 1] = j.id; out[#out + 1] = 1
+        else
+          local e = j.existing
+          if e == true then e = seen[j.unique_key] end
+          out[#out + 1] = tonumber(e); out[#out + 1] = 0
+        end
+      end
+      return out
     end
-    return out
+
+    """#
+
+    /// ARGV: prefix, now, JSON array of jobs. Returns [id, created(0|1), …].
+    static let enqueue = prelude + enqueueFunction + #"""
+    return enqueue_jobs(ARGV[2], cjson.decode(ARGV[3]))
     """#
 
     /// ARGV: prefix, now, limit, worker, lease_until, queue… Promotes due delayed jobs, then claims up to `limit`
@@ -389,6 +396,87 @@ enum RedisScripts {
     end
     end
     return deleted
+    """#
+
+    /// ARGV: prefix, finished before, offset, page size, states (comma list). Counts one page of the finished index
+    /// by state: returns {scanned, state, count, state, count, …}.
+    static let purgeableCounts = prelude + #"""
+    local states = {}
+    for s in string.gmatch(ARGV[5], '[^,]+') do states[s] = true end
+    local ids = redis.call('ZRANGEBYSCORE', P .. ':finished', '-inf', '(' .. ARGV[2], 'LIMIT', tonumber(ARGV[3]), tonumber(ARGV[4]))
+    local counts = {}
+    for _, id in ipairs(ids) do
+      local st = redis.call('HGET', jk(id), 'state')
+      if st and states[st] then counts[st] = (counts[st] or 0) + 1 end
+    end
+    local out = {#ids}
+    for st, n in pairs(counts) do out[#out + 1] = st; out[#out + 1] = n end
+    return out
+    """#
+
+    /// ARGV: prefix, name, definition JSON, now. Stores a schedule unless a stored one has the name (a state-only
+    /// record is replaced). Returns 1 when stored.
+    static let addSchedule = prelude + #"""
+    local sk = P .. ':schedule:' .. ARGV[2]
+    local f = redis.call('HMGET', sk, 'created_at', 'definition')
+    if f[2] then return 0 end
+    redis.call('DEL', sk, P .. ':fires:' .. ARGV[2])
+    redis.call('HSET', sk, 'definition', ARGV[3], 'paused', 0, 'baseline_at', ARGV[4], 'created_at', ARGV[4], 'updated_at', ARGV[4])
+    redis.call('SADD', P .. ':schedules', ARGV[2])
+    return 1
+    """#
+
+    /// ARGV: prefix, name. Deletes a stored schedule, its state and fire keys. Returns 1 when deleted.
+    static let removeSchedule = prelude + #"""
+    local sk = P .. ':schedule:' .. ARGV[2]
+    if not redis.call('HGET', sk, 'definition') then return 0 end
+    redis.call('DEL', sk, P .. ':fires:' .. ARGV[2])
+    redis.call('SREM', P .. ':schedules', ARGV[2])
+    return 1
+    """#
+
+    /// ARGV: prefix, now, name… Creates state records for taskq.toml schedules that have none.
+    static let registerSchedules = prelude + #"""
+    for i = 3, #ARGV do
+      local sk = P .. ':schedule:' .. ARGV[i]
+      if redis.call('EXISTS', sk) == 0 then
+        redis.call('HSET', sk, 'paused', 0, 'baseline_at', ARGV[2], 'created_at', ARGV[2], 'updated_at', ARGV[2])
+        redis.call('SADD', P .. ':schedules', ARGV[i])
+      end
+    end
+    return 0
+    """#
+
+    /// ARGV: prefix, name, paused (0|1), now. Resuming a paused schedule moves its baseline to now. Returns 1 when
+    /// the schedule exists.
+    static let pauseSchedule = prelude + #"""
+    local sk = P .. ':schedule:' .. ARGV[2]
+    local was = redis.call('HGET', sk, 'paused')
+    if not was then return 0 end
+    if was == '1' and ARGV[3] == '0' then redis.call('HSET', sk, 'baseline_at', ARGV[4]) end
+    redis.call('HSET', sk, 'paused', ARGV[3], 'updated_at', ARGV[4])
+    return 1
+    """#
+
+    /// ARGV: prefix, now, name, tick, job JSON, fire-key retention. Fires one tick: checks the schedule, adds the
+    /// fire key (ZADD NX), enqueues the job and records the fire. Returns {'fired', id, created} or {'already'},
+    /// {'paused'}, {'unknown'}.
+    static let fireSchedule = prelude + enqueueFunction + #"""
+    local name = ARGV[3]
+    local sk = P .. ':schedule:' .. name
+    local f = redis.call('HMGET', sk, 'created_at', 'paused', 'last_fire_at', 'baseline_at')
+    if not f[1] then return {'unknown'} end
+    if f[2] == '1' then return {'paused'} end
+    local tick = tonumber(ARGV[4])
+    local done = tonumber(f[4])
+    if f[3] and tonumber(f[3]) > done then done = tonumber(f[3]) end
+    if tick <= done then return {'already'} end
+    local fires = P .. ':fires:' .. name
+    if redis.call('ZADD', fires, 'NX', ARGV[4], ARGV[4]) == 0 then return {'already'} end
+    local out = enqueue_jobs(ARGV[2], {cjson.decode(ARGV[5])})
+    redis.call('HSET', sk, 'last_fire_at', ARGV[4], 'last_job_id', out[1], 'updated_at', ARGV[2])
+    redis.call('ZREMRANGEBYSCORE', fires, '-inf', '(' .. string.format('%.0f', tick - tonumber(ARGV[6])))
+    return {'fired', out[1], out[2]}
     """#
 
     /// ARGV: prefix, layout version, now. Records the layout version; refuses a newer one. Returns the version before (0 if none).

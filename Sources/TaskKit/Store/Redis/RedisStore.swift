@@ -31,10 +31,10 @@ public final class RedisStore: JobStore, @unchecked Sendable {
         await connection.close()
     }
 
-    private var p: String { target.prefix }
+    var p: String { target.prefix }
 
     /// Runs a script by SHA, loading it first (and again after NOSCRIPT, e.g. a restarted server).
-    private func eval(_ db: RedisConnection, _ source: String, _ args: [String]) throws -> RedisValue {
+    func eval(_ db: RedisConnection, _ source: String, _ args: [String]) throws -> RedisValue {
         for _ in 0..<2 {
             let sha: String
             if let known = shas[source] { sha = known } else {
@@ -89,18 +89,21 @@ public final class RedisStore: JobStore, @unchecked Sendable {
 
     public func enqueue(_ jobs: [NewJob], now: Millis) async throws -> [EnqueueResult] {
         guard !jobs.isEmpty else { return [] }
-        let payload = JSONValue.array(jobs.map { job in
-            .obj(("name", .string(job.name)), ("task", .string(job.task)), ("args", .string(job.args.serialized())),
-                 ("queue", .string(job.queue)), ("priority", .string(String(job.priority))),
-                 ("max_retries", .string(String(job.maxRetries))), ("backoff", .string(job.retryPolicy.backoff.rawValue)),
-                 ("retry_delay_ms", .string(String(job.retryPolicy.baseDelayMillis))),
-                 ("timeout_ms", job.timeoutMillis.map { .string(String($0)) } ?? .null),
-                 ("run_at", .string(String(job.runAt ?? now))), ("unique_key", job.uniqueKey.map { .string($0) } ?? .null))
-        }).serialized()
+        let payload = JSONValue.array(jobs.map { Self.payload($0, now: now) }).serialized()
         return try await connection.run { db in
             let r = try self.eval(db, RedisScripts.enqueue, [String(now), payload]).array
             return stride(from: 0, to: r.count - 1, by: 2).map { EnqueueResult(id: r[$0].int ?? 0, created: r[$0 + 1].int == 1) }
         }
+    }
+
+    /// A job as the enqueue script reads it (numbers as strings: Lua numbers are doubles).
+    static func payload(_ job: NewJob, now: Millis) -> JSONValue {
+        .obj(("name", .string(job.name)), ("task", .string(job.task)), ("args", .string(job.args.serialized())),
+             ("queue", .string(job.queue)), ("priority", .string(String(job.priority))),
+             ("max_retries", .string(String(job.maxRetries))), ("backoff", .string(job.retryPolicy.backoff.rawValue)),
+             ("retry_delay_ms", .string(String(job.retryPolicy.baseDelayMillis))),
+             ("timeout_ms", job.timeoutMillis.map { .string(String($0)) } ?? .null),
+             ("run_at", .string(String(job.runAt ?? now))), ("unique_key", job.uniqueKey.map { .string($0) } ?? .null))
     }
 
     public func claim(queues: [String], limit: Int, worker: String, now: Millis, leaseUntil: Millis) async throws -> [Job] {

@@ -95,32 +95,35 @@ public final class SQLiteStore: JobStore, @unchecked Sendable {
     public func enqueue(_ jobs: [NewJob], now: Millis) async throws -> [EnqueueResult] {
         guard !jobs.isEmpty else { return [] }
         return try await connection.run { db in
-            try db.writeTransaction {
-                var results: [EnqueueResult] = []
-                results.reserveCapacity(jobs.count)
-                let insert = try db.prepare(SQLiteSQL.insertJob)
-                for job in jobs {
-                    if let key = job.uniqueKey {
-                        let existing = try db.prepare(SQLiteSQL.findLiveUnique).bind([.text(key)])
-                        if try existing.step() {
-                            results.append(EnqueueResult(id: existing.int(0), created: false))
-                            continue
-                        }
-                    }
-                    let runAt = job.runAt ?? now
-                    let state: JobState = runAt > now ? .scheduled : .pending
-                    insert.reset()
-                    try insert.bind([
-                        .text(job.name), .text(job.task), .text(job.args.serialized()), .text(job.queue),
-                        .int(Int64(job.priority)), .text(state.rawValue), .int(Int64(job.maxRetries)),
-                        .text(job.retryPolicy.backoff.rawValue), .int(job.retryPolicy.baseDelayMillis),
-                        .optional(job.timeoutMillis), .int(runAt), .optional(job.uniqueKey), .int(now),
-                    ]).run()
-                    results.append(EnqueueResult(id: db.lastInsertRowID, created: true))
-                }
-                return results
-            }
+            try db.writeTransaction { try Self.insert(jobs, db: db, now: now) }
         }
+    }
+
+    /// Inserts jobs inside the caller's write transaction; a live job with the same unique key is returned instead.
+    static func insert(_ jobs: [NewJob], db: SQLiteConnection, now: Millis) throws -> [EnqueueResult] {
+        var results: [EnqueueResult] = []
+        results.reserveCapacity(jobs.count)
+        let insert = try db.prepare(SQLiteSQL.insertJob)
+        for job in jobs {
+            if let key = job.uniqueKey {
+                let existing = try db.prepare(SQLiteSQL.findLiveUnique).bind([.text(key)])
+                if try existing.step() {
+                    results.append(EnqueueResult(id: existing.int(0), created: false))
+                    continue
+                }
+            }
+            let runAt = job.runAt ?? now
+            let state: JobState = runAt > now ? .scheduled : .pending
+            insert.reset()
+            try insert.bind([
+                .text(job.name), .text(job.task), .text(job.args.serialized()), .text(job.queue),
+                .int(Int64(job.priority)), .text(state.rawValue), .int(Int64(job.maxRetries)),
+                .text(job.retryPolicy.backoff.rawValue), .int(job.retryPolicy.baseDelayMillis),
+                .optional(job.timeoutMillis), .int(runAt), .optional(job.uniqueKey), .int(now),
+            ]).run()
+            results.append(EnqueueResult(id: db.lastInsertRowID, created: true))
+        }
+        return results
     }
 
     public func claim(queues: [String], limit: Int, worker: String, now: Millis, leaseUntil: Millis) async throws -> [Job] {
@@ -356,6 +359,22 @@ public final class SQLiteStore: JobStore, @unchecked Sendable {
                 try db.prepare(sql).bind(params).run()
                 return db.changes
             }
+        }
+    }
+
+    public func purgeableCounts(states: [JobState], finishedBefore before: Millis) async throws -> [JobState: Int] {
+        let finished = states.filter(\.isFinished)
+        guard !finished.isEmpty else { return [:] }
+        let sql = """
+            SELECT state, COUNT(*) FROM taskq_jobs
+            WHERE state IN (\(finished.map { _ in "?" }.joined(separator: ", "))) AND finished_at < ? GROUP BY state
+            """
+        let params: [SQLiteValue] = finished.map { .text($0.rawValue) } + [.int(before)]
+        return try await connection.run { db in
+            let select = try db.prepare(sql).bind(params)
+            var counts: [JobState: Int] = [:]
+            while try select.step() { if let state = JobState(rawValue: select.text(0)) { counts[state] = Int(select.int(1)) } }
+            return counts
         }
     }
 

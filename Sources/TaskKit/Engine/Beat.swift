@@ -1,0 +1,147 @@
+import Logging
+
+/// What a beat did with one schedule at one look.
+public struct BeatReport: Sendable, Equatable {
+    public enum Outcome: Sendable, Equatable {
+        /// Enqueued job `jobID` (`created` false: a live job with the template's unique key was found instead).
+        case fired(jobID: Int64, created: Bool)
+        /// Another beat (or an earlier look) fired this tick.
+        case alreadyFired
+        /// The tick is older than the misfire grace and the schedule's policy is `skip`.
+        case skippedMisfire
+        /// The job could not be built or the store refused it.
+        case failed(String)
+    }
+
+    public var schedule: String
+    /// The tick: the scheduled fire time.
+    public var tick: Millis
+    /// Ticks due since the last fire (more than one after downtime; one fire covers them all).
+    public var dueTicks: Int
+    public var outcome: Outcome
+}
+
+/// Fires periodic schedules into the store. Any number of beats may run over one store, on any hosts: a tick fires
+/// once because the store records a unique fire key (schedule, tick) in the same atomic operation that enqueues the
+/// job, and refuses ticks at or before the last one fired.
+public final class Beat: @unchecked Sendable {
+    let store: JobStore
+    let config: TaskqConfig
+    let registry: TaskRegistry
+    let logger: Logger
+    /// Longest sleep between looks at the store, so schedules added, paused or removed elsewhere are seen.
+    public var refreshMillis: Millis = 1000
+    private let wake = AsyncEvent()
+    private let stopped = Locked(false)
+    /// Misfire skips already logged, so a stale tick is reported once.
+    private var loggedSkips: [String: Millis] = [:]
+
+    public init(store: JobStore, config: TaskqConfig, registry: TaskRegistry, logger: Logger) {
+        self.store = store
+        self.config = config
+        self.registry = registry
+        self.logger = logger
+    }
+
+    /// Fires every schedule that is due at `now`: at most one fire per schedule, for its latest due tick.
+    public func tick(now: Millis) async throws -> [BeatReport] {
+        let catalog = try await ScheduleCatalog.load(store: store, config: config, now: now, register: true)
+        for problem in catalog.problems { logger.warning("\(problem)") }
+        var reports: [BeatReport] = []
+        for schedule in catalog.schedules where !schedule.paused {
+            if let report = try await fire(schedule, now: now) { reports.append(report) }
+        }
+        return reports
+    }
+
+    private func fire(_ schedule: ActiveSchedule, now: Millis) async throws -> BeatReport? {
+        let definition = schedule.definition
+        let since = schedule.firedThrough(now: now)
+        guard let latest = definition.expression.latestFire(after: since, notAfter: now) else { return nil }
+        let due = dueCount(definition.expression, after: since, through: latest)
+        if definition.misfire == .skip && now - latest > MisfirePolicy.graceMillis {
+            if loggedSkips[definition.name] != latest {
+                loggedSkips[definition.name] = latest
+                logger.notice("schedule \(definition.name): skipped \(due) missed tick(s) up to \(TimeFormat.iso8601(latest)) (misfire = skip)")
+            }
+            return BeatReport(schedule: definition.name, tick: latest, dueTicks: due, outcome: .skippedMisfire)
+        }
+        var request = definition.job
+        request.name = request.name ?? definition.name
+        var warnings: [String] = []
+        let job: NewJob
+        do {
+            var built = try JobBuilder(config: config, registry: registry, force: true).build(request, now: now, warnings: &warnings)
+            built.runAt = latest
+            job = built
+        } catch let error as TaskqError {
+            logger.error("schedule \(definition.name): cannot build its job: \(error.description)")
+            return BeatReport(schedule: definition.name, tick: latest, dueTicks: due, outcome: .failed(error.description))
+        }
+        let outcome: BeatReport.Outcome
+        switch try await store.fireSchedule(name: definition.name, tick: latest, job: job, now: now) {
+        case let .fired(result):
+            outcome = .fired(jobID: result.id, created: result.created)
+            let missed = due > 1 ? " (one fire for \(due) missed ticks)" : ""
+            logger.info("schedule \(definition.name): fired tick \(TimeFormat.iso8601(latest)) as job \(result.id)\(result.created ? "" : " (live job with its unique key)")\(missed)")
+        case .alreadyFired:
+            outcome = .alreadyFired
+            logger.debug("schedule \(definition.name): tick \(TimeFormat.iso8601(latest)) already fired")
+        case .paused, .unknownSchedule:
+            return nil
+        }
+        return BeatReport(schedule: definition.name, tick: latest, dueTicks: due, outcome: outcome)
+    }
+
+    /// How many ticks fall in `(after, through]`, counting at most 10,000.
+    private func dueCount(_ expression: ScheduleExpression, after: Millis, through: Millis) -> Int {
+        if case let .every(interval) = expression.kind {
+            return Int(min(10_000, ScheduleExpression.floorDiv(through, interval) - ScheduleExpression.floorDiv(after, interval)))
+        }
+        var n = 0
+        var t = after
+        while n < 10_000, let next = expression.nextFire(after: t), next <= through { n += 1; t = next }
+        return n
+    }
+
+    /// Runs until `stop()`: fires what is due, then sleeps until the next tick (at most `refreshMillis`). Store errors
+    /// are logged and retried; a tick missed meanwhile fires late under the schedule's misfire policy.
+    public func run(clock: @escaping @Sendable () -> Millis = Clock.now) async {
+        logger.info("beat started: backend \(store.backend), \(config.schedules.count) schedule(s) in taskq.toml")
+        var failures = 0
+        while !stopped.withLock({ $0 }) {
+            let now = clock()
+            var sleepMillis = refreshMillis
+            do {
+                _ = try await tick(now: now)
+                failures = 0
+                let catalog = try await ScheduleCatalog.load(store: store, config: config, now: now, register: false)
+                if let next = catalog.schedules.compactMap({ $0.upcoming(after: now, count: 1).first }).min() {
+                    sleepMillis = max(1, min(refreshMillis, next - clock()))
+                }
+            } catch {
+                failures += 1
+                sleepMillis = min(30_000, 1000 * Millis(1 << min(failures, 5)))
+                logger.error("beat: \(error); retrying in \(sleepMillis / 1000)s")
+            }
+            await sleep(millis: sleepMillis)
+        }
+        logger.info("beat stopped")
+    }
+
+    /// Makes `run()` return after its current look.
+    public func stop() {
+        stopped.withLock { $0 = true }
+        wake.signal()
+    }
+
+    private func sleep(millis: Millis) async {
+        guard millis > 0, !stopped.withLock({ $0 }) else { return }
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.wake.wait() }
+            group.addTask { try? await Task.sleep(nanoseconds: UInt64(millis) * 1_000_000) }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+}

@@ -1,0 +1,52 @@
+/// One schedule as beat and `schedule list` see it: its definition (from taskq.toml or the store) and its state.
+public struct ActiveSchedule: Sendable {
+    public var definition: ScheduleDefinition
+    /// The store's record; nil for a taskq.toml schedule no beat has seen yet.
+    public var record: ScheduleRecord?
+
+    public var name: String { definition.name }
+    public var paused: Bool { record?.paused ?? false }
+
+    /// Ticks after this are due.
+    public func firedThrough(now: Millis) -> Millis { record?.firedThrough ?? now }
+
+    /// The next `count` ticks after `now` (none while paused).
+    public func upcoming(after now: Millis, count: Int) -> [Millis] {
+        paused ? [] : definition.expression.fires(after: now, count: count)
+    }
+}
+
+/// Merges the schedules of taskq.toml with those stored by `taskq schedule add`. A name defined in both is taken from
+/// taskq.toml; the stored one is reported in `problems`, as is a stored definition that no longer parses.
+public struct ScheduleCatalog: Sendable {
+    public var schedules: [ActiveSchedule]
+    /// One line per schedule that could not be used.
+    public var problems: [String]
+
+    /// Reads the store's records. With `register`, first creates state records for taskq.toml schedules (what beat
+    /// does, so their ticks count from the moment a beat first saw them).
+    public static func load(store: JobStore, config: TaskqConfig, now: Millis, register: Bool) async throws -> ScheduleCatalog {
+        if register { try await store.registerSchedules(names: config.schedules.map(\.name), now: now) }
+        let records = try await store.schedules()
+        var byName: [String: ScheduleRecord] = [:]
+        for record in records { byName[record.name] = record }
+        var schedules = config.schedules.map { ActiveSchedule(definition: $0, record: byName[$0.name]) }
+        let configNames = Set(config.schedules.map(\.name))
+        var problems: [String] = []
+        for record in records {
+            guard let stored = record.definition else { continue }
+            if configNames.contains(record.name) {
+                problems.append("schedule '\(record.name)' is defined both in taskq.toml and in the store; taskq.toml's is used (remove one)")
+                continue
+            }
+            do {
+                let definition = try ScheduleDefinition(name: record.name, json: stored, source: .store)
+                schedules.append(ActiveSchedule(definition: definition, record: record))
+            } catch let error as TaskqError {
+                problems.append("stored schedule '\(record.name)' cannot be used: \(error.description)")
+            }
+        }
+        schedules.sort { $0.name < $1.name }
+        return ScheduleCatalog(schedules: schedules, problems: problems)
+    }
+}

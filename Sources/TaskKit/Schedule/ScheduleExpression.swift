@@ -1,0 +1,129 @@
+/// When a schedule fires: a cron expression evaluated on the wall clock of a time zone, or a fixed interval.
+///
+/// Cron expressions follow the zone's clock across daylight saving changes: a wall-clock time that occurs twice
+/// (clocks set back) fires once, at its first occurrence; one that does not occur (clocks set forward) fires at the
+/// moment the clocks jump, so no fire is lost. `@every DURATION` fires at whole multiples of the interval since
+/// 1970-01-01T00:00Z, whatever the zone, so every beat process agrees on the ticks.
+public struct ScheduleExpression: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
+        case cron(CronExpression)
+        case every(Millis)
+    }
+
+    /// The expression as written.
+    public let text: String
+    public let kind: Kind
+    public let zone: ZoneRules
+
+    /// The shortest `@every` interval.
+    public static let minimumInterval: Millis = 1000
+
+    static let macros: [String: String] = [
+        "@yearly": "0 0 1 1 *", "@annually": "0 0 1 1 *", "@monthly": "0 0 1 * *", "@weekly": "0 0 * * 0",
+        "@daily": "0 0 * * *", "@midnight": "0 0 * * *", "@hourly": "0 * * * *",
+    ]
+
+    /// Parses `text` in the zone named `timeZone`. Throws `TaskqError.usage` with a message naming the problem (and
+    /// the cron field at fault).
+    public init(_ text: String, timeZone: String = "UTC") throws {
+        let trimmed = text.trimmingSpaces()
+        self.text = trimmed
+        zone = try ZoneRules.named(timeZone)
+        if trimmed.hasPrefix("@") {
+            let words = trimmed.split(separator: " ", maxSplits: 1).map(String.init)
+            let macro = words[0].lowercased()
+            if macro == "@every" {
+                guard words.count == 2, let ms = DurationParser.millis(words[1]) else {
+                    throw TaskqError.usage("invalid schedule '\(trimmed)': @every needs a duration such as 30s, 5m, 2h or 1d")
+                }
+                guard ms >= Self.minimumInterval else {
+                    throw TaskqError.usage("invalid schedule '\(trimmed)': the interval must be at least 1s")
+                }
+                kind = .every(ms)
+                return
+            }
+            guard words.count == 1, let expansion = Self.macros[macro] else {
+                throw TaskqError.usage("invalid schedule '\(trimmed)': unknown macro (use @hourly, @daily, @weekly, @monthly, @yearly or @every DURATION)")
+            }
+            kind = .cron(try CronExpression(expansion))
+            return
+        }
+        kind = .cron(try CronExpression(trimmed))
+        if nextFire(after: Clock.now()) == nil {
+            throw TaskqError.usage("invalid schedule '\(trimmed)': it never fires in the next 30 years")
+        }
+    }
+
+    /// The first fire strictly after `after`, or nil when there is none within 30 years.
+    public func nextFire(after: Millis) -> Millis? {
+        switch kind {
+        case let .every(interval):
+            return (Self.floorDiv(after, interval) + 1) * interval
+        case let .cron(cron):
+            let seconds = Self.floorDiv(after, 1000)
+            var local = LocalTime(wallSeconds: seconds + Int64(zone.offset(atSeconds: seconds)))
+            // A wall time repeated by a DST change maps to its first occurrence, which may lie before `after`.
+            for _ in 0..<1000 {
+                guard let wall = cron.nextWallTime(after: local) else { return nil }
+                let instant = instant(for: wall) * 1000
+                if instant > after { return instant }
+                local = wall
+            }
+            return nil
+        }
+    }
+
+    /// The next `count` fires after `after`.
+    public func fires(after: Millis, count: Int) -> [Millis] {
+        var out: [Millis] = []
+        var t = after
+        while out.count < count, let next = nextFire(after: t) { out.append(next); t = next }
+        return out
+    }
+
+    /// The latest fire in `(lower, upper]`, or nil when none falls in it.
+    public func latestFire(after lower: Millis, notAfter upper: Millis) -> Millis? {
+        guard upper > lower else { return nil }
+        if case let .every(interval) = kind {
+            let last = Self.floorDiv(upper, interval) * interval
+            return last > lower ? last : nil
+        }
+        // Look back over growing windows so a long-missed sparse schedule and a dense one both cost few steps.
+        var span: Millis = 3_600_000
+        while true {
+            let from = max(lower, upper - span)
+            var t = from
+            var last: Millis?
+            while let next = nextFire(after: t), next <= upper { last = next; t = next }
+            if let last { return last }
+            if from == lower { return nil }
+            span = span > Millis.max / 32 ? Millis.max / 2 : span * 16
+        }
+    }
+
+    /// The UTC second at which `wall` occurs in the zone: its first occurrence when the clocks were set back, the
+    /// moment the clocks jumped when it was skipped.
+    func instant(for wall: LocalTime) -> Int64 {
+        let ws = wall.wallSeconds
+        let before = Int64(zone.offset(atSeconds: ws - 86_400))
+        let after = Int64(zone.offset(atSeconds: ws + 86_400))
+        var candidates: [Int64] = []
+        for offset in Set([before, after]) where Int64(zone.offset(atSeconds: ws - offset)) == offset {
+            candidates.append(ws - offset)
+        }
+        if let first = candidates.min() { return first }
+        guard after > before else { return ws - before }
+        // Skipped: find the transition between the two readings by bisection.
+        var low = ws - after, high = ws - before
+        while high - low > 1 {
+            let mid = low + (high - low) / 2
+            if Int64(zone.offset(atSeconds: mid)) == before { low = mid } else { high = mid }
+        }
+        return high
+    }
+
+    static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
+        let q = a / b
+        return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
+    }
+}

@@ -1,0 +1,75 @@
+/// Schedules and fire keys in Redis (layout in docs/redis.md): `PREFIX:schedules` (set of names),
+/// `PREFIX:schedule:NAME` (hash) and `PREFIX:fires:NAME` (sorted set of fired ticks). Every change is one script.
+extension RedisStore {
+    public func purgeableCounts(states: [JobState], finishedBefore before: Millis) async throws -> [JobState: Int] {
+        let finished = states.filter(\.isFinished)
+        guard !finished.isEmpty else { return [:] }
+        let page = 5000
+        var counts: [JobState: Int] = [:]
+        var offset = 0
+        // Page by page, so a huge finished set never blocks the server for long.
+        while true {
+            let r = try await connection.run { db in
+                try self.eval(db, RedisScripts.purgeableCounts, [String(before), String(offset), String(page),
+                                                                 finished.map(\.rawValue).joined(separator: ",")]).array
+            }
+            let scanned = Int(r.first?.int ?? 0)
+            for i in stride(from: 1, to: r.count - 1, by: 2) {
+                if let state = JobState(rawValue: r[i].string ?? ""), let n = r[i + 1].int { counts[state, default: 0] += Int(n) }
+            }
+            if scanned < page { return counts }
+            offset += scanned
+        }
+    }
+
+    public func addSchedule(name: String, definition: JSONValue, now: Millis) async throws -> Bool {
+        try await connection.run { db in
+            try self.eval(db, RedisScripts.addSchedule, [name, definition.serialized(), String(now)]).int == 1
+        }
+    }
+
+    public func removeSchedule(name: String) async throws -> Bool {
+        try await connection.run { db in try self.eval(db, RedisScripts.removeSchedule, [name]).int == 1 }
+    }
+
+    public func schedules() async throws -> [ScheduleRecord] {
+        try await connection.run { db in
+            let names = try db.command(["SMEMBERS", "\(self.p):schedules"]).array.compactMap(\.string).sorted()
+            return try names.compactMap { name -> ScheduleRecord? in
+                let r = try db.command(["HGETALL", "\(self.p):schedule:\(name)"]).array
+                var f: [String: String] = [:]
+                for i in stride(from: 0, to: r.count - 1, by: 2) { if let k = r[i].string { f[k] = r[i + 1].string } }
+                guard let created = f["created_at"].flatMap({ Int64($0) }) else { return nil }
+                return ScheduleRecord(name: name, definition: f["definition"].map { (try? JSONValue.parse($0)) ?? .null },
+                                      paused: f["paused"] == "1", baselineAt: f["baseline_at"].flatMap { Int64($0) } ?? created,
+                                      lastFireAt: f["last_fire_at"].flatMap { Int64($0) }, lastJobID: f["last_job_id"].flatMap { Int64($0) },
+                                      createdAt: created)
+            }
+        }
+    }
+
+    public func registerSchedules(names: [String], now: Millis) async throws {
+        guard !names.isEmpty else { return }
+        try await connection.run { db in _ = try self.eval(db, RedisScripts.registerSchedules, [String(now)] + names) }
+    }
+
+    public func setSchedulePaused(name: String, paused: Bool, now: Millis) async throws -> Bool {
+        try await connection.run { db in
+            try self.eval(db, RedisScripts.pauseSchedule, [name, paused ? "1" : "0", String(now)]).int == 1
+        }
+    }
+
+    public func fireSchedule(name: String, tick: Millis, job: NewJob, now: Millis) async throws -> FireResult {
+        let payload = Self.payload(job, now: now).serialized()
+        return try await connection.run { db in
+            let r = try self.eval(db, RedisScripts.fireSchedule,
+                                  [String(now), name, String(tick), payload, String(ScheduleRecord.fireKeyRetentionMillis)]).array
+            switch r.first?.string {
+            case "fired": return .fired(EnqueueResult(id: r.count > 1 ? r[1].int ?? 0 : 0, created: r.count > 2 && r[2].int == 1))
+            case "paused": return .paused
+            case "unknown": return .unknownSchedule
+            default: return .alreadyFired
+            }
+        }
+    }
+}

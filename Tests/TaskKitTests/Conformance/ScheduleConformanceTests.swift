@@ -1,0 +1,182 @@
+import Logging
+import Testing
+@testable import TaskKit
+
+/// A stored schedule definition for tests.
+func scheduleJSON(_ cron: String, task: String = "noop", misfire: MisfirePolicy = .fireOnce, zone: String = "UTC") throws -> JSONValue {
+    var job = JobRequest()
+    job.task = task
+    return try ScheduleDefinition(name: "x", expression: ScheduleExpression(cron, timeZone: zone), misfire: misfire, job: job, source: .store).json
+}
+
+@Suite("Conformance: schedules, fire keys and beat")
+struct ScheduleConformanceTests {
+    let logger = Logger(label: "test.beat")
+
+    func jobs(_ store: JobStore) async throws -> [Job] {
+        try await store.list(JobFilter(limit: 100_000))
+    }
+
+    @Test(arguments: Backend.allCases)
+    func addListPauseResumeRemove(backend: Backend) async throws {
+        let store = try await backend.makeLocation().migrated()
+        let definition = try scheduleJSON("*/5 * * * *")
+        #expect(try await store.addSchedule(name: "report", definition: definition, now: t0))
+        #expect(try await store.addSchedule(name: "report", definition: definition, now: t0 + 1) == false)
+        try await store.registerSchedules(names: ["from-toml"], now: t0 + 2)
+        try await store.registerSchedules(names: ["from-toml"], now: t0 + 3) // keeps the first baseline
+        var records = try await store.schedules()
+        #expect(records.map(\.name) == ["from-toml", "report"])
+        #expect(records[0].definition == nil && records[0].baselineAt == t0 + 2)
+        #expect(records[1].definition == definition && records[1].baselineAt == t0 && !records[1].paused && records[1].lastFireAt == nil)
+
+        #expect(try await store.setSchedulePaused(name: "report", paused: true, now: t0 + 10))
+        #expect(try await store.setSchedulePaused(name: "nope", paused: true, now: t0 + 10) == false)
+        #expect(try await store.schedules().first { $0.name == "report" }?.paused == true)
+        #expect(try await store.setSchedulePaused(name: "report", paused: false, now: t0 + 20))
+        records = try await store.schedules()
+        #expect(records[1].paused == false && records[1].baselineAt == t0 + 20)
+        // Resuming a schedule that is not paused keeps its baseline.
+        #expect(try await store.setSchedulePaused(name: "report", paused: false, now: t0 + 30))
+        #expect(try await store.schedules()[1].baselineAt == t0 + 20)
+
+        // A taskq.toml schedule's state record is not removable, but `add` may take over its name.
+        #expect(try await store.removeSchedule(name: "from-toml") == false)
+        #expect(try await store.addSchedule(name: "from-toml", definition: definition, now: t0 + 40))
+        #expect(try await store.removeSchedule(name: "report"))
+        #expect(try await store.removeSchedule(name: "report") == false)
+        #expect(try await store.schedules().map(\.name) == ["from-toml"])
+    }
+
+    @Test(arguments: Backend.allCases)
+    func aTickFiresOnceAndNeverBackwards(backend: Backend) async throws {
+        let store = try await backend.makeLocation().migrated()
+        _ = try await store.addSchedule(name: "s", definition: try scheduleJSON("* * * * *"), now: t0)
+        let tick = t0 + 60_000
+        let first = try await store.fireSchedule(name: "s", tick: tick, job: newJob("s", runAt: tick), now: tick + 5)
+        guard case let .fired(result) = first else { Issue.record("not fired: \(first)"); return }
+        #expect(result.created)
+        #expect(try await store.fireSchedule(name: "s", tick: tick, job: newJob("s"), now: tick + 6) == .alreadyFired)
+        #expect(try await store.fireSchedule(name: "s", tick: tick - 60_000, job: newJob("s"), now: tick + 7) == .alreadyFired)
+        #expect(try await store.fireSchedule(name: "s", tick: t0, job: newJob("s"), now: tick + 7) == .alreadyFired) // the baseline
+        #expect(try await store.fireSchedule(name: "gone", tick: tick, job: newJob("s"), now: tick) == .unknownSchedule)
+        let job = try #require(try await store.job(id: result.id))
+        #expect(job.runAt == tick && job.state == .pending && job.name == "s")
+        let record = try #require(try await store.schedules().first)
+        #expect(record.lastFireAt == tick && record.lastJobID == result.id)
+
+        _ = try await store.setSchedulePaused(name: "s", paused: true, now: tick + 10)
+        #expect(try await store.fireSchedule(name: "s", tick: tick + 60_000, job: newJob("s"), now: tick + 60_001) == .paused)
+        #expect(try await jobs(store).count == 1)
+    }
+
+    @Test(arguments: Backend.allCases)
+    func concurrentFiresOfOneTickEnqueueOnce(backend: Backend) async throws {
+        let location = try await backend.makeLocation()
+        let a = try await location.migrated()
+        let b = try await location.open()
+        _ = try await a.addSchedule(name: "s", definition: try scheduleJSON("* * * * *"), now: t0)
+        var fired = 0
+        for minute in 1...40 {
+            let tick = t0 + Millis(minute) * 60_000
+            async let x = a.fireSchedule(name: "s", tick: tick, job: newJob("s", runAt: tick), now: tick)
+            async let y = b.fireSchedule(name: "s", tick: tick, job: newJob("s", runAt: tick), now: tick)
+            let results = try await [x, y]
+            fired += results.filter { if case .fired = $0 { return true } else { return false } }.count
+            #expect(results.contains(.alreadyFired))
+        }
+        #expect(fired == 40)
+        #expect(try await jobs(a).count == 40)
+    }
+
+    @Test(arguments: Backend.allCases)
+    func twoBeatsOverManyTicksFireEachTickExactlyOnce(backend: Backend) async throws {
+        let location = try await backend.makeLocation()
+        let storeA = try await location.migrated()
+        let storeB = try await location.open()
+        _ = try await storeA.addSchedule(name: "minutely", definition: try scheduleJSON("* * * * *"), now: t0)
+        let config = try TaskqConfig(json: .obj(("schedules", .obj(("every-20s", .obj(("cron", .string("@every 20s")), ("task", .string("noop"))))))))
+        let beatA = Beat(store: storeA, config: config, registry: .builtins(), logger: logger)
+        let beatB = Beat(store: storeB, config: config, registry: .builtins(), logger: logger)
+        // Both register the taskq.toml schedule at t0, then look at the same moments and at moments of their own.
+        _ = try await beatA.tick(now: t0)
+        _ = try await beatB.tick(now: t0)
+        let minutes = 90
+        for minute in 1...minutes {
+            let base = t0 + Millis(minute) * 60_000
+            for second in stride(from: 0, to: 60, by: 10) {
+                let now = base + Millis(second) * 1000
+                let (jitterA, jitterB) = (Millis.random(in: 0...999), Millis.random(in: 0...999))
+                async let x = beatA.tick(now: now + jitterA)
+                async let y = beatB.tick(now: now + jitterB)
+                _ = try await (x, y)
+            }
+        }
+        let all = try await jobs(storeA)
+        let minutely = all.filter { $0.name == "minutely" }.map(\.runAt)
+        let every20 = all.filter { $0.name == "every-20s" }.map(\.runAt)
+        #expect(minutely.count == minutes && Set(minutely).count == minutes)
+        // @every 20s from t0 (a multiple of 20 s) over 90 minutes: 270 ticks, the last at t0 + 90 min.
+        #expect(every20.count == minutes * 3 && Set(every20).count == minutes * 3)
+        #expect(Set(minutely) == Set((1...minutes).map { t0 + Millis($0) * 60_000 }))
+    }
+
+    @Test(arguments: Backend.allCases)
+    func misfireFireOnceCollapsesMissedTicks(backend: Backend) async throws {
+        let store = try await backend.makeLocation().migrated()
+        _ = try await store.addSchedule(name: "m", definition: try scheduleJSON("* * * * *"), now: t0)
+        let beat = Beat(store: store, config: TaskqConfig(), registry: .builtins(), logger: logger)
+        // Down for an hour: one fire, for the latest tick, covering 60.
+        let reports = try await beat.tick(now: t0 + 3_600_000 + 30_000)
+        #expect(reports.count == 1)
+        #expect(reports.first?.tick == t0 + 3_600_000 && reports.first?.dueTicks == 60)
+        #expect(try await jobs(store).map(\.runAt) == [t0 + 3_600_000])
+        // The next look in the same minute fires nothing; the next minute fires its tick.
+        #expect(try await beat.tick(now: t0 + 3_600_000 + 50_000).isEmpty)
+        _ = try await beat.tick(now: t0 + 3_660_000 + 10)
+        #expect(try await jobs(store).count == 2)
+    }
+
+    @Test(arguments: Backend.allCases)
+    func misfireSkipDropsStaleTicks(backend: Backend) async throws {
+        let store = try await backend.makeLocation().migrated()
+        _ = try await store.addSchedule(name: "m", definition: try scheduleJSON("*/10 * * * *", misfire: .skip), now: t0)
+        let beat = Beat(store: store, config: TaskqConfig(), registry: .builtins(), logger: logger)
+        // t0 is 2027-01-15T08:00:00Z; the 08:50 tick is 5 minutes old at 08:55: skipped.
+        let reports = try await beat.tick(now: t0 + 55 * 60_000)
+        #expect(reports.map(\.outcome) == [.skippedMisfire])
+        #expect(try await jobs(store).isEmpty)
+        // A tick within the grace (59 s late) fires.
+        _ = try await beat.tick(now: t0 + 60 * 60_000 + 59_000)
+        #expect(try await jobs(store).map(\.runAt) == [t0 + 60 * 60_000])
+    }
+
+    @Test(arguments: Backend.allCases)
+    func ticksMissedWhilePausedNeverFire(backend: Backend) async throws {
+        let store = try await backend.makeLocation().migrated()
+        _ = try await store.addSchedule(name: "p", definition: try scheduleJSON("* * * * *"), now: t0)
+        let beat = Beat(store: store, config: TaskqConfig(), registry: .builtins(), logger: logger)
+        _ = try await store.setSchedulePaused(name: "p", paused: true, now: t0 + 1000)
+        #expect(try await beat.tick(now: t0 + 600_000).isEmpty)
+        _ = try await store.setSchedulePaused(name: "p", paused: false, now: t0 + 610_000)
+        #expect(try await beat.tick(now: t0 + 620_000).isEmpty)
+        _ = try await beat.tick(now: t0 + 660_000)
+        #expect(try await jobs(store).map(\.runAt) == [t0 + 660_000])
+    }
+
+    @Test(arguments: Backend.allCases)
+    func purgeableCountsMatchPurge(backend: Backend) async throws {
+        let store = try await backend.makeLocation().migrated()
+        _ = try await store.enqueue((0..<5).map { newJob("j\($0)") }, now: t0)
+        let claimed = try await store.claim(queues: ["default"], limit: 5, worker: "w", now: t0, leaseUntil: t0 + 10_000)
+        let outcomes = claimed.enumerated().map { i, job in
+            JobOutcome(jobID: job.id, attempt: 1, worker: "w",
+                       kind: i < 3 ? .completed(result: .null) : .failed(error: "x", outcome: .failed), finishedAt: t0 + Millis(i))
+        }
+        _ = try await store.finish(outcomes, now: t0 + 10)
+        #expect(try await store.purgeableCounts(states: [.completed, .failed, .cancelled], finishedBefore: t0 + 100) == [.completed: 3, .failed: 2])
+        #expect(try await store.purgeableCounts(states: [.completed], finishedBefore: t0 + 2) == [.completed: 2])
+        #expect(try await store.purge(states: [.completed, .failed], finishedBefore: t0 + 100, limit: 100) == 5)
+        #expect(try await store.purgeableCounts(states: [.completed, .failed], finishedBefore: t0 + 100).isEmpty)
+    }
+}
