@@ -78,6 +78,8 @@ final class ProgressBar {
     let label: String
     private let enabled: Bool
     private var lastDrawn = -1.0
+    /// A line is drawn and not yet ended.
+    private var open = false
 
     init(total: Int, label: String) {
         self.total = total
@@ -94,6 +96,12 @@ final class ProgressBar {
         let filled = total == 0 ? width : min(width, done * width / total)
         let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
         fputs("\r\(label) [\(bar)] \(done)/\(total)", stderr)
-        if done >= total { fputs("\n", stderr) }
+        open = done < total
+        if !open { fputs("\n", stderr) }
+    }
+
+    /// Ends the line when the work stopped short of `total` (others did part of it, or it failed).
+    func finish() {
+        if open { fputs("\n", stderr); open = false }
     }
 }

@@ -106,7 +106,7 @@ public final class Beat: @unchecked Sendable {
 
     /// Runs until `stop()`: fires what is due, then sleeps until the next tick (at most `refreshMillis`). Store errors
     /// are logged and retried; a tick missed meanwhile fires late under the schedule's misfire policy.
-    public func run(clock: @escaping @Sendable () -> Millis = Clock.now) async {
+    public func run(clock: @escaping @Sendable () -> Millis = { Clock.now() }) async {
         logger.info("beat started: backend \(store.backend), \(config.schedules.count) schedule(s) in taskq.toml")
         var failures = 0
         while !stopped.withLock({ $0 }) {

@@ -4,6 +4,11 @@ public struct ActiveSchedule: Sendable {
     /// The store's record; nil for a taskq.toml schedule no beat has seen yet.
     public var record: ScheduleRecord?
 
+    public init(definition: ScheduleDefinition, record: ScheduleRecord?) {
+        self.definition = definition
+        self.record = record
+    }
+
     public var name: String { definition.name }
     public var paused: Bool { record?.paused ?? false }
 
@@ -48,5 +53,21 @@ public struct ScheduleCatalog: Sendable {
         }
         schedules.sort { $0.name < $1.name }
         return ScheduleCatalog(schedules: schedules, problems: problems)
+    }
+}
+
+extension ActiveSchedule {
+    /// The JSON shape of `schedule list --json`: the definition's keys plus state and the next `next` fire times.
+    public func jsonObject(now: Millis, next: Int) -> JSONValue {
+        var pairs: [(String, JSONValue)] = [("name", .string(name))]
+        if case let .object(fields) = definition.json { pairs += fields }
+        pairs += [
+            ("source", .string(definition.source == .config ? "taskq.toml" : "store")),
+            ("paused", .bool(paused)),
+            ("last_fire_at", .time(record?.lastFireAt)),
+            ("last_job_id", record?.lastJobID.map { .int($0) } ?? .null),
+            ("next_fires", .array(upcoming(after: now, count: next).map { .time($0) })),
+        ]
+        return .object(pairs)
     }
 }

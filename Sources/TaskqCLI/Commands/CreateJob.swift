@@ -20,44 +20,13 @@ struct CreateJob: AsyncParsableCommand {
     @Argument(help: "Job name (a label). Defaults to the task name with --from-file.")
     var name: String?
 
-    @Option(help: ArgumentHelp("Task to run (see list-tasks). Implied 'shell' with a command after --.", valueName: "task"),
-            completion: .list(BuiltinTasks.all.map(\.name)))
-    var task: String?
-
-    @Option(help: ArgumentHelp("Arguments as a JSON object.", valueName: "json"))
-    var args: String?
-
-    @Option(help: ArgumentHelp("0-10 (higher runs first) or low|normal|high|critical. Default 5.", valueName: "priority"),
-            completion: .list(["low", "normal", "high", "critical"]))
-    var priority: String?
-
-    @Option(help: ArgumentHelp("Queue name. Default 'default'.", valueName: "queue"))
-    var queue: String?
-
-    @Option(help: ArgumentHelp("Retries after the first attempt. Default 3.", valueName: "n"))
-    var maxRetries: Int?
-
-    @Option(help: ArgumentHelp("Base delay before a retry, e.g. 10s. Default 10s.", valueName: "duration"))
-    var retryDelay: String?
-
-    @Option(help: ArgumentHelp("Retry back-off: exponential (default, with jitter), fixed or linear.", valueName: "kind"),
-            completion: .list(Backoff.allCases.map(\.rawValue)))
-    var backoff: String?
-
-    @Option(help: ArgumentHelp("Hard time limit per attempt, e.g. 30s or 5m.", valueName: "duration"))
-    var timeout: String?
+    @OptionGroup var job: JobOptions
 
     @Option(help: ArgumentHelp("Run at this time: ISO 8601 with Z or offset, or 'YYYY-MM-DD HH:MM:SS' local time.", valueName: "time"))
     var scheduleAt: String?
 
     @Option(name: .customLong("in"), help: ArgumentHelp("Run after this delay, e.g. 90s, 5m, 2h.", valueName: "duration"))
     var runIn: String?
-
-    @Option(help: ArgumentHelp("If a live job has this key, return its id instead of enqueueing another.", valueName: "key"))
-    var uniqueKey: String?
-
-    @Flag(help: "Accept a task name that neither this process nor any worker has announced.")
-    var force = false
 
     @Option(help: ArgumentHelp("Enqueue many jobs from JSON lines (- for stdin); prints one id per line.", valueName: "file"),
             completion: .file(extensions: ["jsonl", "json"]))
@@ -71,13 +40,12 @@ struct CreateJob: AsyncParsableCommand {
 
     func validate() throws {
         if fromFile != nil {
-            if name != nil || !command.isEmpty || task != nil || args != nil {
+            if name != nil || !command.isEmpty || job.task != nil || job.args != nil {
                 throw ValidationError("--from-file takes jobs from the file; do not also give a name, --task, --args or a command")
             }
         } else if name == nil {
             throw ValidationError("missing job name (usage: taskq create-job NAME --task TASK, or --from-file FILE)")
         }
-        if let priority, Priority.parse(priority) == nil { throw ValidationError(Priority.invalidMessage(priority)) }
     }
 
     func run() async throws {
@@ -86,29 +54,18 @@ struct CreateJob: AsyncParsableCommand {
             try await enqueueFile(fromFile, context: context)
             return
         }
-        var request = JobRequest()
-        request.name = name
-        request.task = task
-        if let args { request.args = try JSONValue.parse(args, what: "--args") }
-        request.queue = queue
-        request.priority = priority
-        request.maxRetries = maxRetries
-        request.retryDelay = retryDelay
-        request.backoff = backoff
-        request.timeout = timeout
+        var request = try job.request(name: name, command: command)
         request.scheduleAt = scheduleAt
         request.runIn = runIn
-        request.uniqueKey = uniqueKey
-        request.command = command.isEmpty ? nil : command
 
         try await context.withStore { store in
-            let builder = try await makeBuilder(context, store: store, tasks: [request.task ?? (command.isEmpty ? "" : "shell")])
+            let builder = try await job.builder(context, store: store, tasks: [request.task ?? (command.isEmpty ? "" : "shell")])
             var warnings: [String] = []
             let now = Clock.now()
-            let job = try builder.build(request, now: now, warnings: &warnings)
-            let result = try await store.enqueue([job], now: now)[0]
+            let newJob = try builder.build(request, now: now, warnings: &warnings)
+            let result = try await store.enqueue([newJob], now: now)[0]
             warnings.forEach(Output.warning)
-            if !result.created { Output.note("a live job with unique key '\(job.uniqueKey ?? "")' exists: \(result.id)") }
+            if !result.created { Output.note("a live job with unique key '\(newJob.uniqueKey ?? "")' exists: \(result.id)") }
             if json, let stored = try await store.job(id: result.id) {
                 Output.json(stored.jsonObject())
             } else {
@@ -123,7 +80,7 @@ struct CreateJob: AsyncParsableCommand {
         let requests = try await BulkEnqueue.parse(lines: try readLines(path), source: path == "-" ? "stdin" : path)
         try await context.withStore { store in
             let tasks = Set(requests.map { $0.request.task ?? ($0.request.command == nil ? "" : "shell") })
-            let builder = try await makeBuilder(context, store: store, tasks: tasks)
+            let builder = try await job.builder(context, store: store, tasks: tasks)
             let now = Clock.now()
             let (jobs, warnings) = try BulkEnqueue.build(requests, source: path == "-" ? "stdin" : path, builder: builder, now: now)
             Set(warnings).sorted().forEach(Output.warning)
@@ -144,13 +101,6 @@ struct CreateJob: AsyncParsableCommand {
             }
             if json { Output.json(.array(ids.map { .int($0) })) }
         }
-    }
-
-    /// A builder that also accepts task names workers have announced (asked only when some name is unknown here).
-    private func makeBuilder(_ context: Context, store: JobStore, tasks: Set<String>) async throws -> JobBuilder {
-        let needStore = !force && tasks.contains { !$0.isEmpty && !context.registry.contains($0) }
-        let storeTasks: Set<String> = needStore ? Set(try await store.knownTasks().map(\.name)) : []
-        return JobBuilder(config: context.config, registry: context.registry, storeTasks: storeTasks, force: force)
     }
 
     private func readLines(_ path: String) throws -> [String] {

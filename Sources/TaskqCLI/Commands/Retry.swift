@@ -3,16 +3,50 @@ import TaskKit
 
 struct Retry: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run a job again.",
-        discussion: "A failed or cancelled job becomes pending with a fresh retry budget; a scheduled or retrying job runs now. Its history is kept.")
+        abstract: "Run a job again, or every failed job at once (--state failed).",
+        discussion: """
+            A failed or cancelled job becomes pending with a fresh retry budget; a scheduled or retrying job runs now. \
+            Its history is kept. With --state failed (or cancelled) every such job is retried, optionally only in \
+            --queue: safe to run from cron and twice at once (a job is retried once).
+            Examples: taskq retry 42; taskq retry --state failed --queue emails --dry-run
+            """)
 
     @OptionGroup var store: StoreOptions
     @OptionGroup var output: JSONOption
-    @Argument(help: "Job id.") var id: String
+    @Argument(help: "Job id (or use --state for many jobs).") var id: String?
 
-    func validate() throws { _ = try parseJobID(id) }
+    @Option(help: ArgumentHelp("Retry every job in this state: failed or cancelled (repeatable or comma list).", valueName: "state"),
+            completion: .list(["failed", "cancelled"]))
+    var state: [String] = []
+
+    @Option(help: ArgumentHelp("With --state: only jobs in this queue.", valueName: "queue"))
+    var queue: String?
+
+    @Flag(help: "With --state: list the jobs that would be retried; change nothing.")
+    var dryRun = false
+
+    func validate() throws {
+        if let id {
+            _ = try parseJobID(id)
+            if !state.isEmpty { throw ValidationError("give a job id or --state, not both") }
+        } else if state.isEmpty {
+            throw ValidationError("missing job id (usage: taskq retry ID, or taskq retry --state failed [--queue Q])")
+        }
+        if state.isEmpty && (queue != nil || dryRun) { throw ValidationError("--queue and --dry-run go with --state") }
+        _ = try states()
+    }
+
+    func states() throws -> [JobState] {
+        try state.flatMap { $0.split(separator: ",") }.map { text -> JobState in
+            guard let s = JobState(parsing: String(text)), s == .failed || s == .cancelled else {
+                throw ValidationError("invalid --state '\(text)': bulk retry takes failed or cancelled")
+            }
+            return s
+        }
+    }
 
     func run() async throws {
+        guard let id else { return try await retryMany(states: try states()) }
         let jobID = try parseJobID(id)
         let result = try await Context(store).withStore { try await $0.retry(id: jobID, now: Clock.now()) }
         switch result {
@@ -25,5 +59,38 @@ struct Retry: AsyncParsableCommand {
         } else {
             Output.line("Job \(jobID) is pending again.")
         }
+    }
+
+    private func retryMany(states: [JobState]) async throws {
+        let (candidates, done) = try await Context(store).withStore { store -> ([Int64], Maintenance.BulkRetry?) in
+            let ids = try await Maintenance.retryCandidates(store: store, states: states, queue: queue)
+            if dryRun { return (ids, nil) }
+            let progress = ProgressBar(total: ids.count, label: "retry")
+            let done = try await Maintenance.retry(store: store, ids: ids, now: Clock.now()) { progress.update($0) }
+            progress.finish()
+            return (ids, done)
+        }
+        let scope = "(" + states.map(\.rawValue).joined(separator: ", ") + (queue.map { ", queue \($0)" } ?? "") + ")"
+        guard let done else {
+            if output.json {
+                Output.json(.obj(("dry_run", .bool(true)), ("would_retry", .array(candidates.map { .int($0) }))))
+            } else {
+                Output.line("Would retry \(candidates.count) job(s) \(scope), dry run\(candidates.isEmpty ? "." : ": " + list(candidates))")
+            }
+            return
+        }
+        if output.json {
+            Output.json(.obj(("dry_run", .bool(false)), ("retried", .array(done.retried.map { .int($0) })),
+                             ("skipped", .array(done.skipped.map { .obj(("id", .int($0.id)), ("reason", .string($0.reason))) }))))
+            return
+        }
+        Output.line("Retried \(done.retried.count) job(s) \(scope)\(done.retried.isEmpty ? "." : ": " + list(done.retried))")
+        for skip in done.skipped { Output.note("skipped job \(skip.id): \(skip.reason)") }
+    }
+
+    /// Ids for people: all of them up to 20, then a count.
+    private func list(_ ids: [Int64]) -> String {
+        let shown = ids.prefix(20).map { String($0) }.joined(separator: ", ")
+        return ids.count > 20 ? "\(shown), … (\(ids.count - 20) more)" : shown
     }
 }

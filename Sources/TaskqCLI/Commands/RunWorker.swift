@@ -44,18 +44,9 @@ struct RunWorker: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Worker id (default host:pid:random).", valueName: "id"))
     var workerID: String?
 
-    @Option(help: ArgumentHelp("trace, debug, info, notice, warning, error or critical. Default info.", valueName: "level"),
-            completion: .list(Logger.Level.allCases.map(\.rawValue)))
-    var logLevel: String = "info"
-
-    @Option(help: ArgumentHelp("text or json (one JSON object per line).", valueName: "format"), completion: .list(["text", "json"]))
-    var logFormat: String = "text"
+    @OptionGroup var logging: LogOptions
 
     func validate() throws {
-        guard Logger.Level(rawValue: logLevel.lowercased()) != nil else {
-            throw ValidationError("invalid --log-level '\(logLevel)': expected \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        guard ["text", "json"].contains(logFormat) else { throw ValidationError("invalid --log-format '\(logFormat)': expected text or json") }
         do { _ = try options(config: TaskqConfig()) } catch let error as TaskqError { throw ValidationError(error.description) }
     }
 
@@ -81,13 +72,7 @@ struct RunWorker: AsyncParsableCommand {
     func run() async throws {
         let context = try Context(store)
         let options = try options(config: context.config)
-        let level = Logger.Level(rawValue: logLevel.lowercased()) ?? .info
-        let json = logFormat == "json"
-        LoggingSystem.bootstrap { label in
-            var handler: LogHandler = json ? JSONLogHandler(label: label) : TextLogHandler(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        logging.bootstrap()
         let logger = Logger(label: "taskq.worker")
         let store = try await StoreFactory.open(url: context.databaseURL)
         let worker = Worker(store: store, registry: context.registry, options: options, logger: logger)

@@ -1,0 +1,82 @@
+/// The maintenance operations behind `taskq purge`, `taskq rescue` and bulk `taskq retry`. Each is a sequence of the
+/// store's atomic operations, so running two at once (two cron lines overlapping) is safe: neither loses a job nor
+/// does anything twice.
+public enum Maintenance {
+    /// Deletes finished jobs in `states` that finished before `before`, `batchSize` per transaction, until none is
+    /// left. `progress` receives the running total after each batch. Returns the number deleted by this call.
+    public static func purge(store: JobStore, states: [JobState], finishedBefore before: Millis, batchSize: Int = 1000,
+                             progress: (Int) -> Void = { _ in }) async throws -> Int {
+        var deleted = 0
+        while true {
+            let n = try await store.purge(states: states, finishedBefore: before, limit: batchSize)
+            deleted += n
+            progress(deleted)
+            if n == 0 { return deleted }
+        }
+    }
+
+    /// Running jobs whose lease expired before `now`: what `rescue` would return to the queue.
+    public static func expiredLeases(store: JobStore, now: Millis) async throws -> [Job] {
+        var expired: [Job] = []
+        var before: Int64?
+        while true {
+            let page = try await store.list(JobFilter(states: [.running], limit: 1000, beforeID: before))
+            expired += page.filter { ($0.leaseUntil ?? .max) < now }
+            guard page.count == 1000, let last = page.last else { break }
+            before = last.id
+        }
+        return expired.sorted { $0.id < $1.id }
+    }
+
+    /// Rescues every job whose lease expired before `now`, in batches.
+    public static func rescue(store: JobStore, now: Millis, batchSize: Int = 1000) async throws -> [RescuedJob] {
+        var rescued: [RescuedJob] = []
+        while true {
+            let batch = try await store.rescueExpired(now: now, limit: batchSize)
+            rescued += batch
+            if batch.count < batchSize { return rescued.sorted { $0.id < $1.id } }
+        }
+    }
+
+    /// Ids of jobs in `states` (and `queue`), oldest first: what a bulk retry would retry.
+    public static func retryCandidates(store: JobStore, states: [JobState], queue: String?) async throws -> [Int64] {
+        var ids: [Int64] = []
+        var before: Int64?
+        while true {
+            let page = try await store.list(JobFilter(states: states, queue: queue, limit: 1000, beforeID: before))
+            ids += page.map(\.id)
+            guard page.count == 1000, let last = page.last else { break }
+            before = last.id
+        }
+        return ids.reversed()
+    }
+
+    public struct BulkRetry: Sendable, Equatable {
+        /// Jobs made pending again.
+        public var retried: [Int64] = []
+        /// Jobs left as they were, with the reason (retried meanwhile by someone else, unique key taken, gone).
+        public var skipped: [(id: Int64, reason: String)] = []
+
+        public static func == (a: BulkRetry, b: BulkRetry) -> Bool {
+            a.retried == b.retried && a.skipped.map(\.id) == b.skipped.map(\.id)
+        }
+    }
+
+    /// Retries `ids` one atomic retry each; a job no longer retryable is skipped, not an error.
+    public static func retry(store: JobStore, ids: [Int64], now: Millis, progress: (Int) -> Void = { _ in }) async throws -> BulkRetry {
+        var result = BulkRetry()
+        for (index, id) in ids.enumerated() {
+            do {
+                switch try await store.retry(id: id, now: now) {
+                case .retried: result.retried.append(id)
+                case let .notRetryable(state): result.skipped.append((id, "now \(state.rawValue)"))
+                case .notFound: result.skipped.append((id, "deleted"))
+                }
+            } catch let TaskqError.failed(message) {
+                result.skipped.append((id, message))
+            }
+            progress(index + 1)
+        }
+        return result
+    }
+}

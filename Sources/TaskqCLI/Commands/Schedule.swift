@@ -1,0 +1,175 @@
+import ArgumentParser
+import TaskKit
+
+/// `taskq schedule …`: periodic jobs kept in the store (taskq.toml's `[schedules.NAME]` are listed too).
+struct Schedule: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Add, list, pause, resume and remove periodic schedules (fired by `taskq beat`).",
+        discussion: """
+            Schedules come from [schedules.NAME] tables in taskq.toml and from `schedule add`. \
+            Expressions: 5 cron fields (minute hour day-of-month month day-of-week, with ranges, lists, steps and \
+            jan-dec/sun-sat names), @hourly, @daily, @weekly, @monthly, @yearly, or @every DURATION. See docs/cron.md.
+            """,
+        subcommands: [ScheduleAdd.self, ScheduleList.self, ScheduleRemove.self, SchedulePause.self, ScheduleResume.self])
+}
+
+struct ScheduleAdd: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "add",
+        abstract: "Store a schedule: a cron expression and the job it enqueues at each tick.",
+        discussion: """
+            Examples:
+              taskq schedule add nightly-report --cron '30 2 * * *' --tz Europe/Berlin --task report --queue reports
+              taskq schedule add heartbeat --cron '@every 5m' -- curl -fsS https://example.com/ping
+            Its ticks count from now. Nothing is stored when any value is invalid (exit 64).
+            """)
+
+    @OptionGroup var store: StoreOptions
+
+    @Argument(help: "Schedule name: letters, digits, '.', '_', '-', ':'.")
+    var name: String
+
+    @Option(help: ArgumentHelp("When to fire: 5 cron fields, @hourly/@daily/@weekly/@monthly/@yearly or '@every 10m'.", valueName: "expr"))
+    var cron: String
+
+    @Option(help: ArgumentHelp("Time zone the cron fields are read in (IANA name). Default UTC.", valueName: "zone"))
+    var tz: String = "UTC"
+
+    @Option(help: ArgumentHelp("After downtime: fire-once (one fire for all missed ticks, the default) or skip.", valueName: "policy"),
+            completion: .list(MisfirePolicy.allCases.map(\.rawValue)))
+    var misfire: String = MisfirePolicy.fireOnce.rawValue
+
+    @Option(help: ArgumentHelp("Name (label) of the jobs it enqueues. Default: the schedule name.", valueName: "name"))
+    var jobName: String?
+
+    @OptionGroup var job: JobOptions
+
+    @Flag(help: "Print the schedule as JSON.")
+    var json = false
+
+    @Argument(parsing: .postTerminator, help: ArgumentHelp("Command and arguments for a shell task, after --.", valueName: "command"))
+    var command: [String] = []
+
+    func validate() throws {
+        guard MisfirePolicy(rawValue: misfire) != nil else { throw ValidationError("invalid --misfire '\(misfire)': expected fire-once or skip") }
+    }
+
+    func run() async throws {
+        let context = try Context(store)
+        let request = try job.request(name: jobName, command: command)
+        let definition = try ScheduleDefinition(
+            name: name, expression: try ScheduleExpression(cron, timeZone: tz), misfire: MisfirePolicy(rawValue: misfire) ?? .fireOnce,
+            job: request, source: .store)
+        if context.config.schedules.contains(where: { $0.name == name }) {
+            throw TaskqError.failed("schedule '\(name)' is defined in \(context.config.path ?? TaskqConfig.fileName); change it there")
+        }
+        try await context.withStore { store in
+            let now = Clock.now()
+            // The job must build now (known task, valid options), so a bad schedule is refused rather than failing
+            // at every tick.
+            var warnings: [String] = []
+            let builder = try await job.builder(context, store: store, tasks: [request.task ?? (command.isEmpty ? "" : "shell")])
+            _ = try builder.build(request, now: now, warnings: &warnings)
+            guard try await store.addSchedule(name: name, definition: definition.json, now: now) else {
+                throw TaskqError.failed("a schedule named '\(name)' exists; remove it first (taskq schedule remove \(name))")
+            }
+            let active = ActiveSchedule(definition: definition, record: nil)
+            if json {
+                Output.json(active.jsonObject(now: now, next: 3))
+            } else {
+                let next = active.upcoming(after: now, count: 1).first.map { TimeFormat.iso8601($0) } ?? "never"
+                Output.line("Schedule \(name) added: \(definition.expression.text) (\(definition.expression.zone.identifier)); next fire \(next).")
+            }
+        }
+    }
+}
+
+struct ScheduleList: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list", abstract: "List schedules with their last and next fire times.")
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var output: JSONOption
+
+    @Option(help: ArgumentHelp("How many upcoming fire times to show. Default 3.", valueName: "n"))
+    var next: Int = 3
+
+    func validate() throws {
+        guard next >= 0 && next <= 1000 else { throw ValidationError("--next must be 0-1000") }
+    }
+
+    func run() async throws {
+        let context = try Context(store)
+        let now = Clock.now()
+        let catalog = try await context.withStore { try await ScheduleCatalog.load(store: $0, config: context.config, now: now, register: false) }
+        catalog.problems.forEach(Output.warning)
+        if output.json {
+            Output.json(.array(catalog.schedules.map { $0.jsonObject(now: now, next: next) }))
+            return
+        }
+        if catalog.schedules.isEmpty { Output.note("No schedules."); return }
+        Output.table(["NAME", "SCHEDULE", "ZONE", "TASK", "STATUS", "SOURCE", "LAST FIRE (UTC)", "NEXT FIRES (UTC)"], catalog.schedules.map { s in
+            let d = s.definition
+            return [s.name, d.expression.text, d.expression.zone.identifier, d.job.task ?? (d.job.command == nil ? "?" : "shell"),
+                    s.paused ? "paused" : "active", d.source == .config ? "taskq.toml" : "store",
+                    s.record?.lastFireAt.map { TimeFormat.short($0) } ?? "-",
+                    s.paused ? "-" : s.upcoming(after: now, count: next).map { TimeFormat.short($0) }.joined(separator: ", ")]
+        })
+    }
+}
+
+struct ScheduleRemove: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "remove", abstract: "Delete a stored schedule (jobs it already enqueued stay).")
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var output: JSONOption
+    @Argument(help: "Schedule name.") var name: String
+
+    func run() async throws {
+        let context = try Context(store)
+        if context.config.schedules.contains(where: { $0.name == name }) {
+            throw TaskqError.failed("schedule '\(name)' is defined in \(context.config.path ?? TaskqConfig.fileName); remove it there")
+        }
+        guard try await context.withStore({ try await $0.removeSchedule(name: name) }) else {
+            throw TaskqError.failed("no stored schedule named '\(name)'")
+        }
+        if output.json { Output.json(.obj(("name", .string(name)), ("status", .string("removed")))) } else { Output.line("Schedule \(name) removed.") }
+    }
+}
+
+struct SchedulePause: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pause", abstract: "Stop a schedule from firing until it is resumed (works for taskq.toml schedules too).")
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var output: JSONOption
+    @Argument(help: "Schedule name.") var name: String
+
+    func run() async throws { try await setPaused(true, name: name, store: store, json: output.json) }
+}
+
+struct ScheduleResume: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "resume", abstract: "Let a paused schedule fire again; ticks missed while paused are skipped.")
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var output: JSONOption
+    @Argument(help: "Schedule name.") var name: String
+
+    func run() async throws { try await setPaused(false, name: name, store: store, json: output.json) }
+}
+
+private func setPaused(_ paused: Bool, name: String, store options: StoreOptions, json: Bool) async throws {
+    let context = try Context(options)
+    let found = try await context.withStore { store -> Bool in
+        let now = Clock.now()
+        if context.config.schedules.contains(where: { $0.name == name }) {
+            try await store.registerSchedules(names: [name], now: now)
+        }
+        return try await store.setSchedulePaused(name: name, paused: paused, now: now)
+    }
+    guard found else { throw TaskqError.failed("no schedule named '\(name)' (see taskq schedule list)") }
+    let status = paused ? "paused" : "active"
+    if json { Output.json(.obj(("name", .string(name)), ("status", .string(status)))) } else { Output.line("Schedule \(name) is \(status).") }
+}

@@ -1,0 +1,66 @@
+import ArgumentParser
+import TaskKit
+
+/// The job options shared by `create-job` and `schedule add`: what to run and how.
+struct JobOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Task to run (see list-tasks). Implied 'shell' with a command after --.", valueName: "task"),
+            completion: .list(BuiltinTasks.all.map(\.name)))
+    var task: String?
+
+    @Option(help: ArgumentHelp("Arguments as a JSON object.", valueName: "json"))
+    var args: String?
+
+    @Option(help: ArgumentHelp("0-10 (higher runs first) or low|normal|high|critical. Default 5.", valueName: "priority"),
+            completion: .list(["low", "normal", "high", "critical"]))
+    var priority: String?
+
+    @Option(help: ArgumentHelp("Queue name. Default 'default'.", valueName: "queue"))
+    var queue: String?
+
+    @Option(help: ArgumentHelp("Retries after the first attempt. Default 3.", valueName: "n"))
+    var maxRetries: Int?
+
+    @Option(help: ArgumentHelp("Base delay before a retry, e.g. 10s. Default 10s.", valueName: "duration"))
+    var retryDelay: String?
+
+    @Option(help: ArgumentHelp("Retry back-off: exponential (default, with jitter), fixed or linear.", valueName: "kind"),
+            completion: .list(Backoff.allCases.map(\.rawValue)))
+    var backoff: String?
+
+    @Option(help: ArgumentHelp("Hard time limit per attempt, e.g. 30s or 5m.", valueName: "duration"))
+    var timeout: String?
+
+    @Option(help: ArgumentHelp("If a live job has this key, return its id instead of enqueueing another.", valueName: "key"))
+    var uniqueKey: String?
+
+    @Flag(help: "Accept a task name that neither this process nor any worker has announced.")
+    var force = false
+
+    func validate() throws {
+        if let priority, Priority.parse(priority) == nil { throw ValidationError(Priority.invalidMessage(priority)) }
+    }
+
+    /// The request these options describe (argv after -- makes a shell task).
+    func request(name: String?, command: [String]) throws -> JobRequest {
+        var request = JobRequest()
+        request.name = name
+        request.task = task
+        if let args { request.args = try JSONValue.parse(args, what: "--args") }
+        request.queue = queue
+        request.priority = priority
+        request.maxRetries = maxRetries
+        request.retryDelay = retryDelay
+        request.backoff = backoff
+        request.timeout = timeout
+        request.uniqueKey = uniqueKey
+        request.command = command.isEmpty ? nil : command
+        return request
+    }
+
+    /// A builder that also accepts task names workers have announced (asked only when some name is unknown here).
+    func builder(_ context: Context, store: JobStore, tasks: Set<String>) async throws -> JobBuilder {
+        let needStore = !force && tasks.contains { !$0.isEmpty && !context.registry.contains($0) }
+        let storeTasks: Set<String> = needStore ? Set(try await store.knownTasks().map(\.name)) : []
+        return JobBuilder(config: context.config, registry: context.registry, storeTasks: storeTasks, force: force)
+    }
+}

@@ -1,0 +1,31 @@
+import ArgumentParser
+import Logging
+import TaskKit
+
+/// `--log-level` and `--log-format` for the long-running commands (run-worker, beat). Logs go to stderr.
+struct LogOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("trace, debug, info, notice, warning, error or critical. Default info.", valueName: "level"),
+            completion: .list(Logger.Level.allCases.map(\.rawValue)))
+    var logLevel: String?
+
+    @Option(help: ArgumentHelp("text or json (one JSON object per line).", valueName: "format"), completion: .list(["text", "json"]))
+    var logFormat: String = "text"
+
+    func validate() throws {
+        if let logLevel, Logger.Level(rawValue: logLevel.lowercased()) == nil {
+            throw ValidationError("invalid --log-level '\(logLevel)': expected \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        guard ["text", "json"].contains(logFormat) else { throw ValidationError("invalid --log-format '\(logFormat)': expected text or json") }
+    }
+
+    /// Installs the chosen handler for the whole process; `defaultLevel` applies when --log-level is not given.
+    func bootstrap(defaultLevel: Logger.Level = .info) {
+        let level = logLevel.flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? defaultLevel
+        let json = logFormat == "json"
+        LoggingSystem.bootstrap { label in
+            var handler: LogHandler = json ? JSONLogHandler(label: label) : TextLogHandler(label: label)
+            handler.logLevel = level
+            return handler
+        }
+    }
+}
