@@ -173,13 +173,13 @@ _taskq() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    migrate|create-job|list-jobs|show-job|list-tasks|cancel|retry|stats|run-worker|help)
+    migrate|create-job|list-jobs|show-job|list-tasks|cancel|retry|stats|run-worker|beat|schedule|purge|rescue|help)
         # Offer subcommand argument completions
         "_taskq_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'migrate create-job list-jobs show-job list-tasks cancel retry stats run-worker help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'migrate create-job list-jobs show-job list-tasks cancel retry stats run-worker beat schedule purge rescue help' -- "${cur}"))
         ;;
     esac
 }
@@ -207,7 +207,7 @@ _taskq_create-job() {
     repeating_flags=()
     non_repeating_flags=(--force --json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--database-url --config --task --args --priority --queue --max-retries --retry-delay --backoff --timeout --schedule-at --in --unique-key --from-file)
+    non_repeating_options=(--database-url --config --task --args --priority --queue --max-retries --retry-delay --backoff --timeout --unique-key --schedule-at --in --from-file)
     __taskq_offer_flags_options -1
 
     # Offer option value completions
@@ -246,13 +246,13 @@ _taskq_create-job() {
     '--timeout')
         return
         ;;
+    '--unique-key')
+        return
+        ;;
     '--schedule-at')
         return
         ;;
     '--in')
-        return
-        ;;
-    '--unique-key')
         return
         ;;
     '--from-file')
@@ -356,9 +356,9 @@ _taskq_cancel() {
 
 _taskq_retry() {
     repeating_flags=()
-    non_repeating_flags=(--json --version -h --help)
-    repeating_options=()
-    non_repeating_options=(--database-url --config)
+    non_repeating_flags=(--json --dry-run --version -h --help)
+    repeating_options=(--state)
+    non_repeating_options=(--database-url --config --queue)
     __taskq_offer_flags_options 1
 
     # Offer option value completions
@@ -368,6 +368,13 @@ _taskq_retry() {
         ;;
     '--config')
         __taskq_add_completions -o plusdirs -fX '!*.@(toml)'
+        return
+        ;;
+    '--state')
+        __taskq_add_completions -W 'failed'$'\n''cancelled'
+        return
+        ;;
+    '--queue')
         return
         ;;
     esac
@@ -438,6 +445,245 @@ _taskq_run-worker() {
         ;;
     '--log-format')
         __taskq_add_completions -W 'text'$'\n''json'
+        return
+        ;;
+    esac
+}
+
+_taskq_beat() {
+    repeating_flags=()
+    non_repeating_flags=(--once --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--database-url --config --log-level --log-format)
+    __taskq_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--database-url')
+        return
+        ;;
+    '--config')
+        __taskq_add_completions -o plusdirs -fX '!*.@(toml)'
+        return
+        ;;
+    '--log-level')
+        __taskq_add_completions -W 'trace'$'\n''debug'$'\n''info'$'\n''notice'$'\n''warning'$'\n''error'$'\n''critical'
+        return
+        ;;
+    '--log-format')
+        __taskq_add_completions -W 'text'$'\n''json'
+        return
+        ;;
+    esac
+}
+
+_taskq_schedule() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __taskq_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    add|list|remove|pause|resume)
+        # Offer subcommand argument completions
+        "_taskq_schedule_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'add list remove pause resume' -- "${cur}"))
+        ;;
+    esac
+}
+
+_taskq_schedule_add() {
+    repeating_flags=()
+    non_repeating_flags=(--force --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--database-url --config --cron --tz --misfire --job-name --task --args --priority --queue --max-retries --retry-delay --backoff --timeout --unique-key)
+    __taskq_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--database-url')
+        return
+        ;;
+    '--config')
+        __taskq_add_completions -o plusdirs -fX '!*.@(toml)'
+        return
+        ;;
+    '--cron')
+        return
+        ;;
+    '--tz')
+        return
+        ;;
+    '--misfire')
+        __taskq_add_completions -W 'fire-once'$'\n''skip'
+        return
+        ;;
+    '--job-name')
+        return
+        ;;
+    '--task')
+        __taskq_add_completions -W 'shell'$'\n''echo'$'\n''sleep'$'\n''fail'$'\n''noop'
+        return
+        ;;
+    '--args')
+        return
+        ;;
+    '--priority')
+        __taskq_add_completions -W 'low'$'\n''normal'$'\n''high'$'\n''critical'
+        return
+        ;;
+    '--queue')
+        return
+        ;;
+    '--max-retries')
+        return
+        ;;
+    '--retry-delay')
+        return
+        ;;
+    '--backoff')
+        __taskq_add_completions -W 'exponential'$'\n''fixed'$'\n''linear'
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--unique-key')
+        return
+        ;;
+    esac
+}
+
+_taskq_schedule_list() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--database-url --config --next)
+    __taskq_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--database-url')
+        return
+        ;;
+    '--config')
+        __taskq_add_completions -o plusdirs -fX '!*.@(toml)'
+        return
+        ;;
+    '--next')
+        return
+        ;;
+    esac
+}
+
+_taskq_schedule_remove() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--database-url --config)
+    __taskq_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--database-url')
+        return
+        ;;
+    '--config')
+        __taskq_add_completions -o plusdirs -fX '!*.@(toml)'
+        return
+        ;;
+    esac
+}
+
+_taskq_schedule_pause() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--database-url --config)
+    __taskq_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--database-url')
+        return
+        ;;
+    '--config')
+        __taskq_add_completions -o plusdirs -fX '!*.@(toml)'
+        return
+        ;;
+    esac
+}
+
+_taskq_schedule_resume() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--database-url --config)
+    __taskq_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--database-url')
+        return
+        ;;
+    '--config')
+        __taskq_add_completions -o plusdirs -fX '!*.@(toml)'
+        return
+        ;;
+    esac
+}
+
+_taskq_purge() {
+    repeating_flags=()
+    non_repeating_flags=(--dry-run --json --version -h --help)
+    repeating_options=(--state)
+    non_repeating_options=(--database-url --config --older-than --batch-size)
+    __taskq_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--database-url')
+        return
+        ;;
+    '--config')
+        __taskq_add_completions -o plusdirs -fX '!*.@(toml)'
+        return
+        ;;
+    '--older-than')
+        return
+        ;;
+    '--state')
+        __taskq_add_completions -W 'completed'$'\n''failed'$'\n''cancelled'
+        return
+        ;;
+    '--batch-size')
+        return
+        ;;
+    esac
+}
+
+_taskq_rescue() {
+    repeating_flags=()
+    non_repeating_flags=(--dry-run --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--database-url --config)
+    __taskq_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--database-url')
+        return
+        ;;
+    '--config')
+        __taskq_add_completions -o plusdirs -fX '!*.@(toml)'
         return
         ;;
     esac
