@@ -22,10 +22,16 @@ ids+=("$("$taskq" create-job "always fails" --task fail --args '{"message": "dem
 echo "enqueued jobs ${ids[*]}"
 "$taskq" list-jobs --limit ${#ids[@]}
 
+step "a periodic schedule, fired by taskq beat while the worker runs"
+"$taskq" schedule remove demo-heartbeat >/dev/null 2>&1 || true
+"$taskq" schedule add demo-heartbeat --cron '@every 2s' --queue default -- echo "heartbeat from taskq beat"
+"$taskq" beat --log-level warning &
+beat=$!
+
 step "taskq run-worker (until every sample job is done)"
 "$taskq" run-worker --concurrency 2 --poll-interval 100ms &
 worker=$!
-trap 'kill $worker 2>/dev/null || true' EXIT
+trap 'kill $worker $beat 2>/dev/null || true' EXIT
 live_count() {
   local n=0 id
   for id in "${ids[@]}"; do
@@ -37,12 +43,18 @@ for _ in $(seq 1 300); do
   [ "$(live_count)" -eq 0 ] && break
   sleep 0.2
 done
+kill -TERM $beat
+wait $beat || true
+"$taskq" run-worker --burst --log-level warning   # the last heartbeat jobs
 kill -TERM $worker
 wait $worker || true
 trap - EXIT
+"$taskq" schedule pause demo-heartbeat >/dev/null
 
 step "result"
-"$taskq" list-jobs --limit ${#ids[@]}
+"$taskq" list-jobs --limit $((${#ids[@]} + 6))
+echo
+"$taskq" schedule list
 echo
 "$taskq" stats
 echo
