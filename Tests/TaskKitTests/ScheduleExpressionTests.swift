@@ -19,6 +19,8 @@ struct ScheduleExpressionTests {
         #expect(try CronExpression("0 0 * * 7").daysOfWeek == [0])
         #expect(try CronExpression("0 0 * * 5-7").daysOfWeek == [5, 6, 0])
         #expect(try CronExpression("1,2,10-12/2 * * * *").minutes == [1, 2, 10, 12])
+        #expect(try CronExpression("0 0 * * 1/2").daysOfWeek == [1, 3, 5]) // a/n runs to Saturday, not 7 (Sunday)
+        #expect(try CronExpression("0 0 * * */3").daysOfWeek == [0, 3, 6])
     }
 
     @Test(arguments: [
@@ -70,6 +72,12 @@ struct ScheduleExpressionTests {
         let e = try ScheduleExpression("0 0 1 * mon")
         #expect(e.fires(after: utc("2026-11-28T00:00:00Z"), count: 3)
                 == [utc("2026-11-30T00:00:00Z"), utc("2026-12-01T00:00:00Z"), utc("2026-12-07T00:00:00Z")])
+    }
+
+    @Test func aStarStepDayFieldStillMeansBothMustMatch() throws {
+        // Vixie cron: `*/2` counts as unrestricted, so odd days AND Mondays (not OR).
+        let e = try ScheduleExpression("0 0 */2 * mon")
+        #expect(e.fires(after: utc("2026-11-01T12:00:00Z"), count: 2) == [utc("2026-11-09T00:00:00Z"), utc("2026-11-23T00:00:00Z")])
     }
 
     @Test func february29FiresOnlyInLeapYears() throws {

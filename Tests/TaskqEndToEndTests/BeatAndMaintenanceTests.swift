@@ -36,8 +36,9 @@ struct BeatAndMaintenanceTests {
             misfire = "skip"
             """.write(toFile: cli.path("taskq.toml"), atomically: true, encoding: .utf8)
         let added = try cli.object(["schedule", "add", "report", "--cron", "30 2 * * *", "--tz", "Europe/Berlin", "--task", "echo",
-                                    "--queue", "reports", "--priority", "high", "--json"])
+                                    "--queue", "reports", "--priority", "high", "--job-name", "daily report", "--json"])
         #expect(added["name"] as? String == "report" && added["timezone"] as? String == "Europe/Berlin" && added["queue"] as? String == "reports")
+        #expect(added["job_name"] as? String == "daily report")
         #expect((added["next_fires"] as? [String])?.count == 3)
         #expect(try cli.run(["schedule", "add", "report", "--cron", "@daily", "--task", "echo"]).status == 1)
         #expect(try cli.run(["schedule", "add", "from-file", "--cron", "@daily", "--task", "echo"]).status == 1)
@@ -77,6 +78,8 @@ struct BeatAndMaintenanceTests {
             (["schedule", "add", "x", "--cron", "@daily", "--task", "nope"], "unknown task"),
             (["schedule", "add", "x", "--cron", "@daily", "--task", "noop", "--timeout", "forever"], "duration"),
             (["schedule", "add", "x y", "--cron", "@daily", "--task", "noop"], "schedule name"),
+            (["schedule", "add", "x", "--cron", "@daily", "--task", "echo", "--args", "[1]"], "JSON object"),
+            (["schedule", "add", "x", "--cron", "@daily", "--task", "echo", "--args", "{oops"], "JSON"),
             (["purge", "--older-than", "a while"], "older-than"),
             (["purge", "--older-than", "1d", "--state", "running"], "finished jobs only"),
             (["retry", "--state", "pending"], "failed or cancelled"),
@@ -93,6 +96,10 @@ struct BeatAndMaintenanceTests {
         try "[schedules.bad]\ncron = \"0 25 * * *\"\ntask = \"noop\"\n".write(toFile: cli.path("taskq.toml"), atomically: true, encoding: .utf8)
         let config = try cli.run(["beat", "--once"])
         #expect(config.status == 65 && config.stderr.contains("[schedules.bad]") && config.stderr.contains("hour field"), "\(config.stderr)")
+        // Job options are checked when the file is read, not at every tick.
+        try "[schedules.urgent]\ncron = \"@daily\"\ntask = \"noop\"\npriority = \"urgent\"\n".write(toFile: cli.path("taskq.toml"), atomically: true, encoding: .utf8)
+        let job = try cli.run(["schedule", "list"])
+        #expect(job.status == 65 && job.stderr.contains("[schedules.urgent]") && job.stderr.contains("priority"), "\(job.stderr)")
     }
 
     @Test(arguments: AnyBackend.allCases)

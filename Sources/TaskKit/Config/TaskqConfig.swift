@@ -77,6 +77,14 @@ public struct TaskqConfig: Sendable {
                 throw fail("unknown setting '\(key)' (expected database_url, [defaults], [worker], [tasks.NAME], [schedules.NAME])")
             }
         }
+        // A schedule's job must build now (with the file's defaults and named tasks), not fail at every tick.
+        let builder = JobBuilder(config: self, registry: TaskRegistry(), force: true)
+        for schedule in schedules {
+            var warnings: [String] = []
+            do { _ = try builder.build(schedule.job, now: 0, warnings: &warnings) } catch let error as TaskqError {
+                throw fail("[schedules.\(schedule.name)] \(error.description)")
+            }
+        }
     }
 
     private static func readFile(_ path: String) throws -> String {

@@ -33,8 +33,12 @@ public final class Beat: @unchecked Sendable {
     public var refreshMillis: Millis = 1000
     private let wake = AsyncEvent()
     private let stopped = Locked(false)
-    /// Misfire skips already logged, so a stale tick is reported once.
-    private var loggedSkips: [String: Millis] = [:]
+    /// Misfire skips already logged (tick and how many ticks it covered), so a stale tick is counted and reported once.
+    private var loggedSkips: [String: (tick: Millis, due: Int)] = [:]
+    /// Catalog problems already logged.
+    private var loggedProblems = Set<String>()
+    /// Whether taskq.toml's schedules have state records (created once per process).
+    private var registered = false
 
     public init(store: JobStore, config: TaskqConfig, registry: TaskRegistry, logger: Logger) {
         self.store = store
@@ -43,29 +47,43 @@ public final class Beat: @unchecked Sendable {
         self.logger = logger
     }
 
-    /// Fires every schedule that is due at `now`: at most one fire per schedule, for its latest due tick.
+    /// Fires every schedule that is due at `now`: at most one fire per schedule, for its latest due tick. A schedule
+    /// that cannot fire is reported as `failed` without holding up the others; an unreachable store throws.
     public func tick(now: Millis) async throws -> [BeatReport] {
-        let catalog = try await ScheduleCatalog.load(store: store, config: config, now: now, register: true)
-        for problem in catalog.problems { logger.warning("\(problem)") }
+        try await look(now: now).reports
+    }
+
+    private func look(now: Millis) async throws -> (reports: [BeatReport], catalog: ScheduleCatalog) {
+        let catalog = try await ScheduleCatalog.load(store: store, config: config, now: now, register: !registered)
+        registered = true
+        for problem in catalog.problems where loggedProblems.insert(problem).inserted { logger.warning("\(problem)") }
         var reports: [BeatReport] = []
         for schedule in catalog.schedules where !schedule.paused {
-            if let report = try await fire(schedule, now: now) { reports.append(report) }
+            do {
+                if let report = try await fire(schedule, now: now) { reports.append(report) }
+            } catch let error as TaskqError {
+                if case .unavailable = error { throw error }
+                logger.error("schedule \(schedule.name): \(error.description)")
+                reports.append(BeatReport(schedule: schedule.name, tick: now, dueTicks: 0, outcome: .failed(error.description)))
+            }
         }
-        return reports
+        return (reports, catalog)
     }
 
     private func fire(_ schedule: ActiveSchedule, now: Millis) async throws -> BeatReport? {
         let definition = schedule.definition
         let since = schedule.firedThrough(now: now)
         guard let latest = definition.expression.latestFire(after: since, notAfter: now) else { return nil }
-        let due = dueCount(definition.expression, after: since, through: latest)
         if definition.misfire == .skip && now - latest > MisfirePolicy.graceMillis {
-            if loggedSkips[definition.name] != latest {
-                loggedSkips[definition.name] = latest
-                logger.notice("schedule \(definition.name): skipped \(due) missed tick(s) up to \(TimeFormat.iso8601(latest)) (misfire = skip)")
+            if let logged = loggedSkips[definition.name], logged.tick == latest {
+                return BeatReport(schedule: definition.name, tick: latest, dueTicks: logged.due, outcome: .skippedMisfire)
             }
+            let due = dueCount(definition.expression, after: since, through: latest)
+            loggedSkips[definition.name] = (latest, due)
+            logger.notice("schedule \(definition.name): skipped \(due) missed tick(s) up to \(TimeFormat.iso8601(latest)) (misfire = skip)")
             return BeatReport(schedule: definition.name, tick: latest, dueTicks: due, outcome: .skippedMisfire)
         }
+        let due = dueCount(definition.expression, after: since, through: latest)
         var request = definition.job
         request.name = request.name ?? definition.name
         var warnings: [String] = []
@@ -113,9 +131,8 @@ public final class Beat: @unchecked Sendable {
             let now = clock()
             var sleepMillis = refreshMillis
             do {
-                _ = try await tick(now: now)
+                let (_, catalog) = try await look(now: now)
                 failures = 0
-                let catalog = try await ScheduleCatalog.load(store: store, config: config, now: now, register: false)
                 if let next = catalog.schedules.compactMap({ $0.upcoming(after: now, count: 1).first }).min() {
                     sleepMillis = max(1, min(refreshMillis, next - clock()))
                 }

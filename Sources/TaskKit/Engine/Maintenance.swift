@@ -11,7 +11,8 @@ public enum Maintenance {
             let n = try await store.purge(states: states, finishedBefore: before, limit: batchSize)
             deleted += n
             progress(deleted)
-            if n == 0 { return deleted }
+            // A short batch means nothing eligible is left (or another purge holds the rest and deletes it).
+            if n < batchSize { return deleted }
         }
     }
 
@@ -32,9 +33,11 @@ public enum Maintenance {
     public static func rescue(store: JobStore, now: Millis, batchSize: Int = 1000) async throws -> [RescuedJob] {
         var rescued: [RescuedJob] = []
         while true {
+            // A batch may come back short while more remain (stale index entries are dropped without a report),
+            // so stop only at an empty one; `now` is fixed, so this ends.
             let batch = try await store.rescueExpired(now: now, limit: batchSize)
             rescued += batch
-            if batch.count < batchSize { return rescued.sorted { $0.id < $1.id } }
+            if batch.isEmpty { return rescued.sorted { $0.id < $1.id } }
         }
     }
 
@@ -62,12 +65,14 @@ public enum Maintenance {
         }
     }
 
-    /// Retries `ids` one atomic retry each; a job no longer retryable is skipped, not an error.
-    public static func retry(store: JobStore, ids: [Int64], now: Millis, progress: (Int) -> Void = { _ in }) async throws -> BulkRetry {
+    /// Retries `ids` one atomic retry each, only while a job is still in one of `states`: a job retried meanwhile
+    /// (by another bulk retry, or already running again) is skipped, never retried twice.
+    public static func retry(store: JobStore, ids: [Int64], states: Set<JobState>, now: Millis,
+                             progress: (Int) -> Void = { _ in }) async throws -> BulkRetry {
         var result = BulkRetry()
         for (index, id) in ids.enumerated() {
             do {
-                switch try await store.retry(id: id, now: now) {
+                switch try await store.retry(id: id, now: now, onlyFrom: states) {
                 case .retried: result.retried.append(id)
                 case let .notRetryable(state): result.skipped.append((id, "now \(state.rawValue)"))
                 case .notFound: result.skipped.append((id, "deleted"))

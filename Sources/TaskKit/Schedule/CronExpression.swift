@@ -32,7 +32,9 @@ public struct CronExpression: Sendable, Equatable {
         for (index, part) in parts.enumerated() {
             let field = Self.fields[index]
             do {
-                sets.append(try Self.parseField(part, min: field.min, max: field.max, names: field.names, nameBase: field.min))
+                // Day of week accepts 7 for Sunday, but `*` and `a/n` run to Saturday (6).
+                let implicitMax = index == 4 ? 6 : field.max
+                sets.append(try Self.parseField(part, min: field.min, max: field.max, implicitMax: implicitMax, names: field.names))
             } catch let CronFieldError.invalid(reason) {
                 throw TaskqError.usage("invalid cron expression '\(text)': \(field.name) field '\(part)': \(reason)")
             }
@@ -42,8 +44,9 @@ public struct CronExpression: Sendable, Equatable {
         daysOfMonth = sets[2]
         months = sets[3]
         daysOfWeek = Set(sets[4].map { $0 % 7 })
-        domRestricted = parts[2] != "*" && parts[2] != "?"
-        dowRestricted = parts[4] != "*" && parts[4] != "?"
+        // As in Vixie cron, a field starting with `*` (`*`, `*/2`) counts as unrestricted for the either-or rule.
+        domRestricted = !parts[2].hasPrefix("*") && !parts[2].hasPrefix("?")
+        dowRestricted = !parts[4].hasPrefix("*") && !parts[4].hasPrefix("?")
         if !domRestricted || dowRestricted { return }
         // A day of month that no selected month has (30 2 *) can never fire.
         let longest = months.map { CivilDate.daysInMonth(year: 2000, month: $0) }.max() ?? 31
@@ -87,7 +90,8 @@ public struct CronExpression: Sendable, Equatable {
 
     private enum CronFieldError: Error { case invalid(String) }
 
-    private static func parseField(_ text: String, min: Int, max: Int, names: [String], nameBase: Int) throws -> Set<Int> {
+    private static func parseField(_ text: String, min: Int, max: Int, implicitMax: Int, names: [String]) throws -> Set<Int> {
+        let nameBase = min
         guard !text.isEmpty else { throw CronFieldError.invalid("empty") }
         var values = Set<Int>()
         for item in text.split(separator: ",", omittingEmptySubsequences: false).map(String.init) {
@@ -103,14 +107,14 @@ public struct CronExpression: Sendable, Equatable {
             }
             let low: Int, high: Int
             if rangeText == "*" || rangeText == "?" {
-                low = min; high = max
+                low = min; high = implicitMax
             } else if let dash = rangeText.firstIndex(of: "-") {
                 low = try value(String(rangeText[..<dash]), min: min, max: max, names: names, nameBase: nameBase)
                 high = try value(String(rangeText[rangeText.index(after: dash)...]), min: min, max: max, names: names, nameBase: nameBase)
                 guard low <= high else { throw CronFieldError.invalid("range \(rangeText) runs backwards") }
             } else {
                 low = try value(rangeText, min: min, max: max, names: names, nameBase: nameBase)
-                high = item.contains("/") ? max : low
+                high = item.contains("/") ? implicitMax : low
             }
             values.formUnion(stride(from: low, through: high, by: step))
         }

@@ -60,7 +60,8 @@ extension ActiveSchedule {
     /// The JSON shape of `schedule list --json`: the definition's keys plus state and the next `next` fire times.
     public func jsonObject(now: Millis, next: Int) -> JSONValue {
         var pairs: [(String, JSONValue)] = [("name", .string(name))]
-        if case let .object(fields) = definition.json { pairs += fields }
+        // The job's own label is `job_name` here, so the schedule's `name` stays unique.
+        if case let .object(fields) = definition.json { pairs += fields.map { $0.0 == "name" ? ("job_name", $0.1) : $0 } }
         pairs += [
             ("source", .string(definition.source == .config ? "taskq.toml" : "store")),
             ("paused", .bool(paused)),

@@ -52,6 +52,9 @@ public struct ScheduleDefinition: Sendable, Equatable {
         guard let cron = json["cron"]?.stringValue else {
             throw TaskqError.usage("schedule '\(name)' needs cron = \"EXPR\" (5 fields, @daily-style macro or @every DURATION)")
         }
+        for key in ["timezone", "tz", "misfire"] where json[key] != nil && json[key]?.stringValue == nil {
+            throw TaskqError.usage("schedule '\(name)': \(key) must be a string")
+        }
         let zone = json["timezone"]?.stringValue ?? json["tz"]?.stringValue ?? "UTC"
         var misfire = MisfirePolicy.fireOnce
         if let text = json["misfire"]?.stringValue {

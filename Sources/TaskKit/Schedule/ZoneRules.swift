@@ -18,20 +18,24 @@ public struct ZoneRules: Sendable, Equatable {
 
     public static let utc = ZoneRules(identifier: "UTC", transitions: [], offsets: [], initialOffset: 0, rule: nil)
 
-    private static let cache = Locked([String: ZoneRules]())
+    /// Loaded zones, and nil for names that failed (so a bad stored name does not hit the disk at every look).
+    private static let cache = Locked([String: ZoneRules?]())
 
     /// Loads a zone by IANA name (`Europe/Berlin`); `UTC` needs no file. Throws `TaskqError.usage` for an unknown
     /// name.
     public static func named(_ identifier: String) throws -> ZoneRules {
         if ["UTC", "Etc/UTC", "GMT", "Etc/GMT", "Z", "Zulu", "Universal"].contains(identifier) { return .utc }
-        if let known = cache.withLock({ $0[identifier] }) { return known }
+        let directory = getenv("TZDIR").map { String(cString: $0) } ?? "/usr/share/zoneinfo"
+        let unknown = TaskqError.usage("unknown time zone '\(identifier)': use an IANA name such as Europe/Berlin or America/New_York (from \(directory))")
+        if let known = cache.withLock({ $0[identifier] }) {
+            guard let known else { throw unknown }
+            return known
+        }
         let valid = !identifier.isEmpty && !identifier.hasPrefix("/") && !identifier.contains("..")
             && identifier.allSatisfy { $0.isLetter || $0.isNumber || "/_-+".contains($0) }
-        let directory = getenv("TZDIR").map { String(cString: $0) } ?? "/usr/share/zoneinfo"
-        guard valid, let bytes = readAll("\(directory)/\(identifier)"), let zone = parse(bytes, identifier: identifier) else {
-            throw TaskqError.usage("unknown time zone '\(identifier)': use an IANA name such as Europe/Berlin or America/New_York (from \(directory))")
-        }
-        cache.withLock { $0[identifier] = zone }
+        let zone = valid ? readAll("\(directory)/\(identifier)").flatMap { parse($0, identifier: identifier) } : nil
+        cache.withLock { $0[identifier] = .some(zone) }
+        guard let zone else { throw unknown }
         return zone
     }
 

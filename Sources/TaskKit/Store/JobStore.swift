@@ -32,8 +32,9 @@ public protocol JobStore: AnyObject, Sendable {
     func rescueExpired(now: Millis, limit: Int) async throws -> [RescuedJob]
     /// Cancels a job: scheduled/pending/retrying at once; running is flagged for its worker to stop.
     func cancel(id: Int64, now: Millis) async throws -> CancelResult
-    /// Retries a job: failed/cancelled get a fresh retry budget and run now; scheduled/retrying run now.
-    func retry(id: Int64, now: Millis) async throws -> RetryResult
+    /// Retries a job: failed/cancelled get a fresh retry budget and run now; scheduled/retrying run now. With
+    /// `onlyFrom`, a job in any other state is left alone (`notRetryable`), checked in the same atomic operation.
+    func retry(id: Int64, now: Millis, onlyFrom: Set<JobState>?) async throws -> RetryResult
     func job(id: Int64) async throws -> Job?
     /// Attempts of a job, oldest first.
     func attempts(jobID: Int64) async throws -> [Attempt]
@@ -77,6 +78,13 @@ public protocol JobStore: AnyObject, Sendable {
     func waitForWork(queues: [String], timeout: Double) async
     /// Closes connections; the store is unusable afterwards.
     func close() async
+}
+
+extension JobStore {
+    /// Retries a job whatever its retryable state.
+    public func retry(id: Int64, now: Millis) async throws -> RetryResult {
+        try await retry(id: id, now: now, onlyFrom: nil)
+    }
 }
 
 /// Optional abilities, declared rather than faked.

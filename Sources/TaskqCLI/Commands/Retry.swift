@@ -66,7 +66,7 @@ struct Retry: AsyncParsableCommand {
             let ids = try await Maintenance.retryCandidates(store: store, states: states, queue: queue)
             if dryRun { return (ids, nil) }
             let progress = ProgressBar(total: ids.count, label: "retry")
-            let done = try await Maintenance.retry(store: store, ids: ids, now: Clock.now()) { progress.update($0) }
+            let done = try await Maintenance.retry(store: store, ids: ids, states: Set(states), now: Clock.now()) { progress.update($0) }
             progress.finish()
             return (ids, done)
         }

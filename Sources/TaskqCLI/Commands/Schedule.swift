@@ -56,7 +56,10 @@ struct ScheduleAdd: AsyncParsableCommand {
 
     func run() async throws {
         let context = try Context(store)
-        let request = try job.request(name: jobName, command: command)
+        let request: JobRequest
+        do { request = try job.request(name: jobName, command: command) } catch let TaskqError.badInput(message) {
+            throw TaskqError.usage(message)
+        }
         let definition = try ScheduleDefinition(
             name: name, expression: try ScheduleExpression(cron, timeZone: tz), misfire: MisfirePolicy(rawValue: misfire) ?? .fireOnce,
             job: request, source: .store)
@@ -69,7 +72,9 @@ struct ScheduleAdd: AsyncParsableCommand {
             // at every tick.
             var warnings: [String] = []
             let builder = try await job.builder(context, store: store, tasks: [request.task ?? (command.isEmpty ? "" : "shell")])
-            _ = try builder.build(request, now: now, warnings: &warnings)
+            do { _ = try builder.build(request, now: now, warnings: &warnings) } catch let TaskqError.badInput(message) {
+                throw TaskqError.usage(message) // an invalid schedule is a usage error, whichever option is at fault
+            }
             guard try await store.addSchedule(name: name, definition: definition.json, now: now) else {
                 throw TaskqError.failed("a schedule named '\(name)' exists; remove it first (taskq schedule remove \(name))")
             }

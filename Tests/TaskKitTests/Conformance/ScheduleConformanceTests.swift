@@ -165,17 +165,39 @@ struct ScheduleConformanceTests {
     }
 
     @Test(arguments: Backend.allCases)
+    func conditionalRetryLeavesOtherStatesAlone(backend: Backend) async throws {
+        let store = try await backend.makeLocation().migrated()
+        let id = try await store.enqueue([newJob(maxRetries: 1)], now: t0)[0].id
+        let job = try #require(try await store.claim(queues: ["default"], limit: 1, worker: "w", now: t0, leaseUntil: t0 + 1000).first)
+        _ = try await store.finish([JobOutcome(jobID: job.id, attempt: 1, worker: "w",
+                                               kind: .retry(error: "x", runAt: t0 + 60_000, outcome: .failed))], now: t0)
+        // A bulk "retry failed jobs" that listed this job earlier must not cut its back-off short.
+        #expect(try await store.retry(id: id, now: t0 + 1, onlyFrom: [.failed]) == .notRetryable(.retrying))
+        let after = try #require(try await store.job(id: id))
+        #expect(after.state == .retrying && after.runAt == t0 + 60_000)
+        #expect(try await store.retry(id: id, now: t0 + 2, onlyFrom: [.failed, .retrying]) == .retried)
+        #expect(try await store.job(id: id)?.state == .pending)
+    }
+
+    @Test(arguments: Backend.allCases)
     func purgeableCountsMatchPurge(backend: Backend) async throws {
         let store = try await backend.makeLocation().migrated()
         _ = try await store.enqueue((0..<5).map { newJob("j\($0)") }, now: t0)
         let claimed = try await store.claim(queues: ["default"], limit: 5, worker: "w", now: t0, leaseUntil: t0 + 10_000)
         let outcomes = claimed.enumerated().map { i, job in
             JobOutcome(jobID: job.id, attempt: 1, worker: "w",
-                       kind: i < 3 ? .completed(result: .null) : .failed(error: "x", outcome: .failed), finishedAt: t0 + Millis(i))
+                       kind: i < 3 ? .completed(result: .null) : .failed(error: "x", outcome: .failed), finishedAt: t0 + Millis(i / 2))
         }
         _ = try await store.finish(outcomes, now: t0 + 10)
         #expect(try await store.purgeableCounts(states: [.completed, .failed, .cancelled], finishedBefore: t0 + 100) == [.completed: 3, .failed: 2])
-        #expect(try await store.purgeableCounts(states: [.completed], finishedBefore: t0 + 2) == [.completed: 2])
+        #expect(try await store.purgeableCounts(states: [.completed], finishedBefore: t0 + 1) == [.completed: 2])
+        if let redis = store as? RedisStore {
+            // Small pages over finish times shared by several jobs: the score cursor neither skips nor repeats.
+            for page in 1...3 {
+                #expect(try await redis.purgeableCounts(states: [.completed, .failed], finishedBefore: t0 + 100, page: page)
+                        == [.completed: 3, .failed: 2])
+            }
+        }
         #expect(try await store.purge(states: [.completed, .failed], finishedBefore: t0 + 100, limit: 100) == 5)
         #expect(try await store.purgeableCounts(states: [.completed, .failed], finishedBefore: t0 + 100).isEmpty)
     }

@@ -251,12 +251,13 @@ public final class PostgresStore: JobStore, @unchecked Sendable {
         }
     }
 
-    public func retry(id: Int64, now: Millis) async throws -> RetryResult {
+    public func retry(id: Int64, now: Millis, onlyFrom: Set<JobState>?) async throws -> RetryResult {
         let channel = target.channel
         return try await connection.run { db in
             try db.transaction {
                 let current = try db.exec("SELECT state, unique_key FROM taskq_jobs WHERE id = $1 FOR UPDATE", [String(id)])
                 guard current.rowCount == 1, let state = JobState(rawValue: current.string(0, 0)) else { return .notFound }
+                if let onlyFrom, !onlyFrom.contains(state) { return .notRetryable(state) }
                 let sql: String
                 switch state {
                 case .failed, .cancelled:

@@ -310,7 +310,8 @@ enum RedisScripts {
     return st
     """#
 
-    /// ARGV: prefix, id, now. Returns {state before, conflicting id or 0}.
+    /// ARGV: prefix, id, now, allowed states (comma list; '' for any). Returns {state before, conflicting id or 0},
+    /// plus a third element when the state is not allowed (nothing changed).
     static let retry = prelude + #"""
     local id = tonumber(ARGV[2])
     local now = ARGV[3]
@@ -318,6 +319,7 @@ enum RedisScripts {
     local f = redis.call('HMGET', k, 'state', 'queue', 'unique_key', 'priority', 'attempt')
     local st = f[1]
     if not st then return {'', 0} end
+    if ARGV[4] ~= '' and not string.find(',' .. ARGV[4] .. ',', ',' .. st .. ',', 1, true) then return {st, 0, 'skip'} end
     if st == 'failed' or st == 'cancelled' then
       if f[3] then
         local other = redis.call('HGET', P .. ':unique', f[3])
@@ -398,18 +400,22 @@ enum RedisScripts {
     return deleted
     """#
 
-    /// ARGV: prefix, finished before, offset, page size, states (comma list). Counts one page of the finished index
-    /// by state: returns {scanned, state, count, state, count, …}.
+    /// ARGV: prefix, finished before, cursor score ('-inf' at first), members at that score already seen, page
+    /// size, states (comma list). Counts one page of the finished index by state; returns {scanned, cursor score,
+    /// seen at it, state, count, …}. The cursor keeps each page's cost independent of how far the scan has got.
     static let purgeableCounts = prelude + #"""
     local states = {}
-    for s in string.gmatch(ARGV[5], '[^,]+') do states[s] = true end
-    local ids = redis.call('ZRANGEBYSCORE', P .. ':finished', '-inf', '(' .. ARGV[2], 'LIMIT', tonumber(ARGV[3]), tonumber(ARGV[4]))
+    for s in string.gmatch(ARGV[6], '[^,]+') do states[s] = true end
+    local r = redis.call('ZRANGEBYSCORE', P .. ':finished', ARGV[3], '(' .. ARGV[2], 'WITHSCORES', 'LIMIT',
+      tonumber(ARGV[4]), tonumber(ARGV[5]))
     local counts = {}
-    for _, id in ipairs(ids) do
-      local st = redis.call('HGET', jk(id), 'state')
+    local cursor, seen = ARGV[3], tonumber(ARGV[4])
+    for i = 1, #r, 2 do
+      local st = redis.call('HGET', jk(r[i]), 'state')
       if st and states[st] then counts[st] = (counts[st] or 0) + 1 end
+      if r[i + 1] == cursor then seen = seen + 1 else cursor = r[i + 1]; seen = 1 end
     end
-    local out = {#ids}
+    local out = {#r / 2, cursor, seen}
     for st, n in pairs(counts) do out[#out + 1] = st; out[#out + 1] = n end
     return out
     """#

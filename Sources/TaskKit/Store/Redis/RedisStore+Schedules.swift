@@ -2,23 +2,28 @@
 /// `PREFIX:schedule:NAME` (hash) and `PREFIX:fires:NAME` (sorted set of fired ticks). Every change is one script.
 extension RedisStore {
     public func purgeableCounts(states: [JobState], finishedBefore before: Millis) async throws -> [JobState: Int] {
+        try await purgeableCounts(states: states, finishedBefore: before, page: 5000)
+    }
+
+    /// `purgeableCounts` reading `page` index entries per script call.
+    func purgeableCounts(states: [JobState], finishedBefore before: Millis, page: Int) async throws -> [JobState: Int] {
         let finished = states.filter(\.isFinished)
         guard !finished.isEmpty else { return [:] }
-        let page = 5000
         var counts: [JobState: Int] = [:]
-        var offset = 0
-        // Page by page, so a huge finished set never blocks the server for long.
+        var cursor = "-inf", seen = 0
+        // Page by page (a score cursor), so a huge finished set never blocks the server for long.
         while true {
-            let r = try await connection.run { db in
-                try self.eval(db, RedisScripts.purgeableCounts, [String(before), String(offset), String(page),
+            let r = try await connection.run { [cursor, seen] db in
+                try self.eval(db, RedisScripts.purgeableCounts, [String(before), cursor, String(seen), String(page),
                                                                  finished.map(\.rawValue).joined(separator: ",")]).array
             }
-            let scanned = Int(r.first?.int ?? 0)
-            for i in stride(from: 1, to: r.count - 1, by: 2) {
+            guard r.count >= 3 else { return counts }
+            for i in stride(from: 3, to: r.count - 1, by: 2) {
                 if let state = JobState(rawValue: r[i].string ?? ""), let n = r[i + 1].int { counts[state, default: 0] += Int(n) }
             }
-            if scanned < page { return counts }
-            offset += scanned
+            if Int(r[0].int ?? 0) < page { return counts }
+            cursor = r[1].string ?? cursor
+            seen = Int(r[2].int ?? 0)
         }
     }
 

@@ -163,10 +163,12 @@ public final class RedisStore: JobStore, @unchecked Sendable {
         }
     }
 
-    public func retry(id: Int64, now: Millis) async throws -> RetryResult {
-        try await connection.run { db in
-            let r = try self.eval(db, RedisScripts.retry, [String(id), String(now)]).array
+    public func retry(id: Int64, now: Millis, onlyFrom: Set<JobState>?) async throws -> RetryResult {
+        let only = onlyFrom.map { $0.map(\.rawValue).sorted().joined(separator: ",") } ?? ""
+        return try await connection.run { db in
+            let r = try self.eval(db, RedisScripts.retry, [String(id), String(now), only]).array
             guard let state = JobState(rawValue: r.first?.string ?? "") else { return .notFound }
+            if r.count > 2 { return .notRetryable(state) } // not in `onlyFrom`
             if let other = r.count > 1 ? r[1].int : nil, other != 0 {
                 throw TaskqError.failed("job \(other) already holds the unique key of job \(id); not retrying it")
             }

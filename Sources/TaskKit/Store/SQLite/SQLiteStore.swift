@@ -264,13 +264,14 @@ public final class SQLiteStore: JobStore, @unchecked Sendable {
         }
     }
 
-    public func retry(id: Int64, now: Millis) async throws -> RetryResult {
+    public func retry(id: Int64, now: Millis, onlyFrom: Set<JobState>?) async throws -> RetryResult {
         try await connection.run { db in
             try db.writeTransaction {
                 let select = try db.prepare("SELECT state, unique_key FROM taskq_jobs WHERE id = ?").bind([.int(id)])
                 guard try select.step() else { return .notFound }
                 let state = JobState(rawValue: select.text(0)) ?? .failed
                 let uniqueKey = select.optionalText(1)
+                if let onlyFrom, !onlyFrom.contains(state) { return .notRetryable(state) }
                 switch state {
                 case .failed, .cancelled:
                     if let uniqueKey {
