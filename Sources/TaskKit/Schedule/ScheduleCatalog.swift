@@ -67,6 +67,7 @@ extension ActiveSchedule {
             ("paused", .bool(paused)),
             ("last_fire_at", .time(record?.lastFireAt)),
             ("last_job_id", record?.lastJobID.map { .int($0) } ?? .null),
+            ("next_fire_at", .time(upcoming(after: now, count: 1).first)),
             ("next_fires", .array(upcoming(after: now, count: next).map { .time($0) })),
         ]
         return .object(pairs)
