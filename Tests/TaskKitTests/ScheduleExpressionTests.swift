@@ -137,10 +137,28 @@ struct ScheduleExpressionTests {
                 == [utc("2026-10-25T00:30:00Z"), utc("2026-10-26T01:30:00Z")]) // 02:30 CEST once, then 02:30 CET next day
         // Asked from inside the repeated hour (second pass), the first pass's 02:30 is not fired again.
         #expect(daily.nextFire(after: utc("2026-10-25T01:10:00Z")) == utc("2026-10-26T01:30:00Z"))
-        let hourly = try ScheduleExpression("30 * * * *", timeZone: "Europe/Berlin")
-        #expect(hourly.fires(after: utc("2026-10-24T22:00:00Z"), count: 4) == [
-            utc("2026-10-24T22:30:00Z"), utc("2026-10-24T23:30:00Z"), utc("2026-10-25T00:30:00Z"), utc("2026-10-25T02:30:00Z"),
+        // A fixed hour with a minute step: the first pass only.
+        let quarters = try ScheduleExpression("*/15 2 * * *", timeZone: "Europe/Berlin")
+        #expect(quarters.fires(after: utc("2026-10-24T23:00:00Z"), count: 5) == [
+            utc("2026-10-25T00:00:00Z"), utc("2026-10-25T00:15:00Z"), utc("2026-10-25T00:30:00Z"), utc("2026-10-25T00:45:00Z"),
+            utc("2026-10-26T01:00:00Z"),
         ])
+    }
+
+    @Test func everyHourExpressionsKeepRunningThroughTheRepeatedHour() throws {
+        // `*` in the hour field follows elapsed hours (Vixie cron): 02:30 CEST and 02:30 CET are an hour apart, and
+        // each instant fires once.
+        let hourly = try ScheduleExpression("30 * * * *", timeZone: "Europe/Berlin")
+        #expect(hourly.fires(after: utc("2026-10-24T22:00:00Z"), count: 5) == [
+            utc("2026-10-24T22:30:00Z"), utc("2026-10-24T23:30:00Z"), utc("2026-10-25T00:30:00Z"), utc("2026-10-25T01:30:00Z"),
+            utc("2026-10-25T02:30:00Z"),
+        ])
+        let fiveMinutes = try ScheduleExpression("*/5 * * * *", timeZone: "Europe/Berlin")
+        let fires = fiveMinutes.fires(after: utc("2026-10-24T23:58:00Z"), count: 30)
+        #expect(fires.count == 30 && Set(fires).count == 30)
+        #expect(zip(fires, fires.dropFirst()).allSatisfy { $1 - $0 == 300_000 }, "\(fires.map { TimeFormat.iso8601($0) })")
+        #expect(try ScheduleExpression("@hourly", timeZone: "America/New_York").fires(after: utc("2026-11-01T04:30:00Z"), count: 3)
+                == [utc("2026-11-01T05:00:00Z"), utc("2026-11-01T06:00:00Z"), utc("2026-11-01T07:00:00Z")])
     }
 
     @Test func newYorkTransitions() throws {

@@ -12,6 +12,9 @@ public struct CronExpression: Sendable, Equatable {
     public let daysOfWeek: Set<Int>
     let domRestricted: Bool
     let dowRestricted: Bool
+    /// The hour field starts with `*` (`*`, `*/2`): the expression follows elapsed hours, so both occurrences of a
+    /// repeated wall-clock hour fire (as in Vixie cron). A fixed hour fires once, at its first occurrence.
+    let everyHour: Bool
 
     /// The five fields, in order, with their ranges and names (for error messages).
     static let fields: [(name: String, min: Int, max: Int, names: [String])] = [
@@ -47,6 +50,7 @@ public struct CronExpression: Sendable, Equatable {
         // As in Vixie cron, a field starting with `*` (`*`, `*/2`) counts as unrestricted for the either-or rule.
         domRestricted = !parts[2].hasPrefix("*") && !parts[2].hasPrefix("?")
         dowRestricted = !parts[4].hasPrefix("*") && !parts[4].hasPrefix("?")
+        everyHour = parts[1].hasPrefix("*")
         if !domRestricted || dowRestricted { return }
         // A day of month that no selected month has (30 2 *) can never fire.
         let longest = months.map { CivilDate.daysInMonth(year: 2000, month: $0) }.max() ?? 31

@@ -1,8 +1,9 @@
 /// When a schedule fires: a cron expression evaluated on the wall clock of a time zone, or a fixed interval.
 ///
-/// Cron expressions follow the zone's clock across daylight saving changes: a wall-clock time that occurs twice
-/// (clocks set back) fires once, at its first occurrence; one that does not occur (clocks set forward) fires at the
-/// moment the clocks jump, so no fire is lost. `@every DURATION` fires at whole multiples of the interval since
+/// Cron expressions follow the zone's clock across daylight saving changes. A wall-clock time that occurs twice
+/// (clocks set back) fires once, at its first occurrence, when the hour field is fixed (`30 2 * * *`); with `*` in
+/// the hour field (`*/5 * * * *`, `@hourly`) both occurrences fire, an hour apart, as in Vixie cron. A time that
+/// does not occur (clocks set forward) fires at the moment the clocks jump, so no fire is lost. `@every DURATION` fires at whole multiples of the interval since
 /// 1970-01-01T00:00Z, whatever the zone, so every beat process agrees on the ticks.
 public struct ScheduleExpression: Sendable, Equatable {
     public enum Kind: Sendable, Equatable {
@@ -61,15 +62,22 @@ public struct ScheduleExpression: Sendable, Equatable {
             return (Self.floorDiv(after, interval) + 1) * interval
         case let .cron(cron):
             let seconds = Self.floorDiv(after, 1000)
-            var local = LocalTime(wallSeconds: seconds + Int64(zone.offset(atSeconds: seconds)))
-            // A wall time repeated by a DST change maps to its first occurrence, which may lie before `after`.
-            for _ in 0..<1000 {
-                guard let wall = cron.nextWallTime(after: local) else { return nil }
-                let instant = instant(for: wall) * 1000
-                if instant > after { return instant }
+            let offsets = [seconds - 86_400, seconds, seconds + 86_400].map { Int64(zone.offset(atSeconds: $0)) }
+            let (lowest, highest) = (offsets.min() ?? 0, offsets.max() ?? 0)
+            // Around a change the wall clock is not monotonic: start from the earliest wall time that can map after
+            // `after`, and stop once no later wall time can map before the best instant found.
+            var local = LocalTime(wallSeconds: seconds + lowest)
+            var best: Millis?
+            for _ in 0..<2000 {
+                guard let wall = cron.nextWallTime(after: local) else { break }
+                if let best, (wall.wallSeconds - highest) * 1000 > best { break }
+                for instant in instants(for: wall, bothOccurrences: cron.everyHour) where instant * 1000 > after {
+                    best = min(best ?? .max, instant * 1000)
+                }
+                if best != nil && lowest == highest { break }
                 local = wall
             }
-            return nil
+            return best
         }
     }
 
@@ -101,9 +109,9 @@ public struct ScheduleExpression: Sendable, Equatable {
         }
     }
 
-    /// The UTC second at which `wall` occurs in the zone: its first occurrence when the clocks were set back, the
-    /// moment the clocks jumped when it was skipped.
-    func instant(for wall: LocalTime) -> Int64 {
+    /// The UTC seconds at which `wall` fires: its first occurrence (both with `bothOccurrences`) when the clocks were
+    /// set back, the moment the clocks jumped when it was skipped.
+    func instants(for wall: LocalTime, bothOccurrences: Bool) -> [Int64] {
         let ws = wall.wallSeconds
         let before = Int64(zone.offset(atSeconds: ws - 86_400))
         let after = Int64(zone.offset(atSeconds: ws + 86_400))
@@ -111,15 +119,15 @@ public struct ScheduleExpression: Sendable, Equatable {
         for offset in Set([before, after]) where Int64(zone.offset(atSeconds: ws - offset)) == offset {
             candidates.append(ws - offset)
         }
-        if let first = candidates.min() { return first }
-        guard after > before else { return ws - before }
+        if !candidates.isEmpty { return bothOccurrences ? candidates.sorted() : [candidates.min() ?? 0] }
+        guard after > before else { return [ws - before] }
         // Skipped: find the transition between the two readings by bisection.
         var low = ws - after, high = ws - before
         while high - low > 1 {
             let mid = low + (high - low) / 2
             if Int64(zone.offset(atSeconds: mid)) == before { low = mid } else { high = mid }
         }
-        return high
+        return [high]
     }
 
     static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
