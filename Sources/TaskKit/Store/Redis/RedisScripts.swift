@@ -420,6 +420,16 @@ enum RedisScripts {
     return out
     """#
 
+    /// ARGV: prefix. Every schedule record in one round trip: {name, HGETALL, name, HGETALL, …}.
+    static let schedules = prelude + #"""
+    local out = {}
+    for _, name in ipairs(redis.call('SMEMBERS', P .. ':schedules')) do
+      out[#out + 1] = name
+      out[#out + 1] = redis.call('HGETALL', P .. ':schedule:' .. name)
+    end
+    return out
+    """#
+
     /// ARGV: prefix, name, definition JSON, now. Stores a schedule unless a stored one has the name (a state-only
     /// record is replaced). Returns 1 when stored.
     static let addSchedule = prelude + #"""

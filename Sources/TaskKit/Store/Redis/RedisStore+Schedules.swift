@@ -39,9 +39,9 @@ extension RedisStore {
 
     public func schedules() async throws -> [ScheduleRecord] {
         try await connection.run { db in
-            let names = try db.command(["SMEMBERS", "\(self.p):schedules"]).array.compactMap(\.string).sorted()
-            return try names.compactMap { name -> ScheduleRecord? in
-                let r = try db.command(["HGETALL", "\(self.p):schedule:\(name)"]).array
+            let r = try self.eval(db, RedisScripts.schedules, []).array
+            let entries = stride(from: 0, to: r.count - 1, by: 2).compactMap { i in r[i].string.map { ($0, r[i + 1].array) } }
+            return entries.sorted { $0.0 < $1.0 }.compactMap { name, r -> ScheduleRecord? in
                 var f: [String: String] = [:]
                 for i in stride(from: 0, to: r.count - 1, by: 2) { if let k = r[i].string { f[k] = r[i + 1].string } }
                 guard let created = f["created_at"].flatMap({ Int64($0) }) else { return nil }
