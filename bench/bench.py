@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""taskq benchmarks: bulk enqueue, single-worker drain, enqueue-to-start latency, CLI start-up cost, idle RSS.
+"""taskq benchmarks: bulk enqueue, single-worker drain, enqueue-to-start latency, CLI start-up cost, idle RSS, beat.
 
 usage: bench.py TASKQ_BINARY [DATABASE_URL]   (default: a fresh SQLite file in a temp dir)
 Prints one line per figure; BENCHMARKS.md records them with the machine and the command.
@@ -133,10 +133,52 @@ def idle_worker_rss():
     report("idle worker CPU", f"{ticks / os.sysconf('SC_CLK_TCK') / 5 * 100:.1f}", "% of a core")
 
 
+def proc_rss_cpu(pid):
+    with open(f"/proc/{pid}/status") as f:
+        rss = next(int(line.split()[1]) for line in f if line.startswith("VmRSS:")) / 1024
+    stat = open(f"/proc/{pid}/stat").read().split()
+    return rss, int(stat[13]) + int(stat[14])
+
+
+def beat(schedules=100):
+    """`beat --once` firing many due schedules, and a continuous beat watching many schedules that are not due."""
+    reset()
+    for i in range(schedules):
+        taskq("schedule", "add", f"every-second-{i}", "--cron", "@every 1s", "--task", "noop")
+    time.sleep(1.2)
+    start = time.perf_counter()
+    proc = subprocess.Popen([BIN, "beat", "--once"], env=ENV, cwd=WORK, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    out = proc.stdout.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = (time.perf_counter() - start) * 1000
+    assert status == 0 and out.count(b"fired") == schedules, out
+    report(f"`beat --once` firing {schedules} due schedules, wall", f"{wall:.1f}", "ms")
+    report(f"`beat --once` firing {schedules} due schedules, peak RSS", f"{usage.ru_maxrss / 1024:.1f}", "MB")
+    reset()
+    for i in range(schedules):
+        taskq("schedule", "add", f"daily-{i}", "--cron", f"{i % 60} {i % 24} * * *", "--tz", "Europe/Berlin", "--task", "noop")
+    watcher = subprocess.Popen([BIN, "beat", "--log-level", "error"], env=ENV, cwd=WORK,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        time.sleep(3)
+        _, before = proc_rss_cpu(watcher.pid)
+        time.sleep(5)
+        rss, after = proc_rss_cpu(watcher.pid)
+    finally:
+        watcher.terminate()
+        watcher.wait()
+    report(f"continuous beat watching {schedules} schedules (none due): RSS", f"{rss:.1f}", "MB")
+    report(f"continuous beat watching {schedules} schedules (none due): CPU", f"{(after - before) / os.sysconf('SC_CLK_TCK') / 5 * 100:.1f}", "% of a core")
+
+
 if __name__ == "__main__":
     print(f"taskq benchmarks: {BIN} on {BACKEND}, {os.cpu_count()} cores, N={N}")
     try:
-        for bench in (bulk_enqueue, drain, latency, cli_cost, idle_worker_rss):
+        benches = (bulk_enqueue, drain, latency, cli_cost, idle_worker_rss, beat)
+        only = os.environ.get("BENCH_ONLY")
+        for bench in benches:
+            if only and bench.__name__ not in only.split(","):
+                continue
             bench()
     finally:
         import shutil
