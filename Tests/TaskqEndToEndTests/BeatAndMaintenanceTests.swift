@@ -205,3 +205,30 @@ struct BeatAndMaintenanceTests {
         #expect(history.compactMap { $0["outcome"] as? String } == ["lost"])
     }
 }
+
+@Suite("End to end: maintenance commands from two cron lines at once")
+struct ConcurrentMaintenanceTests {
+    @Test(arguments: AnyBackend.allCases)
+    func bulkRetryAndPurgeTwiceAtOnceActOnEachJobOnce(backend: AnyBackend) throws {
+        let cli = try backend.cli()
+        try cli.run(["migrate"])
+        let count = 1500
+        let lines = (0..<count).map { #"{"name":"dead-\#($0)","task":"fail","max_retries":0}"# }.joined(separator: "\n")
+        #expect(try cli.run(["create-job", "--from-file", "-"], stdin: lines).status == 0)
+        #expect(try cli.run(["run-worker", "--burst", "--concurrency", "50", "--log-level", "error"]).status == 0)
+
+        let retries = try (0..<2).map { _ in try cli.start(["retry", "--state", "failed", "--json"]) }
+        let retried = try retries.map { try $0.wait(timeout: 120) }
+        #expect(retried.allSatisfy { $0.status == 0 }, "\(retried.map(\.stderr))")
+        let ids = retried.flatMap { (($0.json as? [String: Any])?["retried"] as? [Int]) ?? [] }
+        #expect(ids.count == count && Set(ids).count == count)
+        #expect((try cli.object(["stats", "--json"])["by_state"] as? [String: Int])?["pending"] == count)
+
+        #expect(try cli.run(["run-worker", "--burst", "--concurrency", "50", "--log-level", "error"]).status == 0)
+        let purges = try (0..<2).map { _ in try cli.start(["purge", "--older-than", "0s", "--batch-size", "200", "--json"]) }
+        let purged = try purges.map { try $0.wait(timeout: 120) }
+        #expect(purged.allSatisfy { $0.status == 0 }, "\(purged.map(\.stderr))")
+        #expect(purged.compactMap { ($0.json as? [String: Any])?["deleted"] as? Int }.reduce(0, +) == count)
+        #expect((try cli.object(["stats", "--json"])["total"] as? Int) == 0)
+    }
+}

@@ -32,10 +32,10 @@ struct ScheduleAdd: AsyncParsableCommand {
     @Option(help: ArgumentHelp("When to fire: 5 cron fields, @hourly/@daily/@weekly/@monthly/@yearly or '@every 10m'.", valueName: "expr"))
     var cron: String
 
-    @Option(help: ArgumentHelp("Time zone the cron fields are read in (IANA name). Default UTC.", valueName: "zone"))
+    @Option(help: ArgumentHelp("Time zone the cron fields are read in (IANA name, e.g. Europe/Berlin).", valueName: "zone"))
     var tz: String = "UTC"
 
-    @Option(help: ArgumentHelp("After downtime: fire-once (one fire for all missed ticks, the default) or skip.", valueName: "policy"),
+    @Option(help: ArgumentHelp("After downtime: fire-once (one fire for all missed ticks) or skip.", valueName: "policy"),
             completion: .list(MisfirePolicy.allCases.map(\.rawValue)))
     var misfire: String = MisfirePolicy.fireOnce.rawValue
 
