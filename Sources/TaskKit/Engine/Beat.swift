@@ -35,7 +35,7 @@ public final class Beat: @unchecked Sendable {
     private let stopped = Locked(false)
     /// Misfire skips already logged (tick and how many ticks it covered), so a stale tick is counted and reported once.
     private var loggedSkips: [String: (tick: Millis, due: Int)] = [:]
-    /// Catalog problems already logged.
+    /// Problems (catalog, job templates) already logged: each is logged once, not at every look.
     private var loggedProblems = Set<String>()
     /// Whether taskq.toml's schedules have state records (created once per process).
     private var registered = false
@@ -93,7 +93,8 @@ public final class Beat: @unchecked Sendable {
             built.runAt = latest
             job = built
         } catch let error as TaskqError {
-            logger.error("schedule \(definition.name): cannot build its job: \(error.description)")
+            let problem = "schedule \(definition.name): cannot build its job: \(error.description)"
+            if loggedProblems.insert(problem).inserted { logger.error("\(problem)") }
             return BeatReport(schedule: definition.name, tick: latest, dueTicks: due, outcome: .failed(error.description))
         }
         let outcome: BeatReport.Outcome
