@@ -10,6 +10,9 @@ struct Context {
     let databaseURL: String
     let registry: TaskRegistry
 
+    /// The config file's name for messages (`taskq.toml` when none was read).
+    var configName: String { config.path.map { String($0.split(separator: "/").last ?? Substring($0)) } ?? TaskqConfig.fileName }
+
     init(_ options: StoreOptions) throws {
         let env = Environment.self
         config = try TaskqConfig.load(explicitPath: options.config ?? env.get("TASKQ_CONFIG"))

@@ -37,8 +37,9 @@ struct BeatAndMaintenanceTests {
             """.write(toFile: cli.path("taskq.toml"), atomically: true, encoding: .utf8)
         let added = try cli.object(["schedule", "add", "report", "--cron", "30 2 * * *", "--tz", "Europe/Berlin", "--task", "echo",
                                     "--queue", "reports", "--priority", "high", "--job-name", "daily report", "--json"])
-        #expect(added["name"] as? String == "report" && added["timezone"] as? String == "Europe/Berlin" && added["queue"] as? String == "reports")
-        #expect(added["job_name"] as? String == "daily report")
+        let addedJob = added["job"] as? [String: Any] ?? [:]
+        #expect(added["name"] as? String == "report" && added["timezone"] as? String == "Europe/Berlin" && addedJob["queue"] as? String == "reports")
+        #expect(addedJob["name"] as? String == "daily report" && addedJob["priority"] as? Int == 8 && addedJob["task"] as? String == "echo")
         #expect((added["next_fires"] as? [String])?.count == 3)
         #expect(try cli.run(["schedule", "add", "report", "--cron", "@daily", "--task", "echo"]).status == 1)
         #expect(try cli.run(["schedule", "add", "from-file", "--cron", "@daily", "--task", "echo"]).status == 1)
@@ -59,6 +60,7 @@ struct BeatAndMaintenanceTests {
         #expect(try cli.run(["schedule", "pause", "nope"]).status == 1)
 
         #expect(try cli.run(["schedule", "remove", "from-file"]).status == 1)
+        #expect((try cli.object(["schedule", "pause", "report", "--json"])["paused"] as? Bool) == true)
         #expect(try cli.run(["schedule", "remove", "report", "--json"]).status == 0)
         #expect(try cli.run(["schedule", "remove", "report"]).status == 1)
         list = try cli.run(["schedule", "list", "--json"]).json as? [[String: Any]] ?? []
@@ -140,6 +142,43 @@ struct BeatAndMaintenanceTests {
         #expect(ticks.count >= 4 && Double(ticks.count) <= elapsed + 1, "\(ticks.count) fires in \(elapsed)s")
         // Both processes took part in firing (the fire key, not luck, kept them apart).
         #expect(results.allSatisfy { $0.stderr.contains("beat started") })
+    }
+
+    @Test func unknownTasksAreRefusedAtFireTimeUnlessForced() throws {
+        let cli = try CLI()
+        try cli.run(["migrate"])
+        try """
+            [schedules.unknown]
+            cron = "@every 1s"
+            task = "no-such-task"
+
+            [schedules.forced]
+            cron = "@every 1s"
+            task = "no-such-task"
+            force = true
+            """.write(toFile: cli.path("taskq.toml"), atomically: true, encoding: .utf8)
+        let list = try cli.run(["schedule", "list"])
+        #expect(list.status == 0 && list.stderr.contains("unknown task 'no-such-task'"), "\(list.stderr)")
+        _ = try cli.run(["beat", "--once"]) // first sight: ticks count from now
+        sleepUntilAfterBoundary(period: 1, offset: 0.2)
+        let fired = try cli.run(["beat", "--once", "--json"])
+        #expect(fired.status == 1 && fired.stderr.contains("could not fire: unknown"), "\(fired.stderr)")
+        let outcomes = (fired.json as? [[String: Any]] ?? []).map { "\($0["schedule"] ?? "")=\($0["outcome"] ?? "")" }.sorted()
+        #expect(outcomes == ["forced=fired", "unknown=failed"], "\(outcomes)")
+        #expect((try cli.run(["list-jobs", "--json"]).json as? [[String: Any]])?.compactMap { $0["name"] as? String } == ["forced"])
+    }
+
+    @Test func aNameInBothTheFileAndTheStoreCanBeCleanedUp() throws {
+        let cli = try CLI()
+        try cli.run(["migrate"])
+        #expect(try cli.run(["schedule", "add", "dup", "--cron", "@daily", "--task", "noop"]).status == 0)
+        try "[schedules.dup]\ncron = \"@hourly\"\ntask = \"noop\"\n".write(toFile: cli.path("taskq.toml"), atomically: true, encoding: .utf8)
+        let list = try cli.run(["schedule", "list", "--json"])
+        #expect(list.stderr.contains("defined both"))
+        #expect((list.json as? [[String: Any]])?.first?["cron"] as? String == "@hourly")
+        let removed = try cli.run(["schedule", "remove", "dup"])
+        #expect(removed.status == 0 && removed.stderr.contains("still defines"), "\(removed.stderr)")
+        #expect(try cli.run(["schedule", "list"]).stderr.isEmpty)
     }
 
     @Test func configScheduleFiresFromACronStyleBeatOnce() throws {

@@ -78,7 +78,7 @@ public struct TaskqConfig: Sendable {
             }
         }
         // A schedule's job must build now (with the file's defaults and named tasks), not fail at every tick.
-        let builder = JobBuilder(config: self, registry: TaskRegistry(), force: true)
+        let builder = JobBuilder(config: self, registry: TaskRegistry(), force: true, keyNames: true)
         for schedule in schedules {
             var warnings: [String] = []
             do { _ = try builder.build(schedule.job, now: 0, warnings: &warnings) } catch let error as TaskqError {

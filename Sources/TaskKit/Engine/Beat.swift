@@ -33,8 +33,6 @@ public final class Beat: @unchecked Sendable {
     public var refreshMillis: Millis = 1000
     private let wake = AsyncEvent()
     private let stopped = Locked(false)
-    /// Misfire skips already logged (tick and how many ticks it covered), so a stale tick is counted and reported once.
-    private var loggedSkips: [String: (tick: Millis, due: Int)] = [:]
     /// Problems (catalog, job templates) already logged: each is logged once, not at every look.
     private var loggedProblems = Set<String>()
     /// Whether taskq.toml's schedules have state records (created once per process).
@@ -58,9 +56,13 @@ public final class Beat: @unchecked Sendable {
         registered = true
         for problem in catalog.problems where loggedProblems.insert(problem).inserted { logger.warning("\(problem)") }
         var reports: [BeatReport] = []
-        for schedule in catalog.schedules where !schedule.paused {
+        // Task names workers have announced, asked only when some schedule's task is unknown here.
+        let due = catalog.schedules.filter { !$0.paused }
+        let needStore = due.contains { !$0.definition.force && !registry.contains($0.taskName) }
+        let storeTasks: Set<String> = needStore ? Set(try await store.knownTasks().map(\.name)) : []
+        for schedule in due {
             do {
-                if let report = try await fire(schedule, now: now) { reports.append(report) }
+                if let report = try await fire(schedule, now: now, storeTasks: storeTasks) { reports.append(report) }
             } catch let error as TaskqError {
                 if case .unavailable = error { throw error }
                 logger.error("schedule \(schedule.name): \(error.description)")
@@ -70,16 +72,14 @@ public final class Beat: @unchecked Sendable {
         return (reports, catalog)
     }
 
-    private func fire(_ schedule: ActiveSchedule, now: Millis) async throws -> BeatReport? {
+    private func fire(_ schedule: ActiveSchedule, now: Millis, storeTasks: Set<String>) async throws -> BeatReport? {
         let definition = schedule.definition
         let since = schedule.firedThrough(now: now)
         guard let latest = definition.expression.latestFire(after: since, notAfter: now) else { return nil }
         if definition.misfire == .skip && now - latest > MisfirePolicy.graceMillis {
-            if let logged = loggedSkips[definition.name], logged.tick == latest {
-                return BeatReport(schedule: definition.name, tick: latest, dueTicks: logged.due, outcome: .skippedMisfire)
-            }
+            // Recorded in the store, so no beat (this one after a restart, or another) reports these ticks again.
             let due = dueCount(definition.expression, after: since, through: latest)
-            loggedSkips[definition.name] = (latest, due)
+            guard try await store.skipTicks(name: definition.name, through: latest, now: now) else { return nil }
             logger.notice("schedule \(definition.name): skipped \(due) missed tick(s) up to \(TimeFormat.iso8601(latest)) (misfire = skip)")
             return BeatReport(schedule: definition.name, tick: latest, dueTicks: due, outcome: .skippedMisfire)
         }
@@ -89,7 +89,10 @@ public final class Beat: @unchecked Sendable {
         var warnings: [String] = []
         let job: NewJob
         do {
-            var built = try JobBuilder(config: config, registry: registry, force: true).build(request, now: now, warnings: &warnings)
+            // Unknown task names are refused at enqueue, as for create-job, unless the schedule says --force.
+            let builder = JobBuilder(config: config, registry: registry, storeTasks: storeTasks, force: definition.force,
+                                     keyNames: definition.source == .config)
+            var built = try builder.build(request, now: now, warnings: &warnings)
             built.runAt = latest
             job = built
         } catch let error as TaskqError {

@@ -89,12 +89,20 @@ public struct JobBuilder: Sendable {
     public let storeTasks: Set<String>
     /// Accept unknown task names.
     public let force: Bool
+    /// Name values in messages as file keys (`timeout`) rather than flags (`--timeout`): for taskq.toml tables.
+    public let keyNames: Bool
 
-    public init(config: TaskqConfig, registry: TaskRegistry, storeTasks: Set<String> = [], force: Bool = false) {
+    public init(config: TaskqConfig, registry: TaskRegistry, storeTasks: Set<String> = [], force: Bool = false, keyNames: Bool = false) {
         self.config = config
         self.registry = registry
         self.storeTasks = storeTasks
         self.force = force
+        self.keyNames = keyNames
+    }
+
+    /// `--retry-delay` as a flag, or `retry_delay` as a key.
+    private func option(_ flag: String) -> String {
+        keyNames ? String(flag.dropFirst(2)).replacingOccurrences(of: "-", with: "_") : flag
     }
 
     /// Whether `task` is known locally (without asking the store).
@@ -106,7 +114,8 @@ public struct JobBuilder: Sendable {
         var args = request.args ?? .object([])
         if let command = request.command, !command.isEmpty {
             if let t = task, t != "shell" {
-                throw TaskqError.usage("a command after -- makes a shell task; it cannot be combined with --task \(t)")
+                throw TaskqError.usage(keyNames ? "command makes a shell task; it cannot be combined with task = \"\(t)\""
+                                                : "a command after -- makes a shell task; it cannot be combined with --task \(t)")
             }
             task = "shell"
             var pairs: [(String, JSONValue)] = [("command", .array(command.map { .string($0) }))]
@@ -114,14 +123,15 @@ public struct JobBuilder: Sendable {
             args = .object(pairs)
         }
         guard let taskName = task, !taskName.isEmpty else {
-            throw TaskqError.usage("no task given: use --task NAME or put a command after --")
+            throw TaskqError.usage(keyNames ? "no task given: set task = \"NAME\" or command = [...]"
+                                            : "no task given: use --task NAME or put a command after --")
         }
         guard args.isObject else { throw TaskqError.badInput("args must be a JSON object, got \(args.serialized().prefix(40))") }
         if taskName == "shell" {
             do { _ = try ShellTask.argv(from: args) } catch let failure as TaskFailure { throw TaskqError.usage(failure.message) }
         }
         guard force || registry.contains(taskName) || storeTasks.contains(taskName) else {
-            throw TaskqError.usage("unknown task '\(taskName)': see `taskq list-tasks`, or pass --force if a worker elsewhere knows it")
+            throw TaskqError.usage("unknown task '\(taskName)': see `taskq list-tasks`, or \(keyNames ? "set force = true" : "pass --force") if a worker elsewhere knows it")
         }
 
         let named = config.tasks[taskName]?.defaults ?? JobDefaults()
@@ -145,14 +155,14 @@ public struct JobBuilder: Sendable {
             policy.backoff = b
         }
         if let text = request.retryDelay {
-            policy.baseDelayMillis = try DurationParser.require(text, option: "--retry-delay")
+            policy.baseDelayMillis = try DurationParser.require(text, option: option("--retry-delay"))
         } else if let d = defaults.retryDelayMillis {
             policy.baseDelayMillis = d
         }
         job.retryPolicy = RetryPolicy(backoff: policy.backoff, baseDelayMillis: policy.baseDelayMillis)
         if let text = request.timeout {
-            let t = try DurationParser.require(text, option: "--timeout")
-            guard t > 0 else { throw TaskqError.usage("--timeout must be positive") }
+            let t = try DurationParser.require(text, option: option("--timeout"))
+            guard t > 0 else { throw TaskqError.usage("\(option("--timeout")) must be positive") }
             job.timeoutMillis = t
         } else {
             job.timeoutMillis = defaults.timeoutMillis
@@ -174,7 +184,7 @@ public struct JobBuilder: Sendable {
             job.runAt = now + (try DurationParser.require(text, option: "--in"))
         }
         if let key = request.uniqueKey {
-            guard !key.isEmpty else { throw TaskqError.usage("--unique-key must not be empty") }
+            guard !key.isEmpty else { throw TaskqError.usage("\(option("--unique-key")) must not be empty") }
             job.uniqueKey = key
         }
         try job.validate()

@@ -50,6 +50,7 @@ public enum JSONValue: Sendable, Equatable {
         }
     }
     public var arrayValue: [JSONValue]? { if case let .array(a) = self { return a } else { return nil } }
+    public var boolValue: Bool? { if case let .bool(b) = self { return b } else { return nil } }
 
     /// The same value with NUL characters removed from every string and key.
     public func withoutNUL() -> JSONValue {

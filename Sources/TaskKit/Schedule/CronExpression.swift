@@ -126,6 +126,7 @@ public struct CronExpression: Sendable, Equatable {
     }
 
     private static func value(_ text: String, min: Int, max: Int, names: [String], nameBase: Int) throws -> Int {
+        guard !text.isEmpty else { throw CronFieldError.invalid("a range needs a value on both sides of '-'") }
         if let n = Int(text) {
             guard n >= min && n <= max else { throw CronFieldError.invalid("\(n) is out of range \(min)-\(max)") }
             return n

@@ -10,6 +10,8 @@ public struct ActiveSchedule: Sendable {
     }
 
     public var name: String { definition.name }
+    /// The task its jobs run (`shell` for a command).
+    public var taskName: String { definition.job.task ?? (definition.job.command == nil ? "" : "shell") }
     public var paused: Bool { record?.paused ?? false }
 
     /// Ticks after this are due.
@@ -57,19 +59,40 @@ public struct ScheduleCatalog: Sendable {
 }
 
 extension ActiveSchedule {
-    /// The JSON shape of `schedule list --json`: the definition's keys plus state and the next `next` fire times.
-    public func jsonObject(now: Millis, next: Int) -> JSONValue {
-        var pairs: [(String, JSONValue)] = [("name", .string(name))]
-        // The job's own label is `job_name` here, so the schedule's `name` stays unique.
-        if case let .object(fields) = definition.json { pairs += fields.map { $0.0 == "name" ? ("job_name", $0.1) : $0 } }
-        pairs += [
-            ("source", .string(definition.source == .config ? "taskq.toml" : "store")),
+    /// The latest tick that is due but neither fired nor skipped yet (beat not running, or about to fire it).
+    public func dueTick(now: Millis) -> Millis? {
+        paused ? nil : definition.expression.latestFire(after: firedThrough(now: now), notAfter: now)
+    }
+
+    /// The job it enqueues at each tick, with defaults applied as beat would (nil when it cannot be built).
+    public func resolvedJob(config: TaskqConfig, registry: TaskRegistry) -> NewJob? {
+        var request = definition.job
+        request.name = request.name ?? name
+        var warnings: [String] = []
+        return try? JobBuilder(config: config, registry: registry, force: true).build(request, now: 0, warnings: &warnings)
+    }
+
+    /// The JSON shape of `schedule list --json`: the schedule, its state, its next `next` fire times and the job it
+    /// enqueues (`job`, the fields of a job object; null when it cannot be built). `configName` labels taskq.toml
+    /// schedules' `source`.
+    public func jsonObject(now: Millis, next: Int, job: NewJob?, configName: String) -> JSONValue {
+        .obj(
+            ("name", .string(name)), ("cron", .string(definition.expression.text)),
+            ("timezone", .string(definition.expression.zone.identifier)), ("misfire", .string(definition.misfire.rawValue)),
+            ("force", .bool(definition.force)),
+            ("source", .string(definition.source == .config ? configName : "store")),
             ("paused", .bool(paused)),
             ("last_fire_at", .time(record?.lastFireAt)),
             ("last_job_id", record?.lastJobID.map { .int($0) } ?? .null),
+            ("due_tick", .time(dueTick(now: now))),
             ("next_fire_at", .time(upcoming(after: now, count: 1).first)),
             ("next_fires", .array(upcoming(after: now, count: next).map { .time($0) })),
-        ]
-        return .object(pairs)
+            ("job", job.map { job in
+                .obj(("name", .string(job.name)), ("task", .string(job.task)), ("args", job.args), ("queue", .string(job.queue)),
+                     ("priority", .int(Int64(job.priority))), ("max_retries", .int(Int64(job.maxRetries))),
+                     ("backoff", .string(job.retryPolicy.backoff.rawValue)), ("retry_delay_ms", .int(job.retryPolicy.baseDelayMillis)),
+                     ("timeout_ms", job.timeoutMillis.map { .int($0) } ?? .null),
+                     ("unique_key", job.uniqueKey.map { .string($0) } ?? .null))
+            } ?? .null))
     }
 }

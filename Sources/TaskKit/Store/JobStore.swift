@@ -64,6 +64,9 @@ public protocol JobStore: AnyObject, Sendable {
     /// the fire key (name, tick), enqueues `job` and makes `tick` the last fire. Fire keys older than
     /// `ScheduleRecord.fireKeyRetentionMillis` before `tick` are deleted.
     func fireSchedule(name: String, tick: Millis, job: NewJob, now: Millis) async throws -> FireResult
+    /// Records that the ticks up to `tick` were skipped (misfire policy `skip`): moves the baseline there unless the
+    /// schedule is paused or already fired or skipped that far. Returns whether it moved.
+    func skipTicks(name: String, through tick: Millis, now: Millis) async throws -> Bool
 
     // MARK: Tasks and workers
     /// Records that `worker` can run these tasks, so enqueuers elsewhere accept their names.

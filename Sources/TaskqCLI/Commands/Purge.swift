@@ -18,7 +18,7 @@ struct Purge: AsyncParsableCommand {
             completion: .list(["completed", "failed", "cancelled"]))
     var state: [String] = []
 
-    @Option(help: ArgumentHelp("Jobs deleted per transaction. Default 1000.", valueName: "n"))
+    @Option(help: ArgumentHelp("Jobs deleted per transaction.", valueName: "n"))
     var batchSize: Int = 1000
 
     @Flag(help: "Show what would be deleted; delete nothing.")
@@ -41,7 +41,10 @@ struct Purge: AsyncParsableCommand {
 
     func states() throws -> [JobState] {
         let parsed = try state.flatMap { $0.split(separator: ",") }.map { text -> JobState in
-            guard let s = JobState(parsing: String(text)), s.isFinished else {
+            guard let s = JobState(parsing: String(text)) else {
+                throw ValidationError("unknown state '\(text)': expected completed, failed or cancelled")
+            }
+            guard s.isFinished else {
                 throw ValidationError("invalid --state '\(text)': purge deletes finished jobs only (completed, failed, cancelled)")
             }
             return s

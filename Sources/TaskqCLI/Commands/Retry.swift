@@ -26,19 +26,22 @@ struct Retry: AsyncParsableCommand {
     var dryRun = false
 
     func validate() throws {
+        if state.isEmpty && (queue != nil || dryRun) { throw ValidationError("--queue and --dry-run go with --state (taskq retry --state failed --queue Q)") }
         if let id {
             _ = try parseJobID(id)
             if !state.isEmpty { throw ValidationError("give a job id or --state, not both") }
         } else if state.isEmpty {
             throw ValidationError("missing job id (usage: taskq retry ID, or taskq retry --state failed [--queue Q])")
         }
-        if state.isEmpty && (queue != nil || dryRun) { throw ValidationError("--queue and --dry-run go with --state") }
         _ = try states()
     }
 
     func states() throws -> [JobState] {
         try state.flatMap { $0.split(separator: ",") }.map { text -> JobState in
-            guard let s = JobState(parsing: String(text)), s == .failed || s == .cancelled else {
+            guard let s = JobState(parsing: String(text)) else {
+                throw ValidationError("unknown state '\(text)': expected failed or cancelled")
+            }
+            guard s == .failed || s == .cancelled else {
                 throw ValidationError("invalid --state '\(text)': bulk retry takes failed or cancelled")
             }
             return s

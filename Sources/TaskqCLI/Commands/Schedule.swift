@@ -19,9 +19,10 @@ struct ScheduleAdd: AsyncParsableCommand {
         abstract: "Store a schedule: a cron expression and the job it enqueues at each tick.",
         discussion: """
             Examples:
-              taskq schedule add nightly-report --cron '30 2 * * *' --tz Europe/Berlin --task report --queue reports
-              taskq schedule add heartbeat --cron '@every 5m' -- curl -fsS https://example.com/ping
-            Its ticks count from now. Nothing is stored when any value is invalid (exit 64).
+              taskq schedule add report --cron '30 2 * * *' --tz Europe/Berlin -- ./report.sh
+              taskq schedule add ping --cron '@every 5m' --task echo --args '{"ok":1}'
+            Its ticks count from now. Nothing is stored when any value is invalid (exit 64). \
+            An unknown task is refused, as by create-job, unless --force is given.
             """)
 
     @OptionGroup var store: StoreOptions
@@ -62,7 +63,7 @@ struct ScheduleAdd: AsyncParsableCommand {
         }
         let definition = try ScheduleDefinition(
             name: name, expression: try ScheduleExpression(cron, timeZone: tz), misfire: MisfirePolicy(rawValue: misfire) ?? .fireOnce,
-            job: request, source: .store)
+            job: request, force: job.force, source: .store)
         if context.config.schedules.contains(where: { $0.name == name }) {
             throw TaskqError.failed("schedule '\(name)' is defined in \(context.config.path ?? TaskqConfig.fileName); change it there")
         }
@@ -78,9 +79,14 @@ struct ScheduleAdd: AsyncParsableCommand {
             guard try await store.addSchedule(name: name, definition: definition.json, now: now) else {
                 throw TaskqError.failed("a schedule named '\(name)' exists; remove it first (taskq schedule remove \(name))")
             }
-            let active = ActiveSchedule(definition: definition, record: nil)
+            if case .every = definition.expression.kind, definition.expression.zone != .utc {
+                Output.warning("@every counts elapsed time; --tz \(tz) does not change its ticks")
+            }
+            let active = ActiveSchedule(definition: definition, record: ScheduleRecord(
+                name: name, definition: definition.json, paused: false, baselineAt: now, lastFireAt: nil, lastJobID: nil, createdAt: now))
             if json {
-                Output.json(active.jsonObject(now: now, next: 3))
+                Output.json(active.jsonObject(now: now, next: 3, job: active.resolvedJob(config: context.config, registry: context.registry),
+                                              configName: context.configName))
             } else {
                 let next = active.upcoming(after: now, count: 1).first.map { TimeFormat.iso8601($0) } ?? "never"
                 Output.line("Schedule \(name) added: \(definition.expression.text) (\(definition.expression.zone.identifier)); next fire \(next).")
@@ -96,7 +102,7 @@ struct ScheduleList: AsyncParsableCommand {
     @OptionGroup var store: StoreOptions
     @OptionGroup var output: JSONOption
 
-    @Option(help: ArgumentHelp("How many upcoming fire times to show. Default 3.", valueName: "n"))
+    @Option(help: ArgumentHelp("How many upcoming fire times to show.", valueName: "n"))
     var next: Int = 3
 
     func validate() throws {
@@ -106,19 +112,29 @@ struct ScheduleList: AsyncParsableCommand {
     func run() async throws {
         let context = try Context(store)
         let now = Clock.now()
-        let catalog = try await context.withStore { try await ScheduleCatalog.load(store: $0, config: context.config, now: now, register: false) }
+        let (catalog, storeTasks) = try await context.withStore { store in
+            (try await ScheduleCatalog.load(store: store, config: context.config, now: now, register: false),
+             Set(try await store.knownTasks().map(\.name)))
+        }
         catalog.problems.forEach(Output.warning)
+        for s in catalog.schedules where !s.definition.force && !context.registry.contains(s.taskName) && !storeTasks.contains(s.taskName) {
+            Output.warning("schedule \(s.name): unknown task '\(s.taskName)': beat will not fire it until a worker announces the task (or it is forced)")
+        }
         if output.json {
-            Output.json(.array(catalog.schedules.map { $0.jsonObject(now: now, next: next) }))
+            Output.json(.array(catalog.schedules.map {
+                $0.jsonObject(now: now, next: next, job: $0.resolvedJob(config: context.config, registry: context.registry),
+                              configName: context.configName)
+            }))
             return
         }
         if catalog.schedules.isEmpty { Output.note("No schedules."); return }
         Output.table(["NAME", "SCHEDULE", "ZONE", "TASK", "STATUS", "SOURCE", "LAST FIRE (UTC)", "NEXT FIRES (UTC)"], catalog.schedules.map { s in
             let d = s.definition
-            return [s.name, d.expression.text, d.expression.zone.identifier, d.job.task ?? (d.job.command == nil ? "?" : "shell"),
-                    s.paused ? "paused" : "active", d.source == .config ? "taskq.toml" : "store",
-                    s.record?.lastFireAt.map { TimeFormat.short($0) } ?? "-",
-                    s.paused ? "-" : s.upcoming(after: now, count: next).map { TimeFormat.short($0) }.joined(separator: ", ")]
+            var upcoming = s.upcoming(after: now, count: next).map { TimeFormat.short($0) }
+            if let due = s.dueTick(now: now) { upcoming.insert("due now (\(TimeFormat.short(due)))", at: 0) }
+            return [s.name, d.expression.text, d.expression.zone.identifier, s.taskName, s.paused ? "paused" : "active",
+                    d.source == .config ? context.configName : "store", s.record?.lastFireAt.map { TimeFormat.short($0) } ?? "-",
+                    s.paused ? "-" : upcoming.joined(separator: ", ")]
         })
     }
 }
@@ -133,12 +149,12 @@ struct ScheduleRemove: AsyncParsableCommand {
 
     func run() async throws {
         let context = try Context(store)
-        if context.config.schedules.contains(where: { $0.name == name }) {
-            throw TaskqError.failed("schedule '\(name)' is defined in \(context.config.path ?? TaskqConfig.fileName); remove it there")
-        }
+        let inConfig = context.config.schedules.contains(where: { $0.name == name })
         guard try await context.withStore({ try await $0.removeSchedule(name: name) }) else {
+            if inConfig { throw TaskqError.failed("schedule '\(name)' is defined in \(context.configName); remove it there") }
             throw TaskqError.failed("no stored schedule named '\(name)'")
         }
+        if inConfig { Output.note("\(context.configName) still defines a schedule '\(name)'") }
         if output.json { Output.json(.obj(("name", .string(name)), ("status", .string("removed")))) } else { Output.line("Schedule \(name) removed.") }
     }
 }
@@ -175,6 +191,9 @@ private func setPaused(_ paused: Bool, name: String, store options: StoreOptions
         return try await store.setSchedulePaused(name: name, paused: paused, now: now)
     }
     guard found else { throw TaskqError.failed("no schedule named '\(name)' (see taskq schedule list)") }
-    let status = paused ? "paused" : "active"
-    if json { Output.json(.obj(("name", .string(name)), ("status", .string(status)))) } else { Output.line("Schedule \(name) is \(status).") }
+    if json {
+        Output.json(.obj(("name", .string(name)), ("paused", .bool(paused))))
+    } else {
+        Output.line("Schedule \(name) is \(paused ? "paused" : "active").")
+    }
 }

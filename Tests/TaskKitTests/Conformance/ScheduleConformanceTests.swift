@@ -144,8 +144,12 @@ struct ScheduleConformanceTests {
         let beat = Beat(store: store, config: TaskqConfig(), registry: .builtins(), logger: logger)
         // t0 is 2027-01-15T08:00:00Z; the 08:50 tick is 5 minutes old at 08:55: skipped.
         let reports = try await beat.tick(now: t0 + 55 * 60_000)
-        #expect(reports.map(\.outcome) == [.skippedMisfire])
+        #expect(reports.map(\.outcome) == [.skippedMisfire] && reports.first?.tick == t0 + 50 * 60_000 && reports.first?.dueTicks == 5)
         #expect(try await jobs(store).isEmpty)
+        // The skip is recorded in the store: neither this beat nor a fresh one reports those ticks again.
+        #expect(try await store.schedules().first?.baselineAt == t0 + 50 * 60_000)
+        #expect(try await beat.tick(now: t0 + 56 * 60_000).isEmpty)
+        #expect(try await Beat(store: store, config: TaskqConfig(), registry: .builtins(), logger: logger).tick(now: t0 + 57 * 60_000).isEmpty)
         // A tick within the grace (59 s late) fires.
         _ = try await beat.tick(now: t0 + 60 * 60_000 + 59_000)
         #expect(try await jobs(store).map(\.runAt) == [t0 + 60 * 60_000])

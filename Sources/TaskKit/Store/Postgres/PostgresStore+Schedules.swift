@@ -72,6 +72,15 @@ extension PostgresStore {
         }
     }
 
+    public func skipTicks(name: String, through tick: Millis, now: Millis) async throws -> Bool {
+        try await connection.run { db in
+            try db.exec("""
+                UPDATE taskq_schedules SET baseline_at = $2, updated_at = $3
+                WHERE name = $1 AND NOT paused AND baseline_at < $2 AND (last_fire_at IS NULL OR last_fire_at < $2)
+                """, [name, String(tick), String(now)]).affected == 1
+        }
+    }
+
     public func fireSchedule(name: String, tick: Millis, job: NewJob, now: Millis) async throws -> FireResult {
         let channel = target.channel
         return try await connection.run { db in

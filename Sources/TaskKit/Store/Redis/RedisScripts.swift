@@ -474,6 +474,18 @@ enum RedisScripts {
     return 1
     """#
 
+    /// ARGV: prefix, name, tick, now. Moves the baseline to the tick (misfire skip) unless the schedule is paused or
+    /// already fired or skipped that far. Returns 1 when moved.
+    static let skipTicks = prelude + #"""
+    local sk = P .. ':schedule:' .. ARGV[2]
+    local f = redis.call('HMGET', sk, 'created_at', 'paused', 'last_fire_at', 'baseline_at')
+    if not f[1] or f[2] == '1' then return 0 end
+    local tick = tonumber(ARGV[3])
+    if tick <= tonumber(f[4]) or (f[3] and tick <= tonumber(f[3])) then return 0 end
+    redis.call('HSET', sk, 'baseline_at', ARGV[3], 'updated_at', ARGV[4])
+    return 1
+    """#
+
     /// ARGV: prefix, now, name, tick, job JSON, fire-key retention. Fires one tick: checks the schedule, adds the
     /// fire key (ZADD NX), enqueues the job and records the fire. Returns {'fired', id, created} or {'already'},
     /// {'paused'}, {'unknown'}.

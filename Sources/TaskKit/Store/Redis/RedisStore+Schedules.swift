@@ -64,6 +64,12 @@ extension RedisStore {
         }
     }
 
+    public func skipTicks(name: String, through tick: Millis, now: Millis) async throws -> Bool {
+        try await connection.run { db in
+            try self.eval(db, RedisScripts.skipTicks, [name, String(tick), String(now)]).int == 1
+        }
+    }
+
     public func fireSchedule(name: String, tick: Millis, job: NewJob, now: Millis) async throws -> FireResult {
         let payload = Self.payload(job, now: now).serialized()
         return try await connection.run { db in

@@ -75,6 +75,18 @@ extension SQLiteStore {
         }
     }
 
+    public func skipTicks(name: String, through tick: Millis, now: Millis) async throws -> Bool {
+        try await connection.run { db in
+            try db.writeTransaction {
+                try db.prepare("""
+                    UPDATE taskq_schedules SET baseline_at = ?1, updated_at = ?2
+                    WHERE name = ?3 AND paused = 0 AND baseline_at < ?1 AND (last_fire_at IS NULL OR last_fire_at < ?1)
+                    """).bind([.int(tick), .int(now), .text(name)]).run()
+                return db.changes == 1
+            }
+        }
+    }
+
     public func fireSchedule(name: String, tick: Millis, job: NewJob, now: Millis) async throws -> FireResult {
         try await connection.run { db in
             try db.writeTransaction {
