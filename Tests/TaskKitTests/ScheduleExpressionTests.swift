@@ -34,6 +34,8 @@ struct ScheduleExpressionTests {
         ("*/0 * * * *", "minute field '*/0': step '0' must be a positive number"),
         ("5-1 * * * *", "minute field '5-1': range 5-1 runs backwards"),
         ("1,,2 * * * *", "minute field '1,,2': empty list item"),
+        ("5- * * * *", "minute field '5-': a range needs a value on both sides"),
+        ("/5 * * * *", "minute field '/5': a step needs a start"),
         ("* * * *", "expected 5 fields (minute hour day-of-month month day-of-week), got 4"),
         ("* * * * * *", "expected 5 fields"),
         ("0 0 30 2 *", "day-of-month field '30': no selected month has day 30"),

@@ -179,6 +179,11 @@ struct BeatAndMaintenanceTests {
         let removed = try cli.run(["schedule", "remove", "dup"])
         #expect(removed.status == 0 && removed.stderr.contains("still defines"), "\(removed.stderr)")
         #expect(try cli.run(["schedule", "list"]).stderr.isEmpty)
+        // A beat gives the file's schedule a fresh record, so it keeps firing.
+        try "[schedules.dup]\ncron = \"@every 1s\"\ntask = \"noop\"\n".write(toFile: cli.path("taskq.toml"), atomically: true, encoding: .utf8)
+        _ = try cli.run(["beat", "--once"])
+        sleepUntilAfterBoundary(period: 1, offset: 0.2)
+        #expect(try cli.run(["beat", "--once"]).stdout.contains("dup: fired"))
     }
 
     @Test func configScheduleFiresFromACronStyleBeatOnce() throws {

@@ -52,8 +52,14 @@ public final class Beat: @unchecked Sendable {
     }
 
     private func look(now: Millis) async throws -> (reports: [BeatReport], catalog: ScheduleCatalog) {
-        let catalog = try await ScheduleCatalog.load(store: store, config: config, now: now, register: !registered)
+        var catalog = try await ScheduleCatalog.load(store: store, config: config, now: now, register: !registered)
         registered = true
+        // A taskq.toml schedule whose record disappeared (`schedule remove` of a stored namesake) gets a new one.
+        let unrecorded = catalog.schedules.filter { $0.definition.source == .config && $0.record == nil }.map(\.name)
+        if !unrecorded.isEmpty {
+            try await store.registerSchedules(names: unrecorded, now: now)
+            catalog = try await ScheduleCatalog.load(store: store, config: config, now: now, register: false)
+        }
         for problem in catalog.problems where loggedProblems.insert(problem).inserted { logger.warning("\(problem)") }
         var reports: [BeatReport] = []
         // Task names workers have announced, asked only when some schedule's task is unknown here.

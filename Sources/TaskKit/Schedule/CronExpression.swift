@@ -50,7 +50,7 @@ public struct CronExpression: Sendable, Equatable {
         // As in Vixie cron, a field starting with `*` (`*`, `*/2`) counts as unrestricted for the either-or rule.
         domRestricted = !parts[2].hasPrefix("*") && !parts[2].hasPrefix("?")
         dowRestricted = !parts[4].hasPrefix("*") && !parts[4].hasPrefix("?")
-        everyHour = parts[1].hasPrefix("*")
+        everyHour = parts[1].hasPrefix("*") || parts[1].hasPrefix("?")
         if !domRestricted || dowRestricted { return }
         // A day of month that no selected month has (30 2 *) can never fire.
         let longest = months.map { CivilDate.daysInMonth(year: 2000, month: $0) }.max() ?? 31
@@ -113,10 +113,14 @@ public struct CronExpression: Sendable, Equatable {
             if rangeText == "*" || rangeText == "?" {
                 low = min; high = implicitMax
             } else if let dash = rangeText.firstIndex(of: "-") {
+                guard dash != rangeText.startIndex, rangeText.index(after: dash) != rangeText.endIndex else {
+                    throw CronFieldError.invalid("a range needs a value on both sides of '-'")
+                }
                 low = try value(String(rangeText[..<dash]), min: min, max: max, names: names, nameBase: nameBase)
                 high = try value(String(rangeText[rangeText.index(after: dash)...]), min: min, max: max, names: names, nameBase: nameBase)
                 guard low <= high else { throw CronFieldError.invalid("range \(rangeText) runs backwards") }
             } else {
+                guard !rangeText.isEmpty else { throw CronFieldError.invalid("a step needs a start: use */n or a/n") }
                 low = try value(rangeText, min: min, max: max, names: names, nameBase: nameBase)
                 high = item.contains("/") ? implicitMax : low
             }
@@ -126,7 +130,6 @@ public struct CronExpression: Sendable, Equatable {
     }
 
     private static func value(_ text: String, min: Int, max: Int, names: [String], nameBase: Int) throws -> Int {
-        guard !text.isEmpty else { throw CronFieldError.invalid("a range needs a value on both sides of '-'") }
         if let n = Int(text) {
             guard n >= min && n <= max else { throw CronFieldError.invalid("\(n) is out of range \(min)-\(max)") }
             return n

@@ -59,9 +59,12 @@ public struct ScheduleCatalog: Sendable {
 }
 
 extension ActiveSchedule {
-    /// The latest tick that is due but neither fired nor skipped yet (beat not running, or about to fire it).
+    /// The latest tick that is due but neither fired nor skipped yet (beat not running, or about to fire it); nil
+    /// when there is none or when the misfire policy will skip it.
     public func dueTick(now: Millis) -> Millis? {
-        paused ? nil : definition.expression.latestFire(after: firedThrough(now: now), notAfter: now)
+        guard !paused, let tick = definition.expression.latestFire(after: firedThrough(now: now), notAfter: now) else { return nil }
+        if definition.misfire == .skip && now - tick > MisfirePolicy.graceMillis { return nil }
+        return tick
     }
 
     /// The job it enqueues at each tick, with defaults applied as beat would (nil when it cannot be built).

@@ -2,7 +2,7 @@
 ///
 /// Cron expressions follow the zone's clock across daylight saving changes. A wall-clock time that occurs twice
 /// (clocks set back) fires once, at its first occurrence, when the hour field is fixed (`30 2 * * *`); with `*` in
-/// the hour field (`*/5 * * * *`, `@hourly`) both occurrences fire, an hour apart, as in Vixie cron. A time that
+/// the hour field (`*/5 * * * *`, `@hourly`) both occurrences fire, as in Vixie cron. A time that
 /// does not occur (clocks set forward) fires at the moment the clocks jump, so no fire is lost. `@every DURATION` fires at whole multiples of the interval since
 /// 1970-01-01T00:00Z, whatever the zone, so every beat process agrees on the ticks.
 public struct ScheduleExpression: Sendable, Equatable {

@@ -156,6 +156,20 @@ struct ScheduleConformanceTests {
     }
 
     @Test(arguments: Backend.allCases)
+    func aRunningBeatRecreatesTheRecordOfAFileScheduleWhoseStoredNamesakeWasRemoved(backend: Backend) async throws {
+        let store = try await backend.makeLocation().migrated()
+        _ = try await store.addSchedule(name: "dup", definition: try scheduleJSON("@daily"), now: t0)
+        let config = try TaskqConfig(json: .obj(("schedules", .obj(("dup", .obj(("cron", .string("* * * * *")), ("task", .string("noop"))))))))
+        let beat = Beat(store: store, config: config, registry: .builtins(), logger: logger)
+        _ = try await beat.tick(now: t0 + 60_000)
+        #expect(try await store.removeSchedule(name: "dup"))
+        _ = try await beat.tick(now: t0 + 90_000) // a new record, ticks counting from here
+        let reports = try await beat.tick(now: t0 + 120_000)
+        #expect(reports.count == 1 && reports.first?.tick == t0 + 120_000)
+        guard case .fired(_, true)? = reports.first?.outcome else { Issue.record("not fired: \(reports)"); return }
+    }
+
+    @Test(arguments: Backend.allCases)
     func ticksMissedWhilePausedNeverFire(backend: Backend) async throws {
         let store = try await backend.makeLocation().migrated()
         _ = try await store.addSchedule(name: "p", definition: try scheduleJSON("* * * * *"), now: t0)
