@@ -56,14 +56,30 @@ final class SQLiteConnection: @unchecked Sendable {
             return 1
         }, nil)
         do {
-            let mode = try queryText("PRAGMA journal_mode=WAL")
-            if mode?.lowercased() != "wal" && path != ":memory:" {
-                throw TaskqError.unavailable("cannot switch '\(path)' to WAL mode (got \(mode ?? "nothing"))")
-            }
+            try switchToWAL()
             try execute("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;")
         } catch {
             closeOnQueue()
             throw error
+        }
+    }
+
+    /// Switches to WAL. While another process creates the same file the switch can be refused (SQLITE_BUSY, or the
+    /// old mode returned) without the busy handler being asked, so it is retried for up to ~10 s like a locked write.
+    private func switchToWAL() throws {
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                let mode = try queryText("PRAGMA journal_mode=WAL")
+                resetActive()
+                if mode?.lowercased() == "wal" || path == ":memory:" { return }
+                if attempt >= 1000 { throw TaskqError.unavailable("cannot switch '\(path)' to WAL mode (got \(mode ?? "nothing"))") }
+            } catch let error as TaskqError {
+                resetActive()
+                guard case .temporary = error, attempt < 1000 else { throw error }
+            }
+            usleep(10_000)
         }
     }
 
@@ -83,6 +99,8 @@ final class SQLiteConnection: @unchecked Sendable {
     }
 
     private func closeOnQueue() {
+        // Borrowed statements are about to be finalized: `run` must not reset them afterwards.
+        active.removeAll()
         for statement in cache.values { sqlite3_finalize(statement) }
         cache.removeAll()
         if let handle { sqlite3_close_v2(handle) }
