@@ -59,8 +59,7 @@ struct JobOptions: ParsableArguments {
 
     /// A builder that also accepts task names workers have announced (asked only when some name is unknown here).
     func builder(_ context: Context, store: JobStore, tasks: Set<String>) async throws -> JobBuilder {
-        let needStore = !force && tasks.contains { !$0.isEmpty && !context.registry.contains($0) }
-        let storeTasks: Set<String> = needStore ? Set(try await store.knownTasks().map(\.name)) : []
+        let storeTasks = force ? [] : try await JobBuilder.announcedTasks(for: Array(tasks), registry: context.registry, store: store)
         return JobBuilder(config: context.config, registry: context.registry, storeTasks: storeTasks, force: force)
     }
 }

@@ -16,3 +16,14 @@ struct JSONOption: ParsableArguments {
     @Flag(name: .long, help: "Print JSON instead of a table.")
     var json = false
 }
+
+/// `--state` values: repeatable and comma-separated, seed synonyms accepted. A name that is no state is refused naming
+/// `expected`; a state outside `allowed`, with `refusal`.
+func parseStates(_ values: [String], expected: String, allowed: Set<JobState> = Set(JobState.allCases),
+                 refusal: String = "") throws -> [JobState] {
+    try values.flatMap { $0.split(separator: ",") }.map { text in
+        guard let state = JobState(parsing: String(text)) else { throw ValidationError("unknown state '\(text)': expected \(expected)") }
+        guard allowed.contains(state) else { throw ValidationError("invalid --state '\(text)': \(refusal)") }
+        return state
+    }
+}

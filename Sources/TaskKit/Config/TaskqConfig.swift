@@ -20,6 +20,9 @@ public struct TaskqConfig: Sendable {
 
     public init() {}
 
+    /// The `[schedules.NAME]` table of that name.
+    public func schedule(named name: String) -> ScheduleDefinition? { schedules.first { $0.name == name } }
+
     /// The config file name looked up in the working directory.
     public static let fileName = "taskq.toml"
 
@@ -81,22 +84,14 @@ public struct TaskqConfig: Sendable {
         let builder = JobBuilder(config: self, registry: TaskRegistry(), force: true, keyNames: true)
         for schedule in schedules {
             var warnings: [String] = []
-            do { _ = try builder.build(schedule.job, now: 0, warnings: &warnings) } catch let error as TaskqError {
+            do { _ = try builder.build(schedule.jobRequest, now: 0, warnings: &warnings) } catch let error as TaskqError {
                 throw fail("[schedules.\(schedule.name)] \(error.description)")
             }
         }
     }
 
     private static func readFile(_ path: String) throws -> String {
-        guard let file = fopen(path, "r") else { throw TaskqError.usage("cannot read config file '\(path)'") }
-        defer { fclose(file) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 8192)
-        while true {
-            let n = fread(&buffer, 1, buffer.count, file)
-            if n <= 0 { break }
-            bytes.append(contentsOf: buffer[0..<n])
-        }
+        guard let bytes = FileBytes.read(path: path) else { throw TaskqError.usage("cannot read config file '\(path)'") }
         return String(decoding: bytes, as: UTF8.self)
     }
 }

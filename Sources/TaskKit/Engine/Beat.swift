@@ -64,8 +64,8 @@ public final class Beat: @unchecked Sendable {
         var reports: [BeatReport] = []
         // Task names workers have announced, asked only when some schedule's task is unknown here.
         let due = catalog.schedules.filter { !$0.paused }
-        let needStore = due.contains { !$0.definition.force && !registry.contains($0.taskName) }
-        let storeTasks: Set<String> = needStore ? Set(try await store.knownTasks().map(\.name)) : []
+        let storeTasks = try await JobBuilder.announcedTasks(
+            for: due.filter { !$0.definition.force }.map(\.taskName), registry: registry, store: store)
         for schedule in due {
             do {
                 if let report = try await fire(schedule, now: now, storeTasks: storeTasks) { reports.append(report) }
@@ -84,21 +84,19 @@ public final class Beat: @unchecked Sendable {
         guard let latest = definition.expression.latestFire(after: since, notAfter: now) else { return nil }
         if definition.misfire == .skip && now - latest > MisfirePolicy.graceMillis {
             // Recorded in the store, so no beat (this one after a restart, or another) reports these ticks again.
-            let due = dueCount(definition.expression, after: since, through: latest)
+            let due = definition.expression.fireCount(after: since, through: latest)
             guard try await store.skipTicks(name: definition.name, through: latest, now: now) else { return nil }
             logger.notice("schedule \(definition.name): skipped \(due) missed tick(s) up to \(TimeFormat.iso8601(latest)) (misfire = skip)")
             return BeatReport(schedule: definition.name, tick: latest, dueTicks: due, outcome: .skippedMisfire)
         }
-        let due = dueCount(definition.expression, after: since, through: latest)
-        var request = definition.job
-        request.name = request.name ?? definition.name
+        let due = definition.expression.fireCount(after: since, through: latest)
         var warnings: [String] = []
         let job: NewJob
         do {
             // Unknown task names are refused at enqueue, as for create-job, unless the schedule says --force.
             let builder = JobBuilder(config: config, registry: registry, storeTasks: storeTasks, force: definition.force,
                                      keyNames: definition.source == .config)
-            var built = try builder.build(request, now: now, warnings: &warnings)
+            var built = try builder.build(definition.jobRequest, now: now, warnings: &warnings)
             built.runAt = latest
             job = built
         } catch let error as TaskqError {
@@ -119,17 +117,6 @@ public final class Beat: @unchecked Sendable {
             return nil
         }
         return BeatReport(schedule: definition.name, tick: latest, dueTicks: due, outcome: outcome)
-    }
-
-    /// How many ticks fall in `(after, through]`, counting at most 10,000.
-    private func dueCount(_ expression: ScheduleExpression, after: Millis, through: Millis) -> Int {
-        if case let .every(interval) = expression.kind {
-            return Int(min(10_000, ScheduleExpression.floorDiv(through, interval) - ScheduleExpression.floorDiv(after, interval)))
-        }
-        var n = 0
-        var t = after
-        while n < 10_000, let next = expression.nextFire(after: t), next <= through { n += 1; t = next }
-        return n
     }
 
     /// Runs until `stop()`: fires what is due, then sleeps until the next tick (at most `refreshMillis`). Store errors

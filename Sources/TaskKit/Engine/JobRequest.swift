@@ -105,6 +105,13 @@ public struct JobBuilder: Sendable {
         keyNames ? String(flag.dropFirst(2)).replacingOccurrences(of: "-", with: "_") : flag
     }
 
+    /// The task names among `tasks` that workers announced to `store`; the store is asked only when some name is
+    /// not known to `registry` (so usually not at all).
+    public static func announcedTasks(for tasks: [String], registry: TaskRegistry, store: JobStore) async throws -> Set<String> {
+        guard tasks.contains(where: { !$0.isEmpty && !registry.contains($0) }) else { return [] }
+        return Set(try await store.knownTasks().map(\.name))
+    }
+
     /// Whether `task` is known locally (without asking the store).
     public func knowsLocally(_ task: String) -> Bool { registry.contains(task) }
 

@@ -18,15 +18,7 @@ public enum Maintenance {
 
     /// Running jobs whose lease expired before `now`: what `rescue` would return to the queue.
     public static func expiredLeases(store: JobStore, now: Millis) async throws -> [Job] {
-        var expired: [Job] = []
-        var before: Int64?
-        while true {
-            let page = try await store.list(JobFilter(states: [.running], limit: 1000, beforeID: before))
-            expired += page.filter { ($0.leaseUntil ?? .max) < now }
-            guard page.count == 1000, let last = page.last else { break }
-            before = last.id
-        }
-        return expired.sorted { $0.id < $1.id }
+        try await allJobs(store: store, states: [.running], queue: nil).filter { ($0.leaseUntil ?? .max) < now }.reversed()
     }
 
     /// Rescues every job whose lease expired before `now`, in batches.
@@ -43,15 +35,19 @@ public enum Maintenance {
 
     /// Ids of jobs in `states` (and `queue`), oldest first: what a bulk retry would retry.
     public static func retryCandidates(store: JobStore, states: [JobState], queue: String?) async throws -> [Int64] {
-        var ids: [Int64] = []
+        try await allJobs(store: store, states: states, queue: queue).map(\.id).reversed()
+    }
+
+    /// Every job in `states` (and `queue`), newest first, read a page at a time.
+    private static func allJobs(store: JobStore, states: [JobState], queue: String?) async throws -> [Job] {
+        var jobs: [Job] = []
         var before: Int64?
         while true {
             let page = try await store.list(JobFilter(states: states, queue: queue, limit: 1000, beforeID: before))
-            ids += page.map(\.id)
-            guard page.count == 1000, let last = page.last else { break }
+            jobs += page
+            guard page.count == 1000, let last = page.last else { return jobs }
             before = last.id
         }
-        return ids.reversed()
     }
 
     public struct BulkRetry: Sendable, Equatable {

@@ -69,17 +69,16 @@ extension ActiveSchedule {
 
     /// The job it enqueues at each tick, with defaults applied as beat would (nil when it cannot be built).
     public func resolvedJob(config: TaskqConfig, registry: TaskRegistry) -> NewJob? {
-        var request = definition.job
-        request.name = request.name ?? name
         var warnings: [String] = []
-        return try? JobBuilder(config: config, registry: registry, force: true).build(request, now: 0, warnings: &warnings)
+        return try? JobBuilder(config: config, registry: registry, force: true).build(definition.jobRequest, now: 0, warnings: &warnings)
     }
 
     /// The JSON shape of `schedule list --json`: the schedule, its state, its next `next` fire times and the job it
     /// enqueues (`job`, the fields of a job object; null when it cannot be built). `configName` labels taskq.toml
     /// schedules' `source`.
     public func jsonObject(now: Millis, next: Int, job: NewJob?, configName: String) -> JSONValue {
-        .obj(
+        let fires = upcoming(after: now, count: max(next, 1))
+        return .obj(
             ("name", .string(name)), ("cron", .string(definition.expression.text)),
             ("timezone", .string(definition.expression.zone.identifier)), ("misfire", .string(definition.misfire.rawValue)),
             ("force", .bool(definition.force)),
@@ -88,8 +87,8 @@ extension ActiveSchedule {
             ("last_fire_at", .time(record?.lastFireAt)),
             ("last_job_id", record?.lastJobID.map { .int($0) } ?? .null),
             ("due_tick", .time(dueTick(now: now))),
-            ("next_fire_at", .time(upcoming(after: now, count: 1).first)),
-            ("next_fires", .array(upcoming(after: now, count: next).map { .time($0) })),
+            ("next_fire_at", .time(fires.first)),
+            ("next_fires", .array(fires.prefix(next).map { .time($0) })),
             ("job", job.map { job in
                 .obj(("name", .string(job.name)), ("task", .string(job.task)), ("args", job.args), ("queue", .string(job.queue)),
                      ("priority", .int(Int64(job.priority))), ("max_retries", .int(Int64(job.maxRetries))),

@@ -79,6 +79,13 @@ public struct ScheduleDefinition: Sendable, Equatable {
                       force: json["force"]?.boolValue ?? false, source: source)
     }
 
+    /// The job template as beat enqueues it: its name (label) defaults to the schedule's.
+    public var jobRequest: JobRequest {
+        var request = job
+        request.name = request.name ?? name
+        return request
+    }
+
     /// The stored form: the schedule keys plus the job's fields.
     public var json: JSONValue {
         var pairs: [(String, JSONValue)] = [("cron", .string(expression.text)), ("timezone", .string(expression.zone.identifier)),

@@ -89,6 +89,17 @@ public struct ScheduleExpression: Sendable, Equatable {
         return out
     }
 
+    /// How many fires fall in `(after, through]`, counting at most `limit`.
+    public func fireCount(after: Millis, through: Millis, limit: Int = 10_000) -> Int {
+        if case let .every(interval) = kind {
+            return Int(max(0, min(Int64(limit), Self.floorDiv(through, interval) - Self.floorDiv(after, interval))))
+        }
+        var n = 0
+        var t = after
+        while n < limit, let next = nextFire(after: t), next <= through { n += 1; t = next }
+        return n
+    }
+
     /// The latest fire in `(lower, upper]`, or nil when none falls in it.
     public func latestFire(after lower: Millis, notAfter upper: Millis) -> Millis? {
         guard upper > lower else { return nil }

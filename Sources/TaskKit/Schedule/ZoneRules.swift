@@ -33,7 +33,7 @@ public struct ZoneRules: Sendable, Equatable {
         }
         let valid = !identifier.isEmpty && !identifier.hasPrefix("/") && !identifier.contains("..")
             && identifier.allSatisfy { $0.isLetter || $0.isNumber || "/_-+".contains($0) }
-        let zone = valid ? readAll("\(directory)/\(identifier)").flatMap { parse($0, identifier: identifier) } : nil
+        let zone = valid ? FileBytes.read(path: "\(directory)/\(identifier)", limit: 1 << 20).flatMap { parse($0, identifier: identifier) } : nil
         cache.withLock { $0[identifier] = .some(zone) }
         guard let zone else { throw unknown }
         return zone
@@ -56,20 +56,6 @@ public struct ZoneRules: Sendable, Equatable {
     }
 
     // MARK: TZif (RFC 8536)
-
-    private static func readAll(_ path: String) -> [UInt8]? {
-        guard let file = fopen(path, "r") else { return nil }
-        defer { fclose(file) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let n = fread(&buffer, 1, buffer.count, file)
-            if n <= 0 { break }
-            bytes.append(contentsOf: buffer[0..<n])
-            if bytes.count > 1 << 20 { return nil }
-        }
-        return bytes
-    }
 
     private static func parse(_ b: [UInt8], identifier: String) -> ZoneRules? {
         func u32(_ at: Int) -> Int? {

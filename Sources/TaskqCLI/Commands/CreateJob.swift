@@ -108,13 +108,7 @@ struct CreateJob: AsyncParsableCommand {
         if path == "-" { file = stdin } else { file = fopen(path, "r") }
         guard let file else { throw TaskqError.usage("cannot read '\(path)': \(String(cString: strerror(errno)))") }
         defer { if path != "-" { fclose(file) } }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65_536)
-        while true {
-            let n = fread(&buffer, 1, buffer.count, file)
-            if n <= 0 { break }
-            bytes.append(contentsOf: buffer[0..<n])
-        }
+        let bytes = FileBytes.read(file) ?? []
         return bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
     }
 }

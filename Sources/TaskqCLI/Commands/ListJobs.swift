@@ -32,12 +32,7 @@ struct ListJobs: AsyncParsableCommand {
     }
 
     func states() throws -> [JobState] {
-        try state.flatMap { $0.split(separator: ",") }.map { text in
-            guard let s = JobState(parsing: String(text)) else {
-                throw ValidationError("unknown state '\(text)': expected \(JobState.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            return s
-        }
+        try parseStates(state, expected: JobState.allCases.map(\.rawValue).joined(separator: ", "))
     }
 
     func run() async throws {

@@ -40,15 +40,8 @@ struct Purge: AsyncParsableCommand {
     }
 
     func states() throws -> [JobState] {
-        let parsed = try state.flatMap { $0.split(separator: ",") }.map { text -> JobState in
-            guard let s = JobState(parsing: String(text)) else {
-                throw ValidationError("unknown state '\(text)': expected completed, failed or cancelled")
-            }
-            guard s.isFinished else {
-                throw ValidationError("invalid --state '\(text)': purge deletes finished jobs only (completed, failed, cancelled)")
-            }
-            return s
-        }
+        let parsed = try parseStates(state, expected: "completed, failed or cancelled", allowed: [.completed, .failed, .cancelled],
+                                     refusal: "purge deletes finished jobs only (completed, failed, cancelled)")
         return parsed.isEmpty ? [.completed, .failed, .cancelled] : parsed
     }
 

@@ -37,15 +37,8 @@ struct Retry: AsyncParsableCommand {
     }
 
     func states() throws -> [JobState] {
-        try state.flatMap { $0.split(separator: ",") }.map { text -> JobState in
-            guard let s = JobState(parsing: String(text)) else {
-                throw ValidationError("unknown state '\(text)': expected failed or cancelled")
-            }
-            guard s == .failed || s == .cancelled else {
-                throw ValidationError("invalid --state '\(text)': bulk retry takes failed or cancelled")
-            }
-            return s
-        }
+        try parseStates(state, expected: "failed or cancelled", allowed: [.failed, .cancelled],
+                        refusal: "bulk retry takes failed or cancelled")
     }
 
     func run() async throws {

@@ -64,8 +64,8 @@ struct ScheduleAdd: AsyncParsableCommand {
         let definition = try ScheduleDefinition(
             name: name, expression: try ScheduleExpression(cron, timeZone: tz), misfire: MisfirePolicy(rawValue: misfire) ?? .fireOnce,
             job: request, force: job.force, source: .store)
-        if context.config.schedules.contains(where: { $0.name == name }) {
-            throw TaskqError.failed("schedule '\(name)' is defined in \(context.config.path ?? TaskqConfig.fileName); change it there")
+        if context.config.schedule(named: name) != nil {
+            throw TaskqError.failed("schedule '\(name)' is defined in \(context.configName); change it there")
         }
         try await context.withStore { store in
             let now = Clock.now()
@@ -113,8 +113,9 @@ struct ScheduleList: AsyncParsableCommand {
         let context = try Context(store)
         let now = Clock.now()
         let (catalog, storeTasks) = try await context.withStore { store in
-            (try await ScheduleCatalog.load(store: store, config: context.config, now: now, register: false),
-             Set(try await store.knownTasks().map(\.name)))
+            let catalog = try await ScheduleCatalog.load(store: store, config: context.config, now: now, register: false)
+            let unforced = catalog.schedules.filter { !$0.definition.force }.map(\.taskName)
+            return (catalog, try await JobBuilder.announcedTasks(for: unforced, registry: context.registry, store: store))
         }
         catalog.problems.forEach(Output.warning)
         for s in catalog.schedules where !s.definition.force && !context.registry.contains(s.taskName) && !storeTasks.contains(s.taskName) {
@@ -149,7 +150,7 @@ struct ScheduleRemove: AsyncParsableCommand {
 
     func run() async throws {
         let context = try Context(store)
-        let inConfig = context.config.schedules.contains(where: { $0.name == name })
+        let inConfig = context.config.schedule(named: name) != nil
         guard try await context.withStore({ try await $0.removeSchedule(name: name) }) else {
             if inConfig { throw TaskqError.failed("schedule '\(name)' is defined in \(context.configName); remove it there") }
             throw TaskqError.failed("no stored schedule named '\(name)'")
@@ -185,7 +186,7 @@ private func setPaused(_ paused: Bool, name: String, store options: StoreOptions
     let context = try Context(options)
     let found = try await context.withStore { store -> Bool in
         let now = Clock.now()
-        if context.config.schedules.contains(where: { $0.name == name }) {
+        if context.config.schedule(named: name) != nil {
             try await store.registerSchedules(names: [name], now: now)
         }
         return try await store.setSchedulePaused(name: name, paused: paused, now: now)

@@ -42,8 +42,7 @@ extension RedisStore {
             let r = try self.eval(db, RedisScripts.schedules, []).array
             let entries = stride(from: 0, to: r.count - 1, by: 2).compactMap { i in r[i].string.map { ($0, r[i + 1].array) } }
             return entries.sorted { $0.0 < $1.0 }.compactMap { name, r -> ScheduleRecord? in
-                var f: [String: String] = [:]
-                for i in stride(from: 0, to: r.count - 1, by: 2) { if let k = r[i].string { f[k] = r[i + 1].string } }
+                let f = Self.fieldMap(r)
                 guard let created = f["created_at"].flatMap({ Int64($0) }) else { return nil }
                 return ScheduleRecord(name: name, definition: f["definition"].map { (try? JSONValue.parse($0)) ?? .null },
                                       paused: f["paused"] == "1", baselineAt: f["baseline_at"].flatMap { Int64($0) } ?? created,

@@ -276,11 +276,16 @@ public final class RedisStore: JobStore, @unchecked Sendable {
         await listener.wait(keys: queues.map { "\(p):wake:\($0)" }, timeout: timeout)
     }
 
-    /// Decodes a flat HGETALL reply.
-    static func decodeJob(_ value: RedisValue) -> Job {
-        let items = value.array
+    /// A flat HGETALL reply as a dictionary.
+    static func fieldMap(_ items: [RedisValue]) -> [String: String] {
         var f: [String: String] = [:]
         for i in stride(from: 0, to: items.count - 1, by: 2) { if let k = items[i].string { f[k] = items[i + 1].string } }
+        return f
+    }
+
+    /// Decodes a flat HGETALL reply.
+    static func decodeJob(_ value: RedisValue) -> Job {
+        let f = fieldMap(value.array)
         func int(_ key: String) -> Int64? { f[key].flatMap { Int64($0) ?? Double($0).map { Int64($0) } } }
         let argsText = f["args"] ?? "{}"
         return Job(
