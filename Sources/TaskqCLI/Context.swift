@@ -23,7 +23,7 @@ struct Context {
     }
 
     /// Opens the store, checks the schema (unless `create`, used by migrate), runs `body` and closes the store.
-    func withStore<T>(create: Bool = false, checkSchema: Bool = true, _ body: (JobStore) async throws -> T) async throws -> T {
+    func withStore<T>(create: Bool = false, checkSchema: Bool = true, _ body: (TaskqStore) async throws -> T) async throws -> T {
         let store = try await StoreFactory.open(url: databaseURL, create: create)
         do {
             if checkSchema && !create { try await store.requireSchema() }

@@ -11,7 +11,7 @@ public enum TaskqMain {
     nonisolated(unsafe) static var registry = TaskRegistry.builtins()
 
     /// Parses the arguments, runs the command, prints errors as one line on stderr, and exits with the
-    /// DESIGN.md exit code.
+    /// exit code of docs/contracts.md#exit-codes.
     public static func run(registry: TaskRegistry = .builtins(), arguments: [String]? = nil) async -> Never {
         self.registry = registry
         let args = arguments ?? Array(CommandLine.arguments.dropFirst())

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@Suite("End to end: bad input gets one line on stderr, the DESIGN.md exit code and nothing written")
+@Suite("End to end: bad input gets one line on stderr, the documented exit code and nothing written")
 struct BadInputTests {
     func expectRefused(_ cli: CLI, _ args: [String], status: Int32, mentions: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
         let result = try cli.run(args)

@@ -25,7 +25,7 @@ public struct BeatReport: Sendable, Equatable {
 /// once because the store records a unique fire key (schedule, tick) in the same atomic operation that enqueues the
 /// job, and refuses ticks at or before the last one fired.
 public final class Beat: @unchecked Sendable {
-    let store: JobStore
+    let store: TaskqStore
     let config: TaskqConfig
     let registry: TaskRegistry
     let logger: Logger
@@ -38,7 +38,7 @@ public final class Beat: @unchecked Sendable {
     /// Whether taskq.toml's schedules have state records (created once per process).
     private var registered = false
 
-    public init(store: JobStore, config: TaskqConfig, registry: TaskRegistry, logger: Logger) {
+    public init(store: TaskqStore, config: TaskqConfig, registry: TaskRegistry, logger: Logger) {
         self.store = store
         self.config = config
         self.registry = registry
@@ -80,12 +80,14 @@ public final class Beat: @unchecked Sendable {
 
     private func fire(_ schedule: ActiveSchedule, now: Millis, storeTasks: Set<String>) async throws -> BeatReport? {
         let definition = schedule.definition
-        let since = schedule.firedThrough(now: now)
+        // Beat runs only schedules with a record (registered above); a stored fire or skip needs its mark.
+        guard let record = schedule.record else { return nil }
+        let since = record.firedThrough
         guard let latest = definition.expression.latestFire(after: since, notAfter: now) else { return nil }
         if definition.misfire == .skip && now - latest > MisfirePolicy.graceMillis {
             // Recorded in the store, so no beat (this one after a restart, or another) reports these ticks again.
             let due = definition.expression.fireCount(after: since, through: latest)
-            guard try await store.skipTicks(name: definition.name, through: latest, now: now) else { return nil }
+            guard try await store.skipTicks(name: definition.name, through: latest, seen: record.mark, now: now) else { return nil }
             logger.notice("schedule \(definition.name): skipped \(due) missed tick(s) up to \(TimeFormat.iso8601(latest)) (misfire = skip)")
             return BeatReport(schedule: definition.name, tick: latest, dueTicks: due, outcome: .skippedMisfire)
         }
@@ -105,7 +107,7 @@ public final class Beat: @unchecked Sendable {
             return BeatReport(schedule: definition.name, tick: latest, dueTicks: due, outcome: .failed(error.description))
         }
         let outcome: BeatReport.Outcome
-        switch try await store.fireSchedule(name: definition.name, tick: latest, job: job, now: now) {
+        switch try await store.fireSchedule(name: definition.name, tick: latest, seen: record.mark, job: job, now: now) {
         case let .fired(result):
             outcome = .fired(jobID: result.id, created: result.created)
             let missed = due > 1 ? " (one fire for \(due) missed ticks)" : ""

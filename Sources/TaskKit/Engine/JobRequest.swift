@@ -107,7 +107,7 @@ public struct JobBuilder: Sendable {
 
     /// The task names among `tasks` that workers announced to `store`; the store is asked only when some name is
     /// not known to `registry` (so usually not at all).
-    public static func announcedTasks(for tasks: [String], registry: TaskRegistry, store: JobStore) async throws -> Set<String> {
+    public static func announcedTasks(for tasks: [String], registry: TaskRegistry, store: TaskqStore) async throws -> Set<String> {
         guard tasks.contains(where: { !$0.isEmpty && !registry.contains($0) }) else { return [] }
         return Set(try await store.knownTasks().map(\.name))
     }

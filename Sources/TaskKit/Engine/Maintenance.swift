@@ -21,15 +21,15 @@ public enum Maintenance {
         try await allJobs(store: store, states: [.running], queue: nil).filter { ($0.leaseUntil ?? .max) < now }.reversed()
     }
 
-    /// Rescues every job whose lease expired before `now`, in batches.
+    /// Rescues every job whose lease expired before `now`, in batches (see `Rescuer`).
     public static func rescue(store: JobStore, now: Millis, batchSize: Int = 1000) async throws -> [RescuedJob] {
         var rescued: [RescuedJob] = []
         while true {
-            // A batch may come back short while more remain (stale index entries are dropped without a report),
-            // so stop only at an empty one; `now` is fixed, so this ends.
-            let batch = try await store.rescueExpired(now: now, limit: batchSize)
-            rescued += batch
-            if batch.isEmpty { return rescued.sorted { $0.id < $1.id } }
+            // A full batch may leave more behind; a batch that rescued nothing (all renewed meanwhile) ends it too,
+            // so this always ends.
+            let batch = try await Rescuer.rescueBatch(store: store, now: now, limit: batchSize)
+            rescued += batch.rescued
+            if batch.listed < batchSize || batch.rescued.isEmpty { return rescued.sorted { $0.id < $1.id } }
         }
     }
 
@@ -67,14 +67,12 @@ public enum Maintenance {
                              progress: (Int) -> Void = { _ in }) async throws -> BulkRetry {
         var result = BulkRetry()
         for (index, id) in ids.enumerated() {
-            do {
-                switch try await store.retry(id: id, now: now, onlyFrom: states) {
-                case .retried: result.retried.append(id)
-                case let .notRetryable(state): result.skipped.append((id, "now \(state.rawValue)"))
-                case .notFound: result.skipped.append((id, "deleted"))
-                }
-            } catch let TaskqError.failed(message) {
-                result.skipped.append((id, message))
+            switch try await store.retry(id: id, now: now, onlyFrom: states) {
+            case .retried: result.retried.append(id)
+            case let .notRetryable(state): result.skipped.append((id, "now \(state.rawValue)"))
+            case .notFound: result.skipped.append((id, "deleted"))
+            case let .uniqueKeyHeld(key, other):
+                result.skipped.append((id, JobMessages.uniqueKeyHeld(key: key, byJob: other, retrying: id)))
             }
             progress(index + 1)
         }

@@ -5,12 +5,14 @@ import Logging
 
 /// The job engine: claims due work in batches up to its free slots, runs handlers with timeouts, decides each
 /// attempt's outcome (retry maths lives here), records outcomes in batches, renews leases, rescues expired ones and
-/// shuts down gracefully. Written once over `JobStore`; every backend gets the same behaviour.
+/// shuts down gracefully. Written once over `TaskqStore`; every backend gets the same behaviour.
 public final class Worker: @unchecked Sendable {
-    let store: JobStore
+    let store: TaskqStore
     let registry: TaskRegistry
     let options: WorkerOptions
     let logger: Logger
+    /// The tasks this worker has handlers for: it claims only those.
+    private let taskNames: [String]
     private let event = AsyncEvent()
     private let state = Locked(SharedState())
 
@@ -30,9 +32,10 @@ public final class Worker: @unchecked Sendable {
         var graceDeadline: Double?
     }
 
-    public init(store: JobStore, registry: TaskRegistry, options: WorkerOptions, logger: Logger) {
+    public init(store: TaskqStore, registry: TaskRegistry, options: WorkerOptions, logger: Logger) {
         self.store = store
         self.registry = registry
+        self.taskNames = registry.entries.map(\.info.name)
         self.options = options
         self.logger = logger
     }
@@ -76,8 +79,7 @@ public final class Worker: @unchecked Sendable {
             let outcomes = state.withLock { s -> [JobOutcome] in let o = s.outcomes; s.outcomes.removeAll(); return o }
             if !outcomes.isEmpty {
                 do {
-                    let applied = try await store.finish(outcomes, now: Clock.now())
-                    tally(outcomes, applied: applied, into: &summary)
+                    tally(try await OutcomeRecorder.record(outcomes, in: store, now: Clock.now()), into: &summary)
                     storeFailures = 0
                 } catch {
                     state.withLock { s in s.outcomes.insert(contentsOf: outcomes, at: 0) }
@@ -121,7 +123,7 @@ public final class Worker: @unchecked Sendable {
             if !stopping && !flushFailed && limit > 0 {
                 do {
                     let now = Clock.now()
-                    let jobs = try await store.claim(queues: options.queues, limit: limit, worker: options.workerID,
+                    let jobs = try await store.claim(queues: options.queues, tasks: taskNames, limit: limit, worker: options.workerID,
                                                      now: now, leaseUntil: now + options.leaseMillis)
                     storeFailures = 0
                     claimed = jobs.count
@@ -171,7 +173,7 @@ public final class Worker: @unchecked Sendable {
     private func execute(_ job: Job) async -> (JobOutcome.Kind?, Millis) {
         guard let handler = registry.handler(named: job.task) else {
             let now = Clock.now()
-            return (failure(job, error: "worker \(options.workerID) has no handler for task '\(job.task)'", outcome: .failed, now: now), now)
+            return (job.failure(error: "worker \(options.workerID) has no handler for task '\(job.task)'", outcome: .failed, at: now), now)
         }
         var jobLogger = logger
         jobLogger[metadataKey: "job"] = "\(job.id)"
@@ -191,25 +193,17 @@ public final class Worker: @unchecked Sendable {
         case (.shutdown?, _):
             return .released
         case (.cancel?, _):
-            return .cancelled(error: "cancelled while running")
+            return .cancelled(error: JobMessages.cancelledWhileRunning, outcome: .cancelled, result: nil)
         case (.timeout?, let r):
             var message = "timed out after \(DurationParser.format(job.timeoutMillis ?? 0))"
             if case let .failure(error) = r, let failure = error as? TaskFailure { message += " (\(failure.message))" }
-            return failure(job, error: message, outcome: .timeout, now: endedAt)
+            return job.failure(error: message, outcome: .timeout, at: endedAt)
         case (nil, .success(let value)):
             return .completed(result: value)
         case (nil, .failure(let error)):
             let text = (error as? TaskFailure)?.message ?? (error is CancellationError ? "cancelled" : "\(error)")
-            return failure(job, error: text, outcome: .failed, now: endedAt)
+            return job.failure(error: text, outcome: .failed, at: endedAt)
         }
-    }
-
-    /// Retry maths: retry while the budget allows, else fail for good.
-    func failure(_ job: Job, error: String, outcome: AttemptOutcome, now: Millis) -> JobOutcome.Kind {
-        let used = job.attemptsInBudget
-        guard used <= job.maxRetries else { return .failed(error: error, outcome: outcome) }
-        let delay = job.retryPolicy.delayMillis(afterAttempt: used)
-        return .retry(error: error, runAt: now + delay, outcome: outcome)
     }
 
     private func finishJob(_ job: Job, kind rawKind: JobOutcome.Kind?, endedAt: Millis, seconds: Double) {
@@ -218,7 +212,7 @@ public final class Worker: @unchecked Sendable {
             guard s.running[job.id]?.job.attempt == job.attempt else { return false }
             s.running.removeValue(forKey: job.id)
             if let kind {
-                s.outcomes.append(JobOutcome(jobID: job.id, attempt: job.attempt, worker: options.workerID, kind: kind, finishedAt: endedAt))
+                s.outcomes.append(JobOutcome(job: job, worker: options.workerID, kind: kind, finishedAt: endedAt))
             }
             return true
         }
@@ -233,7 +227,8 @@ public final class Worker: @unchecked Sendable {
         case let .completed(result): return .completed(result: result.withoutNUL())
         case let .retry(error, runAt, outcome): return .retry(error: error.withoutNUL(), runAt: runAt, outcome: outcome)
         case let .failed(error, outcome): return .failed(error: error.withoutNUL(), outcome: outcome)
-        case let .cancelled(error): return .cancelled(error: error.withoutNUL())
+        case let .cancelled(error, outcome, result):
+            return .cancelled(error: error.withoutNUL(), outcome: outcome, result: result?.withoutNUL())
         case .released: return .released
         }
     }
@@ -272,8 +267,8 @@ public final class Worker: @unchecked Sendable {
             try? await Task.sleep(nanoseconds: UInt64(options.killGraceMillis + 2_000) * 1_000_000)
             if state.withLock({ $0.running[job.id]?.job.attempt == job.attempt }) {
                 let now = Clock.now()
-                finishJob(job, kind: failure(job, error: "timed out after \(DurationParser.format(timeout)); handler did not stop and was abandoned",
-                                             outcome: .timeout, now: now), endedAt: now, seconds: 0)
+                finishJob(job, kind: job.failure(error: "timed out after \(DurationParser.format(timeout)); handler did not stop and was abandoned",
+                                                 outcome: .timeout, at: now), endedAt: now, seconds: 0)
             }
         }
     }
@@ -307,7 +302,7 @@ public final class Worker: @unchecked Sendable {
 
     private func rescue() async -> Int {
         do {
-            let rescued = try await store.rescueExpired(now: Clock.now(), limit: 1_000)
+            let rescued = try await Rescuer.rescueBatch(store: store, now: Clock.now(), limit: 1_000).rescued
             for job in rescued {
                 logger.warning("job \(job.id) rescued from worker \(job.worker ?? "?") (lease expired): now \(job.newState.rawValue)")
             }
@@ -318,8 +313,8 @@ public final class Worker: @unchecked Sendable {
         }
     }
 
-    private func tally(_ outcomes: [JobOutcome], applied: Set<Int64>, into summary: inout WorkerSummary) {
-        for outcome in outcomes where applied.contains(outcome.jobID) {
+    private func tally(_ recorded: [JobOutcome], into summary: inout WorkerSummary) {
+        for outcome in recorded {
             switch outcome.kind {
             case .completed: summary.completed += 1
             case .retry: summary.retried += 1

@@ -53,7 +53,7 @@ public enum AttemptOutcome: String, Sendable, Codable, CaseIterable {
     case released
 }
 
-/// What to enqueue. Defaults follow DESIGN.md.
+/// What to enqueue. Defaults follow docs/contracts.md#job-defaults.
 public struct NewJob: Sendable, Equatable {
     public var name: String
     public var task: String
@@ -81,6 +81,12 @@ public struct NewJob: Sendable, Equatable {
         self.runAt = runAt
         self.uniqueKey = uniqueKey
     }
+
+    /// When the job is first due: `runAt`, or `now` when none was given.
+    public func dueAt(now: Millis) -> Millis { runAt ?? now }
+
+    /// `scheduled` when first due after `now`, else `pending`: the state every store gives a new job.
+    public func initialState(now: Millis) -> JobState { dueAt(now: now) > now ? .scheduled : .pending }
 
     /// Checks ranges; throws `TaskqError.usage` naming the bad field.
     public func validate() throws {

@@ -32,7 +32,7 @@ public struct ScheduleCatalog: Sendable {
 
     /// Reads the store's records. With `register`, first creates state records for taskq.toml schedules (what beat
     /// does, so their ticks count from the moment a beat first saw them).
-    public static func load(store: JobStore, config: TaskqConfig, now: Millis, register: Bool) async throws -> ScheduleCatalog {
+    public static func load(store: TaskqStore, config: TaskqConfig, now: Millis, register: Bool) async throws -> ScheduleCatalog {
         if register { try await store.registerSchedules(names: config.schedules.map(\.name), now: now) }
         let records = try await store.schedules()
         var byName: [String: ScheduleRecord] = [:]

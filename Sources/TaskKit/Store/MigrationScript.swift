@@ -6,7 +6,7 @@ public enum MigrationScript {
         switch try DatabaseURL.parse(url) {
         case .sqlite:
             var out = "-- taskq SQLite schema, \(MigrationCatalog.sqlite.count) migration(s)\nBEGIN IMMEDIATE;\n"
-            out += "CREATE TABLE IF NOT EXISTS taskq_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL);\n"
+            out += SQLMigrations.createTable + ";\n"
             for m in MigrationCatalog.sqlite {
                 out += "\n-- \(m.fileName)\n\(m.sql)\n"
                 out += "INSERT INTO taskq_migrations (version, name, applied_at) VALUES (\(m.version), '\(m.name)', CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));\n"

@@ -5,7 +5,7 @@ public enum StoreFactory {
 
     /// Opens the store named by `url`. With `create` (only `migrate` passes it) a missing SQLite file is created.
     /// Throws `TaskqError.usage` for an unknown scheme and `.unavailable` when the backend cannot be reached.
-    public static func open(url: String, create: Bool = false) async throws -> JobStore {
+    public static func open(url: String, create: Bool = false) async throws -> TaskqStore {
         switch try DatabaseURL.parse(url) {
         case let .sqlite(path):
             return try await SQLiteStore.open(path: path, create: create)

@@ -1,4 +1,4 @@
-/// Every error TaskKit reports to a user, each with the exit code DESIGN.md assigns.
+/// Every error TaskKit reports to a user, each with the exit code docs/contracts.md#exit-codes assigns.
 public enum TaskqError: Error, Equatable, CustomStringConvertible {
     /// Bad flags or values (exit 64).
     case usage(String)

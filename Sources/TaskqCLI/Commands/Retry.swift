@@ -48,6 +48,7 @@ struct Retry: AsyncParsableCommand {
         switch result {
         case .notFound: throw TaskqError.failed("no job with id \(jobID)")
         case let .notRetryable(state): throw TaskqError.failed("job \(jobID) is \(state.rawValue) and cannot be retried")
+        case let .uniqueKeyHeld(key, other): throw TaskqError.failed(JobMessages.uniqueKeyHeld(key: key, byJob: other, retrying: jobID))
         case .retried: break
         }
         if output.json {

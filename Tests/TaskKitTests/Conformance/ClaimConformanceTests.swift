@@ -54,7 +54,7 @@ struct ClaimConformanceTests {
         let seed = try await location.migrated()
         let total = 600
         _ = try await seed.enqueue((0..<total).map { newJob("j\($0)", priority: $0 % 11) }, now: t0)
-        var stores: [JobStore] = []
+        var stores: [TaskqStore] = []
         for _ in 0..<8 { stores.append(try await location.open()) }
         let claimedIDs = try await withThrowingTaskGroup(of: [Int64].self) { group in
             for (index, store) in stores.enumerated() {
@@ -75,5 +75,21 @@ struct ClaimConformanceTests {
         #expect(Set(claimedIDs).count == total)
         let counts = try await seed.counts()
         #expect(counts.first { $0.state == .running }?.count == total)
+    }
+
+    /// Workers with different task sets share a queue: each claims only the tasks it has handlers for.
+    @Test(arguments: Backend.allCases)
+    func claimsAreLimitedToTheWorkersTasks(backend: Backend) async throws {
+        let store = try await backend.makeLocation().migrated()
+        _ = try await store.enqueue([newJob("custom-high", task: "resize_image", priority: 10), newJob("plain", task: "noop", priority: 1),
+                                     newJob("later", task: "resize_image", runAt: t0 + 100)], now: t0)
+        let plain = try await store.claim(queues: ["default"], tasks: ["noop", "echo"], limit: 10, worker: "plain", now: t0 + 200,
+                                          leaseUntil: t0 + 1_000)
+        #expect(plain.map(\.name) == ["plain"])
+        #expect(try await store.claim(queues: ["default"], tasks: ["noop"], limit: 10, worker: "plain", now: t0 + 200, leaseUntil: t0 + 1_000).isEmpty)
+        let app = try await store.claim(queues: ["default"], tasks: ["noop", "resize_image"], limit: 10, worker: "app", now: t0 + 200,
+                                        leaseUntil: t0 + 1_000)
+        #expect(app.map(\.name) == ["custom-high", "later"])
+        #expect(try await store.claim(queues: ["default"], tasks: [], limit: 10, worker: "none", now: t0 + 200, leaseUntil: t0 + 1_000).isEmpty)
     }
 }

@@ -13,7 +13,7 @@ func scheduleJSON(_ cron: String, task: String = "noop", misfire: MisfirePolicy 
 struct ScheduleConformanceTests {
     let logger = Logger(label: "test.beat")
 
-    func jobs(_ store: JobStore) async throws -> [Job] {
+    func jobs(_ store: TaskqStore) async throws -> [Job] {
         try await store.list(JobFilter(limit: 100_000))
     }
 
@@ -48,25 +48,36 @@ struct ScheduleConformanceTests {
         #expect(try await store.schedules().map(\.name) == ["from-toml"])
     }
 
+    func mark(_ store: TaskqStore, _ name: String = "s") async throws -> ScheduleMark {
+        try #require(try await store.schedules().first { $0.name == name }).mark
+    }
+
+    /// A fire applies only while the record has the mark it was decided on (compare-and-set): a second fire on the
+    /// same reading, a paused schedule and a removed one enqueue nothing.
     @Test(arguments: Backend.allCases)
-    func aTickFiresOnceAndNeverBackwards(backend: Backend) async throws {
+    func aFireAppliesOnlyToTheRecordItWasDecidedOn(backend: Backend) async throws {
         let store = try await backend.makeLocation().migrated()
         _ = try await store.addSchedule(name: "s", definition: try scheduleJSON("* * * * *"), now: t0)
         let tick = t0 + 60_000
-        let first = try await store.fireSchedule(name: "s", tick: tick, job: newJob("s", runAt: tick), now: tick + 5)
+        let seen = try await mark(store)
+        #expect(seen == ScheduleMark(baselineAt: t0, lastFireAt: nil))
+        let first = try await store.fireSchedule(name: "s", tick: tick, seen: seen, job: newJob("s", runAt: tick), now: tick + 5)
         guard case let .fired(result) = first else { Issue.record("not fired: \(first)"); return }
         #expect(result.created)
-        #expect(try await store.fireSchedule(name: "s", tick: tick, job: newJob("s"), now: tick + 6) == .alreadyFired)
-        #expect(try await store.fireSchedule(name: "s", tick: tick - 60_000, job: newJob("s"), now: tick + 7) == .alreadyFired)
-        #expect(try await store.fireSchedule(name: "s", tick: t0, job: newJob("s"), now: tick + 7) == .alreadyFired) // the baseline
-        #expect(try await store.fireSchedule(name: "gone", tick: tick, job: newJob("s"), now: tick) == .unknownSchedule)
+        #expect(try await store.fireSchedule(name: "s", tick: tick, seen: seen, job: newJob("s"), now: tick + 6) == .alreadyFired)
+        #expect(try await store.fireSchedule(name: "s", tick: tick + 60_000, seen: seen, job: newJob("s"), now: tick + 6) == .alreadyFired)
+        #expect(try await store.skipTicks(name: "s", through: tick + 60_000, seen: seen, now: tick + 7) == false)
+        #expect(try await store.fireSchedule(name: "gone", tick: tick, seen: seen, job: newJob("s"), now: tick) == .unknownSchedule)
         let job = try #require(try await store.job(id: result.id))
         #expect(job.runAt == tick && job.state == .pending && job.name == "s")
         let record = try #require(try await store.schedules().first)
-        #expect(record.lastFireAt == tick && record.lastJobID == result.id)
+        #expect(record.lastFireAt == tick && record.lastJobID == result.id && record.firedThrough == tick)
+        #expect(record.mark == ScheduleMark(baselineAt: t0, lastFireAt: tick))
 
         _ = try await store.setSchedulePaused(name: "s", paused: true, now: tick + 10)
-        #expect(try await store.fireSchedule(name: "s", tick: tick + 60_000, job: newJob("s"), now: tick + 60_001) == .paused)
+        #expect(try await store.fireSchedule(name: "s", tick: tick + 60_000, seen: try await mark(store), job: newJob("s"),
+                                             now: tick + 60_001) == .paused)
+        #expect(try await store.skipTicks(name: "s", through: tick + 60_000, seen: try await mark(store), now: tick + 60_001) == false)
         #expect(try await jobs(store).count == 1)
     }
 
@@ -79,8 +90,9 @@ struct ScheduleConformanceTests {
         var fired = 0
         for minute in 1...40 {
             let tick = t0 + Millis(minute) * 60_000
-            async let x = a.fireSchedule(name: "s", tick: tick, job: newJob("s", runAt: tick), now: tick)
-            async let y = b.fireSchedule(name: "s", tick: tick, job: newJob("s", runAt: tick), now: tick)
+            let seen = try await mark(a)
+            async let x = a.fireSchedule(name: "s", tick: tick, seen: seen, job: newJob("s", runAt: tick), now: tick)
+            async let y = b.fireSchedule(name: "s", tick: tick, seen: seen, job: newJob("s", runAt: tick), now: tick)
             let results = try await [x, y]
             fired += results.filter { if case .fired = $0 { return true } else { return false } }.count
             #expect(results.contains(.alreadyFired))

@@ -44,12 +44,12 @@ final class StoreLocation: @unchecked Sendable {
         self.dir = dir
     }
 
-    func open(create: Bool = false) async throws -> JobStore {
+    func open(create: Bool = false) async throws -> TaskqStore {
         try await StoreFactory.open(url: url, create: create)
     }
 
     /// A migrated store.
-    func migrated() async throws -> JobStore {
+    func migrated() async throws -> TaskqStore {
         let store = try await open(create: true)
         _ = try await store.migrate(now: Clock.now())
         return store
@@ -90,3 +90,18 @@ func newJob(_ name: String = "job", task: String = "noop", queue: String = "defa
 
 /// A fixed clock for store calls.
 let t0: Millis = 1_800_000_000_000
+
+/// The tasks the conformance tests enqueue; test claims take all of them unless a test says otherwise.
+let testTasks = ["noop", "echo", "shell", "sleep", "fail"]
+
+extension JobStore {
+    /// A claim of every test task.
+    func claim(queues: [String], limit: Int, worker: String, now: Millis, leaseUntil: Millis) async throws -> [Job] {
+        try await claim(queues: queues, tasks: testTasks, limit: limit, worker: worker, now: now, leaseUntil: leaseUntil)
+    }
+
+    /// One rescue pass through the engine's rescuer (the store lists, the engine decides, the store applies).
+    func rescueExpired(now: Millis, limit: Int) async throws -> [RescuedJob] {
+        try await Rescuer.rescueBatch(store: self, now: now, limit: limit).rescued
+    }
+}

@@ -21,42 +21,30 @@ final class PostgresListener: @unchecked Sendable {
     }
 
     func wait(queues: Set<String>, timeout: Double) async {
-        let deadline = Clock.monotonicSeconds() + timeout
-        let cancelled = Locked(false)
-        await withTaskCancellationHandler {
-            do {
-                let channel = target.channel
-                _ = try await connection.run { db -> Bool in
-                    guard let conn = db.handle else { return false }
-                    if self.listeningOn != conn {
-                        try db.exec("LISTEN \"\(channel)\"", [], prepare: false)
-                        self.listeningOn = conn
-                    }
-                    self.wakePipe.drain()
-                    while true {
-                        if PQconsumeInput(conn) == 0 {
-                            self.listeningOn = nil
-                            throw TaskqError.unavailable("connection lost while waiting for notifications")
-                        }
-                        var woke = false
-                        while let note = PQnotifies(conn) {
-                            let payload = String(cString: note.pointee.extra)
-                            PQfreemem(note)
-                            if queues.contains(payload) { woke = true }
-                        }
-                        if woke { return true }
-                        let remaining = deadline - Clock.monotonicSeconds()
-                        if remaining <= 0 || cancelled.withLock({ $0 }) { return false }
-                        _ = self.wakePipe.poll(socket: PQsocket(conn), seconds: remaining)
-                    }
+        let channel = target.channel
+        await ListenWait.run(timeout: timeout, pipe: wakePipe) { wait in
+            _ = try await self.connection.run { db -> Bool in
+                guard let conn = db.handle else { return false }
+                if self.listeningOn != conn {
+                    try db.exec("LISTEN \"\(channel)\"", [], prepare: false)
+                    self.listeningOn = conn
                 }
-            } catch {
-                let remaining = deadline - Clock.monotonicSeconds()
-                if remaining > 0 { try? await Task.sleep(nanoseconds: UInt64(min(remaining, 1.0) * 1e9)) }
+                while true {
+                    if PQconsumeInput(conn) == 0 {
+                        self.listeningOn = nil
+                        throw TaskqError.unavailable("connection lost while waiting for notifications")
+                    }
+                    var woke = false
+                    while let note = PQnotifies(conn) {
+                        let payload = String(cString: note.pointee.extra)
+                        PQfreemem(note)
+                        if queues.contains(payload) { woke = true }
+                    }
+                    if woke { return true }
+                    guard let remaining = wait.remaining else { return false }
+                    _ = wait.poll(socket: PQsocket(conn), seconds: remaining)
+                }
             }
-        } onCancel: {
-            cancelled.withLock { $0 = true }
-            wakePipe.signal()
         }
     }
 }

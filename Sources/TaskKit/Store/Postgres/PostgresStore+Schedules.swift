@@ -72,23 +72,23 @@ extension PostgresStore {
         }
     }
 
-    public func skipTicks(name: String, through tick: Millis, now: Millis) async throws -> Bool {
+    public func skipTicks(name: String, through tick: Millis, seen: ScheduleMark, now: Millis) async throws -> Bool {
         try await connection.run { db in
             try db.exec("""
                 UPDATE taskq_schedules SET baseline_at = $2, updated_at = $3
-                WHERE name = $1 AND NOT paused AND baseline_at < $2 AND (last_fire_at IS NULL OR last_fire_at < $2)
-                """, [name, String(tick), String(now)]).affected == 1
+                WHERE name = $1 AND NOT paused AND baseline_at = $4 AND last_fire_at IS NOT DISTINCT FROM $5::bigint
+                """, [name, String(tick), String(now), String(seen.baselineAt), seen.lastFireAt.map { String($0) }]).affected == 1
         }
     }
 
-    public func fireSchedule(name: String, tick: Millis, job: NewJob, now: Millis) async throws -> FireResult {
+    public func fireSchedule(name: String, tick: Millis, seen: ScheduleMark, job: NewJob, now: Millis) async throws -> FireResult {
         let channel = target.channel
         return try await connection.run { db in
             try db.transaction {
                 let row = try db.exec("SELECT paused, last_fire_at, baseline_at FROM taskq_schedules WHERE name = $1 FOR UPDATE", [name])
                 guard row.rowCount == 1 else { return .unknownSchedule }
                 if row.bool(0, 0) { return .paused }
-                if tick <= max(row.optionalInt(0, 1) ?? .min, row.int(0, 2)) { return .alreadyFired }
+                if ScheduleMark(baselineAt: row.int(0, 2), lastFireAt: row.optionalInt(0, 1)) != seen { return .alreadyFired }
                 let key = try db.exec("""
                     INSERT INTO taskq_schedule_fires (schedule, fire_at, fired_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING
                     """, [name, String(tick), String(now)])

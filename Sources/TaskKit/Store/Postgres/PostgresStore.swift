@@ -7,9 +7,8 @@ import Glibc
 /// The production store: PostgreSQL through libpq. Claims are one `FOR UPDATE SKIP LOCKED` statement per batch,
 /// outcomes and heartbeats one statement per batch, enqueues one INSERT per batch; idle workers wake on
 /// LISTEN/NOTIFY. Migrations run in a transaction under an advisory lock.
-public final class PostgresStore: JobStore, @unchecked Sendable {
+public final class PostgresStore: TaskqStore, @unchecked Sendable {
     public let backend = "postgres"
-    public let capabilities: StoreCapabilities = [.pushWakeups, .multiHost]
     let connection: PostgresConnection
     let target: PostgresTarget
     private let listener: PostgresListener
@@ -35,7 +34,7 @@ public final class PostgresStore: JobStore, @unchecked Sendable {
     public static func migrationScript(schema: String = PostgresTarget.defaultSchema) -> String {
         var out = "-- taskq PostgreSQL schema, \(MigrationCatalog.postgres.count) migration(s)\n"
         out += "BEGIN;\nCREATE SCHEMA IF NOT EXISTS \"\(schema)\";\nSET LOCAL search_path TO \"\(schema)\";\n"
-        out += "CREATE TABLE IF NOT EXISTS taskq_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at bigint NOT NULL);\n"
+        out += SQLMigrations.createTable + ";\n"
         for m in MigrationCatalog.postgres {
             out += "\n-- \(m.fileName)\n\(m.sql)\n"
             out += "INSERT INTO taskq_migrations (version, name, applied_at) VALUES (\(m.version), '\(m.name)', (extract(epoch FROM now()) * 1000)::bigint);\n"
@@ -49,57 +48,22 @@ public final class PostgresStore: JobStore, @unchecked Sendable {
             try db.transaction {
                 try db.exec("SELECT pg_advisory_xact_lock(hashtext('taskq.migrate.' || $1))", [target.schema], prepare: false)
                 try db.exec("CREATE SCHEMA IF NOT EXISTS \(target.quotedSchema)", [], prepare: false)
-                try db.exec("""
-                    CREATE TABLE IF NOT EXISTS taskq_migrations (
-                        version integer PRIMARY KEY, name text NOT NULL, applied_at bigint NOT NULL)
-                    """, [], prepare: false)
-                let applied = try Self.appliedVersions(db)
-                let latest = MigrationCatalog.postgres.last?.version ?? 0
-                if let newest = applied.keys.max(), newest > latest {
-                    throw TaskqError.unavailable("database schema is at version \(newest), newer than this taskq knows (\(latest)): upgrade taskq")
-                }
-                var done: [MigrationStatus] = []
-                for migration in MigrationCatalog.postgres where applied[migration.version] == nil {
-                    try db.exec(migration.sql, [], prepare: false)
-                    try db.exec("INSERT INTO taskq_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
-                                [String(migration.version), migration.name, String(now)], prepare: false)
-                    done.append(MigrationStatus(version: migration.version, name: migration.name, appliedAt: now))
-                }
-                return done
+                return try SQLMigrations.apply(MigrationCatalog.postgres, on: db, now: now)
             }
         }
     }
 
     public func migrationStatus() async throws -> [MigrationStatus] {
-        try await connection.run { db in
-            let applied = try Self.hasMigrationsTable(db) ? try Self.appliedVersions(db) : [:]
-            return MigrationCatalog.postgres.map { MigrationStatus(version: $0.version, name: $0.name, appliedAt: applied[$0.version]) }
-        }
+        try await connection.run { db in try SQLMigrations.status(MigrationCatalog.postgres, on: db) }
     }
 
-    private var schemaChecked = false
+    private let schemaChecked = Locked(false)
 
     public func requireSchema() async throws {
-        if schemaChecked { return }
-        let target = self.target
-        try await connection.run { db in
-            let current = try Self.hasMigrationsTable(db) ? try Self.appliedVersions(db).keys.max() ?? 0 : 0
-            try SchemaVersion.require(current: current, latest: MigrationCatalog.postgres.last?.version ?? 0,
-                                      place: "PostgreSQL at \(target.display) (schema \(target.quotedSchema))")
-        }
-        schemaChecked = true
-    }
-
-    private static func hasMigrationsTable(_ db: PostgresConnection) throws -> Bool {
-        let r = try db.exec("SELECT to_regclass(quote_ident($1) || '.taskq_migrations') IS NOT NULL", [db.target.schema], prepare: false)
-        return r.bool(0, 0)
-    }
-
-    private static func appliedVersions(_ db: PostgresConnection) throws -> [Int: Millis] {
-        let r = try db.exec("SELECT version, applied_at FROM taskq_migrations", [], prepare: false)
-        var applied: [Int: Millis] = [:]
-        for row in 0..<r.rowCount { applied[Int(r.int(row, 0))] = r.int(row, 1) }
-        return applied
+        if schemaChecked.withLock({ $0 }) { return }
+        let place = "PostgreSQL at \(target.display) (schema \(target.quotedSchema))"
+        try await connection.run { db in try SQLMigrations.require(MigrationCatalog.postgres, on: db, place: place) }
+        schemaChecked.withLock { $0 = true }
     }
 
     // MARK: Jobs
@@ -118,12 +82,8 @@ public final class PostgresStore: JobStore, @unchecked Sendable {
     /// Inserts jobs and notifies their queues' listeners (at commit when inside a transaction). A live job with the
     /// same unique key is returned instead; callers run jobs with unique keys inside a transaction.
     static func insert(_ jobs: [NewJob], db: PostgresConnection, now: Millis, channel: String) throws -> [EnqueueResult] {
-        var states: [String?] = [], runAts: [Int64?] = []
-        for job in jobs {
-            let runAt = job.runAt ?? now
-            runAts.append(runAt)
-            states.append(runAt > now ? JobState.scheduled.rawValue : JobState.pending.rawValue)
-        }
+        let runAts: [Int64?] = jobs.map { $0.dueAt(now: now) }
+        let states: [String?] = jobs.map { $0.initialState(now: now).rawValue }
         let params: [String?] = [
             PGArray.text(jobs.map(\.name)), PGArray.text(jobs.map(\.task)), PGArray.text(jobs.map { $0.args.serialized() }),
             PGArray.text(jobs.map(\.queue)), PGArray.ints(jobs.map(\.priority)), PGArray.text(states),
@@ -171,44 +131,33 @@ public final class PostgresStore: JobStore, @unchecked Sendable {
         return results
     }
 
-    public func claim(queues: [String], limit: Int, worker: String, now: Millis, leaseUntil: Millis) async throws -> [Job] {
-        guard limit > 0, !queues.isEmpty else { return [] }
+    public func claim(queues: [String], tasks: [String], limit: Int, worker: String, now: Millis, leaseUntil: Millis) async throws -> [Job] {
+        guard limit > 0, !queues.isEmpty, !tasks.isEmpty else { return [] }
         let sql = PostgresSQL.claim(singleQueue: queues.count == 1)
-        let params: [String?] = [PGArray.text(queues), String(now), String(limit), worker, String(leaseUntil)]
+        let params: [String?] = [PGArray.text(queues), String(now), String(limit), worker, String(leaseUntil), PGArray.text(tasks)]
         return try await connection.run { db in
             let r = try db.exec(sql, params)
             return (0..<r.rowCount).map { PostgresSQL.decodeJob(r, $0) }
         }
     }
 
-    public func finish(_ outcomes: [JobOutcome], now: Millis) async throws -> Set<Int64> {
-        guard !outcomes.isEmpty else { return [] }
-        var kinds: [String?] = [], results: [String?] = [], errors: [String?] = [], runAts: [Int64?] = [], attemptOutcomes: [String?] = []
-        for outcome in outcomes {
-            switch outcome.kind {
-            case let .completed(result):
-                kinds.append("completed"); results.append(result.serialized()); errors.append(nil); runAts.append(nil)
-                attemptOutcomes.append(AttemptOutcome.completed.rawValue)
-            case let .retry(error, runAt, kind):
-                kinds.append("retry"); results.append(nil); errors.append(error); runAts.append(runAt); attemptOutcomes.append(kind.rawValue)
-            case let .failed(error, kind):
-                kinds.append("failed"); results.append(nil); errors.append(error); runAts.append(nil); attemptOutcomes.append(kind.rawValue)
-            case let .cancelled(error):
-                kinds.append("cancelled"); results.append(nil); errors.append(error); runAts.append(nil)
-                attemptOutcomes.append(AttemptOutcome.cancelled.rawValue)
-            case .released:
-                kinds.append("released"); results.append(nil); errors.append("released at worker shutdown"); runAts.append(nil)
-                attemptOutcomes.append(AttemptOutcome.released.rawValue)
-            }
-        }
+    public func finish(_ outcomes: [JobOutcome], now: Millis) async throws -> FinishReply {
+        guard !outcomes.isEmpty else { return FinishReply() }
+        let t = outcomes.map { $0.transition(now: now) }
         let params: [String?] = [
             PGArray.ints(outcomes.map(\.jobID)), PGArray.ints(outcomes.map(\.attempt)), PGArray.text(outcomes.map(\.worker)),
-            PGArray.text(kinds), PGArray.text(results), PGArray.text(errors), PGArray.ints(runAts), PGArray.text(attemptOutcomes),
-            PGArray.ints(outcomes.map { $0.finishedAt ?? now }),
+            PGArray.text(t.map(\.state.rawValue)), PGArray.text(t.map(\.error)), PGArray.text(t.map { $0.result?.serialized() }),
+            PGArray.ints(t.map(\.runAt)), PGArray.ints(t.map(\.finishedAt)), PGArray.ints(t.map { $0.refundsAttempt ? 1 : 0 }),
+            PGArray.bools(t.map(\.yieldsToCancel)), PGArray.ints(outcomes.map(\.leaseExpiredBefore)),
+            PGArray.text(t.map(\.attemptOutcome.rawValue)), PGArray.text(t.map(\.attemptError)), PGArray.ints(t.map(\.attemptEndedAt)),
         ]
         return try await connection.run { db in
             let r = try db.exec(PostgresSQL.finish, params)
-            return Set((0..<r.rowCount).map { r.int($0, 0) })
+            var reply = FinishReply()
+            for row in 0..<r.rowCount {
+                if r.bool(row, 1) { reply.applied.insert(r.int(row, 0)) } else { reply.cancelRequested.insert(r.int(row, 0)) }
+            }
+            return reply
         }
     }
 
@@ -224,24 +173,16 @@ public final class PostgresStore: JobStore, @unchecked Sendable {
         }
     }
 
-    public func rescueExpired(now: Millis, limit: Int) async throws -> [RescuedJob] {
-        let channel = target.channel
-        return try await connection.run { db in
-            try db.transaction {
-                let r = try db.exec(PostgresSQL.rescue, [String(now), String(limit)])
-                let rescued = (0..<r.rowCount).map {
-                    RescuedJob(id: r.int($0, 0), worker: r.optionalString($0, 1), newState: JobState(rawValue: r.string($0, 2)) ?? .failed)
-                }
-                let queues = Set((0..<r.rowCount).filter { r.string($0, 2) == "retrying" }.map { r.string($0, 3) })
-                if !queues.isEmpty { try db.exec(PostgresSQL.notifyQueues, [channel, PGArray.text(Array(queues))]) }
-                return rescued
-            }
+    public func expiredLeases(now: Millis, limit: Int) async throws -> [Job] {
+        try await connection.run { db in
+            let r = try db.exec(PostgresSQL.expiredLeases, [String(now), String(limit)])
+            return (0..<r.rowCount).map { PostgresSQL.decodeJob(r, $0) }
         }
     }
 
-    public func cancel(id: Int64, now: Millis) async throws -> CancelResult {
+    public func cancel(id: Int64, now: Millis, error: String) async throws -> CancelResult {
         try await connection.run { db in
-            let r = try db.exec(PostgresSQL.cancel, [String(id), String(now)])
+            let r = try db.exec(PostgresSQL.cancel, [String(id), String(now), error])
             guard r.rowCount == 1, let state = JobState(rawValue: r.string(0, 0)) else { return .notFound }
             switch state {
             case .scheduled, .pending, .retrying: return .cancelled
@@ -263,9 +204,7 @@ public final class PostgresStore: JobStore, @unchecked Sendable {
                 case .failed, .cancelled:
                     if let key = current.optionalString(0, 1) {
                         let live = try db.exec(PostgresSQL.liveByUniqueKeys, [PGArray.text([key])])
-                        if live.rowCount > 0 {
-                            throw TaskqError.failed("job \(live.int(0, 0)) already holds unique key '\(key)'; not retrying job \(id)")
-                        }
+                        if live.rowCount > 0 { return .uniqueKeyHeld(key: key, byJob: live.int(0, 0)) }
                     }
                     sql = PostgresSQL.retryFinished
                 case .scheduled, .retrying:

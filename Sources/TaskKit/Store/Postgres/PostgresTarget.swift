@@ -69,4 +69,8 @@ enum PGArray {
     static func ints<T: BinaryInteger>(_ values: [T?]) -> String {
         "{" + values.map { $0.map { String($0) } ?? "NULL" }.joined(separator: ",") + "}"
     }
+
+    static func bools(_ values: [Bool]) -> String {
+        "{" + values.map { $0 ? "t" : "f" }.joined(separator: ",") + "}"
+    }
 }

@@ -63,17 +63,17 @@ extension RedisStore {
         }
     }
 
-    public func skipTicks(name: String, through tick: Millis, now: Millis) async throws -> Bool {
+    public func skipTicks(name: String, through tick: Millis, seen: ScheduleMark, now: Millis) async throws -> Bool {
         try await connection.run { db in
-            try self.eval(db, RedisScripts.skipTicks, [name, String(tick), String(now)]).int == 1
+            try self.eval(db, RedisScripts.skipTicks, [name, String(tick), String(now)] + Self.markArgs(seen)).int == 1
         }
     }
 
-    public func fireSchedule(name: String, tick: Millis, job: NewJob, now: Millis) async throws -> FireResult {
+    public func fireSchedule(name: String, tick: Millis, seen: ScheduleMark, job: NewJob, now: Millis) async throws -> FireResult {
         let payload = Self.payload(job, now: now).serialized()
+        let args = [String(now), name, String(tick), payload, String(ScheduleRecord.fireKeyRetentionMillis)] + Self.markArgs(seen)
         return try await connection.run { db in
-            let r = try self.eval(db, RedisScripts.fireSchedule,
-                                  [String(now), name, String(tick), payload, String(ScheduleRecord.fireKeyRetentionMillis)]).array
+            let r = try self.eval(db, RedisScripts.fireSchedule, args).array
             switch r.first?.string {
             case "fired": return .fired(EnqueueResult(id: r.count > 1 ? r[1].int ?? 0 : 0, created: r.count > 2 && r[2].int == 1))
             case "paused": return .paused
@@ -81,5 +81,10 @@ extension RedisStore {
             default: return .alreadyFired
             }
         }
+    }
+
+    /// A mark as the schedule scripts compare it with the stored fields ('' for no last fire).
+    static func markArgs(_ mark: ScheduleMark) -> [String] {
+        [String(mark.baselineAt), mark.lastFireAt.map { String($0) } ?? ""]
     }
 }

@@ -5,15 +5,15 @@ import Glibc
 
 /// The high-throughput store: Redis through hiredis. Every state change is one Lua script (loaded once, called by
 /// SHA, reloaded after a server restart). Idle workers block on per-queue wake lists. Key layout: docs/redis.md.
-public final class RedisStore: JobStore, @unchecked Sendable {
+public final class RedisStore: TaskqStore, @unchecked Sendable {
     public let backend = "redis"
-    public let capabilities: StoreCapabilities = [.pushWakeups, .multiHost]
-    /// The key-layout version `taskq migrate` records.
-    public static let layoutVersion = 1
+    /// The key-layout version `taskq migrate` records (2: ready sets per queue and task).
+    public static let layoutVersion = 2
     let connection: RedisConnection
     let target: RedisTarget
     private let listener: RedisListener
-    private var shas: [String: String] = [:]
+    /// Script SHAs by source; only touched on the connection's queue.
+    private let shas = Locked<[String: String]>([:])
 
     private init(connection: RedisConnection, target: RedisTarget) {
         self.connection = connection
@@ -37,17 +37,17 @@ public final class RedisStore: JobStore, @unchecked Sendable {
     func eval(_ db: RedisConnection, _ source: String, _ args: [String]) throws -> RedisValue {
         for _ in 0..<2 {
             let sha: String
-            if let known = shas[source] { sha = known } else {
+            if let known = shas.withLock({ $0[source] }) { sha = known } else {
                 guard let loaded = try db.command(["SCRIPT", "LOAD", source]).string else {
                     throw TaskqError.unavailable("Redis did not load a script")
                 }
-                shas[source] = loaded
+                shas.withLock { $0[source] = loaded }
                 sha = loaded
             }
             do {
                 return try db.command(["EVALSHA", sha, "0", target.prefix] + args)
             } catch let TaskqError.failed(message) where message.hasPrefix("NOSCRIPT") {
-                shas[source] = nil
+                shas.withLock { $0[source] = nil }
             }
         }
         throw TaskqError.unavailable("Redis keeps forgetting taskq's scripts")
@@ -75,14 +75,14 @@ public final class RedisStore: JobStore, @unchecked Sendable {
         }
     }
 
-    private var schemaChecked = false
+    private let schemaChecked = Locked(false)
 
     public func requireSchema() async throws {
-        if schemaChecked { return }
+        if schemaChecked.withLock({ $0 }) { return }
         let version = try await connection.run { db in try db.command(["HGET", "\(self.p):meta", "layout_version"]).int ?? 0 }
         try SchemaVersion.require(current: Int(version), latest: Self.layoutVersion,
                                   place: "Redis at \(target.display) (key prefix '\(p)')")
-        schemaChecked = true
+        schemaChecked.withLock { $0 = true }
     }
 
     // MARK: Jobs
@@ -99,38 +99,39 @@ public final class RedisStore: JobStore, @unchecked Sendable {
     /// A job as the enqueue script reads it (numbers as strings: Lua numbers are doubles).
     static func payload(_ job: NewJob, now: Millis) -> JSONValue {
         .obj(("name", .string(job.name)), ("task", .string(job.task)), ("args", .string(job.args.serialized())),
+             ("state", .string(job.initialState(now: now).rawValue)),
              ("queue", .string(job.queue)), ("priority", .string(String(job.priority))),
              ("max_retries", .string(String(job.maxRetries))), ("backoff", .string(job.retryPolicy.backoff.rawValue)),
              ("retry_delay_ms", .string(String(job.retryPolicy.baseDelayMillis))),
              ("timeout_ms", job.timeoutMillis.map { .string(String($0)) } ?? .null),
-             ("run_at", .string(String(job.runAt ?? now))), ("unique_key", job.uniqueKey.map { .string($0) } ?? .null))
+             ("run_at", .string(String(job.dueAt(now: now)))), ("unique_key", job.uniqueKey.map { .string($0) } ?? .null))
     }
 
-    public func claim(queues: [String], limit: Int, worker: String, now: Millis, leaseUntil: Millis) async throws -> [Job] {
-        guard limit > 0, !queues.isEmpty else { return [] }
+    public func claim(queues: [String], tasks: [String], limit: Int, worker: String, now: Millis, leaseUntil: Millis) async throws -> [Job] {
+        guard limit > 0, !queues.isEmpty, !tasks.isEmpty else { return [] }
+        let args = [String(now), String(limit), worker, String(leaseUntil), String(queues.count)] + queues + tasks
         return try await connection.run { db in
-            let r = try self.eval(db, RedisScripts.claim, [String(now), String(limit), worker, String(leaseUntil)] + queues)
+            let r = try self.eval(db, RedisScripts.claim, args)
             return r.array.map { RedisStore.decodeJob($0) }
         }
     }
 
-    public func finish(_ outcomes: [JobOutcome], now: Millis) async throws -> Set<Int64> {
-        guard !outcomes.isEmpty else { return [] }
+    public func finish(_ outcomes: [JobOutcome], now: Millis) async throws -> FinishReply {
+        guard !outcomes.isEmpty else { return FinishReply() }
+        func text(_ value: Millis?) -> JSONValue { value.map { .string(String($0)) } ?? .null }
         let payload = JSONValue.array(outcomes.map { o in
-            var kind = "", result: JSONValue = .null, error: JSONValue = .null, runAt: JSONValue = .null, outcome = ""
-            switch o.kind {
-            case let .completed(value): kind = "completed"; result = .string(value.serialized()); outcome = "completed"
-            case let .retry(e, at, k): kind = "retry"; error = .string(e); runAt = .string(String(at)); outcome = k.rawValue
-            case let .failed(e, k): kind = "failed"; error = .string(e); outcome = k.rawValue
-            case let .cancelled(e): kind = "cancelled"; error = .string(e); outcome = "cancelled"
-            case .released: kind = "released"; error = .string("released at worker shutdown"); outcome = "released"
-            }
+            let t = o.transition(now: now)
             return .obj(("id", .int(o.jobID)), ("attempt", .int(Int64(o.attempt))), ("worker", .string(o.worker)),
-                        ("kind", .string(kind)), ("result", result), ("error", error), ("run_at", runAt), ("outcome", .string(outcome)),
-                        ("finished_at", .string(String(o.finishedAt ?? now))))
+                        ("state", .string(t.state.rawValue)), ("error", t.error.map { .string($0) } ?? .null),
+                        ("result", t.result.map { .string($0.serialized()) } ?? .null), ("run_at", text(t.runAt)),
+                        ("finished_at", text(t.finishedAt)), ("refund", .bool(t.refundsAttempt)), ("yields", .bool(t.yieldsToCancel)),
+                        ("expired_before", text(o.leaseExpiredBefore)), ("outcome", .string(t.attemptOutcome.rawValue)),
+                        ("attempt_error", t.attemptError.map { .string($0) } ?? .null), ("ended_at", text(t.attemptEndedAt)))
         }).serialized()
         return try await connection.run { db in
-            Set(try self.eval(db, RedisScripts.finish, [String(now), payload]).array.compactMap(\.int))
+            let r = try self.eval(db, RedisScripts.finish, [String(now), payload]).array
+            return FinishReply(applied: Set(r.first?.array.compactMap(\.int) ?? []),
+                               cancelRequested: Set(r.count > 1 ? r[1].array.compactMap(\.int) : []))
         }
     }
 
@@ -141,19 +142,15 @@ public final class RedisStore: JobStore, @unchecked Sendable {
         }
     }
 
-    public func rescueExpired(now: Millis, limit: Int) async throws -> [RescuedJob] {
+    public func expiredLeases(now: Millis, limit: Int) async throws -> [Job] {
         try await connection.run { db in
-            let r = try self.eval(db, RedisScripts.rescue, [String(now), String(limit)]).array
-            return stride(from: 0, to: r.count - 2, by: 3).map {
-                RescuedJob(id: r[$0].int ?? 0, worker: r[$0 + 1].string.flatMap { $0.isEmpty ? nil : $0 },
-                           newState: JobState(rawValue: r[$0 + 2].string ?? "") ?? .failed)
-            }
+            try self.eval(db, RedisScripts.expiredLeases, [String(now), String(limit)]).array.map { RedisStore.decodeJob($0) }
         }
     }
 
-    public func cancel(id: Int64, now: Millis) async throws -> CancelResult {
+    public func cancel(id: Int64, now: Millis, error: String) async throws -> CancelResult {
         try await connection.run { db in
-            let before = try self.eval(db, RedisScripts.cancel, [String(id), String(now)]).string ?? ""
+            let before = try self.eval(db, RedisScripts.cancel, [String(id), String(now), error]).string ?? ""
             guard let state = JobState(rawValue: before) else { return .notFound }
             switch state {
             case .scheduled, .pending, .retrying: return .cancelled
@@ -168,13 +165,12 @@ public final class RedisStore: JobStore, @unchecked Sendable {
         return try await connection.run { db in
             let r = try self.eval(db, RedisScripts.retry, [String(id), String(now), only]).array
             guard let state = JobState(rawValue: r.first?.string ?? "") else { return .notFound }
-            if r.count > 2 { return .notRetryable(state) } // not in `onlyFrom`
-            if let other = r.count > 1 ? r[1].int : nil, other != 0 {
-                throw TaskqError.failed("job \(other) already holds the unique key of job \(id); not retrying it")
-            }
-            switch state {
-            case .failed, .cancelled, .scheduled, .retrying: return .retried
-            case .pending, .running, .completed: return .notRetryable(state)
+            switch r.count > 1 ? r[1].string ?? "" : "" {
+            case "retried": return .retried
+            case "skip": return .notRetryable(state)
+            case let other:
+                let key = try db.command(["HGET", "\(self.p):job:\(id)", "unique_key"]).string ?? ""
+                return .uniqueKeyHeld(key: key, byJob: Int64(other) ?? 0)
             }
         }
     }
@@ -204,18 +200,28 @@ public final class RedisStore: JobStore, @unchecked Sendable {
         }
     }
 
+    /// Index entries one `list` script call scans at most, so no call holds the server long; the walk goes on in
+    /// further calls until `limit` jobs match or the index ends.
+    static let listScanBudget = 50_000
+
     public func list(_ filter: JobFilter) async throws -> [Job] {
+        guard filter.limit > 0 else { return [] }
         let index: String
         if filter.states.count == 1 { index = "idx:state:\(filter.states[0].rawValue)" }
         else if let queue = filter.queue { index = "idx:queue:\(queue)" }
         else if let task = filter.task { index = "idx:task:\(task)" }
         else { index = "idx:all" }
-        let args = [index, filter.beforeID.map { "(\($0)" } ?? "+inf", String(max(0, filter.limit)),
-                    filter.states.map(\.rawValue).joined(separator: ","), filter.queue ?? "", filter.task ?? ""]
-        guard filter.limit > 0 else { return [] }
-        return try await connection.run { db in
-            try self.eval(db, RedisScripts.list, args).array.map { RedisStore.decodeJob($0) }
+        var jobs: [Job] = []
+        var cursor = filter.beforeID.map { "(\($0)" } ?? "+inf"
+        while jobs.count < filter.limit {
+            let args = [index, cursor, String(filter.limit - jobs.count), filter.states.map(\.rawValue).joined(separator: ","),
+                        filter.queue ?? "", filter.task ?? "", String(Self.listScanBudget)]
+            let page = try await connection.run { db in try self.eval(db, RedisScripts.list, args).array }
+            jobs += page.dropFirst().map { RedisStore.decodeJob($0) }
+            guard let next = page.first?.string, !next.isEmpty else { break }
+            cursor = next
         }
+        return jobs
     }
 
     public func counts() async throws -> [StateCount] {
@@ -241,8 +247,10 @@ public final class RedisStore: JobStore, @unchecked Sendable {
 
     public func announceTasks(_ tasks: [TaskInfo], worker: String, now: Millis) async throws {
         guard !tasks.isEmpty else { return }
+        let announcer = JSONValue.obj(("worker", .string(worker)), ("last_seen", .int(now))).serialized()
         try await connection.run { db in
             try db.command(["HSET", "\(self.p):tasks"] + tasks.flatMap { [$0.name, $0.description] })
+            try db.command(["HSET", "\(self.p):tasks:announced"] + tasks.flatMap { [$0.name, announcer] })
         }
     }
 
@@ -299,66 +307,5 @@ public final class RedisStore: JobStore, @unchecked Sendable {
             result: f["result"].map { (try? JSONValue.parse($0)) ?? .string($0) }, error: f["error"],
             createdAt: int("created_at") ?? 0, startedAt: int("started_at"), finishedAt: int("finished_at"),
             worker: f["worker"], leaseUntil: int("lease_until"), cancelRequested: f["cancel_requested"] == "1")
-    }
-}
-
-/// A dedicated connection that blocks on the wake lists (BLPOP) of a worker's queues. The BLPOP is sent without
-/// blocking the thread; poll() watches the socket and a self-pipe, so a cancelled wait returns at once and an
-/// unanswered BLPOP is simply picked up by the next wait.
-final class RedisListener: @unchecked Sendable {
-    private let target: RedisTarget
-    private var connection: RedisConnection?
-    private var outstanding = false
-    private let lock = Locked(())
-    /// Makes a blocked poll() return at once when the wait is cancelled.
-    private let wakePipe = WakePipe()
-
-    init(target: RedisTarget) { self.target = target }
-
-    func wait(keys: [String], timeout: Double) async {
-        let deadline = Clock.monotonicSeconds() + timeout
-        let cancelled = Locked(false)
-        await withTaskCancellationHandler {
-            do {
-                let connection = try await connected()
-                try await connection.run { db in
-                    self.wakePipe.drain()
-                    while true {
-                        if !self.outstanding {
-                            try db.append(["BLPOP"] + keys + ["1"])
-                            try db.flush()
-                            self.outstanding = true
-                        }
-                        if let reply = try db.bufferedReply() {
-                            self.outstanding = false
-                            if reply != .null { return }
-                            continue
-                        }
-                        let remaining = deadline - Clock.monotonicSeconds()
-                        if remaining <= 0 || cancelled.withLock({ $0 }) { return }
-                        if self.wakePipe.poll(socket: db.fd, seconds: remaining) { try db.readSocket() }
-                    }
-                }
-            } catch {
-                outstanding = false
-                let remaining = deadline - Clock.monotonicSeconds()
-                if remaining > 0 { try? await Task.sleep(nanoseconds: UInt64(min(remaining, 1.0) * 1e9)) }
-            }
-        } onCancel: {
-            cancelled.withLock { $0 = true }
-            wakePipe.signal()
-        }
-    }
-
-    private func connected() async throws -> RedisConnection {
-        if let connection = lock.withLock({ _ in self.connection }) { return connection }
-        let fresh = try await RedisConnection.connect(target, label: "listen")
-        lock.withLock { _ in self.connection = fresh }
-        return fresh
-    }
-
-    func close() async {
-        let connection = lock.withLock { _ in self.connection }
-        await connection?.close()
     }
 }

@@ -1,9 +1,6 @@
 /// The SQLite store's named queries. `?` parameters only: values are never spliced into SQL.
 enum SQLiteSQL {
-    static let jobColumns = """
-        id, name, task, args, queue, priority, state, attempt, attempt_offset, max_retries, backoff, retry_delay_ms, \
-        timeout_ms, run_at, unique_key, result, error, created_at, started_at, finished_at, worker, lease_until, cancel_requested
-        """
+    static let jobColumns = JobColumns.selectList()
 
     static let findLiveUnique = """
         SELECT id FROM taskq_jobs
@@ -16,12 +13,16 @@ enum SQLiteSQL {
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """
 
-    /// Served by the partial index taskq_jobs_claim (queue, priority DESC, run_at, id).
-    static let claimCandidates = """
+    /// Served by the partial index taskq_jobs_claim (queue, priority DESC, run_at, id); the task list is spliced
+    /// in as `?` placeholders, one per task.
+    static func claimCandidates(taskCount: Int) -> String {
+        """
         SELECT id, priority, run_at FROM taskq_jobs
         WHERE queue = ? AND state IN ('pending', 'scheduled', 'retrying') AND run_at <= ?
+          AND task IN (\(Array(repeating: "?", count: taskCount).joined(separator: ", ")))
         ORDER BY priority DESC, run_at, id LIMIT ?
         """
+    }
 
     static let markRunning = """
         UPDATE taskq_jobs SET state = 'running', attempt = attempt + 1, worker = ?, started_at = ?, lease_until = ?,
@@ -38,45 +39,22 @@ enum SQLiteSQL {
         UPDATE taskq_attempts SET finished_at = ?, outcome = ?, error = ? WHERE job_id = ? AND attempt = ?
         """
 
-    /// The guard every finish shares: still running under the same worker and attempt.
-    private static let stillOwned = "WHERE id = ? AND state = 'running' AND worker = ? AND attempt = ?"
-
-    /// A completion never overwrites a requested cancellation.
-    static let finishCompleted = """
-        UPDATE taskq_jobs SET
-            state = CASE WHEN cancel_requested = 1 THEN 'cancelled' ELSE 'completed' END,
-            result = ?, error = CASE WHEN cancel_requested = 1 THEN 'cancelled while running' ELSE NULL END,
-            finished_at = ?, lease_until = NULL
-        \(stillOwned)
+    /// Writes an engine-decided `JobTransition`, only while the job is still running under the same worker and
+    /// attempt, not yielding to a requested cancellation, and (for a rescue) with its lease expired.
+    /// ?1 state, ?2 error, ?3 result (NULL keeps), ?4 run_at (NULL keeps), ?5 finished_at, ?6 refund (0|1),
+    /// ?7 id, ?8 worker, ?9 attempt, ?10 yields to cancel (0|1), ?11 lease expired before (NULL: no guard).
+    static let applyTransition = """
+        UPDATE taskq_jobs SET state = ?1, error = ?2, result = COALESCE(?3, result), run_at = COALESCE(?4, run_at),
+            finished_at = ?5, attempt_offset = attempt_offset + ?6, lease_until = NULL
+        WHERE id = ?7 AND state = 'running' AND worker = ?8 AND attempt = ?9
+          AND NOT (?10 = 1 AND cancel_requested = 1) AND (?11 IS NULL OR lease_until < ?11)
         """
 
-    static let finishRetry = """
-        UPDATE taskq_jobs SET
-            state = CASE WHEN cancel_requested = 1 THEN 'cancelled' ELSE 'retrying' END,
-            error = ?, run_at = ?, lease_until = NULL,
-            finished_at = CASE WHEN cancel_requested = 1 THEN ?3 ELSE NULL END
-        \(stillOwned)
-        """
-
-    static let finishFailed = """
-        UPDATE taskq_jobs SET
-            state = CASE WHEN cancel_requested = 1 THEN 'cancelled' ELSE 'failed' END,
-            error = ?, finished_at = ?, lease_until = NULL
-        \(stillOwned)
-        """
-
-    static let finishCancelled = """
-        UPDATE taskq_jobs SET state = 'cancelled', error = ?, finished_at = ?, lease_until = NULL
-        \(stillOwned)
-        """
-
-    /// Released work is ready again at once and its attempt does not count against the retry budget.
-    static let finishReleased = """
-        UPDATE taskq_jobs SET
-            state = CASE WHEN cancel_requested = 1 THEN 'cancelled' ELSE 'pending' END,
-            run_at = ?1, attempt_offset = attempt_offset + 1, lease_until = NULL,
-            finished_at = CASE WHEN cancel_requested = 1 THEN ?1 ELSE NULL END
-        WHERE id = ?2 AND state = 'running' AND worker = ?3 AND attempt = ?4
+    /// Whether a transition that was not applied met a requested cancellation (same guard otherwise).
+    static let heldWithCancelRequested = """
+        SELECT 1 FROM taskq_jobs
+        WHERE id = ?1 AND state = 'running' AND worker = ?2 AND attempt = ?3 AND cancel_requested = 1
+          AND (?4 IS NULL OR lease_until < ?4)
         """
 
     static let extendLease = """
@@ -84,16 +62,11 @@ enum SQLiteSQL {
         """
 
     static let expiredLeases = """
-        SELECT id, worker, attempt, attempt_offset, max_retries, cancel_requested FROM taskq_jobs
-        WHERE state = 'running' AND lease_until < ? ORDER BY lease_until LIMIT ?
-        """
-
-    static let rescueJob = """
-        UPDATE taskq_jobs SET state = ?, run_at = ?, error = ?, finished_at = ?, lease_until = NULL WHERE id = ?
+        SELECT \(jobColumns) FROM taskq_jobs WHERE state = 'running' AND lease_until < ? ORDER BY lease_until LIMIT ?
         """
 
     static let cancelNow = """
-        UPDATE taskq_jobs SET state = 'cancelled', finished_at = ?, error = 'cancelled before it ran', lease_until = NULL
+        UPDATE taskq_jobs SET state = 'cancelled', finished_at = ?, error = ?, lease_until = NULL
         WHERE id = ?
         """
 
@@ -105,19 +78,15 @@ enum SQLiteSQL {
         """
 
     /// Decodes a row selected with `jobColumns`.
-    static func decodeJob(_ row: SQLiteStatement) throws -> Job {
-        let resultText = row.optionalText(15)
-        return Job(
-            id: row.int(0), name: row.text(1), task: row.text(2),
-            args: (try? JSONValue.parse(row.text(3))) ?? .string(row.text(3)),
-            queue: row.text(4), priority: Int(row.int(5)),
-            state: JobState(rawValue: row.text(6)) ?? .failed,
-            attempt: Int(row.int(7)), attemptOffset: Int(row.int(8)), maxRetries: Int(row.int(9)),
-            retryPolicy: RetryPolicy(backoff: Backoff(rawValue: row.text(10)) ?? .exponential, baseDelayMillis: row.int(11)),
-            timeoutMillis: row.optionalInt(12), runAt: row.int(13), uniqueKey: row.optionalText(14),
-            result: resultText.map { (try? JSONValue.parse($0)) ?? .string($0) },
-            error: row.optionalText(16), createdAt: row.int(17), startedAt: row.optionalInt(18),
-            finishedAt: row.optionalInt(19), worker: row.optionalText(20), leaseUntil: row.optionalInt(21),
-            cancelRequested: row.int(22) != 0)
+    static func decodeJob(_ row: SQLiteStatement) throws -> Job { JobColumns.decode(Row(statement: row)) }
+
+    /// A statement's current row as a `JobRow`.
+    struct Row: JobRow {
+        let statement: SQLiteStatement
+        func int(_ column: Int) -> Int64 { statement.int(Int32(column)) }
+        func optionalInt(_ column: Int) -> Int64? { statement.optionalInt(Int32(column)) }
+        func text(_ column: Int) -> String { statement.text(Int32(column)) }
+        func optionalText(_ column: Int) -> String? { statement.optionalText(Int32(column)) }
+        func bool(_ column: Int) -> Bool { statement.int(Int32(column)) != 0 }
     }
 }

@@ -75,26 +75,26 @@ extension SQLiteStore {
         }
     }
 
-    public func skipTicks(name: String, through tick: Millis, now: Millis) async throws -> Bool {
+    public func skipTicks(name: String, through tick: Millis, seen: ScheduleMark, now: Millis) async throws -> Bool {
         try await connection.run { db in
             try db.writeTransaction {
                 try db.prepare("""
                     UPDATE taskq_schedules SET baseline_at = ?1, updated_at = ?2
-                    WHERE name = ?3 AND paused = 0 AND baseline_at < ?1 AND (last_fire_at IS NULL OR last_fire_at < ?1)
-                    """).bind([.int(tick), .int(now), .text(name)]).run()
+                    WHERE name = ?3 AND paused = 0 AND baseline_at = ?4 AND last_fire_at IS ?5
+                    """).bind([.int(tick), .int(now), .text(name), .int(seen.baselineAt), .optional(seen.lastFireAt)]).run()
                 return db.changes == 1
             }
         }
     }
 
-    public func fireSchedule(name: String, tick: Millis, job: NewJob, now: Millis) async throws -> FireResult {
+    public func fireSchedule(name: String, tick: Millis, seen: ScheduleMark, job: NewJob, now: Millis) async throws -> FireResult {
         try await connection.run { db in
             try db.writeTransaction {
                 let row = try db.prepare("SELECT paused, last_fire_at, baseline_at FROM taskq_schedules WHERE name = ?")
                     .bind([.text(name)])
                 guard try row.step() else { return .unknownSchedule }
                 if row.int(0) != 0 { return .paused }
-                if tick <= max(row.optionalInt(1) ?? .min, row.int(2)) { return .alreadyFired }
+                if ScheduleMark(baselineAt: row.int(2), lastFireAt: row.optionalInt(1)) != seen { return .alreadyFired }
                 try db.prepare("""
                     INSERT INTO taskq_schedule_fires (schedule, fire_at, fired_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING
                     """).bind([.text(name), .int(tick), .int(now)]).run()

@@ -2,13 +2,12 @@ import TaskqMigrations
 
 /// The embedded default store: one SQLite file in WAL mode shared by any number of processes on one host.
 /// Every state change is one `BEGIN IMMEDIATE` transaction; wake-ups watch `PRAGMA data_version`.
-public final class SQLiteStore: JobStore, @unchecked Sendable {
+public final class SQLiteStore: TaskqStore, @unchecked Sendable {
     public let backend = "sqlite"
-    public let capabilities: StoreCapabilities = []
     let connection: SQLiteConnection
     let path: String
     /// `data_version` seen at the last claim; a change means another connection committed.
-    private var lastDataVersion: Int64 = -1
+    private let lastDataVersion = Locked<Int64>(-1)
     /// Interval between `data_version` probes while waiting for work.
     static let wakeProbeSeconds = 0.003
 
@@ -24,7 +23,7 @@ public final class SQLiteStore: JobStore, @unchecked Sendable {
     }
 
     public func close() async {
-        watcher?.stop()
+        watcher.withLock { $0 ?? nil }?.stop()
         await connection.close()
     }
 
@@ -32,62 +31,26 @@ public final class SQLiteStore: JobStore, @unchecked Sendable {
 
     public func migrate(now: Millis) async throws -> [MigrationStatus] {
         try await connection.run { db in
-            try db.writeTransaction {
-                try db.execute("""
-                    CREATE TABLE IF NOT EXISTS taskq_migrations (
-                        version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)
-                    """)
-                let applied = try Self.appliedVersions(db)
-                let latest = MigrationCatalog.sqlite.last?.version ?? 0
-                if let newest = applied.keys.max(), newest > latest {
-                    throw TaskqError.unavailable("database schema is at version \(newest), newer than this taskq knows (\(latest)): upgrade taskq")
-                }
-                var done: [MigrationStatus] = []
-                for migration in MigrationCatalog.sqlite where applied[migration.version] == nil {
-                    try db.execute(migration.sql)
-                    try db.prepare("INSERT INTO taskq_migrations (version, name, applied_at) VALUES (?, ?, ?)")
-                        .bind([.int(Int64(migration.version)), .text(migration.name), .int(now)]).run()
-                    done.append(MigrationStatus(version: migration.version, name: migration.name, appliedAt: now))
-                }
-                return done
-            }
+            try db.writeTransaction { try SQLMigrations.apply(MigrationCatalog.sqlite, on: db, now: now) }
         }
     }
 
     public func migrationStatus() async throws -> [MigrationStatus] {
-        try await connection.run { db in
-            let applied = try Self.hasMigrationsTable(db) ? try Self.appliedVersions(db) : [:]
-            return MigrationCatalog.sqlite.map { MigrationStatus(version: $0.version, name: $0.name, appliedAt: applied[$0.version]) }
-        }
+        try await connection.run { db in try SQLMigrations.status(MigrationCatalog.sqlite, on: db) }
     }
 
-    private var schemaChecked = false
+    private let schemaChecked = Locked(false)
 
     public func requireSchema() async throws {
-        if schemaChecked { return }
+        if schemaChecked.withLock({ $0 }) { return }
         let path = self.path
-        try await connection.run { db in
-            let current = try Self.hasMigrationsTable(db) ? try Self.appliedVersions(db).keys.max() ?? 0 : 0
-            try SchemaVersion.require(current: current, latest: MigrationCatalog.sqlite.last?.version ?? 0, place: "'\(path)'")
-        }
-        schemaChecked = true
+        try await connection.run { db in try SQLMigrations.require(MigrationCatalog.sqlite, on: db, place: "'\(path)'") }
+        schemaChecked.withLock { $0 = true }
     }
 
     /// Changes whenever another connection commits (SQLite's `PRAGMA data_version`).
     private static func dataVersion(_ db: SQLiteConnection) throws -> Int64 {
         (try db.queryText("PRAGMA data_version")).flatMap { Int64($0) } ?? -1
-    }
-
-    private static func hasMigrationsTable(_ db: SQLiteConnection) throws -> Bool {
-        let statement = try db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'taskq_migrations'")
-        return try statement.step()
-    }
-
-    private static func appliedVersions(_ db: SQLiteConnection) throws -> [Int: Millis] {
-        let statement = try db.prepare("SELECT version, applied_at FROM taskq_migrations")
-        var applied: [Int: Millis] = [:]
-        while try statement.step() { applied[Int(statement.int(0))] = statement.int(1) }
-        return applied
     }
 
     // MARK: Jobs
@@ -112,8 +75,8 @@ public final class SQLiteStore: JobStore, @unchecked Sendable {
                     continue
                 }
             }
-            let runAt = job.runAt ?? now
-            let state: JobState = runAt > now ? .scheduled : .pending
+            let runAt = job.dueAt(now: now)
+            let state = job.initialState(now: now)
             insert.reset()
             try insert.bind([
                 .text(job.name), .text(job.task), .text(job.args.serialized()), .text(job.queue),
@@ -126,13 +89,15 @@ public final class SQLiteStore: JobStore, @unchecked Sendable {
         return results
     }
 
-    public func claim(queues: [String], limit: Int, worker: String, now: Millis, leaseUntil: Millis) async throws -> [Job] {
-        guard limit > 0, !queues.isEmpty else { return [] }
+    public func claim(queues: [String], tasks: [String], limit: Int, worker: String, now: Millis, leaseUntil: Millis) async throws -> [Job] {
+        guard limit > 0, !queues.isEmpty, !tasks.isEmpty else { return [] }
+        let candidatesSQL = SQLiteSQL.claimCandidates(taskCount: tasks.count)
+        let taskParams = tasks.map { SQLiteValue.text($0) }
         return try await connection.run { db in
             let jobs: [Job] = try db.writeTransaction {
                 var candidates: [(id: Int64, priority: Int64, runAt: Int64)] = []
                 for queue in queues {
-                    let select = try db.prepare(SQLiteSQL.claimCandidates).bind([.text(queue), .int(now), .int(Int64(limit))])
+                    let select = try db.prepare(candidatesSQL).bind([.text(queue), .int(now)] + taskParams + [.int(Int64(limit))])
                     while try select.step() { candidates.append((select.int(0), select.int(1), select.int(2))) }
                 }
                 if queues.count > 1 {
@@ -155,46 +120,38 @@ public final class SQLiteStore: JobStore, @unchecked Sendable {
                 }
                 return claimed
             }
-            self.lastDataVersion = (try? Self.dataVersion(db)) ?? -1
+            let seen = (try? Self.dataVersion(db)) ?? -1
+            self.lastDataVersion.withLock { $0 = seen }
             return jobs
         }
     }
 
-    public func finish(_ outcomes: [JobOutcome], now: Millis) async throws -> Set<Int64> {
-        guard !outcomes.isEmpty else { return [] }
+    public func finish(_ outcomes: [JobOutcome], now: Millis) async throws -> FinishReply {
+        guard !outcomes.isEmpty else { return FinishReply() }
         return try await connection.run { db in
             try db.writeTransaction {
-                var applied = Set<Int64>()
+                var reply = FinishReply()
                 for outcome in outcomes {
-                    let at = outcome.finishedAt ?? now
-                    let guardParams: [SQLiteValue] = [.int(outcome.jobID), .text(outcome.worker), .int(Int64(outcome.attempt))]
-                    let attemptOutcome: AttemptOutcome
-                    let attemptError: String?
-                    switch outcome.kind {
-                    case let .completed(result):
-                        try db.prepare(SQLiteSQL.finishCompleted).bind([.text(result.serialized()), .int(at)] + guardParams).run()
-                        attemptOutcome = .completed; attemptError = nil
-                    case let .retry(error, runAt, kind):
-                        try db.prepare(SQLiteSQL.finishRetry).bind([.text(error), .int(runAt), .int(at)] + guardParams).run()
-                        attemptOutcome = kind; attemptError = error
-                    case let .failed(error, kind):
-                        try db.prepare(SQLiteSQL.finishFailed).bind([.text(error), .int(at)] + guardParams).run()
-                        attemptOutcome = kind; attemptError = error
-                    case let .cancelled(error):
-                        try db.prepare(SQLiteSQL.finishCancelled).bind([.text(error), .int(at)] + guardParams).run()
-                        attemptOutcome = .cancelled; attemptError = error
-                    case .released:
-                        try db.prepare(SQLiteSQL.finishReleased).bind([.int(at)] + guardParams).run()
-                        attemptOutcome = .released; attemptError = "released at worker shutdown"
+                    let t = outcome.transition(now: now)
+                    let owner: [SQLiteValue] = [.int(outcome.jobID), .text(outcome.worker), .int(Int64(outcome.attempt))]
+                    try db.prepare(SQLiteSQL.applyTransition).bind([
+                        .text(t.state.rawValue), .optional(t.error), .optional(t.result?.serialized()), .optional(t.runAt),
+                        .optional(t.finishedAt), .int(t.refundsAttempt ? 1 : 0),
+                    ] + owner + [.int(t.yieldsToCancel ? 1 : 0), .optional(outcome.leaseExpiredBefore)]).run()
+                    guard db.changes == 1 else {
+                        if t.yieldsToCancel,
+                           try db.prepare(SQLiteSQL.heldWithCancelRequested).bind(owner + [.optional(outcome.leaseExpiredBefore)]).step() {
+                            reply.cancelRequested.insert(outcome.jobID)
+                        }
+                        continue
                     }
-                    guard db.changes == 1 else { continue }
-                    applied.insert(outcome.jobID)
+                    reply.applied.insert(outcome.jobID)
                     try db.prepare(SQLiteSQL.closeAttempt).bind([
-                        .int(at), .text(attemptOutcome.rawValue), .optional(attemptError),
+                        .int(t.attemptEndedAt), .text(t.attemptOutcome.rawValue), .optional(t.attemptError),
                         .int(outcome.jobID), .int(Int64(outcome.attempt)),
                     ]).run()
                 }
-                return applied
+                return reply
             }
         }
     }
@@ -218,33 +175,16 @@ public final class SQLiteStore: JobStore, @unchecked Sendable {
         }
     }
 
-    public func rescueExpired(now: Millis, limit: Int) async throws -> [RescuedJob] {
+    public func expiredLeases(now: Millis, limit: Int) async throws -> [Job] {
         try await connection.run { db in
-            try db.writeTransaction {
-                let select = try db.prepare(SQLiteSQL.expiredLeases).bind([.int(now), .int(Int64(limit))])
-                var expired: [(id: Int64, worker: String?, attempt: Int64, budgetUsed: Int64, maxRetries: Int64, cancel: Bool)] = []
-                while try select.step() {
-                    expired.append((select.int(0), select.optionalText(1), select.int(2), select.int(2) - select.int(3),
-                                    select.int(4), select.int(5) != 0))
-                }
-                var rescued: [RescuedJob] = []
-                for job in expired {
-                    let state: JobState = job.cancel ? .cancelled : (job.budgetUsed > job.maxRetries ? .failed : .retrying)
-                    let error = "lease expired: worker \(job.worker ?? "?") stopped renewing it (killed or lost)"
-                    try db.prepare(SQLiteSQL.rescueJob).bind([
-                        .text(state.rawValue), .int(now), .text(error), .optional(state.isFinished ? now : nil), .int(job.id),
-                    ]).run()
-                    try db.prepare(SQLiteSQL.closeAttempt).bind([
-                        .int(now), .text(AttemptOutcome.lost.rawValue), .text(error), .int(job.id), .int(job.attempt),
-                    ]).run()
-                    rescued.append(RescuedJob(id: job.id, worker: job.worker, newState: state))
-                }
-                return rescued
-            }
+            let select = try db.prepare(SQLiteSQL.expiredLeases).bind([.int(now), .int(Int64(limit))])
+            var jobs: [Job] = []
+            while try select.step() { jobs.append(try SQLiteSQL.decodeJob(select)) }
+            return jobs
         }
     }
 
-    public func cancel(id: Int64, now: Millis) async throws -> CancelResult {
+    public func cancel(id: Int64, now: Millis, error: String) async throws -> CancelResult {
         try await connection.run { db in
             try db.writeTransaction {
                 let select = try db.prepare("SELECT state FROM taskq_jobs WHERE id = ?").bind([.int(id)])
@@ -252,7 +192,7 @@ public final class SQLiteStore: JobStore, @unchecked Sendable {
                 let state = JobState(rawValue: select.text(0)) ?? .failed
                 switch state {
                 case .scheduled, .pending, .retrying:
-                    try db.prepare(SQLiteSQL.cancelNow).bind([.int(now), .int(id)]).run()
+                    try db.prepare(SQLiteSQL.cancelNow).bind([.int(now), .text(error), .int(id)]).run()
                     return .cancelled
                 case .running:
                     try db.prepare("UPDATE taskq_jobs SET cancel_requested = 1 WHERE id = ?").bind([.int(id)]).run()
@@ -276,9 +216,7 @@ public final class SQLiteStore: JobStore, @unchecked Sendable {
                 case .failed, .cancelled:
                     if let uniqueKey {
                         let live = try db.prepare(SQLiteSQL.findLiveUnique).bind([.text(uniqueKey)])
-                        if try live.step() {
-                            throw TaskqError.failed("job \(live.int(0)) already holds unique key '\(uniqueKey)'; not retrying job \(id)")
-                        }
+                        if try live.step() { return .uniqueKeyHeld(key: uniqueKey, byJob: live.int(0)) }
                     }
                     try db.prepare(SQLiteSQL.retryFinished).bind([.int(now), .int(id)]).run()
                     return .retried
@@ -426,20 +364,21 @@ public final class SQLiteStore: JobStore, @unchecked Sendable {
 
     // MARK: Wake-ups
 
-    private var watcher: FileChangeWatcher?
-    private var watcherTried = false
+    /// Made on the first wait (nil where inotify is unavailable); only the worker's wait loop touches it.
+    private let watcher = Locked<FileChangeWatcher??>(nil)
 
     /// Waits for a commit by another connection (`data_version` changes), woken by inotify on the WAL file and
     /// falling back to probing every few milliseconds where that is unavailable.
     public func waitForWork(queues: [String], timeout: Double) async {
-        if !watcherTried {
-            watcherTried = true
-            watcher = path == ":memory:" ? nil : FileChangeWatcher(path: path + "-wal")
+        let path = self.path
+        let watcher = self.watcher.withLock { made -> FileChangeWatcher? in
+            if made == nil { made = .some(path == ":memory:" ? nil : FileChangeWatcher(path: path + "-wal")) }
+            return made ?? nil
         }
         let deadline = Clock.monotonicSeconds() + timeout
         while true {
             let changed = try? await connection.run { db in
-                try Self.dataVersion(db) != self.lastDataVersion
+                try Self.dataVersion(db) != self.lastDataVersion.withLock { $0 }
             }
             if changed != false || Task.isCancelled { return }
             let remaining = deadline - Clock.monotonicSeconds()

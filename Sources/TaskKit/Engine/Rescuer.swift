@@ -1,0 +1,31 @@
+/// Rescue of expired leases (a worker killed or a host lost), in River's shape: the store lists the expired leases,
+/// the engine decides each job's next state with its own retry policy, and the store applies the decisions,
+/// guarded by worker, attempt and lease expiry, so a worker that renewed meanwhile keeps its job.
+public enum Rescuer {
+    /// The decision for one job whose lease expired at `now`: its attempt ends `lost`; the job is retried after
+    /// its back-off, failed when its budget is spent, or cancelled when cancellation was requested.
+    public static func decision(for job: Job, now: Millis) -> JobOutcome {
+        let error = JobMessages.leaseExpired(worker: job.worker)
+        let kind: JobOutcome.Kind = job.cancelRequested
+            ? .cancelled(error: error, outcome: .lost, result: nil)
+            : job.failure(error: error, outcome: .lost, at: now)
+        return JobOutcome(job: job, worker: job.worker ?? "", kind: kind, finishedAt: now, leaseExpiredBefore: now)
+    }
+
+    /// Rescues up to `limit` jobs whose lease expired before `now`. Returns what was rescued, by id.
+    public static func rescueBatch(store: JobStore, now: Millis, limit: Int) async throws -> (listed: Int, rescued: [RescuedJob]) {
+        let expired = try await store.expiredLeases(now: now, limit: limit)
+        let workers = Dictionary(expired.map { ($0.id, $0.worker) }, uniquingKeysWith: { a, _ in a })
+        let recorded = try await OutcomeRecorder.record(expired.map { decision(for: $0, now: now) }, in: store, now: now)
+        let rescued = recorded.map { RescuedJob(id: $0.jobID, worker: workers[$0.jobID] ?? nil, newState: $0.transition(now: now).state) }
+        return (expired.count, rescued.sorted { $0.id < $1.id })
+    }
+}
+
+/// What the rescuer did with one job.
+public struct RescuedJob: Sendable, Equatable {
+    public var id: Int64
+    /// The worker that lost the lease.
+    public var worker: String?
+    public var newState: JobState
+}

@@ -1,0 +1,19 @@
+/// The words a job's history carries, written once for every backend: stores record what they are given.
+public enum JobMessages {
+    /// A job cancelled before any attempt ran it.
+    public static let cancelledBeforeRun = "cancelled before it ran"
+    /// A job whose attempt was stopped, or finished, after cancellation was requested.
+    public static let cancelledWhileRunning = "cancelled while running"
+    /// The attempt a worker gave back at shutdown.
+    public static let releasedAtShutdown = "released at worker shutdown"
+
+    /// The error of an attempt whose worker stopped renewing its lease.
+    public static func leaseExpired(worker: String?) -> String {
+        "lease expired: worker \(worker ?? "?") stopped renewing it (killed or lost)"
+    }
+
+    /// Why a failed or cancelled job cannot be retried while another live job holds its unique key.
+    public static func uniqueKeyHeld(key: String, byJob other: Int64, retrying id: Int64) -> String {
+        "job \(other) already holds unique key '\(key)'; not retrying job \(id)"
+    }
+}

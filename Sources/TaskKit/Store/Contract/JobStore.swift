@@ -1,0 +1,50 @@
+/// Jobs and their attempts: the atomic state changes the engine asks for, and the reads behind the commands.
+public protocol JobStore: AnyObject, Sendable {
+    /// Inserts a batch atomically, each job in `NewJob.initialState(now:)`. A job whose unique key matches a live
+    /// job returns that job's id instead (`created` false).
+    func enqueue(_ jobs: [NewJob], now: Millis) async throws -> [EnqueueResult]
+    /// Claims up to `limit` due jobs from `queues` whose task is in `tasks`, in strict priority, then due time,
+    /// then enqueue order; marks them running for `worker` with a lease until `leaseUntil` and opens an attempt
+    /// for each. Returned in claim order.
+    func claim(queues: [String], tasks: [String], limit: Int, worker: String, now: Millis, leaseUntil: Millis) async throws -> [Job]
+    /// Applies a batch of outcomes atomically, each only while its job is still running under the same worker and
+    /// attempt (and, when `leaseExpiredBefore` is set, its lease expired before then). An outcome whose transition
+    /// `yieldsToCancel` is not applied when cancellation was requested: its id is reported in `cancelRequested`
+    /// and the engine decides again (see `OutcomeRecorder`).
+    func finish(_ outcomes: [JobOutcome], now: Millis) async throws -> FinishReply
+    /// Extends the leases of `jobIDs` held by `worker`. Returns the ids the worker must stop: cancel requested,
+    /// or no longer its own (rescued, finished elsewhere).
+    func heartbeat(jobIDs: [Int64], worker: String, now: Millis, leaseUntil: Millis) async throws -> HeartbeatReply
+    /// Running jobs whose lease expired before `now`, oldest lease first, at most `limit`. The engine decides
+    /// their next state (`Rescuer`) and applies it with `finish`.
+    func expiredLeases(now: Millis, limit: Int) async throws -> [Job]
+    /// Cancels a job: scheduled/pending/retrying at once (finished now, last error `error`); running is flagged
+    /// for its worker to stop.
+    func cancel(id: Int64, now: Millis, error: String) async throws -> CancelResult
+    /// Retries a job: failed/cancelled get a fresh retry budget and run now; scheduled/retrying run now. With
+    /// `onlyFrom`, a job in any other state is left alone (`notRetryable`), checked in the same atomic operation.
+    func retry(id: Int64, now: Millis, onlyFrom: Set<JobState>?) async throws -> RetryResult
+    func job(id: Int64) async throws -> Job?
+    /// Attempts of a job, oldest first.
+    func attempts(jobID: Int64) async throws -> [Attempt]
+    /// Jobs matching `filter`, newest first.
+    func list(_ filter: JobFilter) async throws -> [Job]
+    /// Number of jobs per queue and state (zero counts omitted).
+    func counts() async throws -> [StateCount]
+    /// Deletes finished jobs (and their attempts) finished before `before` in the given states, at most `limit`.
+    func purge(states: [JobState], finishedBefore before: Millis, limit: Int) async throws -> Int
+    /// How many jobs per state `purge` would delete (zero counts omitted).
+    func purgeableCounts(states: [JobState], finishedBefore before: Millis) async throws -> [JobState: Int]
+}
+
+extension JobStore {
+    /// Retries a job whatever its retryable state.
+    public func retry(id: Int64, now: Millis) async throws -> RetryResult {
+        try await retry(id: id, now: now, onlyFrom: nil)
+    }
+
+    /// Cancels a job with the standard reason for one that never ran.
+    public func cancel(id: Int64, now: Millis) async throws -> CancelResult {
+        try await cancel(id: id, now: now, error: JobMessages.cancelledBeforeRun)
+    }
+}

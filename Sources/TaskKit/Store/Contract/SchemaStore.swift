@@ -1,0 +1,16 @@
+/// The backend's schema (SQL migrations; the Redis key-layout version).
+public protocol SchemaStore: AnyObject, Sendable {
+    /// Applies pending migrations atomically; concurrent callers serialise. Returns the versions applied now.
+    func migrate(now: Millis) async throws -> [MigrationStatus]
+    /// Every known migration with its applied time (nil when pending).
+    func migrationStatus() async throws -> [MigrationStatus]
+    /// Throws `TaskqError.unavailable` naming `taskq migrate` when the schema is missing or behind.
+    func requireSchema() async throws
+}
+
+/// One migration and when it was applied.
+public struct MigrationStatus: Sendable, Equatable {
+    public var version: Int
+    public var name: String
+    public var appliedAt: Millis?
+}

@@ -1,0 +1,21 @@
+import TaskqMigrations
+
+extension PostgresConnection: MigrationConnection {
+    func runScript(_ sql: String) throws { try exec(sql, [], prepare: false) }
+
+    func hasMigrationsTable() throws -> Bool {
+        try exec("SELECT to_regclass(quote_ident($1) || '.taskq_migrations') IS NOT NULL", [target.schema], prepare: false).bool(0, 0)
+    }
+
+    func appliedMigrations() throws -> [Int: Millis] {
+        let r = try exec("SELECT version, applied_at FROM taskq_migrations", [], prepare: false)
+        var applied: [Int: Millis] = [:]
+        for row in 0..<r.rowCount { applied[Int(r.int(row, 0))] = r.int(row, 1) }
+        return applied
+    }
+
+    func recordMigration(_ migration: Migration, at now: Millis) throws {
+        try exec("INSERT INTO taskq_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+                 [String(migration.version), migration.name, String(now)], prepare: false)
+    }
+}

@@ -1,0 +1,305 @@
+/// Job scripts: enqueue, claim, finish, heartbeat, expired leases, cancel, retry, list, purge, and the layout migration.
+extension RedisScripts {
+    /// ARGV: prefix, now, JSON array of jobs (each with its initial state). Returns [id, created(0|1), …].
+    static let enqueue = prelude + enqueueFunction + #"""
+    return enqueue_jobs(ARGV[2], cjson.decode(ARGV[3]))
+    """#
+
+    /// ARGV: prefix, now, limit, worker, lease_until, queue count N, N queues, tasks… Promotes due delayed jobs,
+    /// then claims up to `limit` of the given tasks in strict priority, due time, enqueue order across the queues.
+    /// Returns one flat HGETALL array per job.
+    static let claim = prelude + #"""
+    local now = tonumber(ARGV[2])
+    local limit = tonumber(ARGV[3])
+    local worker = ARGV[4]
+    local lease = ARGV[5]
+    local nq = tonumber(ARGV[6])
+    -- Promote every due delayed job first, so priority is strict over everything that is due.
+    repeat
+      local due = redis.call('ZRANGEBYSCORE', P .. ':delayed', '-inf', now, 'LIMIT', 0, 1000)
+      for _, m in ipairs(due) do
+        local f = redis.call('HMGET', jk(tonumber(m)), 'queue', 'priority', 'run_at', 'task')
+        redis.call('ZREM', P .. ':delayed', m)
+        if f[1] then redis.call('ZADD', rkey(f[1], f[4]), rscore(f[2], f[3]), m) end
+      end
+    until #due < 1000
+    local cands = {}
+    for i = 7, 6 + nq do
+      for j = 7 + nq, #ARGV do
+        local key = rkey(ARGV[i], ARGV[j])
+        local r = redis.call('ZRANGE', key, 0, limit - 1, 'WITHSCORES')
+        for c = 1, #r, 2 do cands[#cands + 1] = {r[c], tonumber(r[c + 1]), ARGV[i], key} end
+      end
+    end
+    table.sort(cands, function(a, b) if a[2] ~= b[2] then return a[2] < b[2] end return a[1] < b[1] end)
+    local out, running, removed = {}, {}, {}
+    for i = 1, math.min(limit, #cands) do
+      local m, q, key = cands[i][1], cands[i][3], cands[i][4]
+      local id = tonumber(m)
+      local k = jk(id)
+      local taken = removed[key] or {}; taken[#taken + 1] = m; removed[key] = taken
+      -- Ready jobs never carry finished_at (retry removes it), so claiming is one read and one write.
+      local f = redis.call('HMGET', k, 'state', 'attempt')
+      local attempt = tonumber(f[2]) + 1
+      redis.call('HSET', k, 'state', 'running', 'attempt', attempt, 'worker', worker, 'started_at', ARGV[2], 'lease_until', lease)
+      bmove(id, q, f[1], 'running')
+      running[#running + 1] = lease; running[#running + 1] = id
+      open_attempt(id, attempt, ARGV[2], worker)
+      out[#out + 1] = redis.call('HGETALL', k)
+    end
+    for key, ms in pairs(removed) do redis.call('ZREM', key, unpack(ms)) end
+    if #running > 0 then redis.call('ZADD', P .. ':running', unpack(running)) end
+    bflush()
+    return out
+    """#
+
+    /// ARGV: prefix, now, JSON array of engine-decided transitions {id, attempt, worker, state, error, result,
+    /// run_at, finished_at, refund, yields, expired_before, outcome, attempt_error, ended_at} (times as strings:
+    /// Lua numbers are doubles and print large ones in exponent form). Each applies only
+    /// while the job is running under the same worker and attempt (and, with expired_before, its lease expired);
+    /// one that yields to a requested cancellation is not applied. Returns {applied ids, cancel-requested ids}.
+    static let finish = prelude + #"""
+    local applied, cancel_requested, unleased, done = {}, {}, {}, {}
+    local null = cjson.null
+    for _, o in ipairs(cjson.decode(ARGV[3])) do
+      local id = o.id
+      local k = jk(id)
+      local f = redis.call('HMGET', k, 'state', 'worker', 'attempt', 'cancel_requested', 'queue', 'priority', 'unique_key',
+                           'lease_until', 'task')
+      if f[1] == 'running' and f[2] == o.worker and tonumber(f[3]) == o.attempt
+         and (o.expired_before == null or tonumber(f[8] or '0') < tonumber(o.expired_before)) then
+        if o.yields and f[4] == '1' then
+          cancel_requested[#cancel_requested + 1] = id
+        else
+          unleased[#unleased + 1] = id
+          local set, del = {'state', o.state}, {'lease_until'}
+          if o.error ~= null then set[#set + 1] = 'error'; set[#set + 1] = o.error else del[#del + 1] = 'error' end
+          if o.result ~= null then set[#set + 1] = 'result'; set[#set + 1] = o.result end
+          if o.run_at ~= null then set[#set + 1] = 'run_at'; set[#set + 1] = o.run_at end
+          if o.finished_at ~= null then
+            set[#set + 1] = 'finished_at'; set[#set + 1] = o.finished_at
+            done[#done + 1] = o.finished_at; done[#done + 1] = id
+          end
+          if o.refund then redis.call('HINCRBY', k, 'attempt_offset', 1) end
+          redis.call('HSET', k, unpack(set))
+          redis.call('HDEL', k, unpack(del))
+          bmove(id, f[5], 'running', o.state)
+          if o.finished_at ~= null then
+            finish_unique(id, f[7])
+          elseif o.state == 'pending' then
+            make_ready(id, f[5], f[9], f[6], redis.call('HGET', k, 'run_at'))
+          else
+            redis.call('ZADD', P .. ':delayed', redis.call('HGET', k, 'run_at'), member(id))
+          end
+          local err = nil
+          if o.attempt_error ~= null then err = o.attempt_error end
+          close_attempt(id, o.attempt, o.ended_at, o.outcome, err)
+          applied[#applied + 1] = id
+        end
+      end
+    end
+    if #unleased > 0 then redis.call('ZREM', P .. ':running', unpack(unleased)) end
+    if #done > 0 then redis.call('ZADD', P .. ':finished', unpack(done)) end
+    bflush()
+    return {applied, cancel_requested}
+    """#
+
+    /// ARGV: prefix, worker, lease_until, now, id… Returns {cancel ids, lost ids}.
+    static let heartbeat = prelude + #"""
+    local cancel, lost = {}, {}
+    for i = 5, #ARGV do
+      local id = ARGV[i]
+      local f = redis.call('HMGET', jk(id), 'state', 'worker', 'cancel_requested')
+      if f[1] == 'running' and f[2] == ARGV[2] then
+        redis.call('HSET', jk(id), 'lease_until', ARGV[3])
+        redis.call('ZADD', P .. ':running', ARGV[3], id)
+        if f[3] == '1' then cancel[#cancel + 1] = tonumber(id) end
+      else
+        lost[#lost + 1] = tonumber(id)
+      end
+    end
+    redis.call('HSET', P .. ':workers:seen', ARGV[2], ARGV[4])
+    return {cancel, lost}
+    """#
+
+    /// ARGV: prefix, now, limit. Returns one flat HGETALL array per running job whose lease expired before now,
+    /// oldest lease first; index entries of jobs no longer running are dropped on the way.
+    static let expiredLeases = prelude + #"""
+    local now, limit = ARGV[2], tonumber(ARGV[3])
+    local out, start = {}, 0
+    repeat
+      local ms = redis.call('ZRANGEBYSCORE', P .. ':running', '-inf', '(' .. now, 'LIMIT', start, limit)
+      for _, m in ipairs(ms) do
+        if redis.call('HGET', jk(m), 'state') == 'running' then
+          if #out < limit then out[#out + 1] = redis.call('HGETALL', jk(m)) end
+          start = start + 1
+        else
+          redis.call('ZREM', P .. ':running', m)
+        end
+      end
+    until #ms < limit or #out >= limit
+    return out
+    """#
+
+    /// ARGV: prefix, id, now, error. Returns the state before ('' when there is no such job).
+    static let cancel = prelude + #"""
+    local id = tonumber(ARGV[2])
+    local k = jk(id)
+    local f = redis.call('HMGET', k, 'state', 'queue', 'unique_key', 'task')
+    local st = f[1]
+    if not st then return '' end
+    if st == 'scheduled' or st == 'pending' or st == 'retrying' then
+      redis.call('ZREM', rkey(f[2], f[4]), member(id))
+      redis.call('ZREM', P .. ':delayed', member(id))
+      redis.call('HSET', k, 'state', 'cancelled', 'error', ARGV[4])
+      bmove(id, f[2], st, 'cancelled')
+      set_finished(id, ARGV[3])
+      finish_unique(id, f[3])
+    elseif st == 'running' then
+      redis.call('HSET', k, 'cancel_requested', 1)
+    end
+    bflush()
+    return st
+    """#
+
+    /// ARGV: prefix, id, now, allowed states (comma list; '' for any). Returns {state before, result}: result is
+    /// 'retried', 'skip' (state not allowed or not retryable; nothing changed), or the id of the live job holding
+    /// the unique key.
+    static let retry = prelude + #"""
+    local id = tonumber(ARGV[2])
+    local now = ARGV[3]
+    local k = jk(id)
+    local f = redis.call('HMGET', k, 'state', 'queue', 'unique_key', 'priority', 'attempt', 'task')
+    local st = f[1]
+    if not st then return {'', 'skip'} end
+    if ARGV[4] ~= '' and not string.find(',' .. ARGV[4] .. ',', ',' .. st .. ',', 1, true) then return {st, 'skip'} end
+    if st == 'failed' or st == 'cancelled' then
+      if f[3] then
+        local other = redis.call('HGET', P .. ':unique', f[3])
+        if other and other ~= tostring(id) then return {st, other} end
+        redis.call('HSET', P .. ':unique', f[3], id)
+      end
+      redis.call('HSET', k, 'state', 'pending', 'run_at', now, 'attempt_offset', f[5], 'cancel_requested', 0)
+      redis.call('HDEL', k, 'finished_at', 'lease_until')
+      redis.call('ZREM', P .. ':finished', id)
+    elseif st == 'scheduled' or st == 'retrying' then
+      redis.call('ZREM', P .. ':delayed', member(id))
+      redis.call('HSET', k, 'state', 'pending', 'run_at', now)
+    else
+      return {st, 'skip'}
+    end
+    bmove(id, f[2], st, 'pending')
+    make_ready(id, f[2], f[6], f[4], now)
+    bflush()
+    return {st, 'retried'}
+    """#
+
+    /// ARGV: prefix, index key, before id ('+inf' or '(N'), limit, states (comma list or ''), queue, task, scan
+    /// budget. Walks the index newest first, scanning at most the budget; returns {cursor, HGETALL array…} where
+    /// the cursor ('(N', or '' at the end of the index) continues the walk in the next call.
+    static let list = prelude + #"""
+    local index = P .. ':' .. ARGV[2]
+    local limit = tonumber(ARGV[4])
+    local states = {}
+    local any_state = ARGV[5] == ''
+    for s in string.gmatch(ARGV[5], '[^,]+') do states[s] = true end
+    local queue, task = ARGV[6], ARGV[7]
+    local budget = tonumber(ARGV[8])
+    local out = {''}
+    local max = ARGV[3]
+    local scanned = 0
+    while true do
+      if #out - 1 >= limit or scanned >= budget then out[1] = max; break end
+      local ids = redis.call('ZREVRANGEBYSCORE', index, max, '-inf', 'LIMIT', 0, 500)
+      if #ids == 0 then break end
+      for _, id in ipairs(ids) do
+        max = '(' .. id
+        scanned = scanned + 1
+        local f = redis.call('HMGET', jk(id), 'state', 'queue', 'task')
+        if f[1] and (any_state or states[f[1]]) and (queue == '' or f[2] == queue) and (task == '' or f[3] == task) then
+          out[#out + 1] = redis.call('HGETALL', jk(id))
+          if #out - 1 >= limit then break end
+        end
+      end
+    end
+    return out
+    """#
+
+    /// ARGV: prefix, finished before, limit, states (comma list). Deletes finished jobs and their history.
+    static let purge = prelude + #"""
+    local states = {}
+    for s in string.gmatch(ARGV[4], '[^,]+') do states[s] = true end
+    local limit = tonumber(ARGV[3])
+    local deleted, offset = 0, 0
+    while deleted < limit do
+    local ids = redis.call('ZRANGEBYSCORE', P .. ':finished', '-inf', '(' .. ARGV[2], 'LIMIT', offset, 500)
+    if #ids == 0 then break end
+    for _, id in ipairs(ids) do
+      if deleted >= limit then break end
+      local f = redis.call('HMGET', jk(id), 'state', 'queue', 'task')
+      if f[1] and states[f[1]] then
+        redis.call('DEL', jk(id), P .. ':attempts:' .. id)
+        redis.call('ZREM', P .. ':idx:all', id)
+        redis.call('ZREM', P .. ':idx:queue:' .. f[2], id)
+        redis.call('ZREM', P .. ':idx:task:' .. f[3], id)
+        redis.call('ZREM', P .. ':idx:state:' .. f[1], id)
+        redis.call('ZREM', P .. ':finished', id)
+        count(f[2], f[1], -1)
+        deleted = deleted + 1
+      elseif not f[1] then
+        redis.call('ZREM', P .. ':finished', id)
+      else
+        offset = offset + 1
+      end
+    end
+    end
+    return deleted
+    """#
+
+    /// ARGV: prefix, finished before, cursor score ('-inf' at first), members at that score already seen, page
+    /// size, states (comma list). Counts one page of the finished index by state; returns {scanned, cursor score,
+    /// seen at it, state, count, …}. The cursor keeps each page's cost independent of how far the scan has got.
+    static let purgeableCounts = prelude + #"""
+    local states = {}
+    for s in string.gmatch(ARGV[6], '[^,]+') do states[s] = true end
+    local r = redis.call('ZRANGEBYSCORE', P .. ':finished', ARGV[3], '(' .. ARGV[2], 'WITHSCORES', 'LIMIT',
+      tonumber(ARGV[4]), tonumber(ARGV[5]))
+    local counts = {}
+    local cursor, seen = ARGV[3], tonumber(ARGV[4])
+    for i = 1, #r, 2 do
+      local st = redis.call('HGET', jk(r[i]), 'state')
+      if st and states[st] then counts[st] = (counts[st] or 0) + 1 end
+      if r[i + 1] == cursor then seen = seen + 1 else cursor = r[i + 1]; seen = 1 end
+    end
+    local out = {#r / 2, cursor, seen}
+    for st, n in pairs(counts) do out[#out + 1] = st; out[#out + 1] = n end
+    return out
+    """#
+
+    /// ARGV: prefix, layout version, now. Records the layout version; refuses a newer one; moves the ready sets
+    /// of layout 1 (one per queue) to layout 2 (one per queue and task). Returns the version before (0 if none).
+    static let migrate = prelude + #"""
+    local current = tonumber(redis.call('HGET', P .. ':meta', 'layout_version') or '0')
+    if current > tonumber(ARGV[2]) then return redis.error_reply('NEWER layout ' .. current) end
+    if current == 1 then
+      local queues = {}
+      for _, field in ipairs(redis.call('HKEYS', P .. ':counts')) do
+        local q = string.match(field, '^(.*)|[^|]*$')
+        if q then queues[q] = true end
+      end
+      for q in pairs(queues) do
+        local old = P .. ':ready:' .. q
+        local r = redis.call('ZRANGE', old, 0, -1, 'WITHSCORES')
+        for i = 1, #r, 2 do
+          local t = redis.call('HGET', jk(tonumber(r[i])), 'task')
+          if t then redis.call('ZADD', rkey(q, t), r[i + 1], r[i]) end
+        end
+        redis.call('DEL', old)
+      end
+    end
+    if current < tonumber(ARGV[2]) then
+      redis.call('HSET', P .. ':meta', 'layout_version', ARGV[2], 'migrated_at', ARGV[3])
+    end
+    return current
+    """#
+}

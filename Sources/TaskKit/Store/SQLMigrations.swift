@@ -1,0 +1,50 @@
+import TaskqMigrations
+
+/// What the shared SQL migration runner needs from a connection: each dialect answers in its own API.
+protocol MigrationConnection {
+    /// Runs a script of one or more statements.
+    func runScript(_ sql: String) throws
+    /// Whether `taskq_migrations` exists (in the store's schema).
+    func hasMigrationsTable() throws -> Bool
+    /// Applied versions with their times, from `taskq_migrations`.
+    func appliedMigrations() throws -> [Int: Millis]
+    /// Records an applied migration in `taskq_migrations`.
+    func recordMigration(_ migration: Migration, at now: Millis) throws
+}
+
+/// The migration runner SQLite and PostgreSQL share: versioned scripts from `MigrationCatalog`, tracked in
+/// `taskq_migrations`, applied in order. The caller holds the transaction and any lock.
+enum SQLMigrations {
+    static let createTable = """
+        CREATE TABLE IF NOT EXISTS taskq_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at bigint NOT NULL)
+        """
+
+    /// Applies the pending migrations of `catalog`; refuses a database newer than this taskq.
+    static func apply(_ catalog: [Migration], on db: MigrationConnection, now: Millis) throws -> [MigrationStatus] {
+        try db.runScript(createTable)
+        let applied = try db.appliedMigrations()
+        let latest = catalog.last?.version ?? 0
+        if let newest = applied.keys.max(), newest > latest {
+            throw TaskqError.unavailable("database schema is at version \(newest), newer than this taskq knows (\(latest)): upgrade taskq")
+        }
+        var done: [MigrationStatus] = []
+        for migration in catalog where applied[migration.version] == nil {
+            try db.runScript(migration.sql)
+            try db.recordMigration(migration, at: now)
+            done.append(MigrationStatus(version: migration.version, name: migration.name, appliedAt: now))
+        }
+        return done
+    }
+
+    /// Every migration of `catalog` with its applied time (nil when pending).
+    static func status(_ catalog: [Migration], on db: MigrationConnection) throws -> [MigrationStatus] {
+        let applied = try db.hasMigrationsTable() ? try db.appliedMigrations() : [:]
+        return catalog.map { MigrationStatus(version: $0.version, name: $0.name, appliedAt: applied[$0.version]) }
+    }
+
+    /// Throws the "run `taskq migrate`" / "upgrade taskq" error unless the schema is current.
+    static func require(_ catalog: [Migration], on db: MigrationConnection, place: String) throws {
+        let current = try db.hasMigrationsTable() ? try db.appliedMigrations().keys.max() ?? 0 : 0
+        try SchemaVersion.require(current: current, latest: catalog.last?.version ?? 0, place: place)
+    }
+}
