@@ -61,4 +61,33 @@ struct SchemaConformanceTests {
             #expect(error.exitCode == 69 && error.description.contains("not an SQLite database"))
         }
     }
+
+    /// Redis only (the SQL stores' migrations are covered above): a layout-1 store, whose ready sets were one per
+    /// queue, keeps every ready job across `taskq migrate` to layout 2 (one set per queue and task).
+    @Test func redisLayoutOneUpgradeKeepsReadyJobs() async throws {
+        let location = try await Backend.redis.makeLocation()
+        let store = try #require(try await location.migrated() as? RedisStore)
+        let ids = try await store.enqueue([newJob("a", task: "echo", priority: 9), newJob("b", task: "noop"), newJob("later", runAt: t0 + 60_000)],
+                                          now: t0).map(\.id)
+        // Rewrite the ready sets as layout 1 had them and record version 1.
+        let p = store.target.prefix
+        try await store.connection.run { db in
+            for (task, id) in [("echo", ids[0]), ("noop", ids[1])] {
+                let key = "\(p):ready:7:default:\(task)"
+                let member = String(format: "%015lld", id)
+                let score = try #require(try db.command(["ZSCORE", key, member]).string)
+                try db.command(["ZREM", key, member])
+                try db.command(["ZADD", "\(p):ready:default", score, member])
+            }
+            try db.command(["HSET", "\(p):meta", "layout_version", "1"])
+        }
+        let reopened = try await location.open()
+        await #expect(throws: TaskqError.self) { try await reopened.requireSchema() }
+        #expect(try await reopened.migrate(now: t0).map(\.version) == [RedisStore.layoutVersion])
+        try await reopened.requireSchema()
+        let claimed = try await reopened.claim(queues: ["default"], limit: 10, worker: "w", now: t0 + 60_000, leaseUntil: t0 + 90_000)
+        #expect(claimed.map(\.name) == ["a", "b", "later"])
+        let leftover = try await store.connection.run { db in try db.command(["EXISTS", "\(p):ready:default"]).int }
+        #expect(leftover == 0)
+    }
 }
