@@ -20,6 +20,9 @@ public struct TaskqConfig: Sendable {
 
     public init() {}
 
+    /// The config file's name for messages: the last component of `path`, `taskq.toml` when none was read.
+    public var displayName: String { path.map { String($0.split(separator: "/").last ?? Substring($0)) } ?? Self.fileName }
+
     /// The `[schedules.NAME]` table of that name.
     public func schedule(named name: String) -> ScheduleDefinition? { schedules.first { $0.name == name } }
 

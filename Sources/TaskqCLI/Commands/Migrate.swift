@@ -16,9 +16,10 @@ struct Migrate: AsyncParsableCommand {
 
     func run() async throws {
         let context = try Context(store)
-        let url = DatabaseURL.redacted(context.databaseURL)
+        let database = try context.databaseURL()
+        let url = database.display
         if sql {
-            print(try MigrationScript.sql(forURL: context.databaseURL), terminator: "")
+            print(try MigrationScript.sql(for: database), terminator: "")
             return
         }
         if list {

@@ -74,7 +74,7 @@ struct RunWorker: AsyncParsableCommand {
         let options = try options(config: context.config)
         logging.bootstrap()
         let logger = Logger(label: "taskq.worker")
-        let store = try await StoreFactory.open(url: context.databaseURL)
+        let store = try await context.openStore()
         let worker = Worker(store: store, registry: context.registry, options: options, logger: logger)
         let signals = SignalWatcher(signals: [SIGTERM, SIGINT]) { worker.stop() }
         defer { signals.cancel() }

@@ -20,8 +20,7 @@ public final class PostgresStore: JobStore, @unchecked Sendable {
         self.listener = PostgresListener(connection: connection)
     }
 
-    public static func open(url: String) async throws -> PostgresStore {
-        let target = try PostgresTarget(url: url)
+    public static func open(target: PostgresTarget) async throws -> PostgresStore {
         return PostgresStore(connection: try await PostgresConnection.connect(target), target: target)
     }
 
