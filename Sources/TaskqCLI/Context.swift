@@ -14,6 +14,7 @@ struct Context {
 
     init(_ options: StoreOptions, registry: TaskRegistry = TaskqMain.registry) throws {
         config = try TaskqConfig.load(explicitPath: options.config ?? ProcessEnvironment.value("TASKQ_CONFIG"))
+        try ScheduleCatalog.checkJobs(of: config)
         resolvedURL = Result { [config] in try DatabaseURL.resolve(flag: options.databaseURL, config: config) }
         var registry = registry
         registry.add(config: config)
