@@ -12,7 +12,7 @@ struct Context {
     /// The config file's name for messages (`taskq.toml` when none was read).
     var configName: String { config.displayName }
 
-    init(_ options: StoreOptions, registry: TaskRegistry = TaskqMain.registry) throws {
+    init(_ options: StoreOptions, registry: TaskRegistry) throws {
         config = try TaskqConfig.load(explicitPath: options.config ?? ProcessEnvironment.value("TASKQ_CONFIG"))
         try ScheduleCatalog.checkJobs(of: config)
         resolvedURL = Result { [config] in try DatabaseURL.resolve(flag: options.databaseURL, config: config) }

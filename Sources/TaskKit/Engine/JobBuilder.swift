@@ -30,6 +30,14 @@ public struct JobBuilder: Sendable {
         return Set(try await store.knownTasks().map(\.name))
     }
 
+    /// A builder for enqueueing `tasks` into `store`: unless `force`, it also accepts the task names workers
+    /// announced there (the store is asked only when some name is unknown to `registry`).
+    public static func forEnqueue(config: TaskqConfig, registry: TaskRegistry, store: JobStore, tasks: Set<String>,
+                                  force: Bool) async throws -> JobBuilder {
+        let storeTasks = force ? [] : try await announcedTasks(for: Array(tasks), registry: registry, store: store)
+        return JobBuilder(config: config, registry: registry, storeTasks: storeTasks, force: force)
+    }
+
     /// Whether `task` is known locally (without asking the store).
     public func knowsLocally(_ task: String) -> Bool { registry.contains(task) }
 

@@ -1,7 +1,7 @@
 import ArgumentParser
 import TaskKit
 
-struct ListTasks: AsyncParsableCommand {
+struct ListTasks: TaskqSubcommand {
     static let configuration = CommandConfiguration(
         commandName: "list-tasks",
         abstract: "List the tasks jobs can name, with a one-line description each.",
@@ -10,8 +10,8 @@ struct ListTasks: AsyncParsableCommand {
     @OptionGroup var store: StoreOptions
     @OptionGroup var output: JSONOption
 
-    func run() async throws {
-        let context = try Context(store)
+    func run(registry: TaskRegistry) async throws {
+        let context = try Context(store, registry: registry)
         var rows = context.registry.entries.map { (name: $0.info.name, description: $0.info.description, source: $0.source.rawValue) }
         // Tasks announced by workers elsewhere; a missing or unmigrated database just means there are none.
         if let announced = try? await context.withStore({ try await $0.knownTasks() }) {

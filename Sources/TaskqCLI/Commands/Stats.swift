@@ -1,14 +1,14 @@
 import ArgumentParser
 import TaskKit
 
-struct Stats: AsyncParsableCommand {
+struct Stats: TaskqSubcommand {
     static let configuration = CommandConfiguration(abstract: "Count jobs per queue and state.")
 
     @OptionGroup var store: StoreOptions
     @OptionGroup var output: JSONOption
 
-    func run() async throws {
-        let counts = try await Context(store).withStore { try await $0.counts() }
+    func run(registry: TaskRegistry) async throws {
+        let counts = try await Context(store, registry: registry).withStore { try await $0.counts() }
         let queues = Array(Set(counts.map(\.queue))).sorted()
         var byState: [JobState: Int] = [:]
         for c in counts { byState[c.state, default: 0] += c.count }
