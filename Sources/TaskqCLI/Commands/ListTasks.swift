@@ -12,14 +12,9 @@ struct ListTasks: TaskqSubcommand {
 
     func run(registry: TaskRegistry) async throws {
         let context = try Context(store, registry: registry)
-        var rows = context.registry.entries.map { (name: $0.info.name, description: $0.info.description, source: $0.source.rawValue) }
         // Tasks announced by workers elsewhere; a missing or unmigrated database just means there are none.
-        if let announced = try? await context.withStore({ try await $0.knownTasks() }) {
-            for task in announced where !rows.contains(where: { $0.name == task.name }) {
-                rows.append((task.name, task.description, "worker"))
-            }
-        }
-        rows.sort { $0.name < $1.name }
+        let announced = (try? await context.withStore({ try await $0.knownTasks() })) ?? []
+        let rows = context.registry.listing(announced: announced)
         if output.json {
             Output.json(.array(rows.map { .obj(("name", .string($0.name)), ("description", .string($0.description)), ("source", .string($0.source))) }))
         } else {
