@@ -1,35 +1,114 @@
 // Lazily loaded client libraries. This file defines the libpq and hiredis functions taskq calls, each forwarding to
 // the real one found with dlsym in a library opened on first use; the binary does not link libpq or hiredis.
 // Call taskq_load_libpq / taskq_load_hiredis (and check the result) before any forwarded function.
+//
+// Loading is done once per library under pthread_once: the library is opened and every symbol resolved and checked
+// for NULL before the library counts as available, so a library missing a symbol is refused with the same kind of
+// message as a missing library, and a forwarder never calls through a NULL pointer (it aborts with a message if
+// called without a successful load, which is a bug in the caller).
 #include <dlfcn.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <postgresql/libpq-fe.h>
 #include <hiredis/hiredis.h>
 #include "taskq_backend_loader.h"
 
+// The forwarded functions: F(return type, name, parameters, arguments) and V(name, parameters, arguments) for void.
+#define PQ_FUNCTIONS(F, V)                                                                                    \
+    F(PGconn *, PQconnectdbParams, (const char *const *k, const char *const *v, int e), (k, v, e))            \
+    V(PQfinish, (PGconn *c), (c))                                                                             \
+    F(ConnStatusType, PQstatus, (const PGconn *c), (c))                                                       \
+    F(char *, PQerrorMessage, (const PGconn *c), (c))                                                         \
+    F(int, PQsocket, (const PGconn *c), (c))                                                                  \
+    F(PGresult *, PQexec, (PGconn *c, const char *q), (c, q))                                                 \
+    F(PGresult *, PQexecParams,                                                                               \
+      (PGconn *c, const char *q, int n, const Oid *t, const char *const *v, const int *l, const int *f, int rf), \
+      (c, q, n, t, v, l, f, rf))                                                                              \
+    F(PGresult *, PQprepare, (PGconn *c, const char *s, const char *q, int n, const Oid *t), (c, s, q, n, t)) \
+    F(PGresult *, PQexecPrepared,                                                                             \
+      (PGconn *c, const char *s, int n, const char *const *v, const int *l, const int *f, int rf),            \
+      (c, s, n, v, l, f, rf))                                                                                 \
+    F(int, PQconsumeInput, (PGconn *c), (c))                                                                  \
+    F(PGnotify *, PQnotifies, (PGconn *c), (c))                                                               \
+    F(ExecStatusType, PQresultStatus, (const PGresult *r), (r))                                               \
+    F(char *, PQresultErrorMessage, (const PGresult *r), (r))                                                 \
+    F(char *, PQresultErrorField, (const PGresult *r, int f), (r, f))                                         \
+    F(int, PQntuples, (const PGresult *r), (r))                                                               \
+    F(char *, PQcmdTuples, (PGresult *r), (r))                                                                \
+    F(char *, PQgetvalue, (const PGresult *r, int t, int f), (r, t, f))                                       \
+    F(int, PQgetisnull, (const PGresult *r, int t, int f), (r, t, f))                                         \
+    V(PQclear, (PGresult *r), (r))                                                                            \
+    V(PQfreemem, (void *p), (p))
+
+#define REDIS_FUNCTIONS(F, V)                                                                                 \
+    F(redisContext *, redisConnectWithTimeout, (const char *ip, int port, const struct timeval tv), (ip, port, tv)) \
+    F(redisContext *, redisConnectUnixWithTimeout, (const char *path, const struct timeval tv), (path, tv))   \
+    V(redisFree, (redisContext *c), (c))                                                                      \
+    F(int, redisBufferRead, (redisContext *c), (c))                                                           \
+    F(int, redisBufferWrite, (redisContext *c, int *done), (c, done))                                         \
+    F(int, redisGetReply, (redisContext *c, void **reply), (c, reply))                                        \
+    F(int, redisGetReplyFromReader, (redisContext *c, void **reply), (c, reply))                              \
+    F(int, redisAppendCommandArgv, (redisContext *c, int argc, const char **argv, const size_t *argvlen),     \
+      (c, argc, argv, argvlen))                                                                               \
+    V(freeReplyObject, (void *reply), (reply))
+
+// One pointer per forwarded function, written only inside pthread_once.
+#define POINTER(ret, name, params, args) static ret (*real_##name) params;
+#define VOID_POINTER(name, params, args) static void (*real_##name) params;
+PQ_FUNCTIONS(POINTER, VOID_POINTER)
+REDIS_FUNCTIONS(POINTER, VOID_POINTER)
+
+struct symbol {
+    const char *name;
+    void **slot;
+};
+#define ENTRY(ret, name, params, args) {#name, (void **)&real_##name},
+#define VOID_ENTRY(name, params, args) {#name, (void **)&real_##name},
+static const struct symbol pq_symbols[] = {PQ_FUNCTIONS(ENTRY, VOID_ENTRY){NULL, NULL}};
+static const struct symbol redis_symbols[] = {REDIS_FUNCTIONS(ENTRY, VOID_ENTRY){NULL, NULL}};
+
+/// Set (non-NULL) only once the library is open and every one of its symbols resolved.
 static void *pq_handle, *redis_handle;
 static char pq_error[256], redis_error[256];
 static pthread_once_t pq_once = PTHREAD_ONCE_INIT, redis_once = PTHREAD_ONCE_INIT;
 
-static void open_first(void **handle, char *error, const char *const *names) {
+/// Opens the first of `names` that loads and resolves every symbol of `symbols`; on any failure leaves `*handle`
+/// NULL, every slot NULL, and the reason in `error`.
+static void open_library(void **handle, char *error, const char *const *names, const struct symbol *symbols) {
+    void *library = NULL;
+    const char *opened = NULL;
     for (; *names; names++) {
-        *handle = dlopen(*names, RTLD_NOW | RTLD_LOCAL);
-        if (*handle) return;
+        library = dlopen(*names, RTLD_NOW | RTLD_LOCAL);
+        if (library) { opened = *names; break; }
     }
-    const char *why = dlerror();
-    snprintf(error, 256, "%s", why ? why : "not found");
+    if (!library) {
+        const char *why = dlerror();
+        snprintf(error, 256, "%s", why ? why : "not found");
+        return;
+    }
+    for (const struct symbol *s = symbols; s->name; s++) {
+        void *address = dlsym(library, s->name);
+        if (!address) {
+            snprintf(error, 256, "%s has no function %s", opened, s->name);
+            for (const struct symbol *t = symbols; t->name; t++) *t->slot = NULL;
+            dlclose(library);
+            return;
+        }
+        *s->slot = address;
+    }
+    *handle = library;
 }
 
 static void open_pq(void) {
     static const char *const names[] = {"libpq.so.5", "libpq.so", NULL};
-    open_first(&pq_handle, pq_error, names);
+    open_library(&pq_handle, pq_error, names, pq_symbols);
 }
 
 static void open_redis(void) {
     static const char *const names[] = {"libhiredis.so.0.14", "libhiredis.so.1.1.0", "libhiredis.so", NULL};
-    open_first(&redis_handle, redis_error, names);
+    open_library(&redis_handle, redis_error, names, redis_symbols);
 }
 
 int taskq_load_libpq(char *error, size_t size) {
@@ -46,51 +125,29 @@ int taskq_load_hiredis(char *error, size_t size) {
     return -1;
 }
 
-#define FORWARD(handle, ret, name, params, args)                       \
-    ret name params {                                                  \
-        static ret (*real) params;                                     \
-        if (!real) real = (ret (*) params)dlsym(handle, #name);        \
-        return real args;                                              \
-    }
-#define FORWARD_VOID(handle, name, params, args)                       \
-    void name params {                                                 \
-        static void (*real) params;                                    \
-        if (!real) real = (void (*) params)dlsym(handle, #name);       \
-        real args;                                                     \
-    }
+/// Makes sure the library was loaded (pthread_once also orders the pointer writes before this read); a call
+/// without a successful taskq_load_* is a bug in taskq and stops the process with a message, never a NULL call.
+static void require_pq(const char *name) {
+    pthread_once(&pq_once, open_pq);
+    if (pq_handle) return;
+    fprintf(stderr, "taskq: %s called but libpq is not available: %s\n", name, pq_error);
+    abort();
+}
 
-FORWARD(pq_handle, PGconn *, PQconnectdbParams, (const char *const *k, const char *const *v, int e), (k, v, e))
-FORWARD_VOID(pq_handle, PQfinish, (PGconn *c), (c))
-FORWARD(pq_handle, ConnStatusType, PQstatus, (const PGconn *c), (c))
-FORWARD(pq_handle, char *, PQerrorMessage, (const PGconn *c), (c))
-FORWARD(pq_handle, int, PQsocket, (const PGconn *c), (c))
-FORWARD(pq_handle, PGresult *, PQexec, (PGconn *c, const char *q), (c, q))
-FORWARD(pq_handle, PGresult *, PQexecParams,
-        (PGconn *c, const char *q, int n, const Oid *t, const char *const *v, const int *l, const int *f, int rf),
-        (c, q, n, t, v, l, f, rf))
-FORWARD(pq_handle, PGresult *, PQprepare, (PGconn *c, const char *s, const char *q, int n, const Oid *t), (c, s, q, n, t))
-FORWARD(pq_handle, PGresult *, PQexecPrepared,
-        (PGconn *c, const char *s, int n, const char *const *v, const int *l, const int *f, int rf),
-        (c, s, n, v, l, f, rf))
-FORWARD(pq_handle, int, PQconsumeInput, (PGconn *c), (c))
-FORWARD(pq_handle, PGnotify *, PQnotifies, (PGconn *c), (c))
-FORWARD(pq_handle, ExecStatusType, PQresultStatus, (const PGresult *r), (r))
-FORWARD(pq_handle, char *, PQresultErrorMessage, (const PGresult *r), (r))
-FORWARD(pq_handle, char *, PQresultErrorField, (const PGresult *r, int f), (r, f))
-FORWARD(pq_handle, int, PQntuples, (const PGresult *r), (r))
-FORWARD(pq_handle, char *, PQcmdTuples, (PGresult *r), (r))
-FORWARD(pq_handle, char *, PQgetvalue, (const PGresult *r, int t, int f), (r, t, f))
-FORWARD(pq_handle, int, PQgetisnull, (const PGresult *r, int t, int f), (r, t, f))
-FORWARD_VOID(pq_handle, PQclear, (PGresult *r), (r))
-FORWARD_VOID(pq_handle, PQfreemem, (void *p), (p))
+static void require_redis(const char *name) {
+    pthread_once(&redis_once, open_redis);
+    if (redis_handle) return;
+    fprintf(stderr, "taskq: %s called but hiredis is not available: %s\n", name, redis_error);
+    abort();
+}
 
-FORWARD(redis_handle, redisContext *, redisConnectWithTimeout, (const char *ip, int port, const struct timeval tv), (ip, port, tv))
-FORWARD(redis_handle, redisContext *, redisConnectUnixWithTimeout, (const char *path, const struct timeval tv), (path, tv))
-FORWARD_VOID(redis_handle, redisFree, (redisContext *c), (c))
-FORWARD(redis_handle, int, redisBufferRead, (redisContext *c), (c))
-FORWARD(redis_handle, int, redisBufferWrite, (redisContext *c, int *done), (c, done))
-FORWARD(redis_handle, int, redisGetReply, (redisContext *c, void **reply), (c, reply))
-FORWARD(redis_handle, int, redisGetReplyFromReader, (redisContext *c, void **reply), (c, reply))
-FORWARD(redis_handle, int, redisAppendCommandArgv, (redisContext *c, int argc, const char **argv, const size_t *argvlen),
-        (c, argc, argv, argvlen))
-FORWARD_VOID(redis_handle, freeReplyObject, (void *reply), (reply))
+#define PQ_FORWARD(ret, name, params, args) \
+    ret name params { require_pq(#name); return real_##name args; }
+#define PQ_FORWARD_VOID(name, params, args) \
+    void name params { require_pq(#name); real_##name args; }
+#define REDIS_FORWARD(ret, name, params, args) \
+    ret name params { require_redis(#name); return real_##name args; }
+#define REDIS_FORWARD_VOID(name, params, args) \
+    void name params { require_redis(#name); real_##name args; }
+PQ_FUNCTIONS(PQ_FORWARD, PQ_FORWARD_VOID)
+REDIS_FUNCTIONS(REDIS_FORWARD, REDIS_FORWARD_VOID)

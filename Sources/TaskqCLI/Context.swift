@@ -1,30 +1,37 @@
 import TaskKit
-#if canImport(Glibc)
-import Glibc
-#endif
 
-/// Resolved settings for one command: config file, database URL (flags, then environment, then file, then
-/// default) and the task registry.
+/// Resolved settings for one command: the config file, the database URL (`DatabaseURL.resolve`: flag, then
+/// environment, then file, then default) and the task registry the program was started with plus taskq.toml's
+/// named tasks.
 struct Context {
     let config: TaskqConfig
-    let databaseURL: String
     let registry: TaskRegistry
+    /// Resolved at once, but an invalid URL is reported only by the commands that open the store.
+    private let resolvedURL: Result<DatabaseURL, Error>
 
     /// The config file's name for messages (`taskq.toml` when none was read).
-    var configName: String { config.path.map { String($0.split(separator: "/").last ?? Substring($0)) } ?? TaskqConfig.fileName }
+    var configName: String { config.displayName }
 
-    init(_ options: StoreOptions) throws {
-        let env = Environment.self
-        config = try TaskqConfig.load(explicitPath: options.config ?? env.get("TASKQ_CONFIG"))
-        databaseURL = options.databaseURL ?? env.get("TASKQ_DATABASE_URL") ?? config.databaseURL ?? StoreFactory.defaultURL
-        var registry = TaskqMain.registry
+    init(_ options: StoreOptions, registry: TaskRegistry) throws {
+        config = try TaskqConfig.load(explicitPath: options.config ?? ProcessEnvironment.value("TASKQ_CONFIG"))
+        try ScheduleCatalog.checkJobs(of: config)
+        resolvedURL = Result { [config] in try DatabaseURL.resolve(flag: options.databaseURL, config: config) }
+        var registry = registry
         registry.add(config: config)
         self.registry = registry
     }
 
+    /// The database URL; throws `TaskqError.usage` when it is invalid.
+    func databaseURL() throws -> DatabaseURL { try resolvedURL.get() }
+
+    /// Opens the store without checking its schema; the caller closes it.
+    func openStore(create: Bool = false) async throws -> TaskqStore {
+        try await StoreFactory.open(try databaseURL(), create: create)
+    }
+
     /// Opens the store, checks the schema (unless `create`, used by migrate), runs `body` and closes the store.
     func withStore<T>(create: Bool = false, checkSchema: Bool = true, _ body: (TaskqStore) async throws -> T) async throws -> T {
-        let store = try await StoreFactory.open(url: databaseURL, create: create)
+        let store = try await openStore(create: create)
         do {
             if checkSchema && !create { try await store.requireSchema() }
             let value = try await body(store)
@@ -34,13 +41,5 @@ struct Context {
             await store.close()
             throw error
         }
-    }
-}
-
-enum Environment {
-    static func get(_ name: String) -> String? {
-        guard let raw = getenv(name) else { return nil }
-        let value = String(cString: raw)
-        return value.isEmpty ? nil : value
     }
 }

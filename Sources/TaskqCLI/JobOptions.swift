@@ -59,7 +59,6 @@ struct JobOptions: ParsableArguments {
 
     /// A builder that also accepts task names workers have announced (asked only when some name is unknown here).
     func builder(_ context: Context, store: TaskqStore, tasks: Set<String>) async throws -> JobBuilder {
-        let storeTasks = force ? [] : try await JobBuilder.announcedTasks(for: Array(tasks), registry: context.registry, store: store)
-        return JobBuilder(config: context.config, registry: context.registry, storeTasks: storeTasks, force: force)
+        try await JobBuilder.forEnqueue(config: context.config, registry: context.registry, store: store, tasks: tasks, force: force)
     }
 }

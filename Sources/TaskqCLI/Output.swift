@@ -30,7 +30,7 @@ enum Output {
     static var stdoutIsTerminal: Bool { isatty(1) == 1 }
 
     /// Colour only on a terminal and when NO_COLOR is unset.
-    static var useColor: Bool { stdoutIsTerminal && Environment.get("NO_COLOR") == nil && Environment.get("TERM") != "dumb" }
+    static var useColor: Bool { stdoutIsTerminal && ProcessEnvironment.value("NO_COLOR") == nil && ProcessEnvironment.value("TERM") != "dumb" }
 
     static func colored(_ text: String, state: JobState) -> String {
         guard useColor else { return text }

@@ -7,17 +7,16 @@ import Glibc
 /// Entry point shared by the `taskq` binary and any Swift program that embeds the command set with its own tasks
 /// (its "manage.py"): register handlers in a `TaskRegistry`, then call `TaskqMain.run(registry:)`.
 public enum TaskqMain {
-    /// Tasks the running process can execute and accepts at enqueue (set once, before parsing).
-    nonisolated(unsafe) static var registry = TaskRegistry.builtins()
-
-    /// Parses the arguments, runs the command, prints errors as one line on stderr, and exits with the
+    /// Parses the arguments, runs the command with `registry` (the tasks this process can execute and accepts at
+    /// enqueue, handed to the command as a value), prints errors as one line on stderr, and exits with the
     /// exit code of docs/contracts.md#exit-codes.
     public static func run(registry: TaskRegistry = .builtins(), arguments: [String]? = nil) async -> Never {
-        self.registry = registry
         let args = arguments ?? Array(CommandLine.arguments.dropFirst())
         do {
             var command = try TaskqCommand.parseAsRoot(args)
-            if var asyncCommand = command as? AsyncParsableCommand {
+            if let subcommand = command as? TaskqSubcommand {
+                try await subcommand.run(registry: registry)
+            } else if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
                 try command.run()

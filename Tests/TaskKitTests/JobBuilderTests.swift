@@ -71,6 +71,18 @@ struct JobBuilderTests {
         #expect(throws: TaskqError.self) { try TaskqConfig(json: JSONValue.parse(#"{"nonsense": 1}"#)) }
     }
 
+    @Test func scheduleJobsAreCheckedByTheCatalogNotByReadingTheFile() throws {
+        let config = try TaskqConfig(json: JSONValue.parse(#"{"schedules": {"nightly": {"cron": "@daily", "task": "echo", "timeout": "soon"}}}"#))
+        #expect(config.schedules.map(\.name) == ["nightly"])
+        do {
+            try ScheduleCatalog.checkJobs(of: config)
+            Issue.record("a schedule with an invalid timeout was accepted")
+        } catch let error as TaskqError {
+            #expect(error.exitCode == 65 && error.description.hasPrefix("taskq.toml: [schedules.nightly] "), "\(error)")
+        }
+        try ScheduleCatalog.checkJobs(of: self.config)
+    }
+
     @Test func commandTemplatesSubstituteArguments() throws {
         let task = ConfiguredTask(config.tasks["backup"]!)
         #expect(try task.substitute("{dest}", .obj(("dest", .string("/tmp/x.tgz")))) == "/tmp/x.tgz")

@@ -47,6 +47,34 @@ struct ParsingTests {
         #expect(DatabaseURL.redacted("postgres://app@db/app") == "postgres://app@db/app")
     }
 
+    @Test func databaseURLIsParsedOnceWithItsDisplay() throws {
+        let pg = try DatabaseURL.parse("postgres://app:s3cr3t@db/app?schema=jobs")
+        guard case let .postgres(target) = pg.target else { Issue.record("not postgres: \(pg)"); return }
+        #expect(target.schema == "jobs" && target.display == pg.display && !pg.display.contains("s3cr3t"))
+        let redis = try DatabaseURL.parse("redis://:s3cr3t@host:6380/2?prefix=q")
+        guard case let .redis(r) = redis.target else { Issue.record("not redis: \(redis)"); return }
+        #expect(r.prefix == "q" && r.display == redis.display && !redis.display.contains("s3cr3t"))
+        #expect(try DatabaseURL.parse("sqlite:///tmp/x.sqlite3").target == .sqlite(path: "/tmp/x.sqlite3"))
+        #expect(try DatabaseURL.parse("host=db dbname=app").display == "host=db dbname=app")
+        do {
+            _ = try DatabaseURL.parse("mysql://root:s3cr3t@db/app")
+            Issue.record("mysql accepted")
+        } catch let error as TaskqError {
+            #expect(error.exitCode == 64 && !error.description.contains("s3cr3t"))
+        }
+    }
+
+    @Test func databaseURLPrecedenceIsFlagThenEnvironmentThenFileThenDefault() throws {
+        var config = TaskqConfig()
+        config.databaseURL = "sqlite:from-file.sqlite3"
+        let env: (String) -> String? = { $0 == DatabaseURL.environmentVariable ? "sqlite:from-env.sqlite3" : nil }
+        let none: (String) -> String? = { _ in nil }
+        #expect(try DatabaseURL.resolve(flag: "sqlite:from-flag.sqlite3", environment: env, config: config).target == .sqlite(path: "from-flag.sqlite3"))
+        #expect(try DatabaseURL.resolve(flag: nil, environment: env, config: config).target == .sqlite(path: "from-env.sqlite3"))
+        #expect(try DatabaseURL.resolve(flag: nil, environment: none, config: config).target == .sqlite(path: "from-file.sqlite3"))
+        #expect(try DatabaseURL.resolve(flag: nil, environment: none, config: TaskqConfig()).display == DatabaseURL.defaultURL)
+    }
+
     @Test func jsonRoundTrip() throws {
         let value = try JSONValue.parse(#"{"a":[1,2.5,"x\n",true,null],"b":{"c":-3}}"#)
         #expect(value["a"]?.arrayValue?.count == 5)

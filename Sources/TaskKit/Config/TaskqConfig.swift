@@ -3,8 +3,9 @@ import TOMLKit
 import Glibc
 #endif
 
-/// Settings from `taskq.toml`. Precedence everywhere: command-line flags, then environment, then this file, then
-/// built-in defaults. See docs/configuration.md for the format.
+/// Settings from `taskq.toml`, as plain data: reading it checks each value's form, nothing more (whether a
+/// schedule's job builds is `ScheduleCatalog.checkJobs(of:)`'s business). Precedence everywhere: command-line flags,
+/// then environment, then this file, then built-in defaults. See docs/configuration.md for the format.
 public struct TaskqConfig: Sendable {
     /// The file it was read from, nil when none was found.
     public var path: String?
@@ -19,6 +20,9 @@ public struct TaskqConfig: Sendable {
     public var schedules: [ScheduleDefinition] = []
 
     public init() {}
+
+    /// The config file's name for messages: the last component of `path`, `taskq.toml` when none was read.
+    public var displayName: String { path.map { String($0.split(separator: "/").last ?? Substring($0)) } ?? Self.fileName }
 
     /// The `[schedules.NAME]` table of that name.
     public func schedule(named name: String) -> ScheduleDefinition? { schedules.first { $0.name == name } }
@@ -78,14 +82,6 @@ public struct TaskqConfig: Sendable {
                 }
             default:
                 throw fail("unknown setting '\(key)' (expected database_url, [defaults], [worker], [tasks.NAME], [schedules.NAME])")
-            }
-        }
-        // A schedule's job must build now (with the file's defaults and named tasks), not fail at every tick.
-        let builder = JobBuilder(config: self, registry: TaskRegistry(), force: true, keyNames: true)
-        for schedule in schedules {
-            var warnings: [String] = []
-            do { _ = try builder.build(schedule.jobRequest, now: 0, warnings: &warnings) } catch let error as TaskqError {
-                throw fail("[schedules.\(schedule.name)] \(error.description)")
             }
         }
     }

@@ -23,20 +23,30 @@ public struct BeatReport: Sendable, Equatable {
 
 /// Fires periodic schedules into the store. Any number of beats may run over one store, on any hosts: a tick fires
 /// once because the store records a unique fire key (schedule, tick) in the same atomic operation that enqueues the
-/// job, and refuses ticks at or before the last one fired.
+/// job, and refuses ticks at or before the last one fired. Its mutable state is behind locks, so `tick`, `run` and
+/// `stop` may be called from any task.
 public final class Beat: @unchecked Sendable {
     let store: TaskqStore
     let config: TaskqConfig
     let registry: TaskRegistry
     let logger: Logger
     /// Longest sleep between looks at the store, so schedules added, paused or removed elsewhere are seen.
-    public var refreshMillis: Millis = 1000
+    public var refreshMillis: Millis {
+        get { state.withLock { $0.refreshMillis } }
+        set { state.withLock { $0.refreshMillis = newValue } }
+    }
     private let wake = AsyncEvent()
     private let stopped = Locked(false)
-    /// Problems (catalog, job templates) already logged: each is logged once, not at every look.
-    private var loggedProblems = Set<String>()
-    /// Whether taskq.toml's schedules have state records (created once per process).
-    private var registered = false
+    private let state = Locked(State())
+
+    /// What a beat remembers between looks.
+    private struct State {
+        var refreshMillis: Millis = 1000
+        /// Problems (catalog, job templates) already logged: each is logged once, not at every look.
+        var loggedProblems = Set<String>()
+        /// Whether taskq.toml's schedules have state records (created once per process).
+        var registered = false
+    }
 
     public init(store: TaskqStore, config: TaskqConfig, registry: TaskRegistry, logger: Logger) {
         self.store = store
@@ -52,15 +62,16 @@ public final class Beat: @unchecked Sendable {
     }
 
     private func look(now: Millis) async throws -> (reports: [BeatReport], catalog: ScheduleCatalog) {
-        var catalog = try await ScheduleCatalog.load(store: store, config: config, now: now, register: !registered)
-        registered = true
+        var catalog = try await ScheduleCatalog.load(store: store, config: config, now: now,
+                                                     register: !state.withLock { $0.registered })
+        state.withLock { $0.registered = true }
         // A taskq.toml schedule whose record disappeared (`schedule remove` of a stored namesake) gets a new one.
         let unrecorded = catalog.schedules.filter { $0.definition.source == .config && $0.record == nil }.map(\.name)
         if !unrecorded.isEmpty {
             try await store.registerSchedules(names: unrecorded, now: now)
             catalog = try await ScheduleCatalog.load(store: store, config: config, now: now, register: false)
         }
-        for problem in catalog.problems where loggedProblems.insert(problem).inserted { logger.warning("\(problem)") }
+        for problem in catalog.problems where isNew(problem) { logger.warning("\(problem)") }
         var reports: [BeatReport] = []
         // Task names workers have announced, asked only when some schedule's task is unknown here.
         let due = catalog.schedules.filter { !$0.paused }
@@ -103,7 +114,7 @@ public final class Beat: @unchecked Sendable {
             job = built
         } catch let error as TaskqError {
             let problem = "schedule \(definition.name): cannot build its job: \(error.description)"
-            if loggedProblems.insert(problem).inserted { logger.error("\(problem)") }
+            if isNew(problem) { logger.error("\(problem)") }
             return BeatReport(schedule: definition.name, tick: latest, dueTicks: due, outcome: .failed(error.description))
         }
         let outcome: BeatReport.Outcome
@@ -143,6 +154,11 @@ public final class Beat: @unchecked Sendable {
             await sleep(millis: sleepMillis)
         }
         logger.info("beat stopped")
+    }
+
+    /// Whether `problem` was not logged before (it is remembered as logged now).
+    private func isNew(_ problem: String) -> Bool {
+        state.withLock { $0.loggedProblems.insert(problem).inserted }
     }
 
     /// Makes `run()` return after its current look.

@@ -56,6 +56,20 @@ public struct ScheduleCatalog: Sendable {
         schedules.sort { $0.name < $1.name }
         return ScheduleCatalog(schedules: schedules, problems: problems)
     }
+
+    /// Checks that the job of every `[schedules.NAME]` in `config` builds now, with the file's defaults and named
+    /// tasks (any task name accepted), so a bad schedule is refused when the file is read rather than failing at
+    /// every tick. Throws `TaskqError.badInput` naming the file and the schedule, the form of `TaskqConfig.load`'s
+    /// errors.
+    public static func checkJobs(of config: TaskqConfig) throws {
+        let builder = JobBuilder(config: config, registry: TaskRegistry(), force: true, keyNames: true)
+        for schedule in config.schedules {
+            var warnings: [String] = []
+            do { _ = try builder.build(schedule.jobRequest, now: 0, warnings: &warnings) } catch let error as TaskqError {
+                throw TaskqError.badInput("\(config.path ?? TaskqConfig.fileName): [schedules.\(schedule.name)] \(error.description)")
+            }
+        }
+    }
 }
 
 extension ActiveSchedule {

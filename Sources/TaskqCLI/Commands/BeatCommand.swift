@@ -5,7 +5,7 @@ import TaskKit
 import Glibc
 #endif
 
-struct BeatCommand: AsyncParsableCommand {
+struct BeatCommand: TaskqSubcommand {
     static let configuration = CommandConfiguration(
         commandName: "beat",
         abstract: "Fire periodic schedules: continuously, or what is due now with --once (for a cron line).",
@@ -30,8 +30,8 @@ struct BeatCommand: AsyncParsableCommand {
         if json && !once { throw ValidationError("--json needs --once (a continuous beat logs; see --log-format json)") }
     }
 
-    func run() async throws {
-        let context = try Context(store)
+    func run(registry: TaskRegistry) async throws {
+        let context = try Context(store, registry: registry)
         logging.bootstrap(defaultLevel: once ? .warning : .info)
         let logger = Logger(label: "taskq.beat")
         try await context.withStore { store in

@@ -1,7 +1,7 @@
 import ArgumentParser
 import TaskKit
 
-struct Cancel: AsyncParsableCommand {
+struct Cancel: TaskqSubcommand {
     static let configuration = CommandConfiguration(
         abstract: "Cancel a job.",
         discussion: "A scheduled, pending or retrying job is cancelled at once and never runs. A running job is told to stop (a shell task's process group gets SIGTERM, then SIGKILL) and ends cancelled.")
@@ -12,9 +12,9 @@ struct Cancel: AsyncParsableCommand {
 
     func validate() throws { _ = try parseJobID(id) }
 
-    func run() async throws {
+    func run(registry: TaskRegistry) async throws {
         let jobID = try parseJobID(id)
-        let result = try await Context(store).withStore { try await $0.cancel(id: jobID, now: Clock.now()) }
+        let result = try await Context(store, registry: registry).withStore { try await $0.cancel(id: jobID, now: Clock.now()) }
         let status: String
         switch result {
         case .notFound: throw TaskqError.failed("no job with id \(jobID)")

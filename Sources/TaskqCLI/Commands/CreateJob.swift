@@ -4,7 +4,7 @@ import TaskKit
 import Glibc
 #endif
 
-struct CreateJob: AsyncParsableCommand {
+struct CreateJob: TaskqSubcommand {
     static let configuration = CommandConfiguration(
         commandName: "create-job",
         abstract: "Enqueue a job and print its id.",
@@ -48,8 +48,8 @@ struct CreateJob: AsyncParsableCommand {
         }
     }
 
-    func run() async throws {
-        let context = try Context(store)
+    func run(registry: TaskRegistry) async throws {
+        let context = try Context(store, registry: registry)
         if let fromFile {
             try await enqueueFile(fromFile, context: context)
             return

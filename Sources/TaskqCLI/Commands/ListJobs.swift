@@ -1,7 +1,7 @@
 import ArgumentParser
 import TaskKit
 
-struct ListJobs: AsyncParsableCommand {
+struct ListJobs: TaskqSubcommand {
     static let configuration = CommandConfiguration(
         commandName: "list-jobs",
         abstract: "List jobs, newest first.",
@@ -35,9 +35,9 @@ struct ListJobs: AsyncParsableCommand {
         try parseStates(state, expected: JobState.allCases.map(\.rawValue).joined(separator: ", "))
     }
 
-    func run() async throws {
+    func run(registry: TaskRegistry) async throws {
         let filter = JobFilter(states: try states(), queue: queue, task: task, limit: limit, beforeID: beforeID)
-        let jobs = try await Context(store).withStore { try await $0.list(filter) }
+        let jobs = try await Context(store, registry: registry).withStore { try await $0.list(filter) }
         if output.json {
             Output.json(.array(jobs.map { $0.jsonObject() }))
             return
@@ -45,7 +45,7 @@ struct ListJobs: AsyncParsableCommand {
         if jobs.isEmpty { Output.note("No jobs."); return }
         Output.table(["ID", "NAME", "TASK", "QUEUE", "PRI", "STATE", "ATTEMPTS", "RUN AT (UTC)", "ERROR"], jobs.map { job in
             [String(job.id), Output.truncate(job.name, 30), job.task, job.queue, String(job.priority), job.state.rawValue,
-             "\(job.attempt)/\(job.maxRetries + 1 + job.attemptOffset)", TimeFormat.short(job.runAt),
+             "\(job.attempt)/\(job.lastAttemptInBudget)", TimeFormat.short(job.runAt),
              Output.truncate(job.error ?? "", 50)]
         }, stateColumn: 5)
     }

@@ -1,7 +1,7 @@
 import ArgumentParser
 import TaskKit
 
-struct ListTasks: AsyncParsableCommand {
+struct ListTasks: TaskqSubcommand {
     static let configuration = CommandConfiguration(
         commandName: "list-tasks",
         abstract: "List the tasks jobs can name, with a one-line description each.",
@@ -10,16 +10,11 @@ struct ListTasks: AsyncParsableCommand {
     @OptionGroup var store: StoreOptions
     @OptionGroup var output: JSONOption
 
-    func run() async throws {
-        let context = try Context(store)
-        var rows = context.registry.entries.map { (name: $0.info.name, description: $0.info.description, source: $0.source.rawValue) }
+    func run(registry: TaskRegistry) async throws {
+        let context = try Context(store, registry: registry)
         // Tasks announced by workers elsewhere; a missing or unmigrated database just means there are none.
-        if let announced = try? await context.withStore({ try await $0.knownTasks() }) {
-            for task in announced where !rows.contains(where: { $0.name == task.name }) {
-                rows.append((task.name, task.description, "worker"))
-            }
-        }
-        rows.sort { $0.name < $1.name }
+        let announced = (try? await context.withStore({ try await $0.knownTasks() })) ?? []
+        let rows = context.registry.listing(announced: announced)
         if output.json {
             Output.json(.array(rows.map { .obj(("name", .string($0.name)), ("description", .string($0.description)), ("source", .string($0.source))) }))
         } else {

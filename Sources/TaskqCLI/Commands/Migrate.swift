@@ -1,7 +1,7 @@
 import ArgumentParser
 import TaskKit
 
-struct Migrate: AsyncParsableCommand {
+struct Migrate: TaskqSubcommand {
     static let configuration = CommandConfiguration(
         abstract: "Create or upgrade the taskq schema (idempotent; safe to run concurrently).",
         discussion: "The SQL migrations are embedded in the binary. With --list, show applied and pending versions.")
@@ -14,11 +14,12 @@ struct Migrate: AsyncParsableCommand {
     @Flag(name: .long, help: "Print the SQL that migrate applies (for teams that apply schema with their own tools); connects to nothing.")
     var sql = false
 
-    func run() async throws {
-        let context = try Context(store)
-        let url = DatabaseURL.redacted(context.databaseURL)
+    func run(registry: TaskRegistry) async throws {
+        let context = try Context(store, registry: registry)
+        let database = try context.databaseURL()
+        let url = database.display
         if sql {
-            print(try MigrationScript.sql(forURL: context.databaseURL), terminator: "")
+            print(try MigrationScript.sql(for: database), terminator: "")
             return
         }
         if list {

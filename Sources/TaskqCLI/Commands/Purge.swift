@@ -1,7 +1,7 @@
 import ArgumentParser
 import TaskKit
 
-struct Purge: AsyncParsableCommand {
+struct Purge: TaskqSubcommand {
     static let configuration = CommandConfiguration(
         abstract: "Delete finished jobs and their history, in batches.",
         discussion: """
@@ -45,11 +45,11 @@ struct Purge: AsyncParsableCommand {
         return parsed.isEmpty ? [.completed, .failed, .cancelled] : parsed
     }
 
-    func run() async throws {
+    func run(registry: TaskRegistry) async throws {
         let states = try states()
         let now = Clock.now()
         let before = now - (try age())
-        let (counts, deleted) = try await Context(store).withStore { store -> ([JobState: Int], Int?) in
+        let (counts, deleted) = try await Context(store, registry: registry).withStore { store -> ([JobState: Int], Int?) in
             let counts = try await store.purgeableCounts(states: states, finishedBefore: before)
             if dryRun { return (counts, nil) }
             let progress = ProgressBar(total: counts.values.reduce(0, +), label: "purge")
@@ -74,51 +74,5 @@ struct Purge: AsyncParsableCommand {
             let total = counts.values.reduce(0, +)
             Output.line("Would delete \(total) job(s) finished before \(TimeFormat.iso8601(before))\(byState.isEmpty ? "" : " (\(byState))") (dry run).")
         }
-    }
-}
-
-struct Rescue: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Return jobs whose lease expired (worker killed or lost) to the queue now.",
-        discussion: """
-            Workers do this on their own every few seconds; run it from cron when no worker may be running. Each job \
-            goes back to retrying (its attempt counts), or to failed when its retries are spent, or to cancelled \
-            when cancellation was requested.
-            """)
-
-    @OptionGroup var store: StoreOptions
-
-    @Flag(help: "Show the jobs with expired leases; change nothing.")
-    var dryRun = false
-
-    @OptionGroup var output: JSONOption
-
-    func run() async throws {
-        let now = Clock.now()
-        if dryRun {
-            let expired = try await Context(store).withStore { try await Maintenance.expiredLeases(store: $0, now: now) }
-            if output.json {
-                Output.json(.obj(("dry_run", .bool(true)), ("expired", .array(expired.map { job in
-                    .obj(("id", .int(job.id)), ("worker", job.worker.map { .string($0) } ?? .null), ("lease_expired_at", .time(job.leaseUntil)))
-                }))))
-                return
-            }
-            if expired.isEmpty { Output.line("No expired leases."); return }
-            Output.line("Would rescue \(expired.count) job(s) (dry run):")
-            Output.table(["ID", "NAME", "WORKER", "LEASE EXPIRED (UTC)"], expired.map {
-                [String($0.id), Output.truncate($0.name, 30), $0.worker ?? "-", $0.leaseUntil.map { TimeFormat.short($0) } ?? "-"]
-            })
-            return
-        }
-        let rescued = try await Context(store).withStore { try await Maintenance.rescue(store: $0, now: now) }
-        if output.json {
-            Output.json(.obj(("dry_run", .bool(false)), ("rescued", .array(rescued.map { r in
-                .obj(("id", .int(r.id)), ("worker", r.worker.map { .string($0) } ?? .null), ("state", .string(r.newState.rawValue)))
-            }))))
-            return
-        }
-        if rescued.isEmpty { Output.line("No expired leases."); return }
-        Output.line("Rescued \(rescued.count) job(s):")
-        Output.table(["ID", "WORKER", "NOW"], rescued.map { [String($0.id), $0.worker ?? "-", $0.newState.rawValue] }, stateColumn: 2)
     }
 }

@@ -1,7 +1,7 @@
 import ArgumentParser
 import TaskKit
 
-struct Retry: AsyncParsableCommand {
+struct Retry: TaskqSubcommand {
     static let configuration = CommandConfiguration(
         abstract: "Run a job again, or every failed job at once (--state failed).",
         discussion: """
@@ -41,10 +41,10 @@ struct Retry: AsyncParsableCommand {
                         refusal: "bulk retry takes failed or cancelled")
     }
 
-    func run() async throws {
-        guard let id else { return try await retryMany(states: try states()) }
+    func run(registry: TaskRegistry) async throws {
+        guard let id else { return try await retryMany(states: try states(), registry: registry) }
         let jobID = try parseJobID(id)
-        let result = try await Context(store).withStore { try await $0.retry(id: jobID, now: Clock.now()) }
+        let result = try await Context(store, registry: registry).withStore { try await $0.retry(id: jobID, now: Clock.now()) }
         switch result {
         case .notFound: throw TaskqError.failed("no job with id \(jobID)")
         case let .notRetryable(state): throw TaskqError.failed("job \(jobID) is \(state.rawValue) and cannot be retried")
@@ -58,8 +58,8 @@ struct Retry: AsyncParsableCommand {
         }
     }
 
-    private func retryMany(states: [JobState]) async throws {
-        let (candidates, done) = try await Context(store).withStore { store -> ([Int64], Maintenance.BulkRetry?) in
+    private func retryMany(states: [JobState], registry: TaskRegistry) async throws {
+        let (candidates, done) = try await Context(store, registry: registry).withStore { store -> ([Int64], Maintenance.BulkRetry?) in
             let ids = try await Maintenance.retryCandidates(store: store, states: states, queue: queue)
             if dryRun { return (ids, nil) }
             let progress = ProgressBar(total: ids.count, label: "retry")

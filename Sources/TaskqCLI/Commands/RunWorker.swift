@@ -6,7 +6,7 @@ import TaskKit
 import Glibc
 #endif
 
-struct RunWorker: AsyncParsableCommand {
+struct RunWorker: TaskqSubcommand {
     static let configuration = CommandConfiguration(
         commandName: "run-worker",
         abstract: "Run jobs: strict priority then FIFO, with retries, timeouts, leases and rescue.",
@@ -69,12 +69,12 @@ struct RunWorker: AsyncParsableCommand {
         return options
     }
 
-    func run() async throws {
-        let context = try Context(store)
+    func run(registry: TaskRegistry) async throws {
+        let context = try Context(store, registry: registry)
         let options = try options(config: context.config)
         logging.bootstrap()
         let logger = Logger(label: "taskq.worker")
-        let store = try await StoreFactory.open(url: context.databaseURL)
+        let store = try await context.openStore()
         let worker = Worker(store: store, registry: context.registry, options: options, logger: logger)
         let signals = SignalWatcher(signals: [SIGTERM, SIGINT]) { worker.stop() }
         defer { signals.cancel() }

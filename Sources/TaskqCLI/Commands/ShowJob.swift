@@ -1,7 +1,7 @@
 import ArgumentParser
 import TaskKit
 
-struct ShowJob: AsyncParsableCommand {
+struct ShowJob: TaskqSubcommand {
     static let configuration = CommandConfiguration(commandName: "show-job", abstract: "Show one job with every attempt.")
 
     @OptionGroup var store: StoreOptions
@@ -10,9 +10,9 @@ struct ShowJob: AsyncParsableCommand {
 
     func validate() throws { _ = try parseJobID(id) }
 
-    func run() async throws {
+    func run(registry: TaskRegistry) async throws {
         let jobID = try parseJobID(id)
-        let (job, history) = try await Context(store).withStore { store -> (Job, [Attempt]) in
+        let (job, history) = try await Context(store, registry: registry).withStore { store -> (Job, [Attempt]) in
             guard let job = try await store.job(id: jobID) else { throw TaskqError.failed("no job with id \(jobID)") }
             return (job, try await store.attempts(jobID: jobID))
         }

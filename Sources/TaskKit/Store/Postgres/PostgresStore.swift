@@ -19,8 +19,7 @@ public final class PostgresStore: TaskqStore, @unchecked Sendable {
         self.listener = PostgresListener(connection: connection)
     }
 
-    public static func open(url: String) async throws -> PostgresStore {
-        let target = try PostgresTarget(url: url)
+    public static func open(target: PostgresTarget) async throws -> PostgresStore {
         return PostgresStore(connection: try await PostgresConnection.connect(target), target: target)
     }
 

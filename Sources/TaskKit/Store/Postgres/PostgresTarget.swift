@@ -10,7 +10,8 @@ public struct PostgresTarget: Sendable, Equatable {
 
     /// Accepts `postgres://` and `postgresql://` URIs and libpq key=value strings; PG* environment variables fill
     /// what is missing (libpq's rules). A `schema=NAME` parameter (URI query or key=value) picks the schema.
-    public init(url: String) throws {
+    /// `display` is the URL's password-free form (`DatabaseURL` computes it once, when parsing).
+    public init(url: String, display: String) throws {
         var schema = PostgresTarget.defaultSchema
         var conninfo = url
         if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
@@ -33,7 +34,7 @@ public struct PostgresTarget: Sendable, Equatable {
         }
         self.conninfo = conninfo
         self.schema = schema
-        self.display = DatabaseURL.redacted(url)
+        self.display = display
     }
 
     /// `"taskq"`, safe to splice into SQL (validated identifier).

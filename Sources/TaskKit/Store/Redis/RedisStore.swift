@@ -21,8 +21,7 @@ public final class RedisStore: TaskqStore, @unchecked Sendable {
         self.listener = RedisListener(target: target)
     }
 
-    public static func open(url: String) async throws -> RedisStore {
-        let target = try RedisTarget(url: url)
+    public static func open(target: RedisTarget) async throws -> RedisStore {
         return RedisStore(connection: try await RedisConnection.connect(target), target: target)
     }
 

@@ -1,0 +1,26 @@
+/// Job counts per queue and state, with the sums `taskq stats` shows.
+public struct JobCounts: Sendable {
+    private var byQueue: [String: [JobState: Int]] = [:]
+    private var byState: [JobState: Int] = [:]
+    /// Queues that hold jobs, by name.
+    public let queues: [String]
+    /// Jobs in all queues and states.
+    public let total: Int
+
+    /// Sums `counts` (the store's per queue and state rows).
+    public init(_ counts: [StateCount]) {
+        for c in counts {
+            byQueue[c.queue, default: [:]][c.state, default: 0] += c.count
+            byState[c.state, default: 0] += c.count
+        }
+        queues = byQueue.keys.sorted()
+        total = counts.reduce(0) { $0 + $1.count }
+    }
+
+    /// Jobs in `queue` and `state` (0 when none).
+    public func count(queue: String, state: JobState) -> Int { byQueue[queue]?[state] ?? 0 }
+    /// Jobs in `state` over all queues.
+    public func count(state: JobState) -> Int { byState[state] ?? 0 }
+    /// Jobs in `queue` over all states.
+    public func total(queue: String) -> Int { byQueue[queue]?.values.reduce(0, +) ?? 0 }
+}
