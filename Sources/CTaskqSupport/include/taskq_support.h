@@ -13,4 +13,8 @@ int taskq_spawn_file_actions_addchdir(posix_spawn_file_actions_t *actions, const
 /// group can still be signalled safely. 0 while it runs, -1 on error.
 int taskq_child_exited_nowait(int pid);
 
+/// Terminal columns of one Unicode scalar under a UTF-8 locale (wcwidth, set up once): 2 for East Asian wide
+/// characters and emoji, 0 for combining marks, -1 for unprintable ones.
+int taskq_wcwidth(unsigned int scalar);
+
 #endif
