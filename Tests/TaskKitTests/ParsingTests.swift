@@ -101,4 +101,27 @@ struct RetryPolicyTests {
         let linear = RetryPolicy(backoff: .linear, baseDelayMillis: 500, maxDelayMillis: 1_200)
         #expect(linear.delayMillis(afterAttempt: 2) == 1_000 && linear.delayMillis(afterAttempt: 3) == 1_200)
     }
+
+    @Test func jsonNumbersComeBackDigitForDigit() throws {
+        let text = #"[1.0,12345678901234567890123,-0.000001,1.5e3,-2E-3,7,1.50]"#
+        #expect(try JSONValue.parse(text).serialized() == "[1.0,12345678901234567890123,-0.000001,1500,-0.002,7,1.50]")
+        #expect(JSONNumber.plain("1e400".replacingOccurrences(of: "400", with: "2")) == "100")
+        #expect(JSONNumber.plain("0.5e-2") == "0.005")
+        #expect(try JSONValue.parse("12.5") == .double(12.5))
+        #expect(try JSONValue.parse("12345678901234567890123") != JSONValue.parse("12345678901234567890124"))
+    }
+
+    @Test func jsonErrorsNameThePlaceAndStayOnOneLine() {
+        for (text, place) in [("{\"n\":1e400}", "line 1, column 6"), ("{\"a\":\n  [1,,2]}", "line 2, column 6"),
+                              ("{\"a\":1} x", "line 1, column 9"), ("\u{1B}[2J", "line 1, column 1")] {
+            do {
+                _ = try JSONValue.parse(text, what: "--args")
+                Issue.record("accepted \(text)")
+            } catch {
+                let message = "\(error)"
+                #expect(message.hasPrefix("--args is not valid JSON: ") && message.hasSuffix(place), "\(message)")
+                #expect(!message.contains("\n") && !message.contains("\u{1B}"))
+            }
+        }
+    }
 }

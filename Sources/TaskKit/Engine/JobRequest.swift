@@ -29,6 +29,7 @@ public struct JobRequest: Sendable, Equatable {
         guard case let .object(pairs) = value else { throw TaskqError.badInput("expected a JSON object") }
         func text(_ v: JSONValue, _ key: String) throws -> String {
             if let s = v.stringValue { return s }
+            if case let .number(n) = v { return n }
             if let i = v.int64Value { return String(i) }
             if let d = v.doubleValue { return String(d) }
             throw TaskqError.badInput("'\(key)' must be a string or a number")

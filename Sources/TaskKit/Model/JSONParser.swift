@@ -4,14 +4,22 @@ struct JSONParser {
     private var i = 0
     private var depth = 0
 
-    struct Failure: Error {}
+    /// Where and why the text is not JSON (`position` is a byte offset).
+    struct Failure: Error {
+        var position: Int
+        var reason: String
+    }
+
+    private func failure(_ reason: String? = nil) -> Failure {
+        Failure(position: i, reason: reason ?? (i < bytes.count ? "unexpected character" : "unexpected end of input"))
+    }
 
     static func parse(_ text: String) throws -> JSONValue {
         var parser = JSONParser(bytes: Array(text.utf8))
         parser.skipSpace()
         let value = try parser.value()
         parser.skipSpace()
-        guard parser.i == parser.bytes.count else { throw Failure() }
+        guard parser.i == parser.bytes.count else { throw parser.failure("unexpected text after the value") }
         return value
     }
 
@@ -22,7 +30,7 @@ struct JSONParser {
     }
 
     private mutating func value() throws -> JSONValue {
-        guard i < bytes.count else { throw Failure() }
+        guard i < bytes.count else { throw failure() }
         switch bytes[i] {
         case UInt8(ascii: "{"): return try object()
         case UInt8(ascii: "["): return try array()
@@ -36,14 +44,14 @@ struct JSONParser {
 
     private mutating func literal(_ word: StaticString) throws {
         let count = word.utf8CodeUnitCount
-        guard i + count <= bytes.count else { throw Failure() }
-        for k in 0..<count where bytes[i + k] != word.utf8Start[k] { throw Failure() }
+        guard i + count <= bytes.count else { throw failure() }
+        for k in 0..<count where bytes[i + k] != word.utf8Start[k] { throw failure() }
         i += count
     }
 
     private mutating func object() throws -> JSONValue {
         depth += 1
-        guard depth < 512 else { throw Failure() }
+        guard depth < 512 else { throw failure("nested more than 512 deep") }
         defer { depth -= 1 }
         i += 1
         var pairs: [(String, JSONValue)] = []
@@ -51,24 +59,24 @@ struct JSONParser {
         if i < bytes.count, bytes[i] == UInt8(ascii: "}") { i += 1; return .object(pairs) }
         while true {
             skipSpace()
-            guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw Failure() }
+            guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw failure() }
             let key = try string()
             skipSpace()
-            guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw Failure() }
+            guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw failure() }
             i += 1
             skipSpace()
             pairs.append((key, try value()))
             skipSpace()
-            guard i < bytes.count else { throw Failure() }
+            guard i < bytes.count else { throw failure() }
             if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
             if bytes[i] == UInt8(ascii: "}") { i += 1; return .object(pairs) }
-            throw Failure()
+            throw failure()
         }
     }
 
     private mutating func array() throws -> JSONValue {
         depth += 1
-        guard depth < 512 else { throw Failure() }
+        guard depth < 512 else { throw failure("nested more than 512 deep") }
         defer { depth -= 1 }
         i += 1
         var items: [JSONValue] = []
@@ -78,10 +86,10 @@ struct JSONParser {
             skipSpace()
             items.append(try value())
             skipSpace()
-            guard i < bytes.count else { throw Failure() }
+            guard i < bytes.count else { throw failure() }
             if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
             if bytes[i] == UInt8(ascii: "]") { i += 1; return .array(items) }
-            throw Failure()
+            throw failure()
         }
     }
 
@@ -103,10 +111,10 @@ struct JSONParser {
         while i < bytes.count {
             let c = bytes[i]
             if c == UInt8(ascii: "\"") { i += 1; return String(decoding: out, as: UTF8.self) }
-            guard c >= 0x20 else { throw Failure() }
+            guard c >= 0x20 else { throw failure() }
             if c != UInt8(ascii: "\\") { out.append(c); i += 1; continue }
             i += 1
-            guard i < bytes.count else { throw Failure() }
+            guard i < bytes.count else { throw failure() }
             let e = bytes[i]
             i += 1
             switch e {
@@ -121,24 +129,24 @@ struct JSONParser {
             case UInt8(ascii: "u"):
                 var scalar = try hex4()
                 if (0xD800...0xDBFF).contains(scalar) {
-                    guard i + 1 < bytes.count, bytes[i] == UInt8(ascii: "\\"), bytes[i + 1] == UInt8(ascii: "u") else { throw Failure() }
+                    guard i + 1 < bytes.count, bytes[i] == UInt8(ascii: "\\"), bytes[i + 1] == UInt8(ascii: "u") else { throw failure() }
                     i += 2
                     let low = try hex4()
-                    guard (0xDC00...0xDFFF).contains(low) else { throw Failure() }
+                    guard (0xDC00...0xDFFF).contains(low) else { throw failure() }
                     scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
                 } else if (0xDC00...0xDFFF).contains(scalar) {
-                    throw Failure()
+                    throw failure()
                 }
-                guard let unicode = Unicode.Scalar(scalar) else { throw Failure() }
+                guard let unicode = Unicode.Scalar(scalar) else { throw failure() }
                 out.append(contentsOf: Array(String(Character(unicode)).utf8))
-            default: throw Failure()
+            default: throw failure()
             }
         }
-        throw Failure()
+        throw failure()
     }
 
     private mutating func hex4() throws -> UInt32 {
-        guard i + 4 <= bytes.count else { throw Failure() }
+        guard i + 4 <= bytes.count else { throw failure() }
         var v: UInt32 = 0
         for _ in 0..<4 {
             let c = bytes[i]
@@ -147,7 +155,7 @@ struct JSONParser {
             case 48...57: d = UInt32(c - 48)
             case 65...70: d = UInt32(c - 55)
             case 97...102: d = UInt32(c - 87)
-            default: throw Failure()
+            default: throw failure()
             }
             v = v * 16 + d
             i += 1
@@ -159,24 +167,29 @@ struct JSONParser {
         let start = i
         var isInteger = true
         if i < bytes.count, bytes[i] == UInt8(ascii: "-") { i += 1 }
-        guard i < bytes.count, (48...57).contains(bytes[i]) else { throw Failure() }
+        guard i < bytes.count, (48...57).contains(bytes[i]) else { throw failure() }
         if bytes[i] == 48 { i += 1 } else { while i < bytes.count, (48...57).contains(bytes[i]) { i += 1 } }
         if i < bytes.count, bytes[i] == UInt8(ascii: ".") {
             isInteger = false
             i += 1
-            guard i < bytes.count, (48...57).contains(bytes[i]) else { throw Failure() }
+            guard i < bytes.count, (48...57).contains(bytes[i]) else { throw failure() }
             while i < bytes.count, (48...57).contains(bytes[i]) { i += 1 }
         }
         if i < bytes.count, bytes[i] == UInt8(ascii: "e") || bytes[i] == UInt8(ascii: "E") {
             isInteger = false
             i += 1
             if i < bytes.count, bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-") { i += 1 }
-            guard i < bytes.count, (48...57).contains(bytes[i]) else { throw Failure() }
+            guard i < bytes.count, (48...57).contains(bytes[i]) else { throw failure() }
             while i < bytes.count, (48...57).contains(bytes[i]) { i += 1 }
         }
         let text = String(decoding: bytes[start..<i], as: UTF8.self)
         if isInteger, let v = Int64(text) { return .int(v) }
-        guard let d = Double(text) else { throw Failure() }
-        return .double(d)
+        // Anything else is kept digit for digit (1.0 stays 1.0, big integers keep every digit), so arguments come
+        // back as given on every backend; an exponent is written out, as PostgreSQL's jsonb would.
+        guard let d = Double(text), d.isFinite else {
+            i = start
+            throw failure("number \(text) is out of range (beyond ±1.8e308)")
+        }
+        return .number(JSONNumber.plain(text))
     }
 }

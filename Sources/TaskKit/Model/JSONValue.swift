@@ -4,6 +4,9 @@ public enum JSONValue: Sendable, Equatable {
     case bool(Bool)
     case int(Int64)
     case double(Double)
+    /// A number kept exactly as written in parsed JSON (a fraction, or an integer beyond 64 bits), in plain
+    /// decimal notation (`JSONNumber.plain`).
+    case number(String)
     case string(String)
     case array([JSONValue])
     case object([(String, JSONValue)])
@@ -15,6 +18,9 @@ public enum JSONValue: Sendable, Equatable {
         case let (.int(a), .int(b)): return a == b
         case let (.double(a), .double(b)): return a == b
         case let (.int(a), .double(b)), let (.double(b), .int(a)): return Double(a) == b
+        case let (.number(a), .number(b)): return a == b || (Double(a) == Double(b) && !JSONNumber.isBeyondDouble(a, b))
+        case let (.number(a), .int(b)), let (.int(b), .number(a)): return Int64(a) == b || Double(a) == Double(b)
+        case let (.number(a), .double(b)), let (.double(b), .number(a)): return Double(a) == b
         case let (.string(a), .string(b)): return a == b
         case let (.array(a), .array(b)): return a == b
         case let (.object(a), .object(b)):
@@ -37,6 +43,7 @@ public enum JSONValue: Sendable, Equatable {
         switch self {
         case let .int(i): return Double(i)
         case let .double(d): return d
+        case let .number(n): return Double(n)
         case let .string(s): return Double(s)
         default: return nil
         }
@@ -45,6 +52,7 @@ public enum JSONValue: Sendable, Equatable {
         switch self {
         case let .int(i): return i
         case let .double(d): return d.rounded() == d ? Int64(exactly: d) : nil
+        case let .number(n): return Int64(n) ?? Double(n).flatMap { $0.rounded() == $0 ? Int64(exactly: $0) : nil }
         case let .string(s): return Int64(s)
         default: return nil
         }
@@ -88,6 +96,7 @@ extension JSONValue: Codable {
         case let .bool(b): try c.encode(b)
         case let .int(i): try c.encode(i)
         case let .double(d): try c.encode(d)
+        case let .number(n): try c.encode(Double(n) ?? 0)
         case let .string(s): try c.encode(s)
         case let .array(a): try c.encode(a)
         case let .object(pairs): try c.encode(Dictionary(pairs, uniquingKeysWith: { $1 }))
@@ -96,12 +105,16 @@ extension JSONValue: Codable {
 }
 
 extension JSONValue {
-    /// Parses JSON text. Throws `TaskqError.badInput` with a short reason on malformed input.
+    /// Parses JSON text. Throws `TaskqError.badInput` naming the line and column of the problem (the input itself
+    /// is not echoed: it may span lines or hold control characters).
     public static func parse(_ text: String, what: String = "JSON") throws -> JSONValue {
         do {
             return try JSONParser.parse(text)
-        } catch {
-            throw TaskqError.badInput("\(what) is not valid JSON: \(text.prefix(80))")
+        } catch let failure as JSONParser.Failure {
+            let before = text.utf8.prefix(failure.position)
+            let line = before.reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
+            let column = before.reversed().prefix { $0 != 0x0A }.count + 1
+            throw TaskqError.badInput("\(what) is not valid JSON: \(failure.reason) at line \(line), column \(column)")
         }
     }
 
@@ -137,6 +150,7 @@ extension JSONValue {
         case let .int(i): out += String(i)
         case let .double(d):
             if d.isFinite { out += d.rounded() == d && abs(d) < 1e15 ? String(Int64(d)) : "\(d)" } else { out += "null" }
+        case let .number(n): out += n
         case let .string(s): JSONValue.writeString(s, to: &out)
         case let .array(items):
             if items.isEmpty { out += "[]"; return }

@@ -86,4 +86,14 @@ struct EnqueueConformanceTests {
         #expect(try await store.attempts(jobID: claimed[0].id).isEmpty)
         #expect(try await store.job(id: ids[2])?.state == .pending)
     }
+
+    /// Numbers in arguments come back digit for digit on every backend (PostgreSQL's jsonb keeps numeric digits).
+    @Test(arguments: Backend.allCases)
+    func argumentNumbersRoundTripExactly(backend: Backend) async throws {
+        let store = try await backend.makeLocation().migrated()
+        let args = try JSONValue.parse(#"{"n":[1.0,12345678901234567890123,-0.000001,1.5e3,1.50,9007199254740993]}"#)
+        let id = try await store.enqueue([newJob(args: args)], now: t0)[0].id
+        let stored = try #require(try await store.job(id: id)).args
+        #expect(stored["n"]?.serialized() == "[1.0,12345678901234567890123,-0.000001,1500,1.50,9007199254740993]")
+    }
 }
