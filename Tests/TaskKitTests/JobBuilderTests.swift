@@ -43,6 +43,23 @@ struct JobBuilderTests {
         #expect(throws: TaskqError.self) { try build { $0.task = "shell"; $0.args = .object([]) } }
     }
 
+    /// Names follow one rule wherever they come from (docs/contracts.md#names).
+    @Test func namesFollowOneRule() throws {
+        let refusals: [(String, (inout JobRequest) -> Void)] = [
+            ("job name must not be empty or blank", { $0.name = "   " }),
+            ("job name is longer than 200 characters", { $0.name = String(repeating: "x", count: 201) }),
+            ("job name 'a\\x1b[2Jb' contains control characters", { $0.name = "a\u{1B}[2Jb" }),
+            ("invalid queue name 'a,b': use letters, digits, '.', '_', '-' and ':' only", { $0.queue = "a,b" }),
+            ("queue name is longer than 64 characters", { $0.queue = String(repeating: "q", count: 65) }),
+            ("invalid queue name 'mails ': use letters, digits, '.', '_', '-' and ':' only", { $0.queue = "mails " }),
+            ("unique key must not be empty or blank", { $0.uniqueKey = " " }),
+        ]
+        for (message, change) in refusals {
+            #expect(throws: TaskqError.usage(message)) { try build { $0.task = "echo"; change(&$0) } }
+        }
+        #expect(try build { $0.task = "echo"; $0.name = "日本語のジョブ 🚀"; $0.queue = "eu-west.mail:high_1" }.queue == "eu-west.mail:high_1")
+    }
+
     @Test func unknownTasksNeedForceOrAWorkerThatKnowsThem() throws {
         #expect(try build({ $0.task = "elsewhere" }, force: true).task == "elsewhere")
         #expect(try build({ $0.task = "elsewhere" }, storeTasks: ["elsewhere"]).task == "elsewhere")

@@ -21,6 +21,13 @@ struct ParsingTests {
         #expect(DurationParser.millis("250ms") == 250 && DurationParser.millis("1h30m") == 5_400_000)
         #expect(DurationParser.millis("1.5") == 1_500 && DurationParser.millis("0.5s") == 500)
         #expect(DurationParser.millis("abc") == nil && DurationParser.millis("5x") == nil && DurationParser.millis("") == nil)
+        for bad in ["0x10", "1e3", "inf", "nan", "-5m", "+5", "٣s"] { #expect(DurationParser.millis(bad) == nil, "\(bad)") }
+        #expect(throws: TaskqError.usage("duration for --in is out of range: '5300w' is longer than 100 years")) {
+            try DurationParser.require("5300w", option: "--in")
+        }
+        #expect(throws: TaskqError.usage("invalid duration for --in: '0x10' (examples: 90s, 5m, 2h, 1d, 250ms)")) {
+            try DurationParser.require("0x10", option: "--in")
+        }
         #expect(DurationParser.millis("-5s") == nil)
         #expect(DurationParser.millis("100000w") == nil && DurationParser.millis("1e19") == nil)
         #expect(DurationParser.format(90_000) == "1m30s" && DurationParser.format(1_500) == "1.5s" && DurationParser.format(20) == "20ms")

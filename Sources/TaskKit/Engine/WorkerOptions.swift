@@ -42,6 +42,7 @@ public struct WorkerOptions: Sendable {
     /// Checks ranges; throws `TaskqError.usage`.
     public func validate() throws {
         guard !queues.isEmpty, queues.allSatisfy({ !$0.isEmpty }) else { throw TaskqError.usage("at least one non-empty --queue is needed") }
+        for queue in queues { try Names.checkQueue(queue) }
         guard (1...10_000).contains(concurrency) else { throw TaskqError.usage("--concurrency must be 1-10000") }
         guard leaseMillis >= 1_000 else { throw TaskqError.usage("--lease must be at least 1s") }
         guard pollIntervalMillis >= 1 else { throw TaskqError.usage("--poll-interval must be positive") }

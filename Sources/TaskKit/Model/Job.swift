@@ -88,14 +88,16 @@ public struct NewJob: Sendable, Equatable {
     /// `scheduled` when first due after `now`, else `pending`: the state every store gives a new job.
     public func initialState(now: Millis) -> JobState { dueAt(now: now) > now ? .scheduled : .pending }
 
-    /// Checks ranges; throws `TaskqError.usage` naming the bad field.
+    /// Checks ranges and names (`Names`); throws `TaskqError.usage` naming the bad field.
     public func validate() throws {
         guard Priority.range.contains(priority) else { throw TaskqError.usage(Priority.invalidMessage(String(priority))) }
         guard maxRetries >= 0 && maxRetries <= 1000 else { throw TaskqError.usage("max_retries must be 0-1000, got \(maxRetries)") }
         if let t = timeoutMillis, t <= 0 || t > DurationParser.maxMillis { throw TaskqError.usage("timeout must be positive and at most 100 years") }
         if retryPolicy.baseDelayMillis > DurationParser.maxMillis { throw TaskqError.usage("retry delay must be at most 100 years") }
-        guard !queue.isEmpty else { throw TaskqError.usage("queue name must not be empty") }
-        guard !task.isEmpty else { throw TaskqError.usage("task name must not be empty") }
+        try Names.checkJobName(name)
+        try Names.checkQueue(queue)
+        try Names.checkTask(task)
+        if let uniqueKey { try Names.checkUniqueKey(uniqueKey) }
     }
 }
 

@@ -5,15 +5,18 @@ public enum DurationParser {
 
     /// Milliseconds, or nil when the text is not a duration (or is longer than `maxMillis`).
     public static func millis(_ text: String) -> Millis? {
-        guard let value = parse(text), value <= maxMillis else { return nil }
-        return value
+        guard let value = parse(text), value <= Double(maxMillis) else { return nil }
+        return Millis(value.rounded())
     }
 
-    private static func parse(_ text: String) -> Millis? {
+    /// Milliseconds as a Double (possibly beyond `maxMillis`), or nil when the text is not a duration. Numbers are
+    /// plain decimals only: no sign, no exponent, no hexadecimal.
+    private static func parse(_ text: String) -> Double? {
         let s = text.trimmingSpaces().lowercased()
         guard !s.isEmpty else { return nil }
-        if let seconds = Double(s), seconds >= 0, seconds.isFinite {
-            return seconds * 1000 <= Double(maxMillis) ? Millis((seconds * 1000).rounded()) : nil
+        if s.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }) {
+            guard let seconds = Double(s) else { return nil }
+            return seconds * 1000
         }
         var total: Double = 0
         var number = ""
@@ -36,7 +39,7 @@ public enum DurationParser {
             return true
         }
         for ch in s {
-            if ch.isNumber || ch == "." {
+            if (ch.isASCII && ch.isNumber) || ch == "." {
                 if !unit.isEmpty { guard flush() else { return nil } }
                 number.append(ch)
             } else if ch.isLetter {
@@ -48,14 +51,17 @@ public enum DurationParser {
                 return nil
             }
         }
-        guard !number.isEmpty, !unit.isEmpty, flush(), parsedAny, total.isFinite, total <= Double(maxMillis) else { return nil }
-        return Millis(total.rounded())
+        guard !number.isEmpty, !unit.isEmpty, flush(), parsedAny, total.isFinite else { return nil }
+        return total
     }
 
     /// Like `millis` but throws a usage error naming the option.
     public static func require(_ text: String, option: String) throws -> Millis {
         guard let value = millis(text) else {
-            throw TaskqError.usage("invalid duration for \(option): '\(text)' (examples: 90s, 5m, 2h, 1d, 250ms)")
+            if let long = parse(text), long > Double(maxMillis) {
+                throw TaskqError.usage("duration for \(option) is out of range: '\(TerminalText.escaped(text))' is longer than 100 years")
+            }
+            throw TaskqError.usage("invalid duration for \(option): '\(TerminalText.escaped(text))' (examples: 90s, 5m, 2h, 1d, 250ms)")
         }
         return value
     }

@@ -22,7 +22,7 @@ struct CreateJob: TaskqSubcommand {
 
     @OptionGroup var job: JobOptions
 
-    @Option(help: ArgumentHelp("Run at this time: ISO 8601 with Z or offset, or 'YYYY-MM-DD HH:MM:SS' local time.", valueName: "time"))
+    @Option(help: ArgumentHelp("Run at this time: ISO 8601 (2026-12-01T09:30:00Z or +01:00; no offset means local time) or 'YYYY-MM-DD HH:MM:SS' (local time).", valueName: "time"))
     var scheduleAt: String?
 
     @Option(name: .customLong("in"), help: ArgumentHelp("Run after this delay, e.g. 90s, 5m, 2h.", valueName: "duration"))

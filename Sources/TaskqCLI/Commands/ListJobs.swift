@@ -20,7 +20,7 @@ struct ListJobs: TaskqSubcommand {
     @Option(help: ArgumentHelp("Only jobs of this task.", valueName: "task"))
     var task: String?
 
-    @Option(help: ArgumentHelp("At most this many jobs (default 50).", valueName: "n"))
+    @Option(help: ArgumentHelp("At most this many jobs.", valueName: "n"))
     var limit = 50
 
     @Option(help: ArgumentHelp("Only jobs with an id below this (the next page).", valueName: "id"))
