@@ -36,8 +36,19 @@ struct JobOptions: ParsableArguments {
     @Flag(help: "Accept a task name that neither this process nor any worker has announced.")
     var force = false
 
+    /// Checks what needs no store, so a bad flag is a usage error (64) before any database is opened.
     func validate() throws {
-        if let priority, Priority.parse(priority) == nil { throw ValidationError(Priority.invalidMessage(priority)) }
+        do {
+            if let priority, Priority.parse(priority) == nil { throw TaskqError.usage(Priority.invalidMessage(priority)) }
+            if let maxRetries, !(0...1000).contains(maxRetries) { throw TaskqError.usage("--max-retries must be 0-1000, got \(maxRetries)") }
+            if let retryDelay { _ = try DurationParser.require(retryDelay, option: "--retry-delay") }
+            if let timeout { _ = try DurationParser.require(timeout, option: "--timeout") }
+            if let backoff, Backoff(rawValue: backoff) == nil {
+                throw TaskqError.usage("invalid --backoff '\(TerminalText.escaped(backoff))': expected exponential, fixed or linear")
+            }
+        } catch let error as TaskqError {
+            throw ValidationError(error.description)
+        }
     }
 
     /// The request these options describe (argv after -- makes a shell task).

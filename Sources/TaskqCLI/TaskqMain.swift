@@ -13,7 +13,7 @@ public enum TaskqMain {
     public static func run(registry: TaskRegistry = .builtins(), arguments: [String]? = nil) async -> Never {
         let args = arguments ?? Array(CommandLine.arguments.dropFirst())
         do {
-            var command = try TaskqCommand.parseAsRoot(args)
+            var command = try TaskqCommand.parseAsRoot(try CommandLineInput.prepare(args))
             if let subcommand = command as? TaskqSubcommand {
                 try await subcommand.run(registry: registry)
             } else if var asyncCommand = command as? AsyncParsableCommand {
@@ -33,8 +33,7 @@ public enum TaskqMain {
                 print(TaskqCommand.fullMessage(for: error))
                 exit(0)
             }
-            let message = TaskqCommand.message(for: error)
-            Output.error(message.split(separator: "\n").first.map(String.init) ?? message)
+            Output.error(CommandLineInput.message(for: error, args: args))
             exit(code.rawValue)
         }
     }

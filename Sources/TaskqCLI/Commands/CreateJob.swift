@@ -46,6 +46,9 @@ struct CreateJob: TaskqSubcommand {
         } else if name == nil {
             throw ValidationError("missing job name (usage: taskq create-job NAME --task TASK, or --from-file FILE)")
         }
+        if let runIn {
+            do { _ = try DurationParser.require(runIn, option: "--in") } catch let error as TaskqError { throw ValidationError(error.description) }
+        }
     }
 
     func run(registry: TaskRegistry) async throws {

@@ -1,0 +1,74 @@
+import ArgumentParser
+import TaskKit
+
+/// What the command line needs before and after argument-parser sees it: negative numbers reach their options
+/// (argument-parser would read `-1` as an option), and parse errors get one lower-case line with a suggestion.
+enum CommandLineInput {
+    /// `args` with every `--option -N` before a `--` rewritten as `--option=-N`, so the option's own check
+    /// answers (`invalid priority '-1'`) instead of "missing value". A negative number standing alone (a job id
+    /// such as `show-job -1`) is refused here with one clear line.
+    static func prepare(_ args: [String]) throws -> [String] {
+        var out: [String] = []
+        var index = 0
+        while index < args.count {
+            let arg = args[index]
+            if arg == "--" { return out + args[index...] }
+            if isNegativeNumber(arg) {
+                if let last = out.last, last.hasPrefix("--"), !last.contains("=") {
+                    out[out.count - 1] = last + "=" + arg
+                } else {
+                    throw TaskqError.usage("invalid value '\(arg)': must not be negative")
+                }
+            } else {
+                out.append(arg)
+            }
+            index += 1
+        }
+        return out
+    }
+
+    /// `-5`, `-1.5`, `-5m`: a leading hyphen followed by a digit.
+    static func isNegativeNumber(_ arg: String) -> Bool {
+        arg.count > 1 && arg.hasPrefix("-") && arg.dropFirst().first.map { $0.isASCII && $0.isNumber } == true
+    }
+
+    /// argument-parser's message for `error` as one line in taskq's style: lower-case start, an unknown command
+    /// with the closest command name, and a pointer to the command's `--help`.
+    static func message(for error: Error, args: [String]) -> String {
+        let full = TaskqCommand.message(for: error)
+        var line = full.split(separator: "\n").first.map(String.init) ?? full
+        if let first = line.first, first.isUppercase, line.dropFirst().first?.isLowercase == true {
+            line = first.lowercased() + line.dropFirst()
+        }
+        // Walk the command path (`schedule add`) as far as the words name commands.
+        var path: [String] = []
+        var group: [ParsableCommand.Type] = TaskqCommand.configuration.subcommands
+        for word in args {
+            let names = group.map { $0._commandName }
+            guard !word.hasPrefix("-"), !group.isEmpty else { break }
+            guard let found = group.first(where: { $0._commandName == word }) else {
+                let guess = names.min { distance(word, $0) < distance(word, $1) }
+                let hint = guess.flatMap { distance(word, $0) <= max(2, word.count / 3) ? "; did you mean '\($0)'?" : nil } ?? ""
+                let prefix = (["taskq"] + path).joined(separator: " ")
+                return "unknown command '\(TerminalText.escaped(word))'\(hint) ('\(prefix) --help' lists the commands)"
+            }
+            path.append(word)
+            group = found.configuration.subcommands
+        }
+        return TerminalText.escaped(line) + " (see '\((["taskq"] + path).joined(separator: " ")) --help')"
+    }
+
+    /// Edit distance (insertions, deletions, substitutions).
+    static func distance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        var previous = Array(0...b.count)
+        for i in 1...max(1, a.count) where !a.isEmpty {
+            var current = [i] + Array(repeating: 0, count: b.count)
+            for j in 1...max(1, b.count) where !b.isEmpty {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            previous = current
+        }
+        return a.isEmpty ? b.count : previous[b.count]
+    }
+}
