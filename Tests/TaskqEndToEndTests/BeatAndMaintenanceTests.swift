@@ -215,21 +215,22 @@ struct BeatAndMaintenanceTests {
 
         // Bulk retry of dead jobs, by queue, dry run first.
         let dry = try cli.object(["retry", "--state", "failed", "--queue", "other", "--dry-run", "--json"])
-        #expect((dry["would_retry"] as? [Int])?.map(String.init) == [failing])
+        #expect((dry["jobs"] as? [Int])?.map(String.init) == [failing] && dry["count"] as? Int == 1 && dry["dry_run"] as? Bool == true)
         #expect(try cli.jobState(failing) == "failed")
-        #expect((try cli.object(["retry", "--state", "failed", "--queue", "default", "--json"])["retried"] as? [Int])?.isEmpty == true)
-        #expect((try cli.object(["retry", "--state", "failed", "--json"])["retried"] as? [Int])?.map(String.init) == [failing])
+        #expect((try cli.object(["retry", "--state", "failed", "--queue", "default", "--json"])["jobs"] as? [Int])?.isEmpty == true)
+        #expect((try cli.object(["retry", "--state", "failed", "--json"])["jobs"] as? [Int])?.map(String.init) == [failing])
         #expect(try cli.jobState(failing) == "pending")
         #expect(try cli.run(["run-worker", "--burst", "--queue", "other"]).status == 0)
         #expect(try cli.jobState(failing) == "failed")
 
         // Purge: nothing is old enough at 1h; everything at 0s; the dry run deletes nothing.
-        #expect(try cli.object(["purge", "--older-than", "1h", "--json"])["deleted"] as? Int == 0)
+        #expect(try cli.object(["purge", "--older-than", "1h", "--json"])["count"] as? Int == 0)
         let preview = try cli.object(["purge", "--older-than", "0s", "--dry-run", "--json"])
-        #expect(preview["matching"] as? [String: Int] == ["completed": 3, "failed": 1, "cancelled": 0] && preview["deleted"] == nil)
+        #expect(preview["by_state"] as? [String: Int] == ["completed": 3, "failed": 1, "cancelled": 0] && preview["count"] as? Int == 4)
+        #expect(preview["dry_run"] as? Bool == true)
         #expect(try cli.run(["purge", "--older-than", "0s", "--state", "failed"]).stdout.contains("Deleted 1 job(s)"))
         #expect(try cli.run(["show-job", failing]).status == 1)
-        #expect(try cli.object(["purge", "--older-than", "0s", "--json"])["deleted"] as? Int == 3)
+        #expect(try cli.object(["purge", "--older-than", "0s", "--json"])["count"] as? Int == 3)
         #expect((try cli.run(["list-jobs", "--json"]).json as? [Any])?.isEmpty == true)
 
         // Rescue: a worker killed mid-job leaves a running job with a lease that expires.
@@ -239,10 +240,10 @@ struct BeatAndMaintenanceTests {
         worker.signal(SIGKILL)
         _ = try worker.wait(timeout: 10)
         try cli.waitUntil(30, "the lease to expire") {
-            ((try cli.object(["rescue", "--dry-run", "--json"])["expired"] as? [[String: Any]]) ?? []).count == 1
+            ((try cli.object(["rescue", "--dry-run", "--json"])["jobs"] as? [[String: Any]]) ?? []).count == 1
         }
         #expect(try cli.jobState(id) == "running")
-        let rescued = try cli.object(["rescue", "--json"])["rescued"] as? [[String: Any]] ?? []
+        let rescued = try cli.object(["rescue", "--json"])["jobs"] as? [[String: Any]] ?? []
         #expect(rescued.count == 1 && rescued.first?["state"] as? String == "retrying" && (rescued.first?["id"] as? Int).map(String.init) == id)
         #expect(try cli.run(["rescue"]).stdout.contains("No expired leases"))
         let history = try cli.object(["show-job", id, "--json"])["history"] as? [[String: Any]] ?? []
@@ -264,7 +265,7 @@ struct ConcurrentMaintenanceTests {
         let retries = try (0..<2).map { _ in try cli.start(["retry", "--state", "failed", "--json"]) }
         let retried = try retries.map { try $0.wait(timeout: 120) }
         #expect(retried.allSatisfy { $0.status == 0 }, "\(retried.map(\.stderr))")
-        let ids = retried.flatMap { (($0.json as? [String: Any])?["retried"] as? [Int]) ?? [] }
+        let ids = retried.flatMap { (($0.json as? [String: Any])?["jobs"] as? [Int]) ?? [] }
         #expect(ids.count == count && Set(ids).count == count)
         #expect((try cli.object(["stats", "--json"])["by_state"] as? [String: Int])?["pending"] == count)
 
@@ -272,7 +273,7 @@ struct ConcurrentMaintenanceTests {
         let purges = try (0..<2).map { _ in try cli.start(["purge", "--older-than", "0s", "--batch-size", "200", "--json"]) }
         let purged = try purges.map { try $0.wait(timeout: 120) }
         #expect(purged.allSatisfy { $0.status == 0 }, "\(purged.map(\.stderr))")
-        #expect(purged.compactMap { ($0.json as? [String: Any])?["deleted"] as? Int }.reduce(0, +) == count)
+        #expect(purged.compactMap { ($0.json as? [String: Any])?["count"] as? Int }.reduce(0, +) == count)
         #expect((try cli.object(["stats", "--json"])["total"] as? Int) == 0)
     }
 }

@@ -53,7 +53,7 @@ struct ServerBackendEndToEndTests {
         let runs = try (0..<4).map { _ in try cli.start(["migrate", "--json"]) }
         let results = try runs.map { try $0.wait(timeout: 60) }
         #expect(results.allSatisfy { $0.status == 0 }, "\(results.map(\.stderr))")
-        let applied = results.compactMap { ($0.json as? [String: Any])?["applied"] as? [Any] }.map(\.count)
+        let applied = results.compactMap { ($0.json as? [String: Any])?["migrations"] as? [Any] }.map(\.count)
         // One process applied every migration (PostgreSQL: the SQL files; Redis: the key-layout version); the others none.
         let expected = backend == .postgres ? 2 : 1
         #expect(applied.sorted() == [0, 0, 0, expected], "\(applied)")

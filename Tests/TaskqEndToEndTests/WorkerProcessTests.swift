@@ -73,7 +73,8 @@ struct WorkerProcessTests {
         let worker = try cli.start(["run-worker", "--poll-interval", "50ms"])
         try cli.waitUntil(30, "the job to start") { try cli.jobState(id) == "running" }
         let cancel = try cli.run(["cancel", id, "--json"])
-        #expect(cancel.status == 0 && (cancel.json as? [String: Any])?["status"] as? String == "cancel_requested")
+        let cancelled = cancel.json as? [String: Any]
+        #expect(cancel.status == 0 && cancelled?["state"] as? String == "running" && cancelled?["cancel_requested"] as? Bool == true)
         try cli.waitUntil(30, "the job to end cancelled") { try cli.jobState(id) == "cancelled" }
         worker.signal(SIGTERM)
         _ = try worker.wait(timeout: 30)

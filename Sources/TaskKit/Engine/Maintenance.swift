@@ -67,7 +67,7 @@ public enum Maintenance {
                              progress: (Int) -> Void = { _ in }) async throws -> BulkRetry {
         var result = BulkRetry()
         for (index, id) in ids.enumerated() {
-            switch try await store.retry(id: id, now: now, onlyFrom: states) {
+            switch try await store.retry(id: id, now: now, from: states) {
             case .retried: result.retried.append(id)
             case let .notRetryable(state): result.skipped.append((id, "now \(state.rawValue)"))
             case .notFound: result.skipped.append((id, "deleted"))

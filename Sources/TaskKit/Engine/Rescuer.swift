@@ -15,9 +15,12 @@ public enum Rescuer {
     /// Rescues up to `limit` jobs whose lease expired before `now`. Returns what was rescued, by id.
     public static func rescueBatch(store: JobStore, now: Millis, limit: Int) async throws -> (listed: Int, rescued: [RescuedJob]) {
         let expired = try await store.expiredLeases(now: now, limit: limit)
-        let workers = Dictionary(expired.map { ($0.id, $0.worker) }, uniquingKeysWith: { a, _ in a })
+        let byID = Dictionary(expired.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let recorded = try await OutcomeRecorder.record(expired.map { decision(for: $0, now: now) }, in: store, now: now)
-        let rescued = recorded.map { RescuedJob(id: $0.jobID, worker: workers[$0.jobID] ?? nil, newState: $0.transition(now: now).state) }
+        let rescued = recorded.map {
+            RescuedJob(id: $0.jobID, worker: byID[$0.jobID]?.worker, newState: $0.transition(now: now).state,
+                       leaseExpiredAt: byID[$0.jobID]?.leaseUntil)
+        }
         return (expired.count, rescued.sorted { $0.id < $1.id })
     }
 }
@@ -28,4 +31,6 @@ public struct RescuedJob: Sendable, Equatable {
     /// The worker that lost the lease.
     public var worker: String?
     public var newState: JobState
+    /// When the lost lease ran out.
+    public var leaseExpiredAt: Millis?
 }

@@ -1,4 +1,4 @@
-/// The JSON shapes docs/contracts.md#json fixes for scripts: times are ISO 8601 UTC with milliseconds, absent values null.
+/// The JSON shapes docs/json.md fixes for scripts: times are ISO 8601 UTC with milliseconds, absent values null.
 extension Job {
     public func jsonObject(history: [Attempt]? = nil) -> JSONValue {
         var pairs: [(String, JSONValue)] = [

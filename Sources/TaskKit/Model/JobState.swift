@@ -20,6 +20,12 @@ public enum JobState: String, Sendable, CaseIterable, Codable {
     /// Terminal states.
     public static let finished: [JobState] = [.completed, .failed, .cancelled]
 
+    /// What `taskq retry ID` makes pending again: dead and cancelled jobs (with a fresh retry budget) and waiting
+    /// ones (due now).
+    public static let retryable: Set<JobState> = [.failed, .cancelled, .scheduled, .retrying]
+    /// `taskq retry --again`: also completed jobs, run once more.
+    public static let rerunnable: Set<JobState> = retryable.union([.completed])
+
     /// True for completed, failed and cancelled.
     public var isFinished: Bool { JobState.finished.contains(self) }
 

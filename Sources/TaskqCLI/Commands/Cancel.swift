@@ -14,16 +14,16 @@ struct Cancel: TaskqSubcommand {
 
     func run(registry: TaskRegistry) async throws {
         let jobID = try parseJobID(id)
-        let result = try await Context(store, registry: registry).withStore { try await $0.cancel(id: jobID, now: Clock.now()) }
-        let status: String
-        switch result {
-        case .notFound: throw TaskqError.failed("no job with id \(jobID)")
-        case let .notCancellable(state): throw TaskqError.failed("job \(jobID) is \(state.rawValue) and cannot be cancelled")
-        case .cancelled: status = "cancelled"
-        case .cancelRequested: status = "cancel_requested"
+        let (result, job) = try await Context(store, registry: registry).withStore { store -> (CancelResult, Job?) in
+            let result = try await store.cancel(id: jobID, now: Clock.now())
+            switch result {
+            case .notFound: throw TaskqError.failed("no job with id \(jobID)")
+            case let .notCancellable(state): throw TaskqError.failed("job \(jobID) is \(state.rawValue) and cannot be cancelled")
+            case .cancelled, .cancelRequested: return (result, try await store.job(id: jobID))
+            }
         }
         if output.json {
-            Output.json(.obj(("id", .int(jobID)), ("status", .string(status))))
+            Output.json(job?.jsonObject() ?? .null)
         } else if result == .cancelled {
             Output.line("Cancelled job \(jobID).")
         } else {

@@ -39,8 +39,9 @@ struct Migrate: TaskqSubcommand {
         }
         let applied = try await context.withStore(create: true) { try await $0.migrate(now: Clock.now()) }
         if output.json {
-            Output.json(.obj(("database", .string(url)), ("applied", .array(applied.map {
-                .obj(("version", .int(Int64($0.version))), ("name", .string($0.name)))
+            Output.json(.obj(("database", .string(url)), ("migrations", .array(applied.map {
+                .obj(("version", .int(Int64($0.version))), ("name", .string($0.name)), ("applied", .bool(true)),
+                     ("applied_at", .time($0.appliedAt)))
             }))))
         } else if applied.isEmpty {
             Output.line("No migrations to apply: \(url) is up to date.")

@@ -61,12 +61,12 @@ struct Purge: TaskqSubcommand {
         }
         let byState = states.compactMap { s in counts[s].map { "\(s.rawValue) \($0)" } }.joined(separator: ", ")
         if output.json {
-            var pairs: [(String, JSONValue)] = [
+            let pairs: [(String, JSONValue)] = [
                 ("dry_run", .bool(dryRun)), ("finished_before", .time(before)),
                 ("states", .array(states.map { .string($0.rawValue) })),
-                ("matching", .object(states.map { ($0.rawValue, .int(Int64(counts[$0] ?? 0))) })),
+                ("count", .int(Int64(deleted ?? counts.values.reduce(0, +)))),
+                ("by_state", .object(states.map { ($0.rawValue, .int(Int64(counts[$0] ?? 0))) })),
             ]
-            if let deleted { pairs.append(("deleted", .int(Int64(deleted)))) }
             Output.json(.object(pairs))
         } else if let deleted {
             Output.line("Deleted \(deleted) job(s) finished before \(TimeFormat.iso8601(before))\(byState.isEmpty ? "" : " (\(byState))").")

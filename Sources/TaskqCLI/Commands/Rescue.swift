@@ -22,8 +22,9 @@ struct Rescue: TaskqSubcommand {
         if dryRun {
             let expired = try await Context(store, registry: registry).withStore { try await Maintenance.expiredLeases(store: $0, now: now) }
             if output.json {
-                Output.json(.obj(("dry_run", .bool(true)), ("expired", .array(expired.map { job in
-                    .obj(("id", .int(job.id)), ("worker", job.worker.map { .string($0) } ?? .null), ("lease_expired_at", .time(job.leaseUntil)))
+                Output.json(.obj(("dry_run", .bool(true)), ("count", .int(Int64(expired.count))), ("jobs", .array(expired.map { job in
+                    .obj(("id", .int(job.id)), ("worker", job.worker.map { .string($0) } ?? .null),
+                         ("lease_expires_at", .time(job.leaseUntil)), ("state", .string(job.state.rawValue)))
                 }))))
                 return
             }
@@ -36,8 +37,9 @@ struct Rescue: TaskqSubcommand {
         }
         let rescued = try await Context(store, registry: registry).withStore { try await Maintenance.rescue(store: $0, now: now) }
         if output.json {
-            Output.json(.obj(("dry_run", .bool(false)), ("rescued", .array(rescued.map { r in
-                .obj(("id", .int(r.id)), ("worker", r.worker.map { .string($0) } ?? .null), ("state", .string(r.newState.rawValue)))
+            Output.json(.obj(("dry_run", .bool(false)), ("count", .int(Int64(rescued.count))), ("jobs", .array(rescued.map { r in
+                .obj(("id", .int(r.id)), ("worker", r.worker.map { .string($0) } ?? .null),
+                     ("lease_expires_at", .time(r.leaseExpiredAt)), ("state", .string(r.newState.rawValue)))
             }))))
             return
         }

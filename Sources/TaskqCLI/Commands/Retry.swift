@@ -5,10 +5,15 @@ struct Retry: TaskqSubcommand {
     static let configuration = CommandConfiguration(
         abstract: "Run a job again, or every failed job at once (--state failed).",
         discussion: """
-            A failed or cancelled job becomes pending with a fresh retry budget; a scheduled or retrying job runs now. \
-            Its history is kept. With --state failed (or cancelled) every such job is retried, optionally only in \
-            --queue: safe to run from cron and twice at once (a job is retried once).
-            Examples: taskq retry 42; taskq retry --state failed --queue emails --dry-run
+            A failed or cancelled job becomes pending with a fresh retry budget; a scheduled or retrying job runs now; \
+            with --again a completed job runs once more. The job's last result, error and times are cleared; its \
+            history keeps every attempt. With --state failed (or cancelled) every such job is retried, optionally \
+            only in --queue: safe to run from cron and twice at once (a job is retried once).
+
+            Examples:
+              taskq retry 42
+              taskq retry 42 --again
+              taskq retry --state failed --queue emails --dry-run
             """)
 
     @OptionGroup var store: StoreOptions
@@ -25,11 +30,16 @@ struct Retry: TaskqSubcommand {
     @Flag(help: "With --state: list the jobs that would be retried; change nothing.")
     var dryRun = false
 
+    @Flag(help: "Also run a completed job once more.")
+    var again = false
+
     func validate() throws {
         if state.isEmpty && (queue != nil || dryRun) { throw ValidationError("--queue and --dry-run go with --state (taskq retry --state failed --queue Q)") }
         if let id {
             _ = try parseJobID(id)
             if !state.isEmpty { throw ValidationError("give a job id or --state, not both") }
+        } else if again {
+            throw ValidationError("--again goes with a job id (taskq retry ID --again)")
         } else if state.isEmpty {
             throw ValidationError("missing job id (usage: taskq retry ID, or taskq retry --state failed [--queue Q])")
         }
@@ -44,15 +54,18 @@ struct Retry: TaskqSubcommand {
     func run(registry: TaskRegistry) async throws {
         guard let id else { return try await retryMany(states: try states(), registry: registry) }
         let jobID = try parseJobID(id)
-        let result = try await Context(store, registry: registry).withStore { try await $0.retry(id: jobID, now: Clock.now()) }
-        switch result {
-        case .notFound: throw TaskqError.failed("no job with id \(jobID)")
-        case let .notRetryable(state): throw TaskqError.failed("job \(jobID) is \(state.rawValue) and cannot be retried")
-        case let .uniqueKeyHeld(key, other): throw TaskqError.failed(JobMessages.uniqueKeyHeld(key: key, byJob: other, retrying: jobID))
-        case .retried: break
+        let from = again ? JobState.rerunnable : JobState.retryable
+        let job = try await Context(store, registry: registry).withStore { store -> Job? in
+            switch try await store.retry(id: jobID, now: Clock.now(), from: from) {
+            case .notFound: throw TaskqError.failed("no job with id \(jobID)")
+            case .notRetryable(.completed): throw TaskqError.failed("job \(jobID) is completed; run it once more with --again")
+            case let .notRetryable(state): throw TaskqError.failed("job \(jobID) is \(state.rawValue) and cannot be retried")
+            case let .uniqueKeyHeld(key, other): throw TaskqError.failed(JobMessages.uniqueKeyHeld(key: key, byJob: other, retrying: jobID))
+            case .retried: return try await store.job(id: jobID)
+            }
         }
         if output.json {
-            Output.json(.obj(("id", .int(jobID)), ("status", .string("pending"))))
+            Output.json(job?.jsonObject() ?? .null)
         } else {
             Output.line("Job \(jobID) is pending again.")
         }
@@ -70,14 +83,16 @@ struct Retry: TaskqSubcommand {
         let scope = "(" + states.map(\.rawValue).joined(separator: ", ") + (queue.map { ", queue \($0)" } ?? "") + ")"
         guard let done else {
             if output.json {
-                Output.json(.obj(("dry_run", .bool(true)), ("would_retry", .array(candidates.map { .int($0) }))))
+                Output.json(.obj(("dry_run", .bool(true)), ("count", .int(Int64(candidates.count))),
+                                 ("jobs", .array(candidates.map { .int($0) })), ("skipped", .array([]))))
             } else {
                 Output.line("Would retry \(candidates.count) job(s) \(scope), dry run\(candidates.isEmpty ? "." : ": " + list(candidates))")
             }
             return
         }
         if output.json {
-            Output.json(.obj(("dry_run", .bool(false)), ("retried", .array(done.retried.map { .int($0) })),
+            Output.json(.obj(("dry_run", .bool(false)), ("count", .int(Int64(done.retried.count))),
+                             ("jobs", .array(done.retried.map { .int($0) })),
                              ("skipped", .array(done.skipped.map { .obj(("id", .int($0.id)), ("reason", .string($0.reason))) }))))
             return
         }

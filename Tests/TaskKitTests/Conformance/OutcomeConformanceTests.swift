@@ -223,4 +223,27 @@ struct OutcomeConformanceTests {
         #expect(again.state == .running && again.attempt == 2 && again.attemptsInBudget == 1)
         #expect(try await store.attempts(jobID: job.id).map(\.outcome) == [.released, .running])
     }
+
+    /// `retry --again` runs a completed job once more; a retried job carries none of the last attempt's fields as
+    /// its own (the history keeps them).
+    @Test(arguments: Backend.allCases)
+    func aRetriedJobStartsCleanAndCompletedJobsRunAgainOnlyWhenAsked(backend: Backend) async throws {
+        let store = try await backend.makeLocation().migrated()
+        _ = try await store.enqueue([newJob(), newJob()], now: t0)
+        let done = try await claimOne(store)
+        _ = try await store.finish([JobOutcome(job: done, worker: "w", kind: .completed(result: .obj(("n", .int(1)))))], now: t0 + 5)
+        let dead = try await claimOne(store)
+        _ = try await store.finish([JobOutcome(job: dead, worker: "w", kind: .failed(error: "bad", outcome: .failed))], now: t0 + 6)
+        #expect(try await store.retry(id: done.id, now: t0 + 10) == .notRetryable(.completed))
+        #expect(try await store.retry(id: done.id, now: t0 + 10, from: JobState.rerunnable) == .retried)
+        #expect(try await store.retry(id: dead.id, now: t0 + 10) == .retried)
+        for id in [done.id, dead.id] {
+            let job = try #require(try await store.job(id: id))
+            #expect(job.state == .pending && job.runAt == t0 + 10 && job.attemptsInBudget == 0)
+            #expect(job.error == nil && job.result == nil && job.startedAt == nil && job.finishedAt == nil && job.worker == nil)
+            #expect(try await store.attempts(jobID: id).count == 1)
+        }
+        let again = try await store.claim(queues: ["default"], limit: 2, worker: "w2", now: t0 + 10, leaseUntil: t0 + 1_000)
+        #expect(Set(again.map(\.id)) == [done.id, dead.id] && again.allSatisfy { $0.attempt == 2 })
+    }
 }

@@ -202,10 +202,10 @@ struct ScheduleConformanceTests {
         _ = try await store.finish([JobOutcome(jobID: job.id, attempt: 1, worker: "w",
                                                kind: .retry(error: "x", runAt: t0 + 60_000, outcome: .failed))], now: t0)
         // A bulk "retry failed jobs" that listed this job earlier must not cut its back-off short.
-        #expect(try await store.retry(id: id, now: t0 + 1, onlyFrom: [.failed]) == .notRetryable(.retrying))
+        #expect(try await store.retry(id: id, now: t0 + 1, from: [.failed]) == .notRetryable(.retrying))
         let after = try #require(try await store.job(id: id))
         #expect(after.state == .retrying && after.runAt == t0 + 60_000)
-        #expect(try await store.retry(id: id, now: t0 + 2, onlyFrom: [.failed, .retrying]) == .retried)
+        #expect(try await store.retry(id: id, now: t0 + 2, from: [.failed, .retrying]) == .retried)
         #expect(try await store.job(id: id)?.state == .pending)
     }
 

@@ -21,9 +21,11 @@ public protocol JobStore: AnyObject, Sendable {
     /// Cancels a job: scheduled/pending/retrying at once (finished now, last error `error`); running is flagged
     /// for its worker to stop.
     func cancel(id: Int64, now: Millis, error: String) async throws -> CancelResult
-    /// Retries a job: failed/cancelled get a fresh retry budget and run now; scheduled/retrying run now. With
-    /// `onlyFrom`, a job in any other state is left alone (`notRetryable`), checked in the same atomic operation.
-    func retry(id: Int64, now: Millis, onlyFrom: Set<JobState>?) async throws -> RetryResult
+    /// Makes a job pending, due `now`, when its state is in `from` (the engine decides which states may be
+    /// retried), checked in the same atomic operation; otherwise `notRetryable`. A finished job gets a fresh retry
+    /// budget and loses the last attempt's result, error, worker and times (its history keeps them); a waiting one
+    /// is just due now. A finished job whose unique key another live job holds is left alone (`uniqueKeyHeld`).
+    func retry(id: Int64, now: Millis, from: Set<JobState>) async throws -> RetryResult
     func job(id: Int64) async throws -> Job?
     /// Attempts of a job, oldest first.
     func attempts(jobID: Int64) async throws -> [Attempt]
@@ -38,9 +40,9 @@ public protocol JobStore: AnyObject, Sendable {
 }
 
 extension JobStore {
-    /// Retries a job whatever its retryable state.
+    /// Retries a job in any of the states `taskq retry ID` accepts (`JobState.retryable`).
     public func retry(id: Int64, now: Millis) async throws -> RetryResult {
-        try await retry(id: id, now: now, onlyFrom: nil)
+        try await retry(id: id, now: now, from: JobState.retryable)
     }
 
     /// Cancels a job with the standard reason for one that never ran.

@@ -116,8 +116,8 @@ enum PostgresSQL {
 
     static let retryFinished = """
         UPDATE taskq_jobs SET state = 'pending', run_at = $1, attempt_offset = attempt, finished_at = NULL,
-            cancel_requested = false, lease_until = NULL
-        WHERE id = $2 AND state IN ('failed', 'cancelled')
+            cancel_requested = false, lease_until = NULL, started_at = NULL, worker = NULL, error = NULL, result = NULL
+        WHERE id = $2 AND state IN ('failed', 'cancelled', 'completed')
         RETURNING queue
         """
 

@@ -191,16 +191,16 @@ public final class PostgresStore: TaskqStore, @unchecked Sendable {
         }
     }
 
-    public func retry(id: Int64, now: Millis, onlyFrom: Set<JobState>?) async throws -> RetryResult {
+    public func retry(id: Int64, now: Millis, from: Set<JobState>) async throws -> RetryResult {
         let channel = target.channel
         return try await connection.run { db in
             try db.transaction {
                 let current = try db.exec("SELECT state, unique_key FROM taskq_jobs WHERE id = $1 FOR UPDATE", [String(id)])
                 guard current.rowCount == 1, let state = JobState(rawValue: current.string(0, 0)) else { return .notFound }
-                if let onlyFrom, !onlyFrom.contains(state) { return .notRetryable(state) }
+                guard from.contains(state) else { return .notRetryable(state) }
                 let sql: String
                 switch state {
-                case .failed, .cancelled:
+                case .failed, .cancelled, .completed:
                     if let key = current.optionalString(0, 1) {
                         let live = try db.exec(PostgresSQL.liveByUniqueKeys, [PGArray.text([key])])
                         if live.rowCount > 0 { return .uniqueKeyHeld(key: key, byJob: live.int(0, 0)) }
@@ -208,7 +208,7 @@ public final class PostgresStore: TaskqStore, @unchecked Sendable {
                     sql = PostgresSQL.retryFinished
                 case .scheduled, .retrying:
                     sql = PostgresSQL.retryWaiting
-                case .pending, .running, .completed:
+                case .pending, .running:
                     return .notRetryable(state)
                 }
                 let r = try db.exec(sql, [String(now), String(id)])

@@ -162,7 +162,7 @@ extension RedisScripts {
     return st
     """#
 
-    /// ARGV: prefix, id, now, allowed states (comma list; '' for any). Returns {state before, result}: result is
+    /// ARGV: prefix, id, now, allowed states (comma list). Returns {state before, result}: result is
     /// 'retried', 'skip' (state not allowed or not retryable; nothing changed), or the id of the live job holding
     /// the unique key.
     static let retry = prelude + #"""
@@ -172,15 +172,15 @@ extension RedisScripts {
     local f = redis.call('HMGET', k, 'state', 'queue', 'unique_key', 'priority', 'attempt', 'task')
     local st = f[1]
     if not st then return {'', 'skip'} end
-    if ARGV[4] ~= '' and not string.find(',' .. ARGV[4] .. ',', ',' .. st .. ',', 1, true) then return {st, 'skip'} end
-    if st == 'failed' or st == 'cancelled' then
+    if not string.find(',' .. ARGV[4] .. ',', ',' .. st .. ',', 1, true) then return {st, 'skip'} end
+    if st == 'failed' or st == 'cancelled' or st == 'completed' then
       if f[3] then
         local other = redis.call('HGET', P .. ':unique', f[3])
         if other and other ~= tostring(id) then return {st, other} end
         redis.call('HSET', P .. ':unique', f[3], id)
       end
       redis.call('HSET', k, 'state', 'pending', 'run_at', now, 'attempt_offset', f[5], 'cancel_requested', 0)
-      redis.call('HDEL', k, 'finished_at', 'lease_until')
+      redis.call('HDEL', k, 'finished_at', 'lease_until', 'started_at', 'worker', 'error', 'result')
       redis.call('ZREM', P .. ':finished', id)
     elseif st == 'scheduled' or st == 'retrying' then
       redis.call('ZREM', P .. ':delayed', member(id))

@@ -159,8 +159,8 @@ public final class RedisStore: TaskqStore, @unchecked Sendable {
         }
     }
 
-    public func retry(id: Int64, now: Millis, onlyFrom: Set<JobState>?) async throws -> RetryResult {
-        let only = onlyFrom.map { $0.map(\.rawValue).sorted().joined(separator: ",") } ?? ""
+    public func retry(id: Int64, now: Millis, from: Set<JobState>) async throws -> RetryResult {
+        let only = from.map(\.rawValue).sorted().joined(separator: ",")
         return try await connection.run { db in
             let r = try self.eval(db, RedisScripts.retry, [String(id), String(now), only]).array
             guard let state = JobState(rawValue: r.first?.string ?? "") else { return .notFound }

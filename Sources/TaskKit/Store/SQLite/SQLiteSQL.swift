@@ -70,10 +70,11 @@ enum SQLiteSQL {
         WHERE id = ?
         """
 
-    /// A manual retry starts a fresh retry budget from the attempts made so far.
+    /// A manual retry starts a fresh retry budget from the attempts made so far; the last attempt's fields go
+    /// (the attempts table keeps them).
     static let retryFinished = """
         UPDATE taskq_jobs SET state = 'pending', run_at = ?, attempt_offset = attempt, finished_at = NULL,
-            cancel_requested = 0, lease_until = NULL
+            cancel_requested = 0, lease_until = NULL, started_at = NULL, worker = NULL, error = NULL, result = NULL
         WHERE id = ?
         """
 

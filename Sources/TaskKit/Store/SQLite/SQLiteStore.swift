@@ -204,28 +204,27 @@ public final class SQLiteStore: TaskqStore, @unchecked Sendable {
         }
     }
 
-    public func retry(id: Int64, now: Millis, onlyFrom: Set<JobState>?) async throws -> RetryResult {
+    public func retry(id: Int64, now: Millis, from: Set<JobState>) async throws -> RetryResult {
         try await connection.run { db in
             try db.writeTransaction {
                 let select = try db.prepare("SELECT state, unique_key FROM taskq_jobs WHERE id = ?").bind([.int(id)])
                 guard try select.step() else { return .notFound }
                 let state = JobState(rawValue: select.text(0)) ?? .failed
                 let uniqueKey = select.optionalText(1)
-                if let onlyFrom, !onlyFrom.contains(state) { return .notRetryable(state) }
+                guard from.contains(state) else { return .notRetryable(state) }
                 switch state {
-                case .failed, .cancelled:
+                case .failed, .cancelled, .completed:
                     if let uniqueKey {
                         let live = try db.prepare(SQLiteSQL.findLiveUnique).bind([.text(uniqueKey)])
                         if try live.step() { return .uniqueKeyHeld(key: uniqueKey, byJob: live.int(0)) }
                     }
                     try db.prepare(SQLiteSQL.retryFinished).bind([.int(now), .int(id)]).run()
-                    return .retried
                 case .scheduled, .retrying:
                     try db.prepare("UPDATE taskq_jobs SET state = 'pending', run_at = ? WHERE id = ?").bind([.int(now), .int(id)]).run()
-                    return .retried
-                case .pending, .running, .completed:
+                case .pending, .running:
                     return .notRetryable(state)
                 }
+                return .retried
             }
         }
     }
