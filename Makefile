@@ -4,7 +4,7 @@ BIN_DIR      = $(shell $(SWIFT) build --show-bin-path)
 MAN_DATE     = 2026-11-22
 MAN_AUTHORS  = taskq developers
 
-.PHONY: all deps build release demo test example generate verify-generated bench clean
+.PHONY: all deps build release demo test example generate verify-generated bench clean install install-files uninstall
 
 all: build
 
@@ -45,6 +45,33 @@ verify-generated: build
 	  && diff -r completions $$tmp/completions && diff -r man $$tmp/man \
 	  && rm -rf $$tmp && echo "completions/ and man/ are up to date" \
 	  || { rm -rf $$tmp; echo "completions/ or man/ are stale: run 'make generate'" >&2; exit 1; }
+
+## Install the release binary (stripped), man pages and completions under $(PREFIX) (default /usr/local); DESTDIR
+## stages a package. `make uninstall` with the same PREFIX removes exactly those files.
+PREFIX      ?= /usr/local
+BINDIR       = $(DESTDIR)$(PREFIX)/bin
+MANDIR       = $(DESTDIR)$(PREFIX)/share/man/man1
+BASHDIR      = $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+ZSHDIR       = $(DESTDIR)$(PREFIX)/share/zsh/site-functions
+FISHDIR      = $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
+
+install: release
+	$(MAKE) --no-print-directory install-files BIN="$$($(SWIFT) build -c release --show-bin-path)/taskq"
+
+## The copy step of `install`, for a binary built elsewhere: make install-files BIN=path/to/taskq PREFIX=…
+install-files:
+	@test -x "$(BIN)" || { echo "install-files: BIN=$(BIN) is not an executable" >&2; exit 1; }
+	install -d "$(BINDIR)" "$(MANDIR)" "$(BASHDIR)" "$(ZSHDIR)" "$(FISHDIR)"
+	install -m 0755 "$(BIN)" "$(BINDIR)/taskq"
+	strip "$(BINDIR)/taskq" 2>/dev/null || true
+	install -m 0644 man/*.1 "$(MANDIR)/"
+	install -m 0644 completions/taskq.bash "$(BASHDIR)/taskq"
+	install -m 0644 completions/_taskq "$(ZSHDIR)/_taskq"
+	install -m 0644 completions/taskq.fish "$(FISHDIR)/taskq.fish"
+
+uninstall:
+	rm -f "$(BINDIR)/taskq" "$(BASHDIR)/taskq" "$(ZSHDIR)/_taskq" "$(FISHDIR)/taskq.fish"
+	for page in man/*.1; do rm -f "$(MANDIR)/$$(basename $$page)"; done
 
 ## Benchmarks (release build); figures go to BENCHMARKS.md by hand.
 bench: release

@@ -220,7 +220,7 @@ _taskq_create-job() {
         return
         ;;
     '--task')
-        __taskq_add_completions -W 'shell'$'\n''echo'$'\n''sleep'$'\n''fail'$'\n''noop'
+        __taskq_add_completions -W "$(__taskq_custom_complete ---completion create-job -- --task "${COMP_CWORD}" "$(__taskq_cursor_index_in_current_word)")"
         return
         ;;
     '--args')
@@ -231,6 +231,7 @@ _taskq_create-job() {
         return
         ;;
     '--queue')
+        __taskq_add_completions -W "$(__taskq_custom_complete ---completion create-job -- --queue "${COMP_CWORD}" "$(__taskq_cursor_index_in_current_word)")"
         return
         ;;
     '--max-retries')
@@ -283,9 +284,11 @@ _taskq_list-jobs() {
         return
         ;;
     '--queue')
+        __taskq_add_completions -W "$(__taskq_custom_complete ---completion list-jobs -- --queue "${COMP_CWORD}" "$(__taskq_cursor_index_in_current_word)")"
         return
         ;;
     '--task')
+        __taskq_add_completions -W "$(__taskq_custom_complete ---completion list-jobs -- --task "${COMP_CWORD}" "$(__taskq_cursor_index_in_current_word)")"
         return
         ;;
     '--limit')
@@ -311,6 +314,14 @@ _taskq_show-job() {
         ;;
     '--config')
         __taskq_add_completions -o plusdirs -fX '!*.@(toml)'
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __taskq_add_completions -W "$(__taskq_custom_complete ---completion show-job -- positional@0 "${COMP_CWORD}" "$(__taskq_cursor_index_in_current_word)")"
         return
         ;;
     esac
@@ -352,11 +363,19 @@ _taskq_cancel() {
         return
         ;;
     esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __taskq_add_completions -W "$(__taskq_custom_complete ---completion cancel -- positional@0 "${COMP_CWORD}" "$(__taskq_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
 }
 
 _taskq_retry() {
     repeating_flags=()
-    non_repeating_flags=(--json --dry-run --version -h --help)
+    non_repeating_flags=(--json --dry-run --again --version -h --help)
     repeating_options=(--state)
     non_repeating_options=(--database-url --config --queue)
     __taskq_offer_flags_options 1
@@ -375,6 +394,15 @@ _taskq_retry() {
         return
         ;;
     '--queue')
+        __taskq_add_completions -W "$(__taskq_custom_complete ---completion retry -- --queue "${COMP_CWORD}" "$(__taskq_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __taskq_add_completions -W "$(__taskq_custom_complete ---completion retry -- positional@0 "${COMP_CWORD}" "$(__taskq_cursor_index_in_current_word)")"
         return
         ;;
     esac
@@ -416,6 +444,7 @@ _taskq_run-worker() {
         return
         ;;
     '--queue'|'-q')
+        __taskq_add_completions -W "$(__taskq_custom_complete ---completion run-worker -- --queue "${COMP_CWORD}" "$(__taskq_cursor_index_in_current_word)")"
         return
         ;;
     '--concurrency'|'-c')
@@ -520,6 +549,7 @@ _taskq_schedule_add() {
         return
         ;;
     '--tz')
+        __taskq_add_completions -W "$(__taskq_custom_complete ---completion schedule add -- --tz "${COMP_CWORD}" "$(__taskq_cursor_index_in_current_word)")"
         return
         ;;
     '--misfire')
@@ -530,7 +560,7 @@ _taskq_schedule_add() {
         return
         ;;
     '--task')
-        __taskq_add_completions -W 'shell'$'\n''echo'$'\n''sleep'$'\n''fail'$'\n''noop'
+        __taskq_add_completions -W "$(__taskq_custom_complete ---completion schedule add -- --task "${COMP_CWORD}" "$(__taskq_cursor_index_in_current_word)")"
         return
         ;;
     '--args')
@@ -541,6 +571,7 @@ _taskq_schedule_add() {
         return
         ;;
     '--queue')
+        __taskq_add_completions -W "$(__taskq_custom_complete ---completion schedule add -- --queue "${COMP_CWORD}" "$(__taskq_cursor_index_in_current_word)")"
         return
         ;;
     '--max-retries')
@@ -601,6 +632,14 @@ _taskq_schedule_remove() {
         return
         ;;
     esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __taskq_add_completions -W "$(__taskq_custom_complete ---completion schedule remove -- positional@0 "${COMP_CWORD}" "$(__taskq_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
 }
 
 _taskq_schedule_pause() {
@@ -620,6 +659,14 @@ _taskq_schedule_pause() {
         return
         ;;
     esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __taskq_add_completions -W "$(__taskq_custom_complete ---completion schedule pause -- positional@0 "${COMP_CWORD}" "$(__taskq_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
 }
 
 _taskq_schedule_resume() {
@@ -636,6 +683,14 @@ _taskq_schedule_resume() {
         ;;
     '--config')
         __taskq_add_completions -o plusdirs -fX '!*.@(toml)'
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __taskq_add_completions -W "$(__taskq_custom_complete ---completion schedule resume -- positional@0 "${COMP_CWORD}" "$(__taskq_cursor_index_in_current_word)")"
         return
         ;;
     esac

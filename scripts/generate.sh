@@ -9,3 +9,4 @@ mkdir -p "$completions" "$man"
 "$bin" --generate-completion-script fish > "$completions/taskq.fish"
 swift package plugin --allow-writing-to-package-directory --allow-writing-to-directory "$man" generate-manual --multi-page \
   --date 2026-11-22 --authors "taskq developers" --configuration debug -o "$man" >/dev/null
+python3 "$(dirname "$0")/manpage-fixup.py" "$man"

@@ -4,7 +4,7 @@ import TaskKit
 /// The job options shared by `create-job` and `schedule add`: what to run and how.
 struct JobOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Task to run (see list-tasks). Implied 'shell' with a command after --.", valueName: "task"),
-            completion: .list(BuiltinTasks.all.map(\.name)))
+            completion: DynamicCompletion.tasks)
     var task: String?
 
     @Option(help: ArgumentHelp("Arguments as a JSON object.", valueName: "json"))
@@ -14,7 +14,7 @@ struct JobOptions: ParsableArguments {
             completion: .list(["low", "normal", "high", "critical"]))
     var priority: String?
 
-    @Option(help: ArgumentHelp("Queue name. Default 'default'.", valueName: "queue"))
+    @Option(help: ArgumentHelp("Queue name. Default 'default'.", valueName: "queue"), completion: DynamicCompletion.queues)
     var queue: String?
 
     @Option(help: ArgumentHelp("Retries after the first attempt. Default 3.", valueName: "n"))

@@ -3,7 +3,7 @@ import TaskKit
 
 /// Where the store is and which config file to read.
 struct StoreOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Database URL: sqlite:PATH (default sqlite:taskq.sqlite3), postgres://… or redis://… (env TASKQ_DATABASE_URL).", valueName: "url"))
+    @Option(name: .long, help: ArgumentHelp("Database URL: sqlite:PATH (default sqlite:taskq.sqlite3), postgres://... or redis://... (env TASKQ_DATABASE_URL).", valueName: "url"))
     var databaseURL: String?
 
     @Option(name: .long, help: ArgumentHelp("Config file (default ./taskq.toml when present; env TASKQ_CONFIG).", valueName: "file"),

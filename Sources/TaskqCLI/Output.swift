@@ -13,17 +13,17 @@ enum Output {
         print(value.pretty())
     }
 
-    /// `taskq: error: …` on stderr, one line.
+    /// `taskq: error: …` on stderr, one line (control characters from input are escaped).
     static func error(_ message: String) {
-        fputs("taskq: error: \(message)\n", stderr)
+        fputs("taskq: error: \(TerminalText.escaped(message))\n", stderr)
     }
 
     static func warning(_ message: String) {
-        fputs("taskq: warning: \(message)\n", stderr)
+        fputs("taskq: warning: \(TerminalText.escaped(message))\n", stderr)
     }
 
     static func note(_ message: String) {
-        fputs("\(message)\n", stderr)
+        fputs("\(TerminalText.escaped(message))\n", stderr)
     }
 
     static var stderrIsTerminal: Bool { isatty(2) == 1 }
@@ -46,14 +46,16 @@ enum Output {
         return "\u{1B}[\(code)m\(text)\u{1B}[0m"
     }
 
-    /// A plain left-aligned table; `colorColumn` is coloured by state after padding.
-    static func table(_ headers: [String], _ rows: [[String]], stateColumn: Int? = nil) {
-        var widths = headers.map(\.count)
-        for row in rows { for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) } }
+    /// A plain left-aligned table; `stateColumn` is coloured by state after padding. Cells are job data: control
+    /// characters are escaped, and columns are aligned by display width (CJK and emoji take two columns).
+    static func table(_ headers: [String], _ rawRows: [[String]], stateColumn: Int? = nil) {
+        let rows = rawRows.map { $0.map { TerminalText.escaped($0) } }
+        var widths = headers.map(TerminalText.width)
+        for row in rows { for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], TerminalText.width(cell)) } }
         func render(_ cells: [String], color: Bool) -> String {
             var parts: [String] = []
             for (i, cell) in cells.enumerated() {
-                let padded = i == cells.count - 1 ? cell : cell + String(repeating: " ", count: max(0, widths[i] - cell.count))
+                let padded = i == cells.count - 1 ? cell : cell + String(repeating: " ", count: max(0, widths[i] - TerminalText.width(cell)))
                 if color, i == stateColumn, let state = JobState(rawValue: cell) {
                     parts.append(colored(padded, state: state))
                 } else {
@@ -66,9 +68,30 @@ enum Output {
         for row in rows { print(render(row, color: true)) }
     }
 
+    /// `text` on one line (line breaks become spaces, other control characters escapes) in at most `width`
+    /// display columns, cut with `…`.
     static func truncate(_ text: String, _ width: Int) -> String {
-        let single = text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).joined(separator: " ")
-        return single.count <= width ? single : String(single.prefix(width - 1)) + "…"
+        let single = TerminalText.escaped(text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).joined(separator: " "))
+        guard TerminalText.width(single) > width else { return single }
+        var out = "", used = 0
+        for ch in single {
+            let w = TerminalText.width(String(ch))
+            if used + w > width - 1 { break }
+            out.append(ch)
+            used += w
+        }
+        return out + "…"
+    }
+
+    /// A transient status line on a terminal's stderr (`\r`-redrawn); `clearStatus` removes it.
+    static func status(_ text: String) {
+        guard stderrIsTerminal else { return }
+        fputs("\r\u{1B}[K\(TerminalText.escaped(text))", stderr)
+    }
+
+    static func clearStatus() {
+        guard stderrIsTerminal else { return }
+        fputs("\r\u{1B}[K", stderr)
     }
 }
 
@@ -81,10 +104,12 @@ final class ProgressBar {
     /// A line is drawn and not yet ended.
     private var open = false
 
+    /// Drawn only when stderr is a terminal and stdout is not (results printed to the same terminal would
+    /// interleave with the bar; they show the progress themselves).
     init(total: Int, label: String) {
         self.total = total
         self.label = label
-        self.enabled = Output.stderrIsTerminal && total > 0
+        self.enabled = Output.stderrIsTerminal && !Output.stdoutIsTerminal && total > 0
     }
 
     func update(_ done: Int) {

@@ -13,7 +13,7 @@ public enum TaskqMain {
     public static func run(registry: TaskRegistry = .builtins(), arguments: [String]? = nil) async -> Never {
         let args = arguments ?? Array(CommandLine.arguments.dropFirst())
         do {
-            var command = try TaskqCommand.parseAsRoot(try CommandLineInput.prepare(args))
+            var command = try await TaskqCommand.asyncParseAsRoot(try CommandLineInput.prepare(args))
             if let subcommand = command as? TaskqSubcommand {
                 try await subcommand.run(registry: registry)
             } else if var asyncCommand = command as? AsyncParsableCommand {

@@ -28,6 +28,13 @@ struct GeneratedFilesTests {
         try process.run()
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
+        // The same finishing step `make generate` applies (scripts/manpage-fixup.py).
+        let fixup = Process()
+        fixup.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        fixup.arguments = ["python3", Self.root.appendingPathComponent("scripts/manpage-fixup.py").path, out.path]
+        try fixup.run()
+        fixup.waitUntilExit()
+        #expect(fixup.terminationStatus == 0)
         let committedDir = Self.root.appendingPathComponent("man")
         let names = try FileManager.default.contentsOfDirectory(atPath: out.path).sorted()
         #expect(names == (try FileManager.default.contentsOfDirectory(atPath: committedDir.path).sorted()))

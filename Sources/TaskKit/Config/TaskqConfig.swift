@@ -109,6 +109,7 @@ public struct JobDefaults: Sendable, Equatable {
             switch key {
             case "queue":
                 guard let q = value.stringValue, !q.isEmpty else { throw fail("\(context) queue must be a non-empty string") }
+                do { try Names.checkQueue(q) } catch let error as TaskqError { throw fail("\(context) \(error.description)") }
                 queue = q
             case "priority":
                 let text = value.stringValue ?? value.int64Value.map { String($0) } ?? ""
@@ -172,6 +173,9 @@ public struct WorkerDefaults: Sendable, Equatable {
                 guard let items = value.arrayValue?.compactMap(\.stringValue), !items.isEmpty else {
                     throw fail("[worker] queues must be a non-empty array of strings")
                 }
+                for queue in items {
+                    do { try Names.checkQueue(queue) } catch let error as TaskqError { throw fail("[worker] queues: \(error.description)") }
+                }
                 queues = items
             case "concurrency":
                 guard let n = value.int64Value, n >= 1, n <= 10_000 else { throw fail("[worker] concurrency must be 1-10000") }
@@ -197,6 +201,7 @@ public struct NamedTask: Sendable, Equatable {
 
     init(name: String, json: JSONValue, fail: (String) -> TaskqError) throws {
         let context = "[tasks.\(name)]"
+        do { try Names.checkTask(name) } catch let error as TaskqError { throw fail("\(context) \(error.description)") }
         self.name = name
         description = json["description"]?.stringValue ?? ""
         if let commandValue = json["command"] {

@@ -21,6 +21,13 @@ public struct JobCounts: Sendable {
     public func count(queue: String, state: JobState) -> Int { byQueue[queue]?[state] ?? 0 }
     /// Jobs in `state` over all queues.
     public func count(state: JobState) -> Int { byState[state] ?? 0 }
+    /// Jobs in any of `states` (all states when empty), in `queue` when given.
+    public func matching(states: [JobState], queue: String?) -> Int {
+        let wanted = states.isEmpty ? JobState.allCases : states
+        let rows = queue.map { [byQueue[$0] ?? [:]] } ?? Array(byQueue.values)
+        return rows.reduce(0) { sum, row in sum + wanted.reduce(0) { $0 + (row[$1] ?? 0) } }
+    }
+
     /// Jobs in `queue` over all states.
     public func total(queue: String) -> Int { byQueue[queue]?.values.reduce(0, +) ?? 0 }
 }

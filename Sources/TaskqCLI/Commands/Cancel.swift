@@ -8,7 +8,7 @@ struct Cancel: TaskqSubcommand {
 
     @OptionGroup var store: StoreOptions
     @OptionGroup var output: JSONOption
-    @Argument(help: "Job id.") var id: String
+    @Argument(help: "Job id.", completion: DynamicCompletion.jobIDs) var id: String
 
     func validate() throws { _ = try parseJobID(id) }
 

@@ -80,7 +80,12 @@ struct CreateJob: TaskqSubcommand {
     /// Reads and checks every line first (nothing is written when any line is bad), then enqueues in batches,
     /// one transaction each.
     private func enqueueFile(_ path: String, context: Context) async throws {
-        let requests = try await BulkEnqueue.parse(lines: try readLines(path), source: path == "-" ? "stdin" : path)
+        Output.status("reading \(path == "-" ? "stdin" : path)…")
+        let lines = try readLines(path)
+        Output.status("checking \(lines.count) line(s)…")
+        let requests: [(line: Int, request: JobRequest)]
+        do { requests = try await BulkEnqueue.parse(lines: lines, source: path == "-" ? "stdin" : path) } catch { Output.clearStatus(); throw error }
+        Output.clearStatus()
         try await context.withStore { store in
             let tasks = Set(requests.map { $0.request.task ?? ($0.request.command == nil ? "" : "shell") })
             let builder = try await job.builder(context, store: store, tasks: tasks)

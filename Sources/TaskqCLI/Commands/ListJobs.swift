@@ -14,10 +14,10 @@ struct ListJobs: TaskqSubcommand {
             completion: .list(JobState.allCases.map(\.rawValue)))
     var state: [String] = []
 
-    @Option(help: ArgumentHelp("Only jobs in this queue.", valueName: "queue"))
+    @Option(help: ArgumentHelp("Only jobs in this queue.", valueName: "queue"), completion: DynamicCompletion.queues)
     var queue: String?
 
-    @Option(help: ArgumentHelp("Only jobs of this task.", valueName: "task"))
+    @Option(help: ArgumentHelp("Only jobs of this task.", valueName: "task"), completion: DynamicCompletion.tasks)
     var task: String?
 
     @Option(help: ArgumentHelp("At most this many jobs.", valueName: "n"))
@@ -37,7 +37,13 @@ struct ListJobs: TaskqSubcommand {
 
     func run(registry: TaskRegistry) async throws {
         let filter = JobFilter(states: try states(), queue: queue, task: task, limit: limit, beforeID: beforeID)
-        let jobs = try await Context(store, registry: registry).withStore { try await $0.list(filter) }
+        let wantsTotal = !output.json && Output.stdoutIsTerminal
+        let (jobs, total) = try await Context(store, registry: registry).withStore { store -> ([Job], Int?) in
+            let jobs = try await store.list(filter)
+            // A full page on a terminal says how many match, so nobody mistakes it for everything.
+            guard wantsTotal, jobs.count == filter.limit, filter.task == nil, filter.beforeID == nil else { return (jobs, nil) }
+            return (jobs, JobCounts(try await store.counts()).matching(states: filter.states, queue: filter.queue))
+        }
         if output.json {
             Output.json(.array(jobs.map { $0.jsonObject() }))
             return
@@ -48,5 +54,9 @@ struct ListJobs: TaskqSubcommand {
              "\(job.attempt)/\(job.lastAttemptInBudget)", TimeFormat.short(job.runAt),
              Output.truncate(job.error ?? "", 50)]
         }, stateColumn: 5)
+        if wantsTotal, jobs.count == filter.limit, let last = jobs.last {
+            let of = total.map { " of \($0)" } ?? ""
+            Output.note("showing \(jobs.count)\(of) job(s), newest first; more with --before-id \(last.id) or --limit N")
+        }
     }
 }

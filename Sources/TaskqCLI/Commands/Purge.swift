@@ -6,7 +6,11 @@ struct Purge: TaskqSubcommand {
         abstract: "Delete finished jobs and their history, in batches.",
         discussion: """
             Deletes jobs that finished (completed, failed or cancelled; --state narrows it) more than --older-than \
-            ago, with their attempts. Safe to run from cron, also twice at once. Example: taskq purge --older-than 30d
+            ago, with their attempts. Safe to run from cron, also twice at once.
+
+            Examples:
+              taskq purge --older-than 30d
+              taskq purge --older-than 7d --state failed --dry-run
             """)
 
     @OptionGroup var store: StoreOptions

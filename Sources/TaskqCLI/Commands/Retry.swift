@@ -18,13 +18,13 @@ struct Retry: TaskqSubcommand {
 
     @OptionGroup var store: StoreOptions
     @OptionGroup var output: JSONOption
-    @Argument(help: "Job id (or use --state for many jobs).") var id: String?
+    @Argument(help: "Job id (or use --state for many jobs).", completion: DynamicCompletion.jobIDs) var id: String?
 
     @Option(help: ArgumentHelp("Retry every job in this state: failed or cancelled (repeatable or comma list).", valueName: "state"),
             completion: .list(["failed", "cancelled"]))
     var state: [String] = []
 
-    @Option(help: ArgumentHelp("With --state: only jobs in this queue.", valueName: "queue"))
+    @Option(help: ArgumentHelp("With --state: only jobs in this queue.", valueName: "queue"), completion: DynamicCompletion.queues)
     var queue: String?
 
     @Flag(help: "With --state: list the jobs that would be retried; change nothing.")

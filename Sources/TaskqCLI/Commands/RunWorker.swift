@@ -17,7 +17,8 @@ struct RunWorker: TaskqSubcommand {
 
     @OptionGroup var store: StoreOptions
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Queue to take jobs from (repeatable). Default 'default'.", valueName: "queue"))
+    @Option(name: .shortAndLong, help: ArgumentHelp("Queue to take jobs from (repeatable). Default 'default'.", valueName: "queue"),
+            completion: DynamicCompletion.queues)
     var queue: [String] = []
 
     @Option(name: .shortAndLong, help: ArgumentHelp("Jobs run at once. Default 10.", valueName: "n"))

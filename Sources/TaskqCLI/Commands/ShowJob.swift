@@ -6,7 +6,7 @@ struct ShowJob: TaskqSubcommand {
 
     @OptionGroup var store: StoreOptions
     @OptionGroup var output: JSONOption
-    @Argument(help: "Job id.") var id: String
+    @Argument(help: "Job id.", completion: DynamicCompletion.jobIDs) var id: String
 
     func validate() throws { _ = try parseJobID(id) }
 
@@ -33,7 +33,7 @@ struct ShowJob: TaskqSubcommand {
         ]
         let width = rows.map(\.0.count).max() ?? 0
         for (key, value) in rows {
-            let shown = key == "state" ? Output.colored(value, state: job.state) : value
+            let shown = key == "state" ? Output.colored(value, state: job.state) : TerminalText.escaped(value)
             Output.line(key + ":" + String(repeating: " ", count: width - key.count + 1) + shown)
         }
         if job.cancelRequested && job.state == .running { Output.line("note: cancellation requested") }

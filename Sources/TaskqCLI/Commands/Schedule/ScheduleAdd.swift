@@ -21,7 +21,8 @@ struct ScheduleAdd: TaskqSubcommand {
     @Option(help: ArgumentHelp("When to fire: 5 cron fields, @hourly/@daily/@weekly/@monthly/@yearly or '@every 10m'.", valueName: "expr"))
     var cron: String
 
-    @Option(help: ArgumentHelp("Time zone the cron fields are read in (IANA name, e.g. Europe/Berlin).", valueName: "zone"))
+    @Option(help: ArgumentHelp("Time zone the cron fields are read in (IANA name, e.g. Europe/Berlin).", valueName: "zone"),
+            completion: DynamicCompletion.timeZones)
     var tz: String = "UTC"
 
     @Option(help: ArgumentHelp("After downtime: fire-once (one fire for all missed ticks) or skip.", valueName: "policy"),

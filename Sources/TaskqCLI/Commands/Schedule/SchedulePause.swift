@@ -7,7 +7,7 @@ struct SchedulePause: TaskqSubcommand {
 
     @OptionGroup var store: StoreOptions
     @OptionGroup var output: JSONOption
-    @Argument(help: "Schedule name.") var name: String
+    @Argument(help: "Schedule name.", completion: DynamicCompletion.schedules) var name: String
 
     func run(registry: TaskRegistry) async throws {
         let context = try Context(store, registry: registry)

@@ -1,0 +1,69 @@
+import ArgumentParser
+import TaskKit
+
+/// Completion candidates a shell asks taskq for (`taskq ---completion …`, called by the scripts in completions/):
+/// they come from the store the typed command line names, within a short time budget, and are silently empty when
+/// the store cannot be reached or read in time.
+enum DynamicCompletion {
+    /// How long a completion may take before the shell gets nothing.
+    static let budgetSeconds = 0.1
+
+    static let jobIDs = CompletionKind.custom { words, _, prefix in
+        await candidates(words, prefix) { store, _ in try await CompletionCandidates.jobIDs(store: store!) }
+    }
+    static let queues = CompletionKind.custom { words, _, prefix in
+        await candidates(words, prefix) { store, _ in try await CompletionCandidates.queues(store: store!) }
+    }
+    static let tasks = CompletionKind.custom { words, _, prefix in
+        await candidates(words, prefix, storeOptional: true) { store, config in
+            try await CompletionCandidates.tasks(config: config, store: store)
+        }
+    }
+    static let schedules = CompletionKind.custom { words, _, prefix in
+        await candidates(words, prefix, storeOptional: true) { store, config in
+            try await CompletionCandidates.schedules(config: config, store: store)
+        }
+    }
+    static let timeZones = CompletionKind.custom { _, _, prefix in
+        CompletionCandidates.timeZones().filter { $0.hasPrefix(prefix) }
+    }
+
+    /// Runs `read` against the store named by `--database-url`/`--config` in `words` (else the usual
+    /// precedence), keeping the values that start with `prefix`. With `storeOptional`, a store that cannot be
+    /// opened still lets `read` answer from the config.
+    private static func candidates(_ words: [String], _ prefix: String, storeOptional: Bool = false,
+                                   _ read: @escaping @Sendable (TaskqStore?, TaskqConfig) async throws -> [String]) async -> [String] {
+        let flag = value(of: "--database-url", in: words), configPath = value(of: "--config", in: words)
+        let values = await withTaskGroup(of: [String]?.self) { group -> [String] in
+            group.addTask {
+                guard let config = try? TaskqConfig.load(explicitPath: configPath ?? ProcessEnvironment.value("TASKQ_CONFIG")) else { return [] }
+                var store: TaskqStore?
+                if let url = try? DatabaseURL.resolve(flag: flag, config: config) {
+                    store = try? await StoreFactory.open(url)
+                }
+                defer { if let store { Task { await store.close() } } }
+                guard store != nil || storeOptional else { return [] }
+                if let values = try? await read(store, config) { return values }
+                guard storeOptional, store != nil else { return [] }
+                return (try? await read(nil, config)) ?? []
+            }
+            group.addTask {
+                try? await Task.sleep(nanoseconds: UInt64(budgetSeconds * 1e9))
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first ?? []
+        }
+        return values.filter { $0.hasPrefix(prefix) }
+    }
+
+    /// The value of `--name VALUE` or `--name=VALUE` in `words`.
+    private static func value(of name: String, in words: [String]) -> String? {
+        for (i, word) in words.enumerated() {
+            if word == name, i + 1 < words.count { return words[i + 1] }
+            if word.hasPrefix(name + "=") { return String(word.dropFirst(name.count + 1)) }
+        }
+        return nil
+    }
+}
