@@ -30,8 +30,10 @@ let package = Package(
             resources: [
                 .embedInCode("sqlite/sqlite_0001_init.sql"),
                 .embedInCode("sqlite/sqlite_0002_schedules.sql"),
+                .embedInCode("sqlite/sqlite_0003_operators.sql"),
                 .embedInCode("postgres/postgres_0001_init.sql"),
                 .embedInCode("postgres/postgres_0002_schedules.sql"),
+                .embedInCode("postgres/postgres_0003_operators.sql"),
             ]
         ),
         .target(

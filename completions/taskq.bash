@@ -173,13 +173,13 @@ _taskq() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    migrate|create-job|list-jobs|show-job|list-tasks|cancel|retry|stats|run-worker|beat|schedule|purge|rescue|help)
+    migrate|create-job|list-jobs|show-job|list-tasks|cancel|retry|stats|workers|queue|run-worker|beat|schedule|purge|rescue|help)
         # Offer subcommand argument completions
         "_taskq_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'migrate create-job list-jobs show-job list-tasks cancel retry stats run-worker beat schedule purge rescue help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'migrate create-job list-jobs show-job list-tasks cancel retry stats workers queue run-worker beat schedule purge rescue help' -- "${cur}"))
         ;;
     esac
 }
@@ -410,10 +410,112 @@ _taskq_retry() {
 
 _taskq_stats() {
     repeating_flags=()
+    non_repeating_flags=(--json --watch --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--database-url --config --interval)
+    __taskq_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--database-url')
+        return
+        ;;
+    '--config')
+        __taskq_add_completions -o plusdirs -fX '!*.@(toml)'
+        return
+        ;;
+    '--interval')
+        return
+        ;;
+    esac
+}
+
+_taskq_workers() {
+    repeating_flags=()
+    non_repeating_flags=(--json --all --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--database-url --config)
+    __taskq_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--database-url')
+        return
+        ;;
+    '--config')
+        __taskq_add_completions -o plusdirs -fX '!*.@(toml)'
+        return
+        ;;
+    esac
+}
+
+_taskq_queue() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __taskq_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    list|pause|resume)
+        # Offer subcommand argument completions
+        "_taskq_queue_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'list pause resume' -- "${cur}"))
+        ;;
+    esac
+}
+
+_taskq_queue_list() {
+    repeating_flags=()
     non_repeating_flags=(--json --version -h --help)
     repeating_options=()
     non_repeating_options=(--database-url --config)
     __taskq_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--database-url')
+        return
+        ;;
+    '--config')
+        __taskq_add_completions -o plusdirs -fX '!*.@(toml)'
+        return
+        ;;
+    esac
+}
+
+_taskq_queue_pause() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--database-url --config)
+    __taskq_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--database-url')
+        return
+        ;;
+    '--config')
+        __taskq_add_completions -o plusdirs -fX '!*.@(toml)'
+        return
+        ;;
+    esac
+}
+
+_taskq_queue_resume() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--database-url --config)
+    __taskq_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in

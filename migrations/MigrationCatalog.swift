@@ -18,6 +18,8 @@ public enum MigrationCatalog {
                   sql: String(decoding: PackageResources.sqlite_0001_init_sql, as: UTF8.self)),
         Migration(version: 2, name: "schedules", fileName: "sqlite_0002_schedules.sql",
                   sql: String(decoding: PackageResources.sqlite_0002_schedules_sql, as: UTF8.self)),
+        Migration(version: 3, name: "operators", fileName: "sqlite_0003_operators.sql",
+                  sql: String(decoding: PackageResources.sqlite_0003_operators_sql, as: UTF8.self)),
     ]
 
     /// Migrations for the PostgreSQL store, in version order (run inside the configured schema).
@@ -26,6 +28,8 @@ public enum MigrationCatalog {
                   sql: String(decoding: PackageResources.postgres_0001_init_sql, as: UTF8.self)),
         Migration(version: 2, name: "schedules", fileName: "postgres_0002_schedules.sql",
                   sql: String(decoding: PackageResources.postgres_0002_schedules_sql, as: UTF8.self)),
+        Migration(version: 3, name: "operators", fileName: "postgres_0003_operators.sql",
+                  sql: String(decoding: PackageResources.postgres_0003_operators_sql, as: UTF8.self)),
     ]
 
     /// All migrations keyed by backend folder name (`sqlite`, `postgres`), for catalog tests.

@@ -16,6 +16,15 @@ public enum Maintenance {
         }
     }
 
+    /// Removes the records of workers lost for longer than `age` (their last heartbeat plus their lease is more than
+    /// `age` before `now`), each only while its last heartbeat is still the one read (a worker that came back keeps
+    /// its record). Returns how many were removed, or with `dryRun` how many would be.
+    public static func purgeWorkers(store: WorkerRegistry, olderThan age: Millis, now: Millis, dryRun: Bool = false) async throws -> Int {
+        let dead = try await WorkerRoster.read(from: store, now: now, withRunning: false).dead(olderThan: age, now: now)
+        if dryRun || dead.isEmpty { return dead.count }
+        return try await store.removeWorkers(lastSeen: Dictionary(dead.map { ($0.info.id, $0.info.lastSeen) }, uniquingKeysWith: { a, _ in a }))
+    }
+
     /// Running jobs whose lease expired before `now`: what `rescue` would return to the queue.
     public static func expiredLeases(store: JobStore, now: Millis) async throws -> [Job] {
         try await allJobs(store: store, states: [.running], queue: nil).filter { ($0.leaseUntil ?? .max) < now }.reversed()

@@ -59,11 +59,9 @@ public final class Worker: @unchecked Sendable {
     /// unusable at start; later store errors are retried with back-off.
     public func run() async throws -> WorkerSummary {
         try await store.requireSchema()
-        let now = Clock.now()
-        try await store.registerWorker(WorkerInfo(id: options.workerID, host: WorkerOptions.hostName(), pid: Int(getpid()),
-                                                  queues: options.queues, concurrency: options.concurrency,
-                                                  startedAt: now, lastSeen: now))
-        try await store.announceTasks(registry.entries.map(\.info), worker: options.workerID, now: now)
+        let startedAt = Clock.now()
+        try await store.registerWorker(record(startedAt: startedAt, now: startedAt, summary: WorkerSummary()))
+        try await store.announceTasks(registry.entries.map(\.info), worker: options.workerID, now: startedAt)
         logger.info("worker \(options.workerID) started: queues \(options.queues.joined(separator: ",")), concurrency \(options.concurrency), backend \(store.backend)")
 
         var summary = WorkerSummary()
@@ -71,6 +69,7 @@ public final class Worker: @unchecked Sendable {
         var claimedTotal = 0
         var nextHeartbeat = Clock.monotonicSeconds() + Double(options.heartbeatMillis) / 1000
         var nextRescue = Clock.monotonicSeconds() + Double(options.rescueMillis) / 1000
+        var nextTouch = Clock.monotonicSeconds() + Double(options.touchMillis) / 1000
         var storeFailures = 0
 
         while true {
@@ -114,6 +113,10 @@ public final class Worker: @unchecked Sendable {
                 nextRescue = mono + Double(options.rescueMillis) / 1000
                 summary.rescued += await rescue()
             }
+            if mono >= nextTouch {
+                nextTouch = mono + Double(options.touchMillis) / 1000
+                await touch(startedAt: startedAt, summary: summary)
+            }
 
             // 3. Claim up to the free slots.
             let free = options.concurrency - runningCount
@@ -142,8 +145,9 @@ public final class Worker: @unchecked Sendable {
             if claimed > 0 && claimed == limit { continue }
 
             // 4. Wait for a finished job, a stop request, new work, or the next timer.
-            // Idle workers have no leases to renew: they wake for new work, the poll interval or the next rescue.
-            let nextTimer = state.withLock({ $0.running.isEmpty }) ? nextRescue : min(nextHeartbeat, nextRescue)
+            // Idle workers have no leases to renew: they wake for new work, the poll interval, the next rescue or the
+            // next touch (so an idle worker never looks lost).
+            let nextTimer = state.withLock({ $0.running.isEmpty }) ? min(nextRescue, nextTouch) : min(nextHeartbeat, nextRescue, nextTouch)
             let untilTimer = max(0.001, nextTimer - Clock.monotonicSeconds())
             let pollSeconds = Double(options.pollIntervalMillis) / 1000
             let watchStore = !stopping && limit > 0 && claimed < limit
@@ -297,6 +301,27 @@ public final class Worker: @unchecked Sendable {
             }
         } catch {
             logger.warning("heartbeat failed: \(error)")
+        }
+    }
+
+    /// This worker's record as registered: its lease length and its tallies so far.
+    private func record(startedAt: Millis, now: Millis, summary: WorkerSummary) -> WorkerInfo {
+        WorkerInfo(id: options.workerID, host: WorkerOptions.hostName(), pid: Int(getpid()), queues: options.queues,
+                   concurrency: options.concurrency, startedAt: startedAt, lastSeen: now, leaseMillis: options.leaseMillis,
+                   completed: summary.completed, failed: summary.failedAttempts)
+    }
+
+    /// Tells the store this worker is alive, with its tallies (one round trip), busy or idle; registers again when
+    /// its record was purged while it was out of touch.
+    private func touch(startedAt: Millis, summary: WorkerSummary) async {
+        do {
+            let now = Clock.now()
+            if try await !store.touchWorker(id: options.workerID, now: now, completed: summary.completed, failed: summary.failedAttempts) {
+                logger.notice("worker \(options.workerID) had no record in the store (purged while out of touch); registering again")
+                try await store.registerWorker(record(startedAt: startedAt, now: now, summary: summary))
+            }
+        } catch {
+            logger.warning("could not record that worker \(options.workerID) is alive: \(error)")
         }
     }
 

@@ -25,6 +25,9 @@ public struct WorkerOptions: Sendable {
 
     /// Heartbeats renew leases and pick up cancellations.
     public var heartbeatMillis: Millis { max(100, min(leaseMillis / 3, 1_000)) }
+    /// How often the worker tells the store it is alive (with its tallies), also when idle: well inside the lease,
+    /// so a live worker never looks lost.
+    public var touchMillis: Millis { max(heartbeatMillis, min(leaseMillis / 3, 5_000)) }
     /// How often expired leases are rescued.
     public var rescueMillis: Millis { max(500, min(leaseMillis / 2, 15_000)) }
 
@@ -60,4 +63,6 @@ public struct WorkerSummary: Sendable, Equatable {
     public var released = 0
     public var rescued = 0
     public var total: Int { completed + failed + retried + cancelled + released }
+    /// Attempts that failed: retried or failed for good (what `taskq workers` shows as failed).
+    public var failedAttempts: Int { failed + retried }
 }

@@ -68,6 +68,7 @@ struct CreateJob: TaskqSubcommand {
             let newJob = try builder.build(request, now: now, warnings: &warnings)
             let result = try await store.enqueue([newJob], now: now)[0]
             warnings.forEach(Output.warning)
+            await warnIfUnread([newJob.queue], store: store, now: now)
             if !result.created { Output.note("a live job with unique key '\(newJob.uniqueKey ?? "")' exists: \(result.id)") }
             if json, let stored = try await store.job(id: result.id) {
                 Output.json(stored.jsonObject())
@@ -108,7 +109,15 @@ struct CreateJob: TaskqSubcommand {
                 }
             }
             if json { Output.json(.array(ids.map { .int($0) })) }
+            await warnIfUnread(jobs.map(\.queue), store: store, now: now)
         }
+    }
+
+    /// One warning line when no live worker reads a queue the command enqueued to (one cheap read of the worker
+    /// records; a failed read stays silent: the jobs are enqueued either way).
+    private func warnIfUnread(_ queues: [String], store: TaskqStore, now: Millis) async {
+        guard let roster = try? await WorkerRoster.read(from: store, now: now, withRunning: false) else { return }
+        if let warning = roster.enqueueWarning(queues: queues) { Output.warning(warning) }
     }
 
     private func readLines(_ path: String) throws -> [String] {

@@ -6,7 +6,8 @@ struct Purge: TaskqSubcommand {
         abstract: "Delete finished jobs and their history, in batches.",
         discussion: """
             Deletes jobs that finished (completed, failed or cancelled; --state narrows it) more than --older-than \
-            ago, with their attempts. Safe to run from cron, also twice at once.
+            ago, with their attempts, and the records of workers lost for longer than --older-than (last heartbeat \
+            plus lease). Safe to run from cron, also twice at once.
 
             Examples:
               taskq purge --older-than 30d
@@ -53,16 +54,19 @@ struct Purge: TaskqSubcommand {
         let states = try states()
         let now = Clock.now()
         let before = now - (try age())
-        let (counts, deleted) = try await Context(store, registry: registry).withStore { store -> ([JobState: Int], Int?) in
+        let age = try age()
+        let (counts, deleted, workers) = try await Context(store, registry: registry).withStore { store -> ([JobState: Int], Int?, Int) in
             let counts = try await store.purgeableCounts(states: states, finishedBefore: before)
-            if dryRun { return (counts, nil) }
+            let workers = try await Maintenance.purgeWorkers(store: store, olderThan: age, now: now, dryRun: dryRun)
+            if dryRun { return (counts, nil, workers) }
             let progress = ProgressBar(total: counts.values.reduce(0, +), label: "purge")
             let deleted = try await Maintenance.purge(store: store, states: states, finishedBefore: before, batchSize: batchSize) {
                 progress.update($0)
             }
             progress.finish()
-            return (counts, deleted)
+            return (counts, deleted, workers)
         }
+        let workerNote = workers == 0 ? "" : " \(dryRun ? "Would remove" : "Removed") \(workers) dead worker record(s)."
         let byState = states.compactMap { s in counts[s].map { "\(s.rawValue) \($0)" } }.joined(separator: ", ")
         if output.json {
             let pairs: [(String, JSONValue)] = [
@@ -70,13 +74,14 @@ struct Purge: TaskqSubcommand {
                 ("states", .array(states.map { .string($0.rawValue) })),
                 ("count", .int(Int64(deleted ?? counts.values.reduce(0, +)))),
                 ("by_state", .object(states.map { ($0.rawValue, .int(Int64(counts[$0] ?? 0))) })),
+                ("workers", .int(Int64(workers))),
             ]
             Output.json(.object(pairs))
         } else if let deleted {
-            Output.line("Deleted \(deleted) job(s) finished before \(TimeFormat.iso8601(before))\(byState.isEmpty ? "" : " (\(byState))").")
+            Output.line("Deleted \(deleted) job(s) finished before \(TimeFormat.iso8601(before))\(byState.isEmpty ? "" : " (\(byState))").\(workerNote)")
         } else {
             let total = counts.values.reduce(0, +)
-            Output.line("Would delete \(total) job(s) finished before \(TimeFormat.iso8601(before))\(byState.isEmpty ? "" : " (\(byState))") (dry run).")
+            Output.line("Would delete \(total) job(s) finished before \(TimeFormat.iso8601(before))\(byState.isEmpty ? "" : " (\(byState))") (dry run).\(workerNote)")
         }
     }
 }

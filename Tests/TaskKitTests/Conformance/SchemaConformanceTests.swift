@@ -34,7 +34,8 @@ struct SchemaConformanceTests {
         try await store.announceTasks([TaskInfo(name: "send-email", description: "Sends")], worker: "w", now: t0)
         try await store.announceTasks([TaskInfo(name: "send-email", description: "Sends mail")], worker: "w2", now: t0)
         #expect(try await store.knownTasks() == [TaskInfo(name: "send-email", description: "Sends mail")])
-        try await store.registerWorker(WorkerInfo(id: "w", host: "h", pid: 1, queues: ["default"], concurrency: 2, startedAt: t0, lastSeen: t0))
+        try await store.registerWorker(WorkerInfo(id: "w", host: "h", pid: 1, queues: ["default"], concurrency: 2, startedAt: t0, lastSeen: t0,
+                                                  leaseMillis: 15_000))
         try await store.unregisterWorker(id: "w")
     }
 

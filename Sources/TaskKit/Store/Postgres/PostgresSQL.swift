@@ -29,14 +29,15 @@ enum PostgresSQL {
 
     static let notifyQueues = "SELECT pg_notify($1, q) FROM unnest($2::text[]) AS q"
 
-    /// One statement per claim: lock due jobs in claim order, skipping rows other workers hold, mark them running
-    /// and open their attempts. `$1` queues, `$2` now, `$3` limit, `$4` worker, `$5` lease end, `$6` tasks.
+    /// One statement per claim: lock due jobs in claim order, skipping rows other workers hold and paused queues,
+    /// mark them running and open their attempts. `$1` queues, `$2` now, `$3` limit, `$4` worker, `$5` lease end, `$6` tasks.
     static func claim(singleQueue: Bool) -> String {
         """
         WITH picked AS (
             SELECT id FROM taskq_jobs
             WHERE state IN ('pending', 'scheduled', 'retrying') AND \(singleQueue ? "queue = ($1::text[])[1]" : "queue = ANY($1::text[])")
               AND run_at <= $2 AND task = ANY($6::text[])
+              AND NOT EXISTS (SELECT 1 FROM taskq_queues pq WHERE pq.name = taskq_jobs.queue AND pq.paused)
             ORDER BY priority DESC, run_at, id
             LIMIT $3
             FOR UPDATE SKIP LOCKED
@@ -52,6 +53,19 @@ enum PostgresSQL {
         SELECT \(jobColumns) FROM claimed ORDER BY priority DESC, run_at, id
         """
     }
+
+    /// The earliest due time of each queue's waiting jobs: per queue and priority one seek of the claim index
+    /// (queue, priority DESC, run_at, id). `$1` queues, `$2` now, `$3` lowest priority, `$4` highest.
+    static let oldestWaiting = """
+        SELECT q, min(first.run_at)::text FROM unnest($1::text[]) AS q
+        CROSS JOIN generate_series($3::int, $4::int) AS p
+        CROSS JOIN LATERAL (
+            SELECT run_at FROM taskq_jobs
+            WHERE queue = q AND priority = p AND state IN ('pending', 'scheduled', 'retrying') AND run_at <= $2
+            ORDER BY run_at LIMIT 1
+        ) AS first
+        GROUP BY q
+        """
 
     /// One statement per batch of engine-decided transitions, each guarded by "still running under the same
     /// worker and attempt", by "no cancellation requested" when it yields to one, and for a rescue by lease expiry.

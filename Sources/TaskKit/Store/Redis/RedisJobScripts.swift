@@ -6,7 +6,8 @@ extension RedisScripts {
     """#
 
     /// ARGV: prefix, now, limit, worker, lease_until, queue count N, N queues, tasks… Promotes due delayed jobs,
-    /// then claims up to `limit` of the given tasks in strict priority, due time, enqueue order across the queues.
+    /// then claims up to `limit` of the given tasks in strict priority, due time, enqueue order across the queues
+    /// that are not paused (`queues:paused`).
     /// Returns one flat HGETALL array per job.
     static let claim = prelude + #"""
     local now = tonumber(ARGV[2])
@@ -25,10 +26,13 @@ extension RedisScripts {
     until #due < 1000
     local cands = {}
     for i = 7, 6 + nq do
+      -- A paused queue is skipped in this same script: a pause holds from the next claim on.
+      if redis.call('SISMEMBER', P .. ':queues:paused', ARGV[i]) == 0 then
       for j = 7 + nq, #ARGV do
         local key = rkey(ARGV[i], ARGV[j])
         local r = redis.call('ZRANGE', key, 0, limit - 1, 'WITHSCORES')
         for c = 1, #r, 2 do cands[#cands + 1] = {r[c], tonumber(r[c + 1]), ARGV[i], key} end
+      end
       end
     end
     table.sort(cands, function(a, b) if a[2] ~= b[2] then return a[2] < b[2] end return a[1] < b[1] end)

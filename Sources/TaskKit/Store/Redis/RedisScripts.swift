@@ -84,7 +84,7 @@ enum RedisScripts {
       end
       local last = redis.call('INCRBY', P .. ':seq', #fresh)
       local next_id = last - #fresh + 1
-      local zsets, woken, uniques = {}, {}, {}
+      local zsets, woken, uniques, qtasks = {}, {}, {}, {}
       local function zadd(key, score, m)
         local z = zsets[key]
         if not z then z = {}; zsets[key] = z end
@@ -110,6 +110,7 @@ enum RedisScripts {
         zadd(P .. ':idx:queue:' .. j.queue, id, id)
         zadd(P .. ':idx:task:' .. j.task, id, id)
         bmove(id, j.queue, nil, state)
+        local qt = qtasks[j.queue] or {}; qt[j.task] = true; qtasks[j.queue] = qt
         if state == 'scheduled' then
           zadd(P .. ':delayed', j.run_at, member(id))
         else
@@ -122,6 +123,12 @@ enum RedisScripts {
       end
       for k = 1, #uniques, 400 do redis.call('HSET', P .. ':unique', unpack(uniques, k, math.min(k + 399, #uniques))) end
       bflush()
+      -- The tasks each queue ever had ready, so the oldest waiting job is found without scanning keys.
+      for q, ts in pairs(qtasks) do
+        local names = {}
+        for t in pairs(ts) do names[#names + 1] = t end
+        redis.call('SADD', P .. ':qtasks:' .. q, unpack(names))
+      end
       for q, n in pairs(woken) do wake(q, n) end
       for _, j in ipairs(jobs) do
         if j.id then out[#out + 1] = j.id; out[#out + 1] = 1

@@ -263,10 +263,12 @@ public final class RedisStore: TaskqStore, @unchecked Sendable {
 
     public func registerWorker(_ info: WorkerInfo) async throws {
         let record = JSONValue.obj(("host", .string(info.host)), ("pid", .int(Int64(info.pid))), ("queues", .string(info.queues.joined(separator: ","))),
-                                   ("concurrency", .int(Int64(info.concurrency))), ("started_at", .int(info.startedAt))).serialized()
+                                   ("concurrency", .int(Int64(info.concurrency))), ("started_at", .int(info.startedAt)),
+                                   ("lease_ms", .int(info.leaseMillis))).serialized()
         try await connection.run { db in
             try db.command(["HSET", "\(self.p):workers", info.id, record])
             try db.command(["HSET", "\(self.p):workers:seen", info.id, String(info.lastSeen)])
+            try db.command(["HSET", "\(self.p):workers:tally", info.id, "\(info.completed),\(info.failed)"])
         }
     }
 
@@ -274,6 +276,7 @@ public final class RedisStore: TaskqStore, @unchecked Sendable {
         try await connection.run { db in
             try db.command(["HDEL", "\(self.p):workers", id])
             try db.command(["HDEL", "\(self.p):workers:seen", id])
+            try db.command(["HDEL", "\(self.p):workers:tally", id])
         }
     }
 

@@ -24,6 +24,17 @@ enum SQLiteSQL {
         """
     }
 
+    /// Queues a claim must skip, read inside the claim's own transaction.
+    static let pausedQueues = "SELECT name FROM taskq_queues WHERE paused = 1"
+
+    /// The earliest due time of a queue's waiting jobs at one priority: one seek of the claim index
+    /// (queue, priority DESC, run_at, id). ?1 queue, ?2 priority, ?3 now.
+    static let oldestDueAtPriority = """
+        SELECT run_at FROM taskq_jobs
+        WHERE queue = ?1 AND priority = ?2 AND state IN ('pending', 'scheduled', 'retrying') AND run_at <= ?3
+        ORDER BY run_at LIMIT 1
+        """
+
     static let markRunning = """
         UPDATE taskq_jobs SET state = 'running', attempt = attempt + 1, worker = ?, started_at = ?, lease_until = ?,
             finished_at = NULL

@@ -96,7 +96,11 @@ public final class SQLiteStore: TaskqStore, @unchecked Sendable {
         return try await connection.run { db in
             let jobs: [Job] = try db.writeTransaction {
                 var candidates: [(id: Int64, priority: Int64, runAt: Int64)] = []
-                for queue in queues {
+                // Paused queues are skipped in the same transaction: a pause holds from the next claim on.
+                var paused = Set<String>()
+                let pausedSelect = try db.prepare(SQLiteSQL.pausedQueues)
+                while try pausedSelect.step() { paused.insert(pausedSelect.text(0)) }
+                for queue in queues where !paused.contains(queue) {
                     let select = try db.prepare(candidatesSQL).bind([.text(queue), .int(now)] + taskParams + [.int(Int64(limit))])
                     while try select.step() { candidates.append((select.int(0), select.int(1), select.int(2))) }
                 }
@@ -345,10 +349,12 @@ public final class SQLiteStore: TaskqStore, @unchecked Sendable {
         try await connection.run { db in
             try db.writeTransaction {
                 try db.prepare("""
-                    INSERT OR REPLACE INTO taskq_workers (id, host, pid, queues, concurrency, started_at, last_seen)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    INSERT OR REPLACE INTO taskq_workers (id, host, pid, queues, concurrency, started_at, last_seen, lease_ms,
+                                                          completed, failed)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """).bind([.text(info.id), .text(info.host), .int(Int64(info.pid)), .text(info.queues.joined(separator: ",")),
-                               .int(Int64(info.concurrency)), .int(info.startedAt), .int(info.lastSeen)]).run()
+                               .int(Int64(info.concurrency)), .int(info.startedAt), .int(info.lastSeen), .int(info.leaseMillis),
+                               .int(Int64(info.completed)), .int(Int64(info.failed))]).run()
             }
         }
     }
