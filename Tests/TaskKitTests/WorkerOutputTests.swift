@@ -73,4 +73,15 @@ struct OutputSpoolTests {
         #expect(ByteSize.bytes("-1") == nil && ByteSize.bytes("1x") == nil && ByteSize.bytes("") == nil && ByteSize.bytes("0.5") == nil)
         #expect(ByteSize.format(1 << 20) == "1 MiB" && ByteSize.format(1000) == "1000 bytes")
     }
+
+    @Test func outputCapInTaskqToml() throws {
+        let config = try TaskqConfig(json: .obj(("worker", .obj(("output_cap", .string("256KiB"))))))
+        #expect(config.worker.outputCapBytes == 256 * 1024)
+        #expect(try TaskqConfig(json: .obj(("worker", .obj(("output_cap", .int(4096)))))).worker.outputCapBytes == 4096)
+        for bad: JSONValue in [.string("lots"), .string("0"), .string("2GiB"), .int(-1)] {
+            #expect(throws: TaskqError.badInput("taskq.toml: [worker] output_cap must be a size from 1B to 1GiB, such as \"1MiB\" or \"256KiB\"")) {
+                try TaskqConfig(json: .obj(("worker", .obj(("output_cap", bad)))))
+            }
+        }
+    }
 }
