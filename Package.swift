@@ -31,9 +31,11 @@ let package = Package(
                 .embedInCode("sqlite/sqlite_0001_init.sql"),
                 .embedInCode("sqlite/sqlite_0002_schedules.sql"),
                 .embedInCode("sqlite/sqlite_0003_operators.sql"),
+                .embedInCode("sqlite/sqlite_0004_output.sql"),
                 .embedInCode("postgres/postgres_0001_init.sql"),
                 .embedInCode("postgres/postgres_0002_schedules.sql"),
                 .embedInCode("postgres/postgres_0003_operators.sql"),
+                .embedInCode("postgres/postgres_0004_output.sql"),
             ]
         ),
         .target(

@@ -173,13 +173,13 @@ _taskq() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    migrate|create-job|list-jobs|show-job|list-tasks|cancel|retry|stats|workers|queue|run-worker|beat|schedule|purge|rescue|help)
+    migrate|create-job|list-jobs|show-job|logs|list-tasks|cancel|retry|stats|workers|queue|run-worker|beat|schedule|purge|rescue|help)
         # Offer subcommand argument completions
         "_taskq_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'migrate create-job list-jobs show-job list-tasks cancel retry stats workers queue run-worker beat schedule purge rescue help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'migrate create-job list-jobs show-job logs list-tasks cancel retry stats workers queue run-worker beat schedule purge rescue help' -- "${cur}"))
         ;;
     esac
 }
@@ -322,6 +322,28 @@ _taskq_show-job() {
     case "${positional_number}" in
     1)
         __taskq_add_completions -W "$(__taskq_custom_complete ---completion show-job -- positional@0 "${COMP_CWORD}" "$(__taskq_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
+}
+
+_taskq_logs() {
+    repeating_flags=()
+    non_repeating_flags=(--stderr --follow --raw --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--database-url --config --attempt)
+    __taskq_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--database-url')
+        return
+        ;;
+    '--config')
+        __taskq_add_completions -o plusdirs -fX '!*.@(toml)'
+        return
+        ;;
+    '--attempt')
         return
         ;;
     esac
@@ -533,7 +555,7 @@ _taskq_run-worker() {
     repeating_flags=()
     non_repeating_flags=(--burst --version -h --help)
     repeating_options=(--queue -q)
-    non_repeating_options=(--database-url --config --concurrency -c --max-tasks --lease --poll-interval --grace-period --kill-grace --worker-id --log-level --log-format)
+    non_repeating_options=(--database-url --config --concurrency -c --max-tasks --lease --poll-interval --grace-period --kill-grace --output-cap --worker-id --log-level --log-format)
     __taskq_offer_flags_options 0
 
     # Offer option value completions
@@ -565,6 +587,9 @@ _taskq_run-worker() {
         return
         ;;
     '--kill-grace')
+        return
+        ;;
+    '--output-cap')
         return
         ;;
     '--worker-id')

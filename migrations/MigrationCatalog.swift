@@ -1,6 +1,7 @@
 /// One versioned schema change, embedded in the binary.
 public struct Migration: Sendable, Equatable {
-    /// Monotonic version within a backend, starting at 1.
+    /// Increasing version within a backend, starting at 1 (the number in the file name). Versions may have gaps
+    /// while branches that add migrations are merged; the runner applies whatever is missing, in order.
     public let version: Int
     /// Short name, taken from the file name.
     public let name: String
@@ -20,6 +21,8 @@ public enum MigrationCatalog {
                   sql: String(decoding: PackageResources.sqlite_0002_schedules_sql, as: UTF8.self)),
         Migration(version: 3, name: "operators", fileName: "sqlite_0003_operators.sql",
                   sql: String(decoding: PackageResources.sqlite_0003_operators_sql, as: UTF8.self)),
+        Migration(version: 4, name: "output", fileName: "sqlite_0004_output.sql",
+                  sql: String(decoding: PackageResources.sqlite_0004_output_sql, as: UTF8.self)),
     ]
 
     /// Migrations for the PostgreSQL store, in version order (run inside the configured schema).
@@ -30,6 +33,8 @@ public enum MigrationCatalog {
                   sql: String(decoding: PackageResources.postgres_0002_schedules_sql, as: UTF8.self)),
         Migration(version: 3, name: "operators", fileName: "postgres_0003_operators.sql",
                   sql: String(decoding: PackageResources.postgres_0003_operators_sql, as: UTF8.self)),
+        Migration(version: 4, name: "output", fileName: "postgres_0004_output.sql",
+                  sql: String(decoding: PackageResources.postgres_0004_output_sql, as: UTF8.self)),
     ]
 
     /// All migrations keyed by backend folder name (`sqlite`, `postgres`), for catalog tests.

@@ -4,7 +4,8 @@ import TaskKit
 import Glibc
 #endif
 
-/// `2026-11-22T19:45:34.123Z info  job 12 completed …` on stderr.
+/// `2026-11-22T19:45:34.123Z info  job 12 completed …` on stderr, one line per record: control characters in the
+/// message (a multi-line error, escape sequences from job output) are escaped.
 struct TextLogHandler: LogHandler {
     let label: String
     var logLevel: Logger.Level = .info
@@ -17,11 +18,12 @@ struct TextLogHandler: LogHandler {
 
     func log(event: LogEvent) {
         let level = event.level.rawValue + String(repeating: " ", count: max(0, 8 - event.level.rawValue.count))
-        fputs("\(TimeFormat.iso8601(Clock.now())) \(level)\(event.message)\n", stderr)
+        fputs("\(TimeFormat.iso8601(Clock.now())) \(level)\(TerminalText.escaped(event.message.description))\n", stderr)
     }
 }
 
-/// One JSON object per line on stderr: `time`, `level`, `logger`, `message` and metadata.
+/// One JSON object per line on stderr: `time`, `level`, `logger`, `message` and the metadata as fields of their own
+/// (a job's records carry `job_id`, `task`, `queue`, `attempt` and, once it ended, `duration_ms`; integers as numbers).
 struct JSONLogHandler: LogHandler {
     let label: String
     var logLevel: Logger.Level = .info
@@ -36,7 +38,19 @@ struct JSONLogHandler: LogHandler {
         var pairs: [(String, JSONValue)] = [("time", .string(TimeFormat.iso8601(Clock.now()))), ("level", .string(event.level.rawValue)),
                                              ("logger", .string(label)), ("message", .string(event.message.description))]
         let merged = metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 })
-        for (key, value) in merged.sorted(by: { $0.key < $1.key }) { pairs.append((key, .string("\(value)"))) }
+        for (key, value) in merged.sorted(by: { $0.key < $1.key }) { pairs.append((key, Self.json(value))) }
         fputs(JSONValue.object(pairs).serialized() + "\n", stderr)
+    }
+
+    /// Integers as JSON numbers, lists and dictionaries as JSON, anything else as its text.
+    static func json(_ value: Logger.Metadata.Value) -> JSONValue {
+        switch value {
+        case let .string(text): return .string(text)
+        case let .stringConvertible(item):
+            if let number = item as? any BinaryInteger, let exact = Int64(exactly: number) { return .int(exact) }
+            return .string(item.description)
+        case let .array(items): return .array(items.map(json))
+        case let .dictionary(pairs): return .object(pairs.sorted { $0.key < $1.key }.map { ($0.key, json($0.value)) })
+        }
     }
 }

@@ -16,7 +16,7 @@ public struct TaskqCommand: AsyncParsableCommand {
             """,
         version: TaskqVersion.current,
         subcommands: [
-            Migrate.self, CreateJob.self, ListJobs.self, ShowJob.self, ListTasks.self, Cancel.self, Retry.self,
+            Migrate.self, CreateJob.self, ListJobs.self, ShowJob.self, Logs.self, ListTasks.self, Cancel.self, Retry.self,
             Stats.self, Workers.self, Queue.self, RunWorker.self, BeatCommand.self, Schedule.self, Purge.self, Rescue.self,
         ]
     )

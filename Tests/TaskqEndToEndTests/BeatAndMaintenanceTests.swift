@@ -15,6 +15,16 @@ enum AnyBackend: String, CaseIterable, CustomTestStringConvertible, Sendable {
     }
 }
 
+extension AnyBackend {
+    /// A CLI on a fresh, migrated store of this backend.
+    func migratedCLI() throws -> CLI {
+        let cli = try cli()
+        let migrated = try cli.run(["migrate"])
+        #expect(migrated.status == 0, "\(migrated.stderr)")
+        return cli
+    }
+}
+
 /// Sleeps until `offset` seconds past the next multiple of `period` seconds of the wall clock.
 func sleepUntilAfterBoundary(period: Double, offset: Double) {
     let now = Date().timeIntervalSince1970

@@ -36,6 +36,8 @@ final class CLI: @unchecked Sendable {
         var status: Int32
         var stdout: String
         var stderr: String
+        /// Standard output as bytes (output that is not UTF-8 reads as "" in `stdout`).
+        var stdoutBytes = Data()
         var json: Any? { try? JSONSerialization.jsonObject(with: Data(stdout.utf8), options: [.fragmentsAllowed]) }
         var lines: [String] { stdout.split(separator: "\n").map(String.init) }
     }
@@ -103,6 +105,8 @@ final class RunningCLI: @unchecked Sendable {
 
     var pid: Int32 { process.processIdentifier }
     var stderrText: String { (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "" }
+    /// What the process wrote to stdout so far.
+    var stdoutText: String { (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? "" }
 
     func signal(_ number: Int32) { kill(process.processIdentifier, number) }
 
@@ -116,6 +120,7 @@ final class RunningCLI: @unchecked Sendable {
         process.waitUntilExit()
         return CLI.Result(status: process.terminationStatus,
                           stdout: (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? "",
-                          stderr: stderrText)
+                          stderr: stderrText,
+                          stdoutBytes: (try? Data(contentsOf: URL(fileURLWithPath: stdoutPath))) ?? Data())
     }
 }

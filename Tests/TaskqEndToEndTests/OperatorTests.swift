@@ -2,16 +2,6 @@ import Foundation
 import Testing
 import TaskqTestSupport
 
-extension AnyBackend {
-    /// A CLI on a fresh, migrated store of this backend.
-    func migratedCLI() throws -> CLI {
-        let cli = try cli()
-        let migrated = try cli.run(["migrate"])
-        #expect(migrated.status == 0, "\(migrated.stderr)")
-        return cli
-    }
-}
-
 /// What an operator sees and controls from the shell: workers, queue pauses, the live stats view and the enqueue
 /// warning, run through the built binary.
 @Suite("End to end: operators")

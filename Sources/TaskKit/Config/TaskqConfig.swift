@@ -162,6 +162,8 @@ public struct WorkerDefaults: Sendable, Equatable {
     public var leaseMillis: Millis?
     public var pollIntervalMillis: Millis?
     public var gracePeriodMillis: Millis?
+    /// `output_cap`: bytes of each output stream kept per attempt.
+    public var outputCapBytes: Int?
 
     public init() {}
 
@@ -183,6 +185,12 @@ public struct WorkerDefaults: Sendable, Equatable {
             case "lease": leaseMillis = try JobDefaults.duration(value, "[worker] lease", fail)
             case "poll_interval": pollIntervalMillis = try JobDefaults.duration(value, "[worker] poll_interval", fail)
             case "grace_period": gracePeriodMillis = try JobDefaults.duration(value, "[worker] grace_period", fail)
+            case "output_cap":
+                let bytes = value.stringValue.flatMap(ByteSize.bytes) ?? value.int64Value.flatMap { Int(exactly: $0) }
+                guard let bytes, (1...(1 << 30)).contains(bytes) else {
+                    throw fail("[worker] output_cap must be a size from 1B to 1GiB, such as \"1MiB\" or \"256KiB\"")
+                }
+                outputCapBytes = bytes
             default: throw fail("[worker] has an unknown setting '\(key)'")
             }
         }

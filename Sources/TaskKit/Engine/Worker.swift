@@ -180,12 +180,16 @@ public final class Worker: @unchecked Sendable {
             return (job.failure(error: "worker \(options.workerID) has no handler for task '\(job.task)'", outcome: .failed, at: now), now)
         }
         var jobLogger = logger
-        jobLogger[metadataKey: "job"] = "\(job.id)"
+        for (key, value) in Self.metadata(job) { jobLogger[metadataKey: key] = value }
         jobLogger.debug("job \(job.id) started: \(job.name) [\(job.task)] attempt \(job.attempt)")
-        let context = JobContext(job: job, logger: jobLogger, killGraceMillis: options.killGraceMillis)
+        let output = JobOutputSink(store: store, jobID: job.id, attempt: job.attempt, worker: options.workerID,
+                                   cap: options.outputCapBytes, logger: jobLogger)
+        let context = JobContext(job: job, logger: jobLogger, killGraceMillis: options.killGraceMillis, output: output)
         let result: Result<JSONValue, Error>
         do { result = .success(try await handler.run(context)) } catch { result = .failure(error) }
         let endedAt = Clock.now()
+        // The output is complete in the store before the outcome is recorded (`taskq logs --follow` relies on it).
+        await output.finish()
         let reason = state.withLock { s in s.running[job.id]?.stopReason }
         return (decide(job, reason: reason, result: result, endedAt: endedAt), endedAt)
     }
@@ -237,16 +241,27 @@ public final class Worker: @unchecked Sendable {
         }
     }
 
+    /// Log fields every record about a job carries (fields of their own in JSON logs): `job_id`, `task`, `queue`,
+    /// `attempt`; records of a finished attempt add `duration_ms`. Numbers stay numbers.
+    static func metadata(_ job: Job) -> Logger.Metadata {
+        ["job_id": .stringConvertible(job.id), "task": .string(job.task), "queue": .string(job.queue),
+         "attempt": .stringConvertible(job.attempt)]
+    }
+
     private func log(_ job: Job, _ kind: JobOutcome.Kind?, _ seconds: Double) {
         let took = DurationParser.format(Millis(seconds * 1000))
+        var fields = Self.metadata(job)
+        fields["duration_ms"] = .stringConvertible(Millis(seconds * 1000))
         switch kind {
-        case .completed?: logger.info("job \(job.id) completed: \(job.name) [\(job.task)] in \(took)")
+        case .completed?: logger.info("job \(job.id) completed: \(job.name) [\(job.task)] in \(took)", metadata: fields)
         case let .retry(error, runAt, _)?:
-            logger.warning("job \(job.id) attempt \(job.attempt) failed, retry in \(DurationParser.format(max(0, runAt - Clock.now()))): \(error)")
-        case let .failed(error, _)?: logger.error("job \(job.id) failed after \(job.attempt) attempts: \(error)")
-        case .cancelled?: logger.notice("job \(job.id) cancelled while running")
-        case .released?: logger.notice("job \(job.id) released at shutdown")
-        case nil: logger.warning("job \(job.id) is no longer held by this worker; its outcome is discarded")
+            logger.warning("job \(job.id) attempt \(job.attempt) failed, retry in \(DurationParser.format(max(0, runAt - Clock.now()))): \(error)",
+                           metadata: fields)
+        case let .failed(error, _)?:
+            logger.error("job \(job.id) failed after \(JobMessages.attempts(job.attempt)) in \(took): \(error)", metadata: fields)
+        case .cancelled?: logger.notice("job \(job.id) cancelled while running", metadata: fields)
+        case .released?: logger.notice("job \(job.id) released at shutdown", metadata: fields)
+        case nil: logger.warning("job \(job.id) is no longer held by this worker; its outcome is discarded", metadata: fields)
         }
     }
 

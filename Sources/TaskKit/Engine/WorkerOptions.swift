@@ -15,6 +15,8 @@ public struct WorkerOptions: Sendable {
     public var gracePeriodMillis: Millis = 30_000
     /// Between SIGTERM and SIGKILL when a shell task's process group is stopped.
     public var killGraceMillis: Millis = 5_000
+    /// Bytes of each output stream (stdout, stderr) kept per attempt; past it the tail is kept.
+    public var outputCapBytes = WorkerOptions.defaultOutputCapBytes
     /// Exit after claiming this many jobs (and finishing them).
     public var maxTasks: Int?
     /// Exit when no job is due.
@@ -22,6 +24,9 @@ public struct WorkerOptions: Sendable {
     public var workerID: String = WorkerOptions.defaultWorkerID()
 
     public init() {}
+
+    /// 1 MiB per stream.
+    public static let defaultOutputCapBytes = 1 << 20
 
     /// Heartbeats renew leases and pick up cancellations.
     public var heartbeatMillis: Millis { max(100, min(leaseMillis / 3, 1_000)) }
@@ -49,6 +54,7 @@ public struct WorkerOptions: Sendable {
         guard (1...10_000).contains(concurrency) else { throw TaskqError.usage("--concurrency must be 1-10000") }
         guard leaseMillis >= 1_000 else { throw TaskqError.usage("--lease must be at least 1s") }
         guard pollIntervalMillis >= 1 else { throw TaskqError.usage("--poll-interval must be positive") }
+        guard (1...(1 << 30)).contains(outputCapBytes) else { throw TaskqError.usage("--output-cap must be 1B-1GiB") }
         if let maxTasks, maxTasks < 1 { throw TaskqError.usage("--max-tasks must be at least 1") }
         guard !workerID.isEmpty else { throw TaskqError.usage("--worker-id must not be empty") }
     }

@@ -16,4 +16,9 @@ public enum JobMessages {
     public static func uniqueKeyHeld(key: String, byJob other: Int64, retrying id: Int64) -> String {
         "job \(other) already holds unique key '\(key)'; not retrying job \(id)"
     }
+
+    /// `1 attempt`, `3 attempts`.
+    public static func attempts(_ count: Int) -> String {
+        count == 1 ? "1 attempt" : "\(count) attempts"
+    }
 }

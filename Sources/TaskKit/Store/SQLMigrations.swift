@@ -42,9 +42,15 @@ enum SQLMigrations {
         return catalog.map { MigrationStatus(version: $0.version, name: $0.name, appliedAt: applied[$0.version]) }
     }
 
-    /// Throws the "run `taskq migrate`" / "upgrade taskq" error unless the schema is current.
+    /// Throws the "run `taskq migrate`" / "upgrade taskq" error unless the schema is current: every migration of
+    /// `catalog` applied (not only the newest, since versions may have gaps) and none newer.
     static func require(_ catalog: [Migration], on db: MigrationConnection, place: String) throws {
-        let current = try db.hasMigrationsTable() ? try db.appliedMigrations().keys.max() ?? 0 : 0
-        try SchemaVersion.require(current: current, latest: catalog.last?.version ?? 0, place: place)
+        let applied = try db.hasMigrationsTable() ? try db.appliedMigrations() : [:]
+        let latest = catalog.last?.version ?? 0
+        var current = applied.keys.max() ?? 0
+        if current <= latest, let missing = catalog.first(where: { applied[$0.version] == nil }) {
+            current = applied.keys.filter { $0 < missing.version }.max() ?? 0
+        }
+        try SchemaVersion.require(current: current, latest: latest, place: place)
     }
 }

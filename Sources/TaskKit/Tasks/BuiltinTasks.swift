@@ -4,7 +4,8 @@ public enum BuiltinTasks {
 }
 
 /// `shell`: runs `args.command` (an argv array) without a shell. Exit 0 is success; the result holds the exit code
-/// and the tails of stdout and stderr; a failure names the exit code or signal and the stderr tail.
+/// and the tails of stdout and stderr; a failure names the exit code or signal and the stderr tail. The whole
+/// output streams to the job's output sink as it is written (kept in the store up to the worker's output cap).
 /// Optional `args.cwd` (directory) and `args.env` (object of strings).
 public struct ShellTask: TaskHandler {
     public let name = "shell"
@@ -31,7 +32,8 @@ public struct ShellTask: TaskHandler {
         environment["TASKQ_JOB_ID"] = String(context.job.id)
         environment["TASKQ_ATTEMPT"] = String(context.job.attempt)
         let outcome = try await ChildProcess.run(argv: argv, cwd: context.args["cwd"]?.stringValue,
-                                                 environment: environment, killGraceMillis: context.killGraceMillis)
+                                                 environment: environment, killGraceMillis: context.killGraceMillis,
+                                                 output: { stream, bytes in context.output.write(bytes, to: stream) })
         if outcome.exitCode == 0 {
             return .obj(("exit_code", .int(0)), ("stdout", .string(outcome.stdoutTail)), ("stderr", .string(outcome.stderrTail)))
         }

@@ -28,9 +28,17 @@ public struct ProcessOutcome: Sendable, Equatable {
 public enum ChildProcess {
     /// Bytes of stdout and stderr kept for the result.
     public static let tailBytes = 4096
+    /// Largest single read from a pipe (the pipe buffer's size on Linux).
+    static let readBytes = 65_536
 
+    /// Receives every chunk read from the child, in order, on the reader thread; it must not block.
+    public typealias OutputHandler = @Sendable (OutputStreamName, ArraySlice<UInt8>) -> Void
+
+    /// Runs `argv` and waits for it. The pipes are read on a thread of their own (never the cooperative pool); every
+    /// chunk goes to `output` as it is read and only the tails (`tailBytes`) are kept in memory, so a child printing
+    /// without end costs a bounded amount of memory here.
     public static func run(argv: [String], cwd: String? = nil, environment: [String: String] = [:],
-                           killGraceMillis: Int64 = 5_000) async throws -> ProcessOutcome {
+                           killGraceMillis: Int64 = 5_000, output: OutputHandler? = nil) async throws -> ProcessOutcome {
         guard let program = argv.first, !program.isEmpty else { throw TaskFailure("shell task has an empty command") }
         var outPipe: [Int32] = [-1, -1], errPipe: [Int32] = [-1, -1]
         guard taskq_pipe_cloexec(&outPipe) == 0 else { throw TaskFailure("pipe: \(errnoText())") }
@@ -50,7 +58,8 @@ public enum ChildProcess {
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<ProcessOutcome, Never>) in
                 BlockingThread.start {
-                    continuation.resume(returning: collect(pid: pid, stdoutFD: outPipe[0], stderrFD: errPipe[0], state: state))
+                    continuation.resume(returning: collect(pid: pid, stdoutFD: outPipe[0], stderrFD: errPipe[0], state: state,
+                                                       output: output))
                 }
             }
         } onCancel: {
@@ -106,13 +115,14 @@ public enum ChildProcess {
 
     /// Reads both pipes until the child has exited and its output is drained (or, when grandchildren keep the
     /// pipes open, shortly after it exited), then reaps it. Runs on its own thread.
-    private static func collect(pid: pid_t, stdoutFD: Int32, stderrFD: Int32, state: ChildState) -> ProcessOutcome {
+    private static func collect(pid: pid_t, stdoutFD: Int32, stderrFD: Int32, state: ChildState,
+                                output: OutputHandler?) -> ProcessOutcome {
         var out = TailBuffer(limit: tailBytes), err = TailBuffer(limit: tailBytes)
         var fds = [pollfd(fd: stdoutFD, events: Int16(POLLIN), revents: 0), pollfd(fd: stderrFD, events: Int16(POLLIN), revents: 0)]
         var open = [true, true]
         var status: Int32 = 0
         var reapedAt: Double? = nil
-        var buffer = [UInt8](repeating: 0, count: 16_384)
+        var buffer = [UInt8](repeating: 0, count: readBytes)
         while open[0] || open[1] {
             for i in 0..<2 { fds[i].fd = open[i] ? (i == 0 ? stdoutFD : stderrFD) : -1 }
             let ready = poll(&fds, 2, reapedAt == nil ? 100 : 20)
@@ -121,6 +131,7 @@ public enum ChildProcess {
                     let n = read(fds[i].fd, &buffer, buffer.count)
                     if n > 0 {
                         if i == 0 { out.append(buffer[0..<n]) } else { err.append(buffer[0..<n]) }
+                        output?(i == 0 ? .stdout : .stderr, buffer[0..<n])
                     } else if n == 0 || (errno != EINTR && errno != EAGAIN) {
                         open[i] = false
                     }

@@ -12,13 +12,13 @@ public struct ConfiguredTask: TaskHandler {
         if let template = definition.command {
             job.args = .obj(("command", .array(try template.map { .string(try substitute($0, args)) })),
                             ("cwd", args["cwd"] ?? .null), ("env", args["env"] ?? .null))
-            return try await ShellTask().run(JobContext(job: job, logger: context.logger, killGraceMillis: context.killGraceMillis))
+            return try await ShellTask().run(JobContext(job: job, logger: context.logger, killGraceMillis: context.killGraceMillis, output: context.output))
         }
         guard let builtin = definition.builtin, let handler = BuiltinTasks.all.first(where: { $0.name == builtin }) else {
             throw TaskFailure("task \(name) has no command or builtin")
         }
         job.args = args
-        return try await handler.run(JobContext(job: job, logger: context.logger, killGraceMillis: context.killGraceMillis))
+        return try await handler.run(JobContext(job: job, logger: context.logger, killGraceMillis: context.killGraceMillis, output: context.output))
     }
 
     /// Job args override the preset ones key by key.

@@ -17,11 +17,15 @@ public struct JobContext: Sendable {
     public let logger: Logger
     /// Grace between SIGTERM and SIGKILL when a shell task's process group is stopped.
     public let killGraceMillis: Int64
+    /// The attempt's output (stdout, stderr), kept in the store as `taskq logs` shows it; the shell task writes its
+    /// child's output here. Discards everything outside a worker.
+    public let output: JobOutputSink
 
-    public init(job: Job, logger: Logger, killGraceMillis: Int64 = 5_000) {
+    public init(job: Job, logger: Logger, killGraceMillis: Int64 = 5_000, output: JobOutputSink = .discarding) {
         self.job = job
         self.logger = logger
         self.killGraceMillis = killGraceMillis
+        self.output = output
     }
 
     /// The job's arguments.

@@ -42,6 +42,10 @@ struct RunWorker: TaskqSubcommand {
     @Option(help: ArgumentHelp("Between SIGTERM and SIGKILL for a stopped shell task. Default 5s.", valueName: "duration"))
     var killGrace: String?
 
+    @Option(help: ArgumentHelp("Output kept per attempt and stream (stdout, stderr) of shell jobs; past it the tail is kept. Default 1MiB.",
+                               valueName: "size"))
+    var outputCap: String?
+
     @Option(help: ArgumentHelp("Worker id (default host:pid:random).", valueName: "id"))
     var workerID: String?
 
@@ -65,6 +69,8 @@ struct RunWorker: TaskqSubcommand {
         if let gracePeriod { options.gracePeriodMillis = try DurationParser.require(gracePeriod, option: "--grace-period") }
         else if let g = file.gracePeriodMillis { options.gracePeriodMillis = g }
         if let killGrace { options.killGraceMillis = try DurationParser.require(killGrace, option: "--kill-grace") }
+        if let outputCap { options.outputCapBytes = try ByteSize.require(outputCap, option: "--output-cap") }
+        else if let cap = file.outputCapBytes { options.outputCapBytes = cap }
         if let workerID { options.workerID = workerID }
         try options.validate()
         return options

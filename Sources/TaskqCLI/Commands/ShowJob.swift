@@ -12,9 +12,11 @@ struct ShowJob: TaskqSubcommand {
 
     func run(registry: TaskRegistry) async throws {
         let jobID = try parseJobID(id)
-        let (job, history) = try await Context(store, registry: registry).withStore { store -> (Job, [Attempt]) in
+        let json = output.json
+        let (job, history, streams) = try await Context(store, registry: registry).withStore { store -> (Job, [Attempt], [OutputTail]) in
             guard let job = try await store.job(id: jobID) else { throw TaskqError.failed("no job with id \(jobID)") }
-            return (job, try await store.attempts(jobID: jobID))
+            let history = try await store.attempts(jobID: jobID)
+            return (job, history, json ? [] : try await OutputTail.latest(of: job, in: store))
         }
         if output.json {
             Output.json(job.jsonObject(history: history))
@@ -29,7 +31,7 @@ struct ShowJob: TaskqSubcommand {
             ("run at", TimeFormat.iso8601(job.runAt)), ("created", TimeFormat.iso8601(job.createdAt)),
             ("started", job.startedAt.map(TimeFormat.iso8601) ?? "-"), ("finished", job.finishedAt.map(TimeFormat.iso8601) ?? "-"),
             ("worker", job.worker ?? "-"), ("unique key", job.uniqueKey ?? "-"),
-            ("result", job.result.map { $0.serialized() } ?? "-"), ("error", job.error ?? "-"),
+            ("result", OutputTail.resultText(job.result)), ("error", job.error ?? "-"),
         ]
         let width = rows.map(\.0.count).max() ?? 0
         for (key, value) in rows {
@@ -43,5 +45,6 @@ struct ShowJob: TaskqSubcommand {
             [String($0.attempt), TimeFormat.short($0.startedAt), $0.finishedAt.map(TimeFormat.short) ?? "-", $0.worker,
              $0.outcome.rawValue, Output.truncate($0.error ?? "", 60)]
         })
+        for tail in streams { tail.print() }
     }
 }

@@ -8,6 +8,8 @@ import Glibc
 /// A Redis reply (RESP2).
 enum RedisValue: Equatable {
     case string(String)
+    /// A bulk string kept as bytes (replies read with `binary`).
+    case bytes([UInt8])
     case integer(Int64)
     case array([RedisValue])
     case null
@@ -17,6 +19,7 @@ enum RedisValue: Equatable {
     var string: String? {
         switch self {
         case let .string(s), let .status(s): return s
+        case let .bytes(b): return String(decoding: b, as: UTF8.self)
         case let .integer(i): return String(i)
         default: return nil
         }
@@ -25,6 +28,15 @@ enum RedisValue: Equatable {
         switch self {
         case let .integer(i): return i
         case let .string(s): return Int64(s)
+        case let .bytes(b): return Int64(String(decoding: b, as: UTF8.self))
+        default: return nil
+        }
+    }
+    /// A bulk string's bytes (text replies as their UTF-8).
+    var bytes: [UInt8]? {
+        switch self {
+        case let .bytes(b): return b
+        case let .string(s): return Array(s.utf8)
         default: return nil
         }
     }
@@ -109,25 +121,45 @@ final class RedisConnection: @unchecked Sendable {
         return try readReply()
     }
 
+    /// Sends one command of arbitrary bytes (binary-safe: every argument goes with its length) and returns its
+    /// reply with bulk strings as `.bytes`.
+    @discardableResult
+    func command(bytes args: [[UInt8]]) throws -> RedisValue {
+        try append(bytes: args)
+        return try readReply(binary: true)
+    }
+
     /// Queues a command in the output buffer (sent by the next read).
     func append(_ args: [String]) throws {
+        try append(bytes: args.map { Array($0.utf8) })
+    }
+
+    /// Queues a command of arbitrary bytes: each argument is copied and passed with its length, never as a C string,
+    /// so NUL bytes and invalid UTF-8 go through unchanged.
+    func append(bytes args: [[UInt8]]) throws {
         guard let context else { throw TaskqError.unavailable("not connected to Redis at \(target.display)") }
-        let pointers = args.map { strdup($0) }
-        defer { pointers.forEach { free($0) } }
-        var argv = pointers.map { UnsafePointer<CChar>($0) }
-        var lengths = args.map { $0.utf8.count }
+        let pointers: [UnsafeMutablePointer<CChar>] = args.map { arg in
+            let copy = UnsafeMutablePointer<CChar>.allocate(capacity: max(1, arg.count))
+            arg.withUnsafeBytes { raw in
+                if let base = raw.baseAddress { UnsafeMutableRawPointer(copy).copyMemory(from: base, byteCount: raw.count) }
+            }
+            return copy
+        }
+        defer { pointers.forEach { $0.deallocate() } }
+        var argv = pointers.map { UnsafePointer<CChar>($0) as UnsafePointer<CChar>? }
+        var lengths = args.map(\.count)
         let rc = redisAppendCommandArgv(context, Int32(args.count), &argv, &lengths)
         if rc != REDIS_OK { throw lost() }
     }
 
-    /// Reads the next reply (blocking).
-    func readReply() throws -> RedisValue {
+    /// Reads the next reply (blocking); with `binary`, bulk strings come back as `.bytes`.
+    func readReply(binary: Bool = false) throws -> RedisValue {
         guard let context else { throw TaskqError.unavailable("not connected to Redis at \(target.display)") }
         var raw: UnsafeMutableRawPointer?
         guard redisGetReply(context, &raw) == REDIS_OK, let raw else { throw lost() }
         let reply = raw.assumingMemoryBound(to: redisReply.self)
         defer { freeReplyObject(raw) }
-        let value = Self.convert(reply)
+        let value = Self.convert(reply, binary: binary)
         if case let .error(message) = value { throw Self.error(for: message, target: target) }
         return value
     }
@@ -184,9 +216,11 @@ final class RedisConnection: @unchecked Sendable {
         }
     }
 
-    private static func convert(_ reply: UnsafeMutablePointer<redisReply>) -> RedisValue {
+    private static func convert(_ reply: UnsafeMutablePointer<redisReply>, binary: Bool = false) -> RedisValue {
         let r = reply.pointee
         switch r.type {
+        case REDIS_REPLY_STRING where binary:
+            return .bytes(Array(UnsafeRawBufferPointer(start: r.str, count: Int(r.len))))
         case REDIS_REPLY_STRING:
             return .string(String(decoding: UnsafeRawBufferPointer(start: r.str, count: Int(r.len)), as: UTF8.self))
         case REDIS_REPLY_STATUS:
@@ -196,7 +230,7 @@ final class RedisConnection: @unchecked Sendable {
         case REDIS_REPLY_INTEGER:
             return .integer(Int64(r.integer))
         case REDIS_REPLY_ARRAY:
-            return .array((0..<Int(r.elements)).map { convert(r.element[$0]!) })
+            return .array((0..<Int(r.elements)).map { convert(r.element[$0]!, binary: binary) })
         default:
             return .null
         }

@@ -229,7 +229,7 @@ extension RedisScripts {
     return out
     """#
 
-    /// ARGV: prefix, finished before, limit, states (comma list). Deletes finished jobs and their history.
+    /// ARGV: prefix, finished before, limit, states (comma list). Deletes finished jobs with their history and output.
     static let purge = prelude + #"""
     local states = {}
     for s in string.gmatch(ARGV[4], '[^,]+') do states[s] = true end
@@ -243,6 +243,10 @@ extension RedisScripts {
       local f = redis.call('HMGET', jk(id), 'state', 'queue', 'task')
       if f[1] and states[f[1]] then
         redis.call('DEL', jk(id), P .. ':attempts:' .. id)
+        -- The job's output: one string per attempt and stream, listed by the fields of its output hash.
+        local okey = P .. ':output:' .. id
+        for _, field in ipairs(redis.call('HKEYS', okey)) do redis.call('DEL', okey .. ':' .. field) end
+        redis.call('DEL', okey)
         redis.call('ZREM', P .. ':idx:all', id)
         redis.call('ZREM', P .. ':idx:queue:' .. f[2], id)
         redis.call('ZREM', P .. ':idx:task:' .. f[3], id)

@@ -34,6 +34,17 @@ public final class RedisStore: TaskqStore, @unchecked Sendable {
 
     /// Runs a script by SHA, loading it first (and again after NOSCRIPT, e.g. a restarted server).
     func eval(_ db: RedisConnection, _ source: String, _ args: [String]) throws -> RedisValue {
+        try eval(db, source) { sha in try db.command(["EVALSHA", sha, "0", self.target.prefix] + args) }
+    }
+
+    /// `eval` with arguments and reply as bytes (binary-safe, for job output).
+    func eval(_ db: RedisConnection, _ source: String, bytes args: [[UInt8]]) throws -> RedisValue {
+        try eval(db, source) { sha in
+            try db.command(bytes: [Array("EVALSHA".utf8), Array(sha.utf8), Array("0".utf8), Array(self.target.prefix.utf8)] + args)
+        }
+    }
+
+    private func eval(_ db: RedisConnection, _ source: String, call: (String) throws -> RedisValue) throws -> RedisValue {
         for _ in 0..<2 {
             let sha: String
             if let known = shas.withLock({ $0[source] }) { sha = known } else {
@@ -44,7 +55,7 @@ public final class RedisStore: TaskqStore, @unchecked Sendable {
                 sha = loaded
             }
             do {
-                return try db.command(["EVALSHA", sha, "0", target.prefix] + args)
+                return try call(sha)
             } catch let TaskqError.failed(message) where message.hasPrefix("NOSCRIPT") {
                 shas.withLock { $0[source] = nil }
             }

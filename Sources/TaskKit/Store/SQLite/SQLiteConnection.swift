@@ -200,6 +200,8 @@ struct SQLiteStatement {
             case .null: rc = sqlite3_bind_null(raw, index)
             case let .int(v): rc = sqlite3_bind_int64(raw, index, v)
             case let .text(v): rc = sqlite3_bind_text(raw, index, v, -1, SQLITE_TRANSIENT)
+            case let .blob(v):
+                rc = v.withUnsafeBytes { sqlite3_bind_blob64(raw, index, $0.baseAddress ?? UnsafeRawPointer(bitPattern: 1), UInt64($0.count), SQLITE_TRANSIENT) }
             }
             try connection.check(rc, "binding parameter \(index)")
         }
@@ -231,6 +233,13 @@ struct SQLiteStatement {
         return String(cString: pointer)
     }
     func optionalText(_ column: Int32) -> String? { isNull(column) ? nil : text(column) }
+    /// The column's bytes as stored (a BLOB, or a TEXT's bytes).
+    func blob(_ column: Int32) -> [UInt8] {
+        let pointer = sqlite3_column_blob(raw, column)
+        let count = Int(sqlite3_column_bytes(raw, column))
+        guard let pointer, count > 0 else { return [] }
+        return Array(UnsafeRawBufferPointer(start: pointer, count: count))
+    }
 }
 
 /// A value bound to a statement parameter.
@@ -238,6 +247,8 @@ enum SQLiteValue {
     case null
     case int(Int64)
     case text(String)
+    /// Arbitrary bytes, bound as a BLOB.
+    case blob([UInt8])
 
     static func optional(_ value: Int64?) -> SQLiteValue { value.map { .int($0) } ?? .null }
     static func optional(_ value: String?) -> SQLiteValue { value.map { .text($0) } ?? .null }
