@@ -347,6 +347,14 @@ _taskq_logs() {
         return
         ;;
     esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __taskq_add_completions -W "$(__taskq_custom_complete ---completion logs -- positional@0 "${COMP_CWORD}" "$(__taskq_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
 }
 
 _taskq_list-tasks() {
@@ -530,6 +538,14 @@ _taskq_queue_pause() {
         return
         ;;
     esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __taskq_add_completions -W "$(__taskq_custom_complete ---completion queue pause -- positional@0 "${COMP_CWORD}" "$(__taskq_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
 }
 
 _taskq_queue_resume() {
@@ -546,6 +562,14 @@ _taskq_queue_resume() {
         ;;
     '--config')
         __taskq_add_completions -o plusdirs -fX '!*.@(toml)'
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __taskq_add_completions -W "$(__taskq_custom_complete ---completion queue resume -- positional@0 "${COMP_CWORD}" "$(__taskq_cursor_index_in_current_word)")"
         return
         ;;
     esac

@@ -14,7 +14,7 @@ public enum Names {
         try checkLabel(name, what: "job name", max: maxJobName)
     }
 
-    /// A queue name: 1–64 of the letters A–Z and a–z, digits, `.`, `_`, `-` and `:`. Commas are what
+    /// A queue name: 1–64 letters (any script), digits, `.`, `_`, `-` and `:`. Commas are what
     /// `run-worker -q a,b` splits on, and queue names become parts of Redis keys and PostgreSQL notifications.
     public static func checkQueue(_ name: String) throws {
         guard !name.isEmpty else { throw TaskqError.usage("queue name must not be empty") }
@@ -42,10 +42,15 @@ public enum Names {
         }
     }
 
+    /// Letters and digits of any script, `.`, `_`, `-` and `:`.
     private static func isQueueCharacter(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar {
-        case "a"..."z", "A"..."Z", "0"..."9", ".", "_", "-", ":": return true
-        default: return false
+        case ".", "_", "-", ":": return true
+        default:
+            switch scalar.properties.generalCategory {
+            case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter, .decimalNumber: return true
+            default: return false
+            }
         }
     }
 }

@@ -19,7 +19,7 @@ struct Logs: TaskqSubcommand {
             """)
 
     @OptionGroup var store: StoreOptions
-    @Argument(help: "Job id.") var id: String
+    @Argument(help: "Job id.", completion: DynamicCompletion.jobIDs) var id: String
 
     @Option(help: ArgumentHelp("Attempt to show (default the latest).", valueName: "n"))
     var attempt: Int?

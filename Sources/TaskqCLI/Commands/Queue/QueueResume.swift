@@ -7,10 +7,10 @@ struct QueueResume: TaskqSubcommand {
 
     @OptionGroup var store: StoreOptions
     @OptionGroup var output: JSONOption
-    @Argument(help: "Queue name.") var name: String
+    @Argument(help: "Queue name.", completion: DynamicCompletion.queues) var name: String
 
     func validate() throws {
-        guard !name.isEmpty else { throw ValidationError("the queue name must not be empty") }
+        do { try Names.checkQueue(name) } catch let error as TaskqError { throw ValidationError(error.description) }
     }
 
     func run(registry: TaskRegistry) async throws {
