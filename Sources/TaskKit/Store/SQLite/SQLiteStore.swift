@@ -374,6 +374,22 @@ public final class SQLiteStore: TaskqStore, @unchecked Sendable {
 
     /// Waits for a commit by another connection (`data_version` changes), woken by inotify on the WAL file and
     /// falling back to probing every few milliseconds where that is unavailable.
+    /// Delays after a WAL write at which `data_version` is read again: the writer appends its frames (the inotify
+    /// event) a moment before it publishes the commit in the WAL index, so the first read can come too early.
+    static let settleMillis: [UInt64] = [0, 1, 1, 1, 1, 1, 2, 2, 2]
+
+    /// Whether another connection committed since the last claim (nil when the database cannot be read). After a
+    /// file event (`settling`), reads again over a few milliseconds before answering no, so no wake-up is lost.
+    private func committedSinceClaim(settling: Bool) async -> Bool? {
+        for delay in settling ? Self.settleMillis : [0] {
+            if delay > 0 { try? await Task.sleep(nanoseconds: delay * 1_000_000) }
+            guard let changed = try? await connection.run({ db in try Self.dataVersion(db) != self.lastDataVersion.withLock { $0 } })
+            else { return nil }
+            if changed { return true }
+        }
+        return false
+    }
+
     public func waitForWork(queues: [String], timeout: Double) async {
         let path = self.path
         let watcher = self.watcher.withLock { made -> FileChangeWatcher? in
@@ -381,19 +397,18 @@ public final class SQLiteStore: TaskqStore, @unchecked Sendable {
             return made ?? nil
         }
         let deadline = Clock.monotonicSeconds() + timeout
+        var woken = false
         while true {
-            let changed = try? await connection.run { db in
-                try Self.dataVersion(db) != self.lastDataVersion.withLock { $0 }
-            }
-            if changed != false || Task.isCancelled { return }
+            if await committedSinceClaim(settling: woken) != false || Task.isCancelled { return }
             let remaining = deadline - Clock.monotonicSeconds()
             guard remaining > 0 else { return }
             if let event = watcher?.event {
-                await withTaskGroup(of: Void.self) { group in
-                    group.addTask { await event.wait() }
-                    group.addTask { try? await Task.sleep(nanoseconds: UInt64(remaining * 1e9)) }
-                    await group.next()
+                woken = await withTaskGroup(of: Bool.self) { group in
+                    group.addTask { await event.wait(); return true }
+                    group.addTask { try? await Task.sleep(nanoseconds: UInt64(remaining * 1e9)); return false }
+                    let first = await group.next() ?? false
                     group.cancelAll()
+                    return first
                 }
             } else {
                 try? await Task.sleep(nanoseconds: UInt64(min(remaining, Self.wakeProbeSeconds) * 1e9))
