@@ -36,6 +36,8 @@ public final class Worker: @unchecked Sendable {
         self.store = store
         self.registry = registry
         self.taskNames = registry.entries.map(\.info.name)
+        var options = options
+        options.queues = options.queues.uniqued() // `-q a,a` reads queue a once
         self.options = options
         self.logger = logger
     }

@@ -92,4 +92,16 @@ struct ClaimConformanceTests {
         #expect(app.map(\.name) == ["custom-high", "later"])
         #expect(try await store.claim(queues: ["default"], tasks: [], limit: 10, worker: "none", now: t0 + 200, leaseUntil: t0 + 1_000).isEmpty)
     }
+
+    /// A queue or task listed twice is read once: no job is claimed twice in one claim.
+    @Test(arguments: Backend.allCases)
+    func aQueueListedTwiceIsClaimedFromOnce(backend: Backend) async throws {
+        let store = try await backend.makeLocation().migrated()
+        _ = try await store.enqueue([newJob("a"), newJob("b")], now: t0)
+        let jobs = try await store.claim(queues: ["default", "default"], tasks: ["noop", "noop"], limit: 5, worker: "w",
+                                         now: t0, leaseUntil: t0 + 1_000)
+        #expect(jobs.map(\.name) == ["a", "b"] && jobs.allSatisfy { $0.attempt == 1 })
+        for job in jobs { #expect(try await store.attempts(jobID: job.id).count == 1) }
+        #expect(try await store.claim(queues: ["default"], limit: 5, worker: "w", now: t0, leaseUntil: t0 + 1_000).isEmpty)
+    }
 }

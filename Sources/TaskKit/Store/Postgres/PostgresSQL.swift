@@ -76,24 +76,28 @@ enum PostgresSQL {
                                  $8::bigint[], $9::int[], $10::bool[], $11::bigint[], $12::text[], $13::text[], $14::bigint[])
                 AS t(id, attempt, worker, state, error, result, run_at, finished_at, refund, yields, expired_before,
                      outcome, attempt_error, ended_at)
-        ), updated AS (
-            UPDATE taskq_jobs j SET state = i.state, error = i.error, result = COALESCE(i.result::jsonb, j.result),
-                run_at = COALESCE(i.run_at, j.run_at), finished_at = i.finished_at,
-                attempt_offset = j.attempt_offset + i.refund, lease_until = NULL
-            FROM input i
-            WHERE j.id = i.id AND j.state = 'running' AND j.worker = i.worker AND j.attempt = i.attempt
-              AND NOT (i.yields AND j.cancel_requested)
+        ), locked AS (
+            -- Lock the rows still held as reported, in id order; under READ COMMITTED the lock returns each row's
+            -- newest version, so a cancel that committed meanwhile is seen by both branches below.
+            SELECT i.*, j.cancel_requested FROM taskq_jobs j JOIN input i ON j.id = i.id
+            WHERE j.state = 'running' AND j.worker = i.worker AND j.attempt = i.attempt
               AND (i.expired_before IS NULL OR j.lease_until < i.expired_before)
-            RETURNING j.id, i.attempt, i.outcome, i.attempt_error, i.ended_at
+            ORDER BY j.id
+            FOR UPDATE OF j
+        ), updated AS (
+            UPDATE taskq_jobs j SET state = l.state, error = l.error, result = COALESCE(l.result::jsonb, j.result),
+                run_at = COALESCE(l.run_at, j.run_at), finished_at = l.finished_at,
+                attempt_offset = j.attempt_offset + l.refund, lease_until = NULL
+            FROM locked l
+            WHERE j.id = l.id AND NOT (l.yields AND l.cancel_requested)
+            RETURNING j.id, l.attempt, l.outcome, l.attempt_error, l.ended_at
         ), closed AS (
             UPDATE taskq_attempts a SET finished_at = u.ended_at, outcome = u.outcome, error = u.attempt_error
             FROM updated u WHERE a.job_id = u.id AND a.attempt = u.attempt
         )
         SELECT id, true FROM updated
         UNION ALL
-        SELECT i.id, false FROM input i JOIN taskq_jobs j ON j.id = i.id
-        WHERE i.yields AND j.cancel_requested AND j.state = 'running' AND j.worker = i.worker AND j.attempt = i.attempt
-          AND (i.expired_before IS NULL OR j.lease_until < i.expired_before)
+        SELECT id, false FROM locked WHERE yields AND cancel_requested
         """
 
     static let heartbeat = """

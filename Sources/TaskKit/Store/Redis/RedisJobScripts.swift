@@ -36,20 +36,27 @@ extension RedisScripts {
       end
     end
     table.sort(cands, function(a, b) if a[2] ~= b[2] then return a[2] < b[2] end return a[1] < b[1] end)
-    local out, running, removed = {}, {}, {}
-    for i = 1, math.min(limit, #cands) do
+    local out, running, removed, seen = {}, {}, {}, {}
+    local claimed = 0
+    for i = 1, #cands do
+      if claimed >= limit then break end
       local m, q, key = cands[i][1], cands[i][3], cands[i][4]
       local id = tonumber(m)
       local k = jk(id)
       local taken = removed[key] or {}; taken[#taken + 1] = m; removed[key] = taken
-      -- Ready jobs never carry finished_at (retry removes it), so claiming is one read and one write.
+      -- Ready jobs never carry finished_at (retry removes it), so claiming is one read and one write. A member
+      -- seen twice (a queue listed twice) or whose job is gone or not waiting is dropped from its set, not claimed.
       local f = redis.call('HMGET', k, 'state', 'attempt')
+      if not seen[m] and (f[1] == 'pending' or f[1] == 'scheduled' or f[1] == 'retrying') then
+      seen[m] = true
+      claimed = claimed + 1
       local attempt = tonumber(f[2]) + 1
       redis.call('HSET', k, 'state', 'running', 'attempt', attempt, 'worker', worker, 'started_at', ARGV[2], 'lease_until', lease)
       bmove(id, q, f[1], 'running')
       running[#running + 1] = lease; running[#running + 1] = id
       open_attempt(id, attempt, ARGV[2], worker)
       out[#out + 1] = redis.call('HGETALL', k)
+      end
     end
     for key, ms in pairs(removed) do redis.call('ZREM', key, unpack(ms)) end
     if #running > 0 then redis.call('ZADD', P .. ':running', unpack(running)) end
@@ -70,7 +77,7 @@ extension RedisScripts {
       local k = jk(id)
       local f = redis.call('HMGET', k, 'state', 'worker', 'attempt', 'cancel_requested', 'queue', 'priority', 'unique_key',
                            'lease_until', 'task')
-      if f[1] == 'running' and f[2] == o.worker and tonumber(f[3]) == o.attempt
+      if f[1] == 'running' and f[2] == o.worker and tonumber(f[3]) == tonumber(o.attempt)
          and (o.expired_before == null or tonumber(f[8] or '0') < tonumber(o.expired_before)) then
         if o.yields and f[4] == '1' then
           cancel_requested[#cancel_requested + 1] = id
@@ -295,14 +302,20 @@ extension RedisScripts {
         local q = string.match(field, '^(.*)|[^|]*$')
         if q then queues[q] = true end
       end
+      -- Two phases: every old set is read and deleted before any new one is written, since an old key
+      -- (ready:QUEUE) can spell a new one (ready:LEN:QUEUE:TASK) when queue names hold ':'.
+      local moved = {}
       for q in pairs(queues) do
         local old = P .. ':ready:' .. q
-        local r = redis.call('ZRANGE', old, 0, -1, 'WITHSCORES')
+        moved[#moved + 1] = {q, redis.call('ZRANGE', old, 0, -1, 'WITHSCORES')}
+        redis.call('DEL', old)
+      end
+      for _, entry in ipairs(moved) do
+        local q, r = entry[1], entry[2]
         for i = 1, #r, 2 do
           local t = redis.call('HGET', jk(tonumber(r[i])), 'task')
           if t then redis.call('ZADD', rkey(q, t), r[i + 1], r[i]) end
         end
-        redis.call('DEL', old)
       end
     end
     if current < tonumber(ARGV[2]) then

@@ -119,6 +119,7 @@ public final class RedisStore: TaskqStore, @unchecked Sendable {
 
     public func claim(queues: [String], tasks: [String], limit: Int, worker: String, now: Millis, leaseUntil: Millis) async throws -> [Job] {
         guard limit > 0, !queues.isEmpty, !tasks.isEmpty else { return [] }
+        let queues = queues.uniqued(), tasks = tasks.uniqued()
         let args = [String(now), String(limit), worker, String(leaseUntil), String(queues.count)] + queues + tasks
         return try await connection.run { db in
             let r = try self.eval(db, RedisScripts.claim, args)
@@ -131,7 +132,7 @@ public final class RedisStore: TaskqStore, @unchecked Sendable {
         func text(_ value: Millis?) -> JSONValue { value.map { .string(String($0)) } ?? .null }
         let payload = JSONValue.array(outcomes.map { o in
             let t = o.transition(now: now)
-            return .obj(("id", .int(o.jobID)), ("attempt", .int(Int64(o.attempt))), ("worker", .string(o.worker)),
+            return .obj(("id", .string(String(o.jobID))), ("attempt", .string(String(o.attempt))), ("worker", .string(o.worker)),
                         ("state", .string(t.state.rawValue)), ("error", t.error.map { .string($0) } ?? .null),
                         ("result", t.result.map { .string($0.serialized()) } ?? .null), ("run_at", text(t.runAt)),
                         ("finished_at", text(t.finishedAt)), ("refund", .bool(t.refundsAttempt)), ("yields", .bool(t.yieldsToCancel)),
