@@ -313,7 +313,7 @@ def scenario_a(backend, rng):
     tq = Taskq(backend, "a")
     effects = f"{tq.dir}/effects"
     # The sleeps make the drain last long enough for the kills: about 50 s for the full run.
-    lines, kinds = drain_lines(n, 0.3, effects, 0.03 if q else 0.08, rng)
+    lines, kinds = drain_lines(n, 0.3, effects, 0.07 if q else 0.08, rng)
     ids = tq.enqueue(lines)
     shell_ids = [i for i, k in zip(ids, kinds) if k == "shell"]
     for _ in range(workers):
@@ -519,7 +519,7 @@ def scenario_e(backend, rng):
 
 def scenario_f(backend, rng):
     """Cancels racing completion: a job's state and its last attempt never contradict each other."""
-    n = 150 if ARGS.quick else 500
+    n = 120 if ARGS.quick else 500
     tq = Taskq(backend, "f")
     lines = []
     for i in range(n):
