@@ -4,7 +4,7 @@ BIN_DIR      = $(shell $(SWIFT) build --show-bin-path)
 MAN_DATE     = 2026-11-22
 MAN_AUTHORS  = taskq developers
 
-.PHONY: all deps build release demo test example generate verify-generated bench clean install install-files uninstall
+.PHONY: all deps build release demo test example generate verify-generated bench chaos chaos-quick clean install install-files uninstall
 
 all: build
 
@@ -30,6 +30,7 @@ test: deps
 	@# hold Swift's two cooperative threads and starve the async library tests, so they run one at a time.
 	$(SWIFT) test --skip-build --filter TaskqEndToEndTests --no-parallel
 	$(MAKE) --no-print-directory example
+	$(MAKE) --no-print-directory chaos-quick
 
 ## The example program with its own Swift handlers still builds against TaskKit.
 example:
@@ -76,6 +77,16 @@ uninstall:
 ## Benchmarks (release build); figures go to BENCHMARKS.md by hand.
 bench: release
 	./bench/run.sh "$$($(SWIFT) build -c release --show-bin-path)/taskq"
+
+## Chaos suites on every backend (kill -9 mid-drain, server outages, SIGSTOP past a lease, full disk, beats, cancel
+## racing completion); figures go to RELIABILITY.md. CHAOS_FLAGS e.g. --backends sqlite --scenarios a,f.
+CHAOS_FLAGS ?=
+chaos: build
+	python3 chaos/chaos.py "$(BIN_DIR)/taskq" $(CHAOS_FLAGS)
+
+## The bounded version that `make test` runs (a few thousand jobs, a few kills; under 3 minutes).
+chaos-quick: build
+	python3 chaos/chaos.py "$(BIN_DIR)/taskq" --quick $(CHAOS_FLAGS)
 
 clean:
 	rm -rf .build

@@ -22,6 +22,35 @@ struct WorkerProcessTests {
         #expect(job["attempts"] as? Int == 2)
     }
 
+    @Test func aShellJobsProcessesDieWithAWorkerKilledBySIGKILL() throws {
+        let cli = try CLI()
+        try cli.run(["migrate"])
+        let pids = cli.path("pids")
+        // The job, a child in the background and a grandchild that ignores SIGTERM, each writing its pid.
+        let script = "echo $$ >> \(pids); sleep 300 & echo $! >> \(pids); " +
+            "sh -c 'trap \"\" TERM; echo $$ >> \(pids); sleep 300' & wait"
+        let id = try cli.run(["create-job", "orphans", "--", "sh", "-c", script]).stdout.trimmed
+        let worker = try cli.start(["run-worker", "--poll-interval", "50ms"])
+        try cli.waitUntil(30, "the job to start its processes") { Self.pids(in: pids).count >= 3 }
+        #expect(try cli.jobState(id) == "running")
+        let started = Self.pids(in: pids)
+        #expect(started.allSatisfy(Self.isAlive))
+        worker.signal(SIGKILL)
+        _ = try worker.wait(timeout: 10)
+        try cli.waitUntil(5, "every process of the job to die with its worker") { !started.contains(where: Self.isAlive) }
+    }
+
+    static func pids(in path: String) -> [Int32] {
+        ((try? String(contentsOfFile: path, encoding: .utf8)) ?? "").split(separator: "\n").compactMap { Int32($0) }
+    }
+
+    /// Alive and not a zombie (an orphan's zombie waits for init, which may be slow to reap it in a container).
+    static func isAlive(_ pid: Int32) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return false }
+        return !stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).hasPrefix("Z")
+    }
+
     @Test func anSQLiteProcessDoesNotLoadTheServerClientLibraries() throws {
         let cli = try CLI()
         try cli.run(["migrate"])

@@ -17,4 +17,14 @@ int taskq_child_exited_nowait(int pid);
 /// characters and emoji, 0 for combining marks, -1 for unprintable ones.
 int taskq_wcwidth(unsigned int scalar);
 
+/// Linux: starts `argv` (searched in PATH, like posix_spawnp) under a small supervisor forked from this process.
+/// The supervisor leads a new process group (its pid is the group id), runs the job in it with stdin /dev/null,
+/// stdout `out_fd`, stderr `err_fd`, default signal dispositions and an empty mask, and exits the way the job exited
+/// (same code, or re-raising the same signal). Signals sent to the group reach the job; the supervisor ignores them
+/// (only SIGKILL stops it). When this process dies, even by SIGKILL, the supervisor SIGKILLs the whole group
+/// (PR_SET_PDEATHSIG). Returns 0 with the supervisor's pid in `pid_out`, or the errno of what failed (fork, chdir to
+/// `cwd`, exec: ENOENT, EACCES …); on failure nothing is left running.
+int taskq_spawn_supervised(char *const argv[], char *const envp[], const char *cwd, int out_fd, int err_fd,
+                           int *pid_out);
+
 #endif

@@ -24,7 +24,8 @@ public struct ProcessOutcome: Sendable, Equatable {
 }
 
 /// Runs an argv directly (no shell) in its own process group, capturing the tails of stdout and stderr.
-/// Cancelling the awaiting task stops the whole group: SIGTERM, then SIGKILL after the grace period.
+/// Cancelling the awaiting task stops the whole group: SIGTERM, then SIGKILL after the grace period. On Linux the
+/// group also dies with this process, even when it is killed with SIGKILL (a supervisor, see `spawnSupervised`).
 public enum ChildProcess {
     /// Bytes of stdout and stderr kept for the result.
     public static let tailBytes = 4096
@@ -69,6 +70,49 @@ public enum ChildProcess {
 
     private static func spawn(argv: [String], cwd: String?, environment: [String: String],
                               stdout: Int32, stderr: Int32) throws -> pid_t {
+        if let cwd, access(cwd, X_OK) != 0 {
+            throw TaskFailure("cannot run in directory \(cwd): \(String(cString: strerror(errno)))")
+        }
+        #if os(Linux)
+        return try spawnSupervised(argv: argv, cwd: cwd, environment: environment, stdout: stdout, stderr: stderr)
+        #else
+        return try posixSpawn(argv: argv, cwd: cwd, environment: environment, stdout: stdout, stderr: stderr)
+        #endif
+    }
+
+    /// Linux: the job runs under a supervisor that leads its process group and kills that group when this process
+    /// dies, even by SIGKILL (`taskq_spawn_supervised`), so a killed worker leaves no job processes behind to run
+    /// beside the rescued attempt. The returned pid is the supervisor's, which is also the group id.
+    private static func spawnSupervised(argv: [String], cwd: String?, environment: [String: String],
+                                        stdout: Int32, stderr: Int32) throws -> pid_t {
+        let cArgv = argv.map { strdup($0) } + [nil]
+        let cEnv = mergedEnvironment(environment).map { strdup($0) } + [nil]
+        defer {
+            cArgv.forEach { free($0) }
+            cEnv.forEach { free($0) }
+        }
+        var pid: Int32 = 0
+        let rc = taskq_spawn_supervised(cArgv, cEnv, cwd, stdout, stderr, &pid)
+        try check(spawnResult: rc, argv: argv, cwd: cwd)
+        return pid
+    }
+
+    private static func check(spawnResult rc: Int32, argv: [String], cwd: String?) throws {
+        guard rc == 0 else {
+            if rc == ENOENT { throw TaskFailure("command not found: \(argv[0])") }
+            if rc == EACCES { throw TaskFailure("permission denied: \(argv[0])") }
+            throw TaskFailure("cannot start \(argv[0]): \(String(cString: strerror(rc)))")
+        }
+    }
+
+    private static func mergedEnvironment(_ environment: [String: String]) -> [String] {
+        var env = currentEnvironment()
+        for (key, value) in environment { env[key] = value }
+        return env.map { "\($0.key)=\($0.value)" }
+    }
+
+    private static func posixSpawn(argv: [String], cwd: String?, environment: [String: String],
+                                   stdout: Int32, stderr: Int32) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -76,7 +120,6 @@ public enum ChildProcess {
         posix_spawn_file_actions_adddup2(&actions, stdout, 1)
         posix_spawn_file_actions_adddup2(&actions, stderr, 2)
         if let cwd {
-            guard access(cwd, X_OK) == 0 else { throw TaskFailure("cannot run in directory \(cwd): \(String(cString: strerror(errno)))") }
             guard taskq_spawn_file_actions_addchdir(&actions, cwd) == 0 else {
                 throw TaskFailure("cannot run in directory \(cwd): this system's posix_spawn cannot change directory")
             }
@@ -95,21 +138,15 @@ public enum ChildProcess {
         sigemptyset(&mask)
         posix_spawnattr_setsigmask(&attributes, &mask)
 
-        var env = currentEnvironment()
-        for (key, value) in environment { env[key] = value }
         let cArgv = argv.map { strdup($0) } + [nil]
-        let cEnv = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        let cEnv = mergedEnvironment(environment).map { strdup($0) } + [nil]
         defer {
             cArgv.forEach { free($0) }
             cEnv.forEach { free($0) }
         }
         var pid = pid_t()
         let rc = posix_spawnp(&pid, argv[0], &actions, &attributes, cArgv, cEnv)
-        guard rc == 0 else {
-            if rc == ENOENT { throw TaskFailure("command not found: \(argv[0])") }
-            if rc == EACCES { throw TaskFailure("permission denied: \(argv[0])") }
-            throw TaskFailure("cannot start \(argv[0]): \(String(cString: strerror(rc)))")
-        }
+        try check(spawnResult: rc, argv: argv, cwd: cwd)
         return pid
     }
 
