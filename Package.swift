@@ -13,7 +13,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
-        // Only its HummingbirdBcrypt product (OpenBSD's bcrypt in C, no server code) is linked; see docs/users.md.
+        // Only its HummingbirdBcrypt product is built and linked: OpenBSD's bcrypt in C, none of the server.
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
     ],
     targets: [
@@ -61,6 +61,7 @@ let package = Package(
             name: "TaskqCLI",
             dependencies: [
                 "TaskKit",
+                "CTaskqSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

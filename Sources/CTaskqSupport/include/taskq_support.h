@@ -17,4 +17,12 @@ int taskq_child_exited_nowait(int pid);
 /// characters and emoji, 0 for combining marks, -1 for unprintable ones.
 int taskq_wcwidth(unsigned int scalar);
 
+/// Turns echo off on the terminal `fd` (canonical line input stays on) and installs handlers for SIGINT, SIGTERM,
+/// SIGHUP, SIGQUIT and SIGTSTP that put the saved settings back before the signal's default action. 0, or -1 when
+/// `fd` is not a terminal (nothing changed).
+int taskq_echo_off(int fd);
+
+/// Restores the terminal settings and signal handlers `taskq_echo_off` saved; harmless when echo is on.
+void taskq_echo_restore(void);
+
 #endif

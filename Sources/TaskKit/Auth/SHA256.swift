@@ -58,14 +58,14 @@ enum SHA256 {
 }
 
 /// Comparisons whose time does not depend on where the inputs differ.
-enum ConstantTime {
+public enum ConstantTime {
     /// True when `a` and `b` hold the same bytes; the time depends only on the lengths.
-    static func equal(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+    public static func equal(_ a: [UInt8], _ b: [UInt8]) -> Bool {
         guard a.count == b.count else { return false }
         var difference: UInt8 = 0
         for i in 0..<a.count { difference |= a[i] ^ b[i] }
         return difference == 0
     }
 
-    static func equal(_ a: String, _ b: String) -> Bool { equal(Array(a.utf8), Array(b.utf8)) }
+    public static func equal(_ a: String, _ b: String) -> Bool { equal(Array(a.utf8), Array(b.utf8)) }
 }
