@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian packages taskq needs to build and test, only when some are missing.
 # C libraries: libsqlite3-dev (the embedded store), libpq-dev, libhiredis-dev; servers for the tests: postgresql,
-# redis-server; sqlite3 for inspecting databases by hand; tzdata for schedules in named time zones.
+# redis-server; sqlite3 for inspecting databases by hand; tzdata for schedules in named time zones; python3 drives the
+# prompt tests on a pseudo-terminal.
 set -euo pipefail
-packages=(libsqlite3-dev libpq-dev libhiredis-dev postgresql redis-server sqlite3 pkg-config tzdata)
+packages=(libsqlite3-dev libpq-dev libhiredis-dev postgresql redis-server sqlite3 pkg-config tzdata python3)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
