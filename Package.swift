@@ -13,6 +13,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        // Only its HummingbirdBcrypt product is built and linked: OpenBSD's bcrypt in C, none of the server.
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
     ],
     targets: [
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
@@ -32,10 +34,12 @@ let package = Package(
                 .embedInCode("sqlite/sqlite_0002_schedules.sql"),
                 .embedInCode("sqlite/sqlite_0003_operators.sql"),
                 .embedInCode("sqlite/sqlite_0004_output.sql"),
+                .embedInCode("sqlite/sqlite_0005_users.sql"),
                 .embedInCode("postgres/postgres_0001_init.sql"),
                 .embedInCode("postgres/postgres_0002_schedules.sql"),
                 .embedInCode("postgres/postgres_0003_operators.sql"),
                 .embedInCode("postgres/postgres_0004_output.sql"),
+                .embedInCode("postgres/postgres_0005_users.sql"),
             ]
         ),
         .target(
@@ -49,6 +53,7 @@ let package = Package(
                 "TaskqMigrations",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             ],
             swiftSettings: [.swiftLanguageMode(.v5)]
         ),
@@ -56,6 +61,7 @@ let package = Package(
             name: "TaskqCLI",
             dependencies: [
                 "TaskKit",
+                "CTaskqSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

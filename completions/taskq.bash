@@ -173,13 +173,13 @@ _taskq() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    migrate|create-job|list-jobs|show-job|logs|list-tasks|cancel|retry|stats|workers|queue|run-worker|beat|schedule|purge|rescue|help)
+    migrate|create-job|list-jobs|show-job|logs|list-tasks|cancel|retry|stats|workers|queue|run-worker|beat|schedule|purge|rescue|createsuperuser|changepassword|user|token|help)
         # Offer subcommand argument completions
         "_taskq_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'migrate create-job list-jobs show-job logs list-tasks cancel retry stats workers queue run-worker beat schedule purge rescue help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'migrate create-job list-jobs show-job logs list-tasks cancel retry stats workers queue run-worker beat schedule purge rescue createsuperuser changepassword user token help' -- "${cur}"))
         ;;
     esac
 }
@@ -882,6 +882,229 @@ _taskq_rescue() {
     repeating_options=()
     non_repeating_options=(--database-url --config)
     __taskq_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--database-url')
+        return
+        ;;
+    '--config')
+        __taskq_add_completions -o plusdirs -fX '!*.@(toml)'
+        return
+        ;;
+    esac
+}
+
+_taskq_createsuperuser() {
+    repeating_flags=()
+    non_repeating_flags=(--json --noinput --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--database-url --config --username --email)
+    __taskq_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--database-url')
+        return
+        ;;
+    '--config')
+        __taskq_add_completions -o plusdirs -fX '!*.@(toml)'
+        return
+        ;;
+    '--username')
+        return
+        ;;
+    '--email')
+        return
+        ;;
+    esac
+}
+
+_taskq_changepassword() {
+    repeating_flags=()
+    non_repeating_flags=(--json --noinput --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--database-url --config)
+    __taskq_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--database-url')
+        return
+        ;;
+    '--config')
+        __taskq_add_completions -o plusdirs -fX '!*.@(toml)'
+        return
+        ;;
+    esac
+}
+
+_taskq_user() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __taskq_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    list|add|remove)
+        # Offer subcommand argument completions
+        "_taskq_user_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'list add remove' -- "${cur}"))
+        ;;
+    esac
+}
+
+_taskq_user_list() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--database-url --config)
+    __taskq_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--database-url')
+        return
+        ;;
+    '--config')
+        __taskq_add_completions -o plusdirs -fX '!*.@(toml)'
+        return
+        ;;
+    esac
+}
+
+_taskq_user_add() {
+    repeating_flags=()
+    non_repeating_flags=(--json --noinput --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--database-url --config --role --email)
+    __taskq_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--database-url')
+        return
+        ;;
+    '--config')
+        __taskq_add_completions -o plusdirs -fX '!*.@(toml)'
+        return
+        ;;
+    '--role')
+        __taskq_add_completions -W 'admin'$'\n''viewer'
+        return
+        ;;
+    '--email')
+        return
+        ;;
+    esac
+}
+
+_taskq_user_remove() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--database-url --config)
+    __taskq_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--database-url')
+        return
+        ;;
+    '--config')
+        __taskq_add_completions -o plusdirs -fX '!*.@(toml)'
+        return
+        ;;
+    esac
+}
+
+_taskq_token() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __taskq_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    create|list|revoke)
+        # Offer subcommand argument completions
+        "_taskq_token_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'create list revoke' -- "${cur}"))
+        ;;
+    esac
+}
+
+_taskq_token_create() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--database-url --config --user --name --expires)
+    __taskq_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--database-url')
+        return
+        ;;
+    '--config')
+        __taskq_add_completions -o plusdirs -fX '!*.@(toml)'
+        return
+        ;;
+    '--user')
+        return
+        ;;
+    '--name')
+        return
+        ;;
+    '--expires')
+        return
+        ;;
+    esac
+}
+
+_taskq_token_list() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--database-url --config --user)
+    __taskq_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--database-url')
+        return
+        ;;
+    '--config')
+        __taskq_add_completions -o plusdirs -fX '!*.@(toml)'
+        return
+        ;;
+    '--user')
+        return
+        ;;
+    esac
+}
+
+_taskq_token_revoke() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--database-url --config)
+    __taskq_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in

@@ -23,6 +23,8 @@ public enum MigrationCatalog {
                   sql: String(decoding: PackageResources.sqlite_0003_operators_sql, as: UTF8.self)),
         Migration(version: 4, name: "output", fileName: "sqlite_0004_output.sql",
                   sql: String(decoding: PackageResources.sqlite_0004_output_sql, as: UTF8.self)),
+        Migration(version: 5, name: "users", fileName: "sqlite_0005_users.sql",
+                  sql: String(decoding: PackageResources.sqlite_0005_users_sql, as: UTF8.self)),
     ]
 
     /// Migrations for the PostgreSQL store, in version order (run inside the configured schema).
@@ -35,6 +37,8 @@ public enum MigrationCatalog {
                   sql: String(decoding: PackageResources.postgres_0003_operators_sql, as: UTF8.self)),
         Migration(version: 4, name: "output", fileName: "postgres_0004_output.sql",
                   sql: String(decoding: PackageResources.postgres_0004_output_sql, as: UTF8.self)),
+        Migration(version: 5, name: "users", fileName: "postgres_0005_users.sql",
+                  sql: String(decoding: PackageResources.postgres_0005_users_sql, as: UTF8.self)),
     ]
 
     /// All migrations keyed by backend folder name (`sqlite`, `postgres`), for catalog tests.

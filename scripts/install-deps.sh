@@ -2,7 +2,7 @@
 # Installs the Debian packages taskq needs to build and test, only when some are missing.
 # C libraries: libsqlite3-dev (the embedded store), libpq-dev, libhiredis-dev; servers for the tests: postgresql,
 # redis-server; sqlite3 for inspecting databases by hand; tzdata for schedules in named time zones; python3 for the
-# chaos suites (chaos/chaos.py).
+# chaos suites (chaos/chaos.py) and the prompt tests on a pseudo-terminal.
 set -euo pipefail
 packages=(libsqlite3-dev libpq-dev libhiredis-dev postgresql redis-server sqlite3 pkg-config tzdata python3)
 missing=()

@@ -180,3 +180,58 @@ int taskq_spawn_supervised(char *const argv[], char *const envp[], const char *c
     return 0;
 }
 #endif
+// Hidden terminal input (password prompts). The saved settings live in statics so a signal handler, which may
+// call only async-signal-safe functions (tcsetattr, write, sigaction, raise), can put them back.
+#include <signal.h>
+#include <termios.h>
+
+static struct termios taskq_saved_termios;
+static int taskq_echo_fd = -1;
+static volatile sig_atomic_t taskq_echo_is_off = 0;
+static const int taskq_echo_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGTSTP};
+#define TASKQ_ECHO_SIGNALS ((int)(sizeof(taskq_echo_signals) / sizeof(taskq_echo_signals[0])))
+static struct sigaction taskq_echo_old_actions[TASKQ_ECHO_SIGNALS];
+
+static void taskq_echo_on_signal(int sig) {
+    if (taskq_echo_is_off) {
+        tcsetattr(taskq_echo_fd, TCSAFLUSH, &taskq_saved_termios);
+        taskq_echo_is_off = 0;
+        ssize_t ignored = write(2, "\n", 1);
+        (void)ignored;
+    }
+    // The default action (terminate; stop for SIGTSTP) with the usual status, once this handler returns.
+    struct sigaction dfl;
+    memset(&dfl, 0, sizeof dfl);
+    dfl.sa_handler = SIG_DFL;
+    sigemptyset(&dfl.sa_mask);
+    sigaction(sig, &dfl, NULL);
+    raise(sig);
+}
+
+int taskq_echo_off(int fd) {
+    if (taskq_echo_is_off) return 0;
+    if (tcgetattr(fd, &taskq_saved_termios) != 0) return -1;
+    taskq_echo_fd = fd;
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = taskq_echo_on_signal;
+    sigemptyset(&action.sa_mask);
+    for (int i = 0; i < TASKQ_ECHO_SIGNALS; i++) sigaction(taskq_echo_signals[i], &action, &taskq_echo_old_actions[i]);
+    struct termios hidden = taskq_saved_termios;
+    hidden.c_lflag &= ~(tcflag_t)(ECHO | ECHOE | ECHOK);
+    hidden.c_lflag |= ICANON;
+    taskq_echo_is_off = 1;
+    if (tcsetattr(fd, TCSAFLUSH, &hidden) != 0) {
+        taskq_echo_restore();
+        return -1;
+    }
+    return 0;
+}
+
+void taskq_echo_restore(void) {
+    if (taskq_echo_is_off) {
+        tcsetattr(taskq_echo_fd, TCSAFLUSH, &taskq_saved_termios);
+        taskq_echo_is_off = 0;
+    }
+    for (int i = 0; i < TASKQ_ECHO_SIGNALS; i++) sigaction(taskq_echo_signals[i], &taskq_echo_old_actions[i], NULL);
+}

@@ -26,5 +26,12 @@ int taskq_wcwidth(unsigned int scalar);
 /// `cwd`, exec: ENOENT, EACCES …); on failure nothing is left running.
 int taskq_spawn_supervised(char *const argv[], char *const envp[], const char *cwd, int out_fd, int err_fd,
                            int *pid_out);
+/// Turns echo off on the terminal `fd` (canonical line input stays on) and installs handlers for SIGINT, SIGTERM,
+/// SIGHUP, SIGQUIT and SIGTSTP that put the saved settings back before the signal's default action. 0, or -1 when
+/// `fd` is not a terminal (nothing changed).
+int taskq_echo_off(int fd);
+
+/// Restores the terminal settings and signal handlers `taskq_echo_off` saved; harmless when echo is on.
+void taskq_echo_restore(void);
 
 #endif
