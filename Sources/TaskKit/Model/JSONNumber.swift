@@ -4,7 +4,7 @@ enum JSONNumber {
     /// `1.0` → `1.0`. Digits are never rounded.
     static func plain(_ text: String) -> String {
         guard let e = text.firstIndex(where: { $0 == "e" || $0 == "E" }) else { return text }
-        let exponent = Int(text[text.index(after: e)...].replacingOccurrences(of: "+", with: "")) ?? 0
+        let exponent = Int(text[text.index(after: e)...].replacing("+", with: "")) ?? 0
         var mantissa = Substring(text[..<e])
         let negative = mantissa.hasPrefix("-")
         if negative { mantissa = mantissa.dropFirst() }

@@ -70,6 +70,18 @@ public enum JSONValue: Sendable, Equatable {
         }
     }
 
+    /// What kind of value this is, for messages that must not quote it: `an array`, `a string`, ….
+    public var kindName: String {
+        switch self {
+        case .null: return "null"
+        case .bool: return "a boolean"
+        case .int, .double, .number: return "a number"
+        case .string: return "a string"
+        case .array: return "an array"
+        case .object: return "an object"
+        }
+    }
+
     /// Builds an object value from ordered pairs.
     public static func obj(_ pairs: (String, JSONValue)...) -> JSONValue { .object(pairs) }
 }

@@ -38,7 +38,7 @@ final class SQLiteConnection: @unchecked Sendable {
         var flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX
         if create { flags |= SQLITE_OPEN_CREATE }
         if !create && path != ":memory:" && access(path, F_OK) != 0 {
-            throw TaskqError.unavailable("database file '\(path)' does not exist: run `taskq migrate` to create it")
+            throw TaskqError.unavailable("database file '\(TerminalText.escaped(path))' does not exist: run `taskq migrate` to create it")
         }
         var db: OpaquePointer?
         let rc = sqlite3_open_v2(path, &db, flags, nil)
@@ -46,7 +46,7 @@ final class SQLiteConnection: @unchecked Sendable {
         if rc != SQLITE_OK {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
             closeOnQueue()
-            throw TaskqError.unavailable("cannot open database '\(path)': \(message)")
+            throw TaskqError.unavailable("cannot open database '\(TerminalText.escaped(path))': \(message)")
         }
         sqlite3_extended_result_codes(db, 1)
         // Retry briefly and often on a locked database instead of the default back-off, up to ~10 s.
@@ -74,7 +74,7 @@ final class SQLiteConnection: @unchecked Sendable {
                 let mode = try queryText("PRAGMA journal_mode=WAL")
                 resetActive()
                 if mode?.lowercased() == "wal" || path == ":memory:" { return }
-                if attempt >= 1000 { throw TaskqError.unavailable("cannot switch '\(path)' to WAL mode (got \(mode ?? "nothing"))") }
+                if attempt >= 1000 { throw TaskqError.unavailable("cannot switch '\(TerminalText.escaped(path))' to WAL mode (got \(mode ?? "nothing"))") }
             } catch let error as TaskqError {
                 resetActive()
                 guard case .temporary = error, attempt < 1000 else { throw error }
@@ -120,18 +120,18 @@ final class SQLiteConnection: @unchecked Sendable {
         let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "no connection"
         switch rc & 0xff {
         case SQLITE_BUSY, SQLITE_LOCKED:
-            throw TaskqError.temporary("database '\(path)' is locked (\(context())): \(message)")
+            throw TaskqError.temporary("database '\(TerminalText.escaped(path))' is locked (\(context())): \(message)")
         case SQLITE_NOTADB:
-            throw TaskqError.unavailable("'\(path)' is not an SQLite database")
+            throw TaskqError.unavailable("'\(TerminalText.escaped(path))' is not an SQLite database")
         case SQLITE_CORRUPT:
-            throw TaskqError.unavailable("database '\(path)' is corrupt: \(message)")
+            throw TaskqError.unavailable("database '\(TerminalText.escaped(path))' is corrupt: \(message)")
         case SQLITE_CANTOPEN, SQLITE_IOERR, SQLITE_FULL, SQLITE_READONLY, SQLITE_PERM, SQLITE_AUTH:
-            throw TaskqError.unavailable("database '\(path)' cannot be used: \(message)")
+            throw TaskqError.unavailable("database '\(TerminalText.escaped(path))' cannot be used: \(message)")
         case SQLITE_CONSTRAINT:
             throw TaskqError.failed("constraint failed (\(context())): \(message)")
         default:
             if message.hasPrefix("no such table: taskq_") || message.hasPrefix("no such column") {
-                throw TaskqError.unavailable("the taskq schema in '\(path)' is missing or out of date: run `taskq migrate`")
+                throw TaskqError.unavailable("the taskq schema in '\(TerminalText.escaped(path))' is missing or out of date: run `taskq migrate`")
             }
             throw TaskqError.unavailable("sqlite error in \(context()): \(message)")
         }
