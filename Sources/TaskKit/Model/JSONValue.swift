@@ -155,6 +155,14 @@ extension JSONValue {
         return out
     }
 
+    /// Indented JSON text as an element `level` deep in an indented array or object (its first line not indented):
+    /// lets a long array be printed an element at a time, byte for byte as `pretty()` prints the whole array.
+    public func pretty(level: Int) -> String {
+        var out = ""
+        write(to: &out, indent: "  ", level: level)
+        return out
+    }
+
     private func write(to out: inout String, indent: String?, level: Int) {
         switch self {
         case .null: out += "null"

@@ -130,6 +130,10 @@ final class PostgresConnection: @unchecked Sendable {
         switch sqlState {
         case "40001", "40P01", "55P03", "53300":
             throw TaskqError.temporary("PostgreSQL: \(message)")
+        case _ where sqlState.hasPrefix("53"):
+            // Insufficient resources: disk full (53100, "could not extend file"), out of memory (53200). Temporary,
+            // like a full SQLite disk: the same command succeeds once space is freed.
+            throw TaskqError.temporary("PostgreSQL is out of resources (\(sqlState)): \(message)")
         case "42P01", "3F000":
             throw TaskqError.unavailable("the taskq schema \(target.quotedSchema) at \(target.display) is missing or out of date: run `taskq migrate`")
         case "23505":
