@@ -52,7 +52,7 @@ struct TOMLReaderTests {
     /// Every malformed input gives a line and a one-line reason: never a crash, never the input echoed.
     @Test(arguments: [
         ("[=x]", 1), ("[.x]", 1), ("[ =x]", 1), ("[x.]", 1), ("[]", 1), ("[a", 1), ("[[a]]", 1), ("a = 1\n[b]\n=", 3),
-        ("x = \"abc", 1), ("x = 'abc", 1), ("x = \"\"\"abc", 1), ("x = '''a\nb", 2), ("x = \"\\q\"", 1),
+        ("x = \"abc", 1), ("x = 'abc", 1), ("x = \"\"\"abc", 1), ("x = '''a\nb", 1), ("x = \"\\q\"", 1),
         ("x = \"\\uD800\"", 1), ("x = \"\\uZZZZ\"", 1), ("x = ", 1), ("x", 1), ("= 1", 1), ("x = 1 2", 1),
         ("x = 1\nx = 2", 2), ("[a]\n[a]", 2), ("a = 1\n[a]", 2), ("a = {b = 1}\n[a]", 2), ("x = {a = 1", 1),
         ("x = [1, 2", 1), ("x = [1 2]", 1), ("x = 99999999999999999999", 1), ("x = 0x", 1), ("x = 1__0", 1),

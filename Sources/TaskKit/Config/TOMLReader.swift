@@ -404,11 +404,12 @@ struct TOMLReader {
     }
 
     private mutating func multilineBasicString() throws -> String {
+        let startLine = line
         i += 3
         if peek == 0x0D, peek(1) == 0x0A { i += 2; line += 1 } else if peek == 0x0A { i += 1; line += 1 }
         var out: [UInt8] = []
         while true {
-            guard !atEnd else { throw fail("unterminated multi-line string") }
+            guard !atEnd else { throw Failure(line: startLine, reason: "unterminated multi-line string") }
             let b = bytes[i]
             if b == UInt8(ascii: "\""), peek(1) == b, peek(2) == b {
                 var quotes = 3
@@ -448,11 +449,12 @@ struct TOMLReader {
     }
 
     private mutating func multilineLiteralString() throws -> String {
+        let startLine = line
         i += 3
         if peek == 0x0D, peek(1) == 0x0A { i += 2; line += 1 } else if peek == 0x0A { i += 1; line += 1 }
         let start = i
         while true {
-            guard !atEnd else { throw fail("unterminated multi-line string") }
+            guard !atEnd else { throw Failure(line: startLine, reason: "unterminated multi-line string") }
             let b = bytes[i]
             if b == UInt8(ascii: "'"), peek(1) == b, peek(2) == b {
                 var quotes = 3

@@ -48,16 +48,30 @@ public struct DatabaseURL: Sendable, Equatable {
 
     /// The URL with any password replaced by `***`, safe for logs and messages: `user:***@host` in URIs,
     /// `password=***` in key=value strings and URI query parameters.
-    public static func redacted(_ url: String) -> String {
+    public static func redacted(_ url: String) -> String { redaction(url).text }
+
+    /// `text` with every password of `url` (and `url` itself) replaced: for messages from a client library that may
+    /// quote the connection string it was given (libpq does, for a malformed URI).
+    public static func scrubbed(_ text: String, of url: String) -> String {
+        let (display, secrets) = redaction(url)
+        var out = url.isEmpty ? text : text.replacing(url, with: display)
+        for secret in secrets where !secret.isEmpty { out = out.replacing(secret, with: "***") }
+        return out
+    }
+
+    private static func redaction(_ url: String) -> (text: String, secrets: [String]) {
+        var secrets: [String] = []
         var out = url
         if let schemeEnd = out.firstRange(of: "://") {
             let rest = out[schemeEnd.upperBound...]
             let authorityEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" }) ?? rest.endIndex
             if let at = rest[..<authorityEnd].lastIndex(of: "@") {
                 if let colon = rest[rest.startIndex..<at].firstIndex(of: ":") {
+                    secrets.append(String(rest[rest.index(after: colon)..<at]))
                     out = String(out[..<rest.index(after: colon)]) + "***" + String(out[at...])
                 } else if url.hasPrefix("redis") || url.hasPrefix("unix") {
                     // redis://SECRET@host: a lone userinfo is the password.
+                    secrets.append(String(rest[..<at]))
                     out = String(out[..<rest.startIndex]) + "***" + String(out[at...])
                 }
             }
@@ -78,8 +92,10 @@ public struct DatabaseURL: Sendable, Equatable {
             } else {
                 end = value.firstIndex(where: { $0 == " " || $0 == "&" }) ?? value.endIndex
             }
+            secrets.append(String(value[..<end]))
+            if value.first == "'" { secrets.append(String(value[..<end].dropFirst().dropLast())) }
             remaining = value[end...]
         }
-        return result + remaining
+        return (result + remaining, secrets.sorted { $0.count > $1.count })
     }
 }
