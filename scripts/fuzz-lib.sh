@@ -13,17 +13,21 @@ swift build --build-path "$build" --target TaskKit "${flags[@]}" >/dev/null
 bin=$(swift build --build-path "$build" --show-bin-path "${flags[@]}")
 objects=$(find "$bin" -name '*.o' \( -path '*TaskKit.build/*' -o -path '*CBackendLoader.build/*' -o -path '*CTaskqSupport.build/*' \
     -o -path '*TaskqMigrations.build/*' -o -path '*Logging.build/*' \))
+maps=()
+for map in "$bin"/CBackendLoader.build/module.modulemap "$bin"/CTaskqSupport.build/module.modulemap "$bin"/TaskqMigrations.build/include/module.modulemap; do
+    [ -f "$map" ] && maps+=(-Xcc "-fmodule-map-file=$map")
+done
 swiftc -sanitize=fuzzer,address -parse-as-library -g -I "$bin/Modules" -I Sources/CSQLite -I Sources/CLibPQ -I Sources/CHiredis \
-    -I Sources/CBackendLoader/include -I Sources/CTaskqSupport/include -I /usr/include/postgresql \
-    fuzz/Harness.swift $objects -lsqlite3 -ldl -o "$build/taskkit-fuzz"
-mkdir -p "$build/findings"
+    -I Sources/CBackendLoader/include -I Sources/CTaskqSupport/include -I /usr/include/postgresql "${maps[@]}" \
+    fuzz/Harness.swift $objects -lsqlite3 -ldl -o "$build/taskkit-fuzz" 2>&1 | grep -v "Cannot export local symbol" >&2 || true
+rm -rf "$build/findings"; mkdir -p "$build/findings"
 status=0
 for target in json cron duration config; do
     corpus="$build/corpus-$target"
     mkdir -p "$corpus"
     cp fuzz/seeds/$target/* "$corpus/" 2>/dev/null || true
     echo "fuzz-lib: $target for ${seconds}s"
-    if ! FUZZ_TARGET=$target "$build/taskkit-fuzz" "$corpus" -seed="$seed" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+    if ! SWIFT_BACKTRACE=enable=no FUZZ_TARGET=$target "$build/taskkit-fuzz" "$corpus" -seed="$seed" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
         -max_len=65536 -artifact_prefix="$build/findings/$target-" -print_final_stats=1 2>"$build/$target.log"; then
         echo "fuzz-lib: $target FOUND A DEFECT: see $build/$target.log and $build/findings/" >&2
         status=1

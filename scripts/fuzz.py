@@ -288,7 +288,7 @@ def make_case(g, known_ids, real_url):
         lines = [g.job_line().encode() for _ in range(r.randrange(1, 300))]
         for _ in range(r.randrange(1, 3)):
             i = r.randrange(len(lines))
-            bad = g.corrupt_line(lines[i].decode())
+            bad = g.corrupt_line(lines[i].decode("utf-8", "replace"))
             lines[i] = bad if isinstance(bad, bytes) else bad.encode("utf-8", "surrogatepass")
         if g.chance(0.2): lines.insert(r.randrange(len(lines)), b"   ")
         body = b"\n".join(lines) + (b"\n" if g.chance(0.5) else b"")
