@@ -302,7 +302,7 @@ def make_case(g, known_ids, real_url):
         return kind, args, stdin, env, files, True, use_url
     if kind == "toml":
         files["taskq.toml"] = g.toml()
-        args = g.choice([["list-jobs"], ["stats", "--json"], ["run-worker", "--burst"], ["beat", "--once"], ["create-job", "x", "--task", "report", "--args", '{"to":"a"}'],
+        args = g.choice([["list-jobs"], ["stats", "--json"], ["run-worker", "--burst", "-q", "fuzz-idle"], ["beat", "--once"], ["create-job", "x", "--task", "report", "--args", '{"to":"a"}'],
                          ["schedule", "list"], ["list-tasks"], ["queue", "list"]])
         # The flag (or environment) points at the fuzzed store; the file's URL holds the secret.
         return kind, args, stdin, env, files, args[0] == "create-job", use_url
@@ -325,8 +325,9 @@ def make_case(g, known_ids, real_url):
         return kind, args, stdin, env, files, False, use_url
     if kind == "misc":
         args = g.choice([["purge", "--older-than", g.duration(), "--dry-run"], ["retry", "--state", g.choice(["failed", "pending", "x"]), "--dry-run"],
-                         ["rescue", "--dry-run"], ["run-worker", "--burst", "--lease", g.duration()], ["run-worker", "--burst", "--concurrency", g.choice(["0", "1", "10001", "x"])],
-                         ["run-worker", "--burst", "--output-cap", g.choice(["1MiB", "0", "2GiB", "x", "1e3"])], ["queue", "pause", g.text()],
+                         ["rescue", "--dry-run"], ["run-worker", "--burst", "-q", "fuzz-idle", "--lease", g.duration()],
+                         ["run-worker", "--burst", "-q", "fuzz-idle", "--concurrency", g.choice(["0", "1", "10001", "x"])],
+                         ["run-worker", "--burst", "-q", "fuzz-idle", "--output-cap", g.choice(["1MiB", "0", "2GiB", "x", "1e3"])], ["queue", "pause", g.text()],
                          ["stats", "--interval", g.duration()], ["workers", "--json"], ["migrate", "--list"], ["list-jobs", "--log-level", g.text()]])
         writes = args[0] == "purge" or (args[0] == "queue")
         return kind, args, stdin, env, files, False, use_url

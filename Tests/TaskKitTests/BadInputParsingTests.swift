@@ -21,3 +21,4 @@ struct BadInputParsingTests {
         #expect(throws: TaskqError.usage("args key 'k\\x00' contains a NUL character (\\u0000), which taskq does not store")) { try job.validate() }
     }
 }
+

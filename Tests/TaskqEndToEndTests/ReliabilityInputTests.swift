@@ -148,4 +148,15 @@ struct ReliabilityInputTests {
         let page = ((try cli.run(["list-jobs", "--json", "--limit", "1500", "--before-id", String(pivot)]).json as? [[String: Any]]) ?? [])
         #expect(page.compactMap { $0["id"] as? Int } == Array(all.filter { $0 < pivot }.prefix(1_500)))
     }
+
+    /// The fuzz run left a `sleep` job with a huge `seconds`: `UInt64(seconds * 1e9)` trapped the worker. Now the
+    /// job fails and the worker goes on.
+    @Test func sleepWithAHugeDurationFailsTheJobNotTheWorker() throws {
+        let cli = try CLI()
+        try cli.run(["migrate"])
+        let id = try cli.run(["create-job", "s", "--task", "sleep", "--args", "{\"seconds\":1e20}", "--max-retries", "0"]).stdout.trimmed
+        let worker = try cli.run(["run-worker", "--burst"])
+        #expect(worker.status == 0, "\(worker.stderr)")
+        #expect(try cli.jobState(id) == "failed")
+    }
 }
