@@ -12,6 +12,8 @@ struct BadInputParsingTests {
             #expect(throws: TaskqError.self) { try JSONValue.parse(text) }
         }
         #expect(try JSONValue.parse("1.5e3") == .number("1500"))
+        // libFuzzer: `-0e5` was written out as `-0`, which reads back as `0`.
+        #expect(try JSONValue.parse("-0e5").serialized() == "0" && JSONValue.parse("-0.0e1").serialized() == "0")
     }
 
     @Test func nulIsRefusedWithItsPlace() throws {

@@ -34,7 +34,9 @@ enum JSONNumber {
         var whole = String(digits.prefix(point))
         let fraction = String(digits.dropFirst(point))
         while whole.count > 1 && whole.hasPrefix("0") { whole.removeFirst() }
-        return (negative ? "-" : "") + whole + (fraction.isEmpty ? "" : "." + fraction)
+        // A zero has no sign (`-0e5` is `0`), so writing the number out and reading it again gives the same text.
+        let isZero = whole == "0" && fraction.allSatisfy { $0 == "0" }
+        return (negative && !isZero ? "-" : "") + whole + (fraction.isEmpty ? "" : "." + fraction)
     }
 
     /// True when either text has more significant digits than a Double holds, so equal Doubles do not mean
