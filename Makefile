@@ -4,7 +4,7 @@ BIN_DIR      = $(shell $(SWIFT) build --show-bin-path)
 MAN_DATE     = 2026-11-22
 MAN_AUTHORS  = taskq developers
 
-.PHONY: all deps build release demo test example generate verify-generated bench chaos chaos-quick clean install install-files uninstall
+.PHONY: all deps build release demo test example generate verify-generated bench chaos chaos-quick clean install install-files uninstall fuzz fuzz-lib
 
 all: build
 
@@ -31,6 +31,22 @@ test: deps
 	$(SWIFT) test --skip-build --filter TaskqEndToEndTests --no-parallel
 	$(MAKE) --no-print-directory example
 	$(MAKE) --no-print-directory chaos-quick
+	@# A bounded fuzz run (SQLite, a few hundred generated cases, at most 60 s) keeps RELIABILITY.md's claims true.
+	python3 scripts/fuzz.py "$(BIN_DIR)/taskq" --backends sqlite --cases 300 --budget 60
+
+## Generated bad input against the built binary on every backend (RELIABILITY.md#fuzz): FUZZ_SEED, FUZZ_CASES
+## (per backend, default 1000), FUZZ_BACKENDS; then coverage-guided fuzzing of the parsers (fuzz-lib).
+FUZZ_SEED     ?= 13
+FUZZ_CASES    ?= 1000
+FUZZ_BACKENDS ?= sqlite,postgres,redis
+FUZZ_SECONDS  ?= 60
+fuzz: build
+	FUZZ_SEED=$(FUZZ_SEED) python3 scripts/fuzz.py "$(BIN_DIR)/taskq" --backends $(FUZZ_BACKENDS) --cases $(FUZZ_CASES)
+	$(MAKE) --no-print-directory fuzz-lib
+
+## libFuzzer + AddressSanitizer on the JSON, cron, duration and config parsers, FUZZ_SECONDS each.
+fuzz-lib:
+	FUZZ_SEED=$(FUZZ_SEED) ./scripts/fuzz-lib.sh $(FUZZ_SECONDS)
 
 ## The example program with its own Swift handlers still builds against TaskKit.
 example:

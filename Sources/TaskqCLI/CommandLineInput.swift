@@ -17,7 +17,7 @@ enum CommandLineInput {
                 if let last = out.last, last.hasPrefix("--"), !last.contains("=") {
                     out[out.count - 1] = last + "=" + arg
                 } else {
-                    throw TaskqError.usage("invalid value '\(arg)': must not be negative")
+                    throw TaskqError.usage("invalid value '\(TerminalText.escaped(arg))': must not be negative")
                 }
             } else {
                 out.append(arg)

@@ -13,9 +13,9 @@ struct LogOptions: ParsableArguments {
 
     func validate() throws {
         if let logLevel, Logger.Level(rawValue: logLevel.lowercased()) == nil {
-            throw ValidationError("invalid --log-level '\(logLevel)': expected \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw ValidationError("invalid --log-level '\(TerminalText.escaped(logLevel))': expected \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        guard ["text", "json"].contains(logFormat) else { throw ValidationError("invalid --log-format '\(logFormat)': expected text or json") }
+        guard ["text", "json"].contains(logFormat) else { throw ValidationError("invalid --log-format '\(TerminalText.escaped(logFormat))': expected text or json") }
     }
 
     /// Installs the chosen handler for the whole process; `defaultLevel` applies when --log-level is not given.

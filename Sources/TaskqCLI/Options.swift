@@ -22,8 +22,8 @@ struct JSONOption: ParsableArguments {
 func parseStates(_ values: [String], expected: String, allowed: Set<JobState> = Set(JobState.allCases),
                  refusal: String = "") throws -> [JobState] {
     try values.flatMap { $0.split(separator: ",") }.map { text in
-        guard let state = JobState(parsing: String(text)) else { throw ValidationError("unknown state '\(text)': expected \(expected)") }
-        guard allowed.contains(state) else { throw ValidationError("invalid --state '\(text)': \(refusal)") }
+        guard let state = JobState(parsing: String(text)) else { throw ValidationError("unknown state '\(TerminalText.escaped(String(text)))': expected \(expected)") }
+        guard allowed.contains(state) else { throw ValidationError("invalid --state '\(TerminalText.escaped(String(text)))': \(refusal)") }
         return state
     }
 }

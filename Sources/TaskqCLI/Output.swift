@@ -9,6 +9,11 @@ enum Output {
         print(text)
     }
 
+    /// `text` on stdout as it is, no newline added.
+    static func write(_ text: String) {
+        fputs(text, stdout)
+    }
+
     static func json(_ value: JSONValue) {
         print(value.pretty())
     }

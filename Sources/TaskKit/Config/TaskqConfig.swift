@@ -1,4 +1,3 @@
-import TOMLKit
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -35,29 +34,37 @@ public struct TaskqConfig: Sendable {
     public static func load(explicitPath: String?) throws -> TaskqConfig {
         let path: String
         if let explicitPath {
-            guard access(explicitPath, R_OK) == 0 else { throw TaskqError.usage("config file '\(explicitPath)' not found or not readable") }
+            guard access(explicitPath, R_OK) == 0 else {
+                throw TaskqError.usage("config file '\(TerminalText.escaped(explicitPath))' not found or not readable")
+            }
             path = explicitPath
         } else if access(fileName, R_OK) == 0 {
             path = fileName
         } else {
             return TaskqConfig()
         }
-        let text = try readFile(path)
-        let json: JSONValue
-        do {
-            let table = try TOMLTable(string: text)
-            json = try JSONValue.parse(table.convert(to: .json))
-        } catch let error as TOMLParseError {
-            throw TaskqError.badInput("\(path):\(error.source.begin.line): invalid TOML: \(error.description)")
-        }
-        var config = try TaskqConfig(json: json, path: path)
+        var config = try TaskqConfig(toml: try readFile(path), path: path)
         config.path = path
         return config
     }
 
+    /// Builds settings from the text of a TOML file (`TOMLReader`: no input crashes it). Throws
+    /// `TaskqError.badInput` naming the file and line for text that is not TOML, the file and key for a bad value.
+    public init(toml bytes: [UInt8], path: String = TaskqConfig.fileName) throws {
+        let json: JSONValue
+        do {
+            json = try TOMLReader.parse(bytes)
+        } catch let failure as TOMLReader.Failure {
+            let kind = failure.syntax ? "invalid TOML: " : ""
+            throw TaskqError.badInput("\(TerminalText.escaped(path)):\(failure.line): \(kind)\(failure.reason)")
+        }
+        try self.init(json: json, path: path)
+    }
+
     /// Builds settings from the file's content as JSON (tests use this directly).
     public init(json: JSONValue, path: String = TaskqConfig.fileName) throws {
-        func fail(_ message: String) -> TaskqError { .badInput("\(path): \(message)") }
+        let shownPath = TerminalText.escaped(path)
+        func fail(_ message: String) -> TaskqError { .badInput("\(shownPath): \(message)") }
         guard case let .object(root) = json else { throw fail("expected a table at the top level") }
         for (key, value) in root {
             switch key {
@@ -77,18 +84,20 @@ public struct TaskqConfig: Sendable {
                     do {
                         schedules.append(try ScheduleDefinition(name: name, json: body, source: .config))
                     } catch let error as TaskqError {
-                        throw fail("[schedules.\(name)] \(error.description)")
+                        throw fail("[schedules.\(TOMLReader.display([name]))] \(error.description)")
                     }
                 }
             default:
-                throw fail("unknown setting '\(key)' (expected database_url, [defaults], [worker], [tasks.NAME], [schedules.NAME])")
+                throw fail("unknown setting '\(TerminalText.escaped(key))' (expected database_url, [defaults], [worker], [tasks.NAME], [schedules.NAME])")
             }
         }
     }
 
-    private static func readFile(_ path: String) throws -> String {
-        guard let bytes = FileBytes.read(path: path) else { throw TaskqError.usage("cannot read config file '\(path)'") }
-        return String(decoding: bytes, as: UTF8.self)
+    private static func readFile(_ path: String) throws -> [UInt8] {
+        guard let bytes = FileBytes.read(path: path) else {
+            throw TaskqError.usage("cannot read config file '\(TerminalText.escaped(path))'")
+        }
+        return Array(bytes)
     }
 }
 
@@ -129,13 +138,18 @@ public struct JobDefaults: Sendable, Equatable {
                 backoff = b
             default:
                 if allowExtra.contains(key) { continue }
-                throw fail("\(context) has an unknown setting '\(key)'")
+                throw fail("\(context) has an unknown setting '\(TerminalText.escaped(key))'")
             }
         }
     }
 
     static func duration(_ value: JSONValue, _ what: String, _ fail: (String) -> TaskqError) throws -> Millis {
-        if let seconds = value.doubleValue, value.stringValue == nil, seconds >= 0 { return Millis(seconds * 1000) }
+        if let seconds = value.doubleValue, value.stringValue == nil {
+            guard seconds.isFinite, seconds >= 0, seconds * 1000 <= Double(DurationParser.maxMillis) else {
+                throw fail("\(what) must be a finite duration from 0 up to 100 years")
+            }
+            return Millis(seconds * 1000)
+        }
         guard let text = value.stringValue, let ms = DurationParser.millis(text) else {
             throw fail("\(what) must be a duration such as \"30s\" or a number of seconds")
         }
@@ -191,7 +205,7 @@ public struct WorkerDefaults: Sendable, Equatable {
                     throw fail("[worker] output_cap must be a size from 1B to 1GiB, such as \"1MiB\" or \"256KiB\"")
                 }
                 outputCapBytes = bytes
-            default: throw fail("[worker] has an unknown setting '\(key)'")
+            default: throw fail("[worker] has an unknown setting '\(TerminalText.escaped(key))'")
             }
         }
     }
@@ -208,7 +222,7 @@ public struct NamedTask: Sendable, Equatable {
     public var defaults: JobDefaults
 
     init(name: String, json: JSONValue, fail: (String) -> TaskqError) throws {
-        let context = "[tasks.\(name)]"
+        let context = "[tasks.\(TOMLReader.display([name]))]"
         do { try Names.checkTask(name) } catch let error as TaskqError { throw fail("\(context) \(error.description)") }
         self.name = name
         description = json["description"]?.stringValue ?? ""
@@ -225,7 +239,7 @@ public struct NamedTask: Sendable, Equatable {
             throw fail("\(context) needs exactly one of command = [...] or builtin = \"NAME\"")
         }
         if let builtin, !BuiltinTasks.all.contains(where: { $0.name == builtin }) {
-            throw fail("\(context) builtin '\(builtin)' is not one of \(BuiltinTasks.all.map(\.name).joined(separator: ", "))")
+            throw fail("\(context) builtin '\(TerminalText.escaped(builtin))' is not one of \(BuiltinTasks.all.map(\.name).joined(separator: ", "))")
         }
         defaults = try JobDefaults(json: json, context: context, fail: fail,
                                    allowExtra: ["description", "command", "builtin", "args"])

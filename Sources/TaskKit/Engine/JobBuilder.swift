@@ -20,7 +20,7 @@ public struct JobBuilder: Sendable {
 
     /// `--retry-delay` as a flag, or `retry_delay` as a key.
     private func option(_ flag: String) -> String {
-        keyNames ? String(flag.dropFirst(2)).replacingOccurrences(of: "-", with: "_") : flag
+        keyNames ? String(flag.dropFirst(2)).replacing("-", with: "_") : flag
     }
 
     /// The task names among `tasks` that workers announced to `store`; the store is asked only when some name is
@@ -59,12 +59,12 @@ public struct JobBuilder: Sendable {
             throw TaskqError.usage(keyNames ? "no task given: set task = \"NAME\" or command = [...]"
                                             : "no task given: use --task NAME or put a command after --")
         }
-        guard args.isObject else { throw TaskqError.badInput("args must be a JSON object, got \(args.serialized().prefix(40))") }
+        guard args.isObject else { throw TaskqError.badInput("args must be a JSON object, got \(args.kindName)") }
         if taskName == "shell" {
             do { _ = try ShellTask.argv(from: args) } catch let failure as TaskFailure { throw TaskqError.usage(failure.message) }
         }
         guard force || registry.contains(taskName) || storeTasks.contains(taskName) else {
-            throw TaskqError.usage("unknown task '\(taskName)': see `taskq list-tasks`, or \(keyNames ? "set force = true" : "pass --force") if a worker elsewhere knows it")
+            throw TaskqError.usage("unknown task '\(TerminalText.escaped(taskName))': see `taskq list-tasks`, or \(keyNames ? "set force = true" : "pass --force") if a worker elsewhere knows it")
         }
 
         let named = config.tasks[taskName]?.defaults ?? JobDefaults()
@@ -81,7 +81,7 @@ public struct JobBuilder: Sendable {
         var policy = RetryPolicy()
         if let text = request.backoff {
             guard let b = Backoff(rawValue: text.lowercased()) else {
-                throw TaskqError.usage("invalid backoff '\(text)': expected exponential, fixed or linear")
+                throw TaskqError.usage("invalid backoff '\(TerminalText.escaped(text))': expected exponential, fixed or linear")
             }
             policy.backoff = b
         } else if let b = defaults.backoff {
@@ -105,7 +105,7 @@ public struct JobBuilder: Sendable {
         }
         if let text = request.scheduleAt {
             guard let at = TimeFormat.parse(text) else {
-                throw TaskqError.usage("invalid time '\(text)': expected ISO 8601 (2026-01-31T09:00:00Z, …+01:00) or 'YYYY-MM-DD HH:MM:SS' (local time)")
+                throw TaskqError.usage("invalid time '\(TerminalText.escaped(text))': expected ISO 8601 (2026-01-31T09:00:00Z, …+01:00) or 'YYYY-MM-DD HH:MM:SS' (local time)")
             }
             if at < now {
                 warnings.append("schedule time \(TimeFormat.iso8601(at)) is in the past; the job runs now")

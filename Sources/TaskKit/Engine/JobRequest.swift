@@ -32,7 +32,7 @@ public struct JobRequest: Sendable, Equatable {
             if case let .number(n) = v { return n }
             if let i = v.int64Value { return String(i) }
             if let d = v.doubleValue { return String(d) }
-            throw TaskqError.badInput("'\(key)' must be a string or a number")
+            throw TaskqError.badInput("'\(TerminalText.escaped(key))' must be a string or a number")
         }
         for (key, v) in pairs where v != .null && !ignoring.contains(key) {
             switch key {
@@ -55,7 +55,7 @@ public struct JobRequest: Sendable, Equatable {
                     throw TaskqError.badInput("'command' must be an array of strings (argv)")
                 }
                 command = items.compactMap(\.stringValue)
-            default: throw TaskqError.badInput("unknown field '\(key)'")
+            default: throw TaskqError.badInput("unknown field '\(TerminalText.escaped(key))'")
             }
         }
     }

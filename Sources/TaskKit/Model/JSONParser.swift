@@ -186,10 +186,15 @@ struct JSONParser {
         if isInteger, let v = Int64(text) { return .int(v) }
         // Anything else is kept digit for digit (1.0 stays 1.0, big integers keep every digit), so arguments come
         // back as given on every backend; an exponent is written out, as PostgreSQL's jsonb would.
+        let shown = text.count > 40 ? text.prefix(37) + "..." : Substring(text)
         guard let d = Double(text), d.isFinite else {
             i = start
-            throw failure("number \(text) is out of range (beyond ±1.8e308)")
+            throw failure("number \(shown) is out of range (beyond ±1.8e308)")
         }
-        return .number(JSONNumber.plain(text))
+        guard let plain = JSONNumber.plainIfBounded(text) else {
+            i = start
+            throw failure("number \(shown) is out of range (exponent beyond ±\(JSONNumber.maxExponent))")
+        }
+        return .number(plain)
     }
 }

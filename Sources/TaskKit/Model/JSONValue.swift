@@ -70,6 +70,18 @@ public enum JSONValue: Sendable, Equatable {
         }
     }
 
+    /// What kind of value this is, for messages that must not quote it: `an array`, `a string`, ….
+    public var kindName: String {
+        switch self {
+        case .null: return "null"
+        case .bool: return "a boolean"
+        case .int, .double, .number: return "a number"
+        case .string: return "a string"
+        case .array: return "an array"
+        case .object: return "an object"
+        }
+    }
+
     /// Builds an object value from ordered pairs.
     public static func obj(_ pairs: (String, JSONValue)...) -> JSONValue { .object(pairs) }
 }
@@ -140,6 +152,14 @@ extension JSONValue {
     public func pretty() -> String {
         var out = ""
         write(to: &out, indent: "  ", level: 0)
+        return out
+    }
+
+    /// Indented JSON text as an element `level` deep in an indented array or object (its first line not indented):
+    /// lets a long array be printed an element at a time, byte for byte as `pretty()` prints the whole array.
+    public func pretty(level: Int) -> String {
+        var out = ""
+        write(to: &out, indent: "  ", level: level)
         return out
     }
 

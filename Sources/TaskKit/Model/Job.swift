@@ -98,6 +98,7 @@ public struct NewJob: Sendable, Equatable {
         try Names.checkQueue(queue)
         try Names.checkTask(task)
         if let uniqueKey { try Names.checkUniqueKey(uniqueKey) }
+        try Names.checkNoNUL(args, what: "args")
     }
 }
 

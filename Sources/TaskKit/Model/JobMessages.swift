@@ -14,7 +14,7 @@ public enum JobMessages {
 
     /// Why a failed or cancelled job cannot be retried while another live job holds its unique key.
     public static func uniqueKeyHeld(key: String, byJob other: Int64, retrying id: Int64) -> String {
-        "job \(other) already holds unique key '\(key)'; not retrying job \(id)"
+        "job \(other) already holds unique key '\(TerminalText.escaped(key))'; not retrying job \(id)"
     }
 
     /// `1 attempt`, `3 attempts`.

@@ -34,6 +34,31 @@ public enum Names {
         try checkLabel(key, what: "unique key", max: maxUniqueKey)
     }
 
+    /// No NUL character in any string or key of `value` (a job's `args`, a shell job's `command` among them):
+    /// PostgreSQL's `text` and `jsonb` cannot hold one, so no backend takes it (docs/contracts.md#names).
+    public static func checkNoNUL(_ value: JSONValue, what: String) throws {
+        if let path = nulPath(value, path: what) {
+            throw TaskqError.usage("\(path) contains a NUL character (\\u0000), which taskq does not store")
+        }
+    }
+
+    private static func nulPath(_ value: JSONValue, path: String) -> String? {
+        switch value {
+        case let .string(s): return s.utf8.contains(0) ? path : nil
+        case let .array(items):
+            for (n, item) in items.enumerated() { if let found = nulPath(item, path: "\(path)[\(n)]") { return found } }
+            return nil
+        case let .object(pairs):
+            for (key, item) in pairs {
+                let shown = key.count > 40 ? String(key.prefix(37)) + "..." : key
+                if key.utf8.contains(0) { return "\(path) key '\(TerminalText.escaped(shown))'" }
+                if let found = nulPath(item, path: "\(path).\(TerminalText.escaped(shown))") { return found }
+            }
+            return nil
+        default: return nil
+        }
+    }
+
     private static func checkLabel(_ text: String, what: String, max: Int) throws {
         guard !text.trimmingSpaces().isEmpty else { throw TaskqError.usage("\(what) must not be empty or blank") }
         guard text.count <= max else { throw TaskqError.usage("\(what) is longer than \(max) characters") }

@@ -15,6 +15,6 @@ public enum Priority {
 
     /// The error message for an unparsable priority.
     public static func invalidMessage(_ text: String) -> String {
-        "invalid priority '\(text)': expected an integer 0-10 or low|normal|high|critical"
+        "invalid priority '\(TerminalText.escaped(text))': expected an integer 0-10 or low|normal|high|critical"
     }
 }

@@ -29,7 +29,7 @@ public struct CronExpression: Sendable, Equatable {
     public init(_ text: String) throws {
         let parts = text.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
         guard parts.count == 5 else {
-            throw TaskqError.usage("invalid cron expression '\(text)': expected 5 fields (minute hour day-of-month month day-of-week), got \(parts.count)")
+            throw TaskqError.usage("invalid cron expression '\(TerminalText.escaped(text))': expected 5 fields (minute hour day-of-month month day-of-week), got \(parts.count)")
         }
         var sets: [Set<Int>] = []
         for (index, part) in parts.enumerated() {
@@ -39,7 +39,7 @@ public struct CronExpression: Sendable, Equatable {
                 let implicitMax = index == 4 ? 6 : field.max
                 sets.append(try Self.parseField(part, min: field.min, max: field.max, implicitMax: implicitMax, names: field.names))
             } catch let CronFieldError.invalid(reason) {
-                throw TaskqError.usage("invalid cron expression '\(text)': \(field.name) field '\(part)': \(reason)")
+                throw TaskqError.usage("invalid cron expression '\(TerminalText.escaped(text))': \(field.name) field '\(TerminalText.escaped(part))': \(reason)")
             }
         }
         minutes = sets[0]
@@ -55,7 +55,7 @@ public struct CronExpression: Sendable, Equatable {
         // A day of month that no selected month has (30 2 *) can never fire.
         let longest = months.map { CivilDate.daysInMonth(year: 2000, month: $0) }.max() ?? 31
         if let first = daysOfMonth.min(), first > longest {
-            throw TaskqError.usage("invalid cron expression '\(text)': day-of-month field '\(parts[2])': no selected month has day \(first), so it never fires")
+            throw TaskqError.usage("invalid cron expression '\(TerminalText.escaped(text))': day-of-month field '\(TerminalText.escaped(parts[2]))': no selected month has day \(first), so it never fires")
         }
     }
 
@@ -105,7 +105,7 @@ public struct CronExpression: Sendable, Equatable {
             if let slash = item.firstIndex(of: "/") {
                 rangeText = String(item[..<slash])
                 let stepText = String(item[item.index(after: slash)...])
-                guard let s = Int(stepText), s > 0 else { throw CronFieldError.invalid("step '\(stepText)' must be a positive number") }
+                guard let s = Int(stepText), s > 0 else { throw CronFieldError.invalid("step '\(TerminalText.escaped(stepText))' must be a positive number") }
                 guard s <= max else { throw CronFieldError.invalid("step \(s) is larger than the field's range \(min)-\(max)") }
                 step = s
             }
@@ -135,7 +135,7 @@ public struct CronExpression: Sendable, Equatable {
             return n
         }
         if let index = names.firstIndex(of: text.lowercased()) { return index + nameBase }
-        if names.isEmpty { throw CronFieldError.invalid("'\(text)' is not a number") }
-        throw CronFieldError.invalid("'\(text)' is not a number or one of \(names.joined(separator: ","))")
+        if names.isEmpty { throw CronFieldError.invalid("'\(TerminalText.escaped(text))' is not a number") }
+        throw CronFieldError.invalid("'\(TerminalText.escaped(text))' is not a number or one of \(names.joined(separator: ","))")
     }
 }

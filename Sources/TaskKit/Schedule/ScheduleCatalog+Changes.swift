@@ -5,7 +5,7 @@ extension ScheduleCatalog {
     /// the store is opened).
     public static func checkAddable(name: String, config: TaskqConfig) throws {
         if config.schedule(named: name) != nil {
-            throw TaskqError.failed("schedule '\(name)' is defined in \(config.displayName); change it there")
+            throw TaskqError.failed("schedule '\(TerminalText.escaped(name))' is defined in \(config.displayName); change it there")
         }
     }
 
@@ -24,7 +24,7 @@ extension ScheduleCatalog {
             throw TaskqError.usage(message)
         }
         guard try await store.addSchedule(name: name, definition: definition.json, now: now) else {
-            throw TaskqError.failed("a schedule named '\(name)' exists; remove it first (taskq schedule remove \(name))")
+            throw TaskqError.failed("a schedule named '\(TerminalText.escaped(name))' exists; remove it first (taskq schedule remove \(name))")
         }
         return ActiveSchedule(definition: definition, record: ScheduleRecord(
             name: name, definition: definition.json, paused: false, baselineAt: now, lastFireAt: nil, lastJobID: nil, createdAt: now))
@@ -35,8 +35,8 @@ extension ScheduleCatalog {
     public static func remove(name: String, store: TaskqStore, config: TaskqConfig) async throws -> Bool {
         let inConfig = config.schedule(named: name) != nil
         guard try await store.removeSchedule(name: name) else {
-            if inConfig { throw TaskqError.failed("schedule '\(name)' is defined in \(config.displayName); remove it there") }
-            throw TaskqError.failed("no stored schedule named '\(name)'")
+            if inConfig { throw TaskqError.failed("schedule '\(TerminalText.escaped(name))' is defined in \(config.displayName); remove it there") }
+            throw TaskqError.failed("no stored schedule named '\(TerminalText.escaped(name))'")
         }
         return inConfig
     }
@@ -48,7 +48,7 @@ extension ScheduleCatalog {
             try await store.registerSchedules(names: [name], now: now)
         }
         guard try await store.setSchedulePaused(name: name, paused: paused, now: now) else {
-            throw TaskqError.failed("no schedule named '\(name)' (see taskq schedule list)")
+            throw TaskqError.failed("no schedule named '\(TerminalText.escaped(name))' (see taskq schedule list)")
         }
     }
 
@@ -62,7 +62,7 @@ extension ScheduleCatalog {
         let storeTasks = try await JobBuilder.announcedTasks(for: unforced.map(\.taskName), registry: registry, store: store)
         var warnings = catalog.problems
         for s in unforced where !registry.contains(s.taskName) && !storeTasks.contains(s.taskName) {
-            warnings.append("schedule \(s.name): unknown task '\(s.taskName)': beat will not fire it until a worker announces the task (or it is forced)")
+            warnings.append("schedule \(s.name): unknown task '\(TerminalText.escaped(s.taskName))': beat will not fire it until a worker announces the task (or it is forced)")
         }
         return (catalog, warnings)
     }

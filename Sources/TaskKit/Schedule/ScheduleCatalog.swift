@@ -43,14 +43,14 @@ public struct ScheduleCatalog: Sendable {
         for record in records {
             guard let stored = record.definition else { continue }
             if configNames.contains(record.name) {
-                problems.append("schedule '\(record.name)' is defined both in taskq.toml and in the store; taskq.toml's is used (remove one)")
+                problems.append("schedule '\(TerminalText.escaped(record.name))' is defined both in taskq.toml and in the store; taskq.toml's is used (remove one)")
                 continue
             }
             do {
                 let definition = try ScheduleDefinition(name: record.name, json: stored, source: .store)
                 schedules.append(ActiveSchedule(definition: definition, record: record))
             } catch let error as TaskqError {
-                problems.append("stored schedule '\(record.name)' cannot be used: \(error.description)")
+                problems.append("stored schedule '\(TerminalText.escaped(record.name))' cannot be used: \(error.description)")
             }
         }
         schedules.sort { $0.name < $1.name }

@@ -31,7 +31,7 @@ public struct ScheduleDefinition: Sendable, Equatable {
     public static func checkName(_ name: String) throws {
         guard !name.isEmpty, name.count <= 200,
               name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-:".contains($0)) }) else {
-            throw TaskqError.usage("invalid schedule name '\(name)': use 1-200 letters, digits, '.', '_', '-' or ':'")
+            throw TaskqError.usage("invalid schedule name '\(TerminalText.escaped(name))': use 1-200 letters, digits, '.', '_', '-' or ':'")
         }
     }
 
@@ -67,7 +67,7 @@ public struct ScheduleDefinition: Sendable, Equatable {
         var misfire = MisfirePolicy.fireOnce
         if let text = json["misfire"]?.stringValue {
             guard let policy = MisfirePolicy(rawValue: text) else {
-                throw TaskqError.usage("misfire must be fire-once or skip, not '\(text)'")
+                throw TaskqError.usage("misfire must be fire-once or skip, not '\(TerminalText.escaped(text))'")
             }
             misfire = policy
         }

@@ -35,23 +35,23 @@ public struct ScheduleExpression: Sendable, Equatable {
             let macro = words[0].lowercased()
             if macro == "@every" {
                 guard words.count == 2, let ms = DurationParser.millis(words[1]) else {
-                    throw TaskqError.usage("invalid schedule '\(trimmed)': @every needs a duration such as 30s, 5m, 2h or 1d")
+                    throw TaskqError.usage("invalid schedule '\(TerminalText.escaped(trimmed))': @every needs a duration such as 30s, 5m, 2h or 1d")
                 }
                 guard ms >= Self.minimumInterval else {
-                    throw TaskqError.usage("invalid schedule '\(trimmed)': the interval must be at least 1s")
+                    throw TaskqError.usage("invalid schedule '\(TerminalText.escaped(trimmed))': the interval must be at least 1s")
                 }
                 kind = .every(ms)
                 return
             }
             guard words.count == 1, let expansion = Self.macros[macro] else {
-                throw TaskqError.usage("invalid schedule '\(trimmed)': unknown macro (use @hourly, @daily, @weekly, @monthly, @yearly or @every DURATION)")
+                throw TaskqError.usage("invalid schedule '\(TerminalText.escaped(trimmed))': unknown macro (use @hourly, @daily, @weekly, @monthly, @yearly or @every DURATION)")
             }
             kind = .cron(try CronExpression(expansion))
             return
         }
         kind = .cron(try CronExpression(trimmed))
         if nextFire(after: Clock.now()) == nil {
-            throw TaskqError.usage("invalid schedule '\(trimmed)': it never fires in the next 30 years")
+            throw TaskqError.usage("invalid schedule '\(TerminalText.escaped(trimmed))': it never fires in the next 30 years")
         }
     }
 

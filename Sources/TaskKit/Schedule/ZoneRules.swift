@@ -26,7 +26,7 @@ public struct ZoneRules: Sendable, Equatable {
     public static func named(_ identifier: String) throws -> ZoneRules {
         if ["UTC", "Etc/UTC", "GMT", "Etc/GMT", "Z", "Zulu", "Universal"].contains(identifier) { return .utc }
         let directory = getenv("TZDIR").map { String(cString: $0) } ?? "/usr/share/zoneinfo"
-        let unknown = TaskqError.usage("unknown time zone '\(identifier)': use an IANA name such as Europe/Berlin or America/New_York (from \(directory))")
+        let unknown = TaskqError.usage("unknown time zone '\(TerminalText.escaped(identifier))': use an IANA name such as Europe/Berlin or America/New_York (from \(directory))")
         if let known = cache.withLock({ $0[identifier] }) {
             guard let known else { throw unknown }
             return known

@@ -33,7 +33,7 @@ public struct DatabaseURL: Sendable, Equatable {
         if url.hasPrefix("sqlite:") {
             var path = String(url.dropFirst("sqlite:".count))
             if path.hasPrefix("//") { path.removeFirst(2) }
-            guard !path.isEmpty else { throw TaskqError.usage("database URL '\(display)' has no file path (example: sqlite:taskq.sqlite3)") }
+            guard !path.isEmpty else { throw TaskqError.usage("database URL '\(TerminalText.escaped(display))' has no file path (example: sqlite:taskq.sqlite3)") }
             return DatabaseURL(target: .sqlite(path: path), display: display)
         }
         if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") || (!url.contains("://") && url.contains("=")) {
@@ -43,21 +43,35 @@ public struct DatabaseURL: Sendable, Equatable {
             return DatabaseURL(target: .redis(try RedisTarget(url: url, display: display)), display: display)
         }
         if url.hasPrefix("rediss://") { throw TaskqError.usage("TLS to Redis (rediss://) is not supported; use redis:// or unix://") }
-        throw TaskqError.usage("unsupported database URL '\(display)': expected sqlite:PATH, postgres://… or redis://…")
+        throw TaskqError.usage("unsupported database URL '\(TerminalText.escaped(display))': expected sqlite:PATH, postgres://… or redis://…")
     }
 
     /// The URL with any password replaced by `***`, safe for logs and messages: `user:***@host` in URIs,
     /// `password=***` in key=value strings and URI query parameters.
-    public static func redacted(_ url: String) -> String {
+    public static func redacted(_ url: String) -> String { redaction(url).text }
+
+    /// `text` with every password of `url` (and `url` itself) replaced: for messages from a client library that may
+    /// quote the connection string it was given (libpq does, for a malformed URI).
+    public static func scrubbed(_ text: String, of url: String) -> String {
+        let (display, secrets) = redaction(url)
+        var out = url.isEmpty ? text : text.replacing(url, with: display)
+        for secret in secrets where !secret.isEmpty { out = out.replacing(secret, with: "***") }
+        return out
+    }
+
+    private static func redaction(_ url: String) -> (text: String, secrets: [String]) {
+        var secrets: [String] = []
         var out = url
-        if let schemeEnd = out.range(of: "://") {
+        if let schemeEnd = out.firstRange(of: "://") {
             let rest = out[schemeEnd.upperBound...]
             let authorityEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" }) ?? rest.endIndex
             if let at = rest[..<authorityEnd].lastIndex(of: "@") {
                 if let colon = rest[rest.startIndex..<at].firstIndex(of: ":") {
+                    secrets.append(String(rest[rest.index(after: colon)..<at]))
                     out = String(out[..<rest.index(after: colon)]) + "***" + String(out[at...])
                 } else if url.hasPrefix("redis") || url.hasPrefix("unix") {
                     // redis://SECRET@host: a lone userinfo is the password.
+                    secrets.append(String(rest[..<at]))
                     out = String(out[..<rest.startIndex]) + "***" + String(out[at...])
                 }
             }
@@ -65,7 +79,7 @@ public struct DatabaseURL: Sendable, Equatable {
         // password=… in key=value strings and query parameters, with or without spaces around '='.
         var result = ""
         var remaining = Substring(out)
-        while let range = remaining.range(of: "password") {
+        while let range = remaining.firstRange(of: "password") {
             result += remaining[..<range.upperBound]
             remaining = remaining[range.upperBound...]
             let afterSpaces = remaining.drop(while: { $0 == " " })
@@ -78,8 +92,10 @@ public struct DatabaseURL: Sendable, Equatable {
             } else {
                 end = value.firstIndex(where: { $0 == " " || $0 == "&" }) ?? value.endIndex
             }
+            secrets.append(String(value[..<end]))
+            if value.first == "'" { secrets.append(String(value[..<end].dropFirst().dropLast())) }
             remaining = value[end...]
         }
-        return result + remaining
+        return (result + remaining, secrets.sorted { $0.count > $1.count })
     }
 }

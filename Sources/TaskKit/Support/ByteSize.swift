@@ -27,7 +27,7 @@ public enum ByteSize {
     /// Parses a size given as `option`; throws `TaskqError.usage` naming it.
     public static func require(_ text: String, option: String) throws -> Int {
         guard let bytes = bytes(text) else {
-            throw TaskqError.usage("invalid \(option) '\(text)': expected a size such as 1MiB, 512KiB or 65536 (bytes)")
+            throw TaskqError.usage("invalid \(option) '\(TerminalText.escaped(text))': expected a size such as 1MiB, 512KiB or 65536 (bytes)")
         }
         return bytes
     }

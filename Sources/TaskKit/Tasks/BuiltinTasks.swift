@@ -57,7 +57,10 @@ public struct SleepTask: TaskHandler {
     public init() {}
     public func run(_ context: JobContext) async throws -> JSONValue {
         let seconds = context.args["seconds"]?.doubleValue ?? 1
-        guard seconds >= 0, seconds.isFinite else { throw TaskFailure("sleep needs args.seconds >= 0") }
+        // At most 100 years: beyond that `seconds * 1e9` does not fit the nanoseconds and would trap the worker.
+        guard seconds >= 0, seconds * 1000 <= Double(DurationParser.maxMillis) else {
+            throw TaskFailure("sleep needs args.seconds from 0 up to 100 years")
+        }
         try await Task.sleep(nanoseconds: UInt64(seconds * 1e9))
         return .obj(("slept", .double(seconds)))
     }

@@ -41,7 +41,7 @@ public struct ConfiguredTask: TaskHandler {
                 guard let close = template[next...].firstIndex(of: "}") else { out.append(c); i = next; continue }
                 let key = String(template[next..<close])
                 guard let value = args[key], value != .null else {
-                    throw TaskFailure("task \(name) needs argument '\(key)' for its command")
+                    throw TaskFailure("task \(name) needs argument '\(TerminalText.escaped(key))' for its command")
                 }
                 out += value.stringValue ?? value.serialized()
                 i = template.index(after: close)

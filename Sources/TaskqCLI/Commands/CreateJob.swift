@@ -69,7 +69,7 @@ struct CreateJob: TaskqSubcommand {
             let result = try await store.enqueue([newJob], now: now)[0]
             warnings.forEach(Output.warning)
             await warnIfUnread([newJob.queue], store: store, now: now)
-            if !result.created { Output.note("a live job with unique key '\(newJob.uniqueKey ?? "")' exists: \(result.id)") }
+            if !result.created { Output.note("a live job with unique key '\(TerminalText.escaped(newJob.uniqueKey ?? ""))' exists: \(result.id)") }
             if json, let stored = try await store.job(id: result.id) {
                 Output.json(stored.jsonObject())
             } else {
@@ -123,7 +123,7 @@ struct CreateJob: TaskqSubcommand {
     private func readLines(_ path: String) throws -> [String] {
         let file: UnsafeMutablePointer<FILE>?
         if path == "-" { file = stdin } else { file = fopen(path, "r") }
-        guard let file else { throw TaskqError.usage("cannot read '\(path)': \(String(cString: strerror(errno)))") }
+        guard let file else { throw TaskqError.usage("cannot read '\(TerminalText.escaped(path))': \(String(cString: strerror(errno)))") }
         defer { if path != "-" { fclose(file) } }
         let bytes = FileBytes.read(file) ?? []
         return bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }

@@ -37,16 +37,28 @@ struct ListJobs: TaskqSubcommand {
 
     func run(registry: TaskRegistry) async throws {
         let filter = JobFilter(states: try states(), queue: queue, task: task, limit: limit, beforeID: beforeID)
+        if output.json {
+            // Streamed a page at a time (one valid array on stdout), so --limit 100000 does not hold every job.
+            var first = true
+            try await Context(store, registry: registry).withStore { store in
+                try await JobListing.each(filter, store: store) { jobs in
+                    var text = ""
+                    for job in jobs {
+                        text += (first ? "[\n  " : ",\n  ") + job.jsonObject().pretty(level: 1)
+                        first = false
+                    }
+                    Output.write(text)
+                }
+            }
+            Output.line(first ? "[]" : "\n]")
+            return
+        }
         let wantsTotal = !output.json && Output.stdoutIsTerminal
         let (jobs, total) = try await Context(store, registry: registry).withStore { store -> ([Job], Int?) in
             let jobs = try await store.list(filter)
             // A full page on a terminal says how many match, so nobody mistakes it for everything.
             guard wantsTotal, jobs.count == filter.limit, filter.task == nil, filter.beforeID == nil else { return (jobs, nil) }
             return (jobs, JobCounts(try await store.counts()).matching(states: filter.states, queue: filter.queue))
-        }
-        if output.json {
-            Output.json(.array(jobs.map { $0.jsonObject() }))
-            return
         }
         if jobs.isEmpty { Output.note("No jobs."); return }
         Output.table(["ID", "NAME", "TASK", "QUEUE", "PRI", "STATE", "ATTEMPTS", "RUN AT (UTC)", "ERROR"], jobs.map { job in

@@ -39,7 +39,7 @@ struct Purge: TaskqSubcommand {
 
     func age() throws -> Millis {
         guard let ms = DurationParser.millis(olderThan) else {
-            throw ValidationError("invalid --older-than '\(olderThan)': expected a duration such as 30d, 12h or 90m")
+            throw ValidationError("invalid --older-than '\(TerminalText.escaped(olderThan))': expected a duration such as 30d, 12h or 90m")
         }
         return ms
     }

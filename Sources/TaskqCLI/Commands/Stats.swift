@@ -31,7 +31,7 @@ struct Stats: TaskqSubcommand {
     func intervalMillis() throws -> Millis {
         guard let interval else { return 1_000 }
         guard let ms = DurationParser.millis(interval), ms >= 100 else {
-            throw ValidationError("invalid --interval '\(interval)': expected a duration of at least 100ms, such as 1s or 500ms")
+            throw ValidationError("invalid --interval '\(TerminalText.escaped(interval))': expected a duration of at least 100ms, such as 1s or 500ms")
         }
         return ms
     }

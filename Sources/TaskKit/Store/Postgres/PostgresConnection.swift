@@ -63,7 +63,7 @@ final class PostgresConnection: @unchecked Sendable {
         let fresh: OpaquePointer? = withCStrings(keywords) { k in withCStrings(values) { v in PQconnectdbParams(k, v, 1) } }
         guard let fresh else { throw TaskqError.unavailable("cannot connect to PostgreSQL at \(target.display): out of memory") }
         guard PQstatus(fresh) == CONNECTION_OK else {
-            let message = Self.firstLine(String(cString: PQerrorMessage(fresh)))
+            let message = DatabaseURL.scrubbed(Self.firstLine(String(cString: PQerrorMessage(fresh))), of: conninfo)
             PQfinish(fresh)
             throw TaskqError.unavailable("cannot connect to PostgreSQL at \(target.display): \(message)")
         }
@@ -119,8 +119,8 @@ final class PostgresConnection: @unchecked Sendable {
         let status = result.map { PQresultStatus($0) } ?? PGRES_FATAL_ERROR
         if status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK { return }
         let sqlState = result.flatMap { PQresultErrorField($0, Int32(UInt8(ascii: "C"))) }.map { String(cString: $0) } ?? ""
-        let message = Self.firstLine(result.flatMap { PQresultErrorMessage($0) }.map { String(cString: $0) }
-            ?? conn.map { String(cString: PQerrorMessage($0)) } ?? "unknown error")
+        let message = DatabaseURL.scrubbed(Self.firstLine(result.flatMap { PQresultErrorMessage($0) }.map { String(cString: $0) }
+            ?? conn.map { String(cString: PQerrorMessage($0)) } ?? "unknown error"), of: conninfo)
         if let result { PQclear(result) }
         let context = String(sql.prefix(50)).split(separator: "\n").first.map(String.init) ?? ""
         if let conn, PQstatus(conn) != CONNECTION_OK || sqlState.hasPrefix("08") || sqlState == "57P01" || sqlState == "57P02" || sqlState == "57P03" {
@@ -130,6 +130,10 @@ final class PostgresConnection: @unchecked Sendable {
         switch sqlState {
         case "40001", "40P01", "55P03", "53300":
             throw TaskqError.temporary("PostgreSQL: \(message)")
+        case _ where sqlState.hasPrefix("53"):
+            // Insufficient resources: disk full (53100, "could not extend file"), out of memory (53200). Temporary,
+            // like a full SQLite disk: the same command succeeds once space is freed.
+            throw TaskqError.temporary("PostgreSQL is out of resources (\(sqlState)): \(message)")
         case "42P01", "3F000":
             throw TaskqError.unavailable("the taskq schema \(target.quotedSchema) at \(target.display) is missing or out of date: run `taskq migrate`")
         case "23505":

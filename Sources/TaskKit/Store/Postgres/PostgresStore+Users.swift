@@ -77,7 +77,7 @@ extension PostgresStore {
     public func token(hash: String) async throws -> (token: TokenRecord, user: UserRecord)? {
         try await connection.run { db in
             let r = try db.exec("""
-                SELECT \(Self.tokenColumns), u.\(Self.userColumns.replacingOccurrences(of: ", ", with: ", u."))
+                SELECT \(Self.tokenColumns), \(Self.userColumns.split(separator: ", ").map { "u." + $0 }.joined(separator: ", "))
                 FROM taskq_tokens t JOIN taskq_users u ON u.id = t.user_id WHERE t.token_hash = $1
                 """, [hash])
             guard r.rowCount == 1 else { return nil }

@@ -122,7 +122,7 @@ public final class PostgresStore: TaskqStore, @unchecked Sendable {
                 next += 1
             } else {
                 guard let key = job.uniqueKey, let id = existing[key] else {
-                    throw TaskqError.temporary("unique key '\(job.uniqueKey ?? "")' changed state during enqueue; try again")
+                    throw TaskqError.temporary("unique key '\(TerminalText.escaped(job.uniqueKey ?? ""))' changed state during enqueue; try again")
                 }
                 results.append(EnqueueResult(id: id, created: false))
             }

@@ -30,7 +30,7 @@ public struct PostgresTarget: Sendable, Equatable {
             conninfo = kept.joined(separator: " ")
         }
         guard PostgresTarget.isValidIdentifier(schema) else {
-            throw TaskqError.usage("invalid schema name '\(schema)': use lowercase letters, digits and _ (starting with a letter or _)")
+            throw TaskqError.usage("invalid schema name '\(TerminalText.escaped(schema))': use lowercase letters, digits and _ (starting with a letter or _)")
         }
         self.conninfo = conninfo
         self.schema = schema

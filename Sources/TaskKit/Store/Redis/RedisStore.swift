@@ -91,7 +91,7 @@ public final class RedisStore: TaskqStore, @unchecked Sendable {
         if schemaChecked.withLock({ $0 }) { return }
         let version = try await connection.run { db in try db.command(["HGET", "\(self.p):meta", "layout_version"]).int ?? 0 }
         try SchemaVersion.require(current: Int(version), latest: Self.layoutVersion,
-                                  place: "Redis at \(target.display) (key prefix '\(p)')")
+                                  place: "Redis at \(target.display) (key prefix '\(TerminalText.escaped(p))')")
         schemaChecked.withLock { $0 = true }
     }
 

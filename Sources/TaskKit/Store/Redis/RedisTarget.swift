@@ -19,7 +19,7 @@ public struct RedisTarget: Sendable, Equatable {
         var isUnix = false
         if url.hasPrefix("redis://") { rest = url.dropFirst("redis://".count) }
         else if url.hasPrefix("unix://") { rest = url.dropFirst("unix://".count); isUnix = true }
-        else { throw TaskqError.usage("unsupported Redis URL '\(display)': expected redis://host:port/db or unix:///path") }
+        else { throw TaskqError.usage("unsupported Redis URL '\(TerminalText.escaped(display))': expected redis://host:port/db or unix:///path") }
         var query: [String: String] = [:]
         if let q = rest.firstIndex(of: "?") {
             for pair in rest[rest.index(after: q)...].split(separator: "&") {
@@ -29,7 +29,7 @@ public struct RedisTarget: Sendable, Equatable {
             rest = rest[..<q]
         }
         prefix = query["prefix"] ?? RedisTarget.defaultPrefix
-        guard !prefix.isEmpty, !prefix.contains(" ") else { throw TaskqError.usage("invalid Redis key prefix '\(prefix)'") }
+        guard !prefix.isEmpty, !prefix.contains(" ") else { throw TaskqError.usage("invalid Redis key prefix '\(TerminalText.escaped(prefix))'") }
         var user: String? = nil, pass: String? = nil
         if let at = rest.lastIndex(of: "@") {
             let info = rest[..<at]
@@ -44,7 +44,7 @@ public struct RedisTarget: Sendable, Equatable {
         username = user ?? query["user"]
         password = pass ?? query["password"].map { $0.removingPercentEncodingSimple() }
         if isUnix {
-            guard !rest.isEmpty else { throw TaskqError.usage("Redis URL '\(display)' has no socket path") }
+            guard !rest.isEmpty else { throw TaskqError.usage("Redis URL '\(TerminalText.escaped(display))' has no socket path") }
             endpoint = .unix(String(rest))
             database = Int(query["db"] ?? "0") ?? -1
         } else {
@@ -58,11 +58,11 @@ public struct RedisTarget: Sendable, Equatable {
             let parts = hostPort.split(separator: ":", maxSplits: 1)
             let host = parts.first.map(String.init) ?? "127.0.0.1"
             let port = parts.count > 1 ? Int(parts[1]) ?? -1 : 6379
-            guard port > 0 && port < 65536 else { throw TaskqError.usage("invalid port in Redis URL '\(display)'") }
+            guard port > 0 && port < 65536 else { throw TaskqError.usage("invalid port in Redis URL '\(TerminalText.escaped(display))'") }
             endpoint = .tcp(host.isEmpty ? "127.0.0.1" : host, port)
             database = db
         }
-        guard database >= 0 else { throw TaskqError.usage("invalid database number in Redis URL '\(display)'") }
+        guard database >= 0 else { throw TaskqError.usage("invalid database number in Redis URL '\(TerminalText.escaped(display))'") }
     }
 }
 

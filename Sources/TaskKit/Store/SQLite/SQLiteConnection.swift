@@ -35,18 +35,45 @@ final class SQLiteConnection: @unchecked Sendable {
     }
 
     private func openOnQueue(create: Bool) throws {
-        var flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX
-        if create { flags |= SQLITE_OPEN_CREATE }
         if !create && path != ":memory:" && access(path, F_OK) != 0 {
-            throw TaskqError.unavailable("database file '\(path)' does not exist: run `taskq migrate` to create it")
+            throw TaskqError.unavailable("database file '\(TerminalText.escaped(path))' does not exist: run `taskq migrate` to create it")
         }
+        // A file or directory this process may not write is opened read-only, so reading commands still work;
+        // a write then fails with SQLITE_READONLY (exit 69).
+        let readOnly = !create && path != ":memory:" && !Self.writable(path)
+        var flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | SQLITE_OPEN_NOMUTEX
+        if create { flags |= SQLITE_OPEN_CREATE }
+        try openHandle(path, flags: flags)
+        do {
+            if readOnly {
+                do {
+                    _ = try queryText("SELECT count(*) FROM sqlite_master")
+                    resetActive()
+                } catch {
+                    // No -shm beside the file and none can be made (a read-only directory): read it as immutable,
+                    // which is what it is for every process that cannot write there.
+                    closeOnQueue()
+                    try openHandle("file:\(Self.uriPath(path))?immutable=1", flags: SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI)
+                }
+                try execute("PRAGMA foreign_keys=ON;")
+            } else {
+                try switchToWAL()
+                try execute("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;")
+            }
+        } catch {
+            closeOnQueue()
+            throw error
+        }
+    }
+
+    private func openHandle(_ name: String, flags: Int32) throws {
         var db: OpaquePointer?
-        let rc = sqlite3_open_v2(path, &db, flags, nil)
+        let rc = sqlite3_open_v2(name, &db, flags, nil)
         handle = db
         if rc != SQLITE_OK {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
             closeOnQueue()
-            throw TaskqError.unavailable("cannot open database '\(path)': \(message)")
+            throw TaskqError.unavailable("cannot open database '\(TerminalText.escaped(path))': \(message)")
         }
         sqlite3_extended_result_codes(db, 1)
         // Retry briefly and often on a locked database instead of the default back-off, up to ~10 s.
@@ -55,13 +82,24 @@ final class SQLiteConnection: @unchecked Sendable {
             usleep(count < 100 ? 200 : 500)
             return 1
         }, nil)
-        do {
-            try switchToWAL()
-            try execute("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;")
-        } catch {
-            closeOnQueue()
-            throw error
+    }
+
+    /// Whether this process may write the database file and its directory (where WAL keeps `-wal` and `-shm`).
+    private static func writable(_ path: String) -> Bool {
+        let directory = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
+        return access(path, W_OK) == 0 && access(directory.isEmpty ? "/" : directory, W_OK) == 0
+    }
+
+    /// `path` for a `file:` URI: `%`, `?` and `#` percent-encoded.
+    private static func uriPath(_ path: String) -> String {
+        var out = ""
+        for byte in path.utf8 {
+            switch byte {
+            case UInt8(ascii: "%"), UInt8(ascii: "?"), UInt8(ascii: "#"), 0x80...0xFF: out += "%" + String(byte, radix: 16, uppercase: true)
+            default: out.unicodeScalars.append(Unicode.Scalar(byte))
+            }
         }
+        return out
     }
 
     /// Switches to WAL. While another process creates the same file the switch can be refused (SQLITE_BUSY, or the
@@ -74,7 +112,7 @@ final class SQLiteConnection: @unchecked Sendable {
                 let mode = try queryText("PRAGMA journal_mode=WAL")
                 resetActive()
                 if mode?.lowercased() == "wal" || path == ":memory:" { return }
-                if attempt >= 1000 { throw TaskqError.unavailable("cannot switch '\(path)' to WAL mode (got \(mode ?? "nothing"))") }
+                if attempt >= 1000 { throw TaskqError.unavailable("cannot switch '\(TerminalText.escaped(path))' to WAL mode (got \(mode ?? "nothing"))") }
             } catch let error as TaskqError {
                 resetActive()
                 guard case .temporary = error, attempt < 1000 else { throw error }
@@ -120,18 +158,21 @@ final class SQLiteConnection: @unchecked Sendable {
         let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "no connection"
         switch rc & 0xff {
         case SQLITE_BUSY, SQLITE_LOCKED:
-            throw TaskqError.temporary("database '\(path)' is locked (\(context())): \(message)")
+            throw TaskqError.temporary("database '\(TerminalText.escaped(path))' is locked (\(context())): \(message)")
         case SQLITE_NOTADB:
-            throw TaskqError.unavailable("'\(path)' is not an SQLite database")
+            throw TaskqError.unavailable("'\(TerminalText.escaped(path))' is not an SQLite database")
         case SQLITE_CORRUPT:
-            throw TaskqError.unavailable("database '\(path)' is corrupt: \(message)")
-        case SQLITE_CANTOPEN, SQLITE_IOERR, SQLITE_FULL, SQLITE_READONLY, SQLITE_PERM, SQLITE_AUTH:
-            throw TaskqError.unavailable("database '\(path)' cannot be used: \(message)")
+            throw TaskqError.unavailable("database '\(TerminalText.escaped(path))' is corrupt: \(message)")
+        case SQLITE_FULL:
+            // A full disk is temporary: once space is freed the same command succeeds (docs/contracts.md#exit-codes).
+            throw TaskqError.temporary("database '\(TerminalText.escaped(path))' cannot grow, the disk is full: \(message)")
+        case SQLITE_CANTOPEN, SQLITE_IOERR, SQLITE_READONLY, SQLITE_PERM, SQLITE_AUTH:
+            throw TaskqError.unavailable("database '\(TerminalText.escaped(path))' cannot be used: \(message)")
         case SQLITE_CONSTRAINT:
             throw TaskqError.failed("constraint failed (\(context())): \(message)")
         default:
             if message.hasPrefix("no such table: taskq_") || message.hasPrefix("no such column") {
-                throw TaskqError.unavailable("the taskq schema in '\(path)' is missing or out of date: run `taskq migrate`")
+                throw TaskqError.unavailable("the taskq schema in '\(TerminalText.escaped(path))' is missing or out of date: run `taskq migrate`")
             }
             throw TaskqError.unavailable("sqlite error in \(context()): \(message)")
         }

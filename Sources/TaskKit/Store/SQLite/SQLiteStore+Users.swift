@@ -100,7 +100,7 @@ extension SQLiteStore {
     public func token(hash: String) async throws -> (token: TokenRecord, user: UserRecord)? {
         try await connection.run { db in
             let select = try db.prepare("""
-                SELECT \(Self.tokenColumns), u.\(Self.userColumns.replacingOccurrences(of: ", ", with: ", u."))
+                SELECT \(Self.tokenColumns), \(Self.userColumns.split(separator: ", ").map { "u." + $0 }.joined(separator: ", "))
                 FROM taskq_tokens t JOIN taskq_users u ON u.id = t.user_id WHERE t.token_hash = ?
                 """).bind([.text(hash)])
             guard try select.step() else { return nil }

@@ -44,7 +44,7 @@ public final class SQLiteStore: TaskqStore, @unchecked Sendable {
     public func requireSchema() async throws {
         if schemaChecked.withLock({ $0 }) { return }
         let path = self.path
-        try await connection.run { db in try SQLMigrations.require(MigrationCatalog.sqlite, on: db, place: "'\(path)'") }
+        try await connection.run { db in try SQLMigrations.require(MigrationCatalog.sqlite, on: db, place: "'\(TerminalText.escaped(path))'") }
         schemaChecked.withLock { $0 = true }
     }
 

@@ -41,7 +41,7 @@ struct ScheduleAdd: TaskqSubcommand {
     var command: [String] = []
 
     func validate() throws {
-        guard MisfirePolicy(rawValue: misfire) != nil else { throw ValidationError("invalid --misfire '\(misfire)': expected fire-once or skip") }
+        guard MisfirePolicy(rawValue: misfire) != nil else { throw ValidationError("invalid --misfire '\(TerminalText.escaped(misfire))': expected fire-once or skip") }
     }
 
     func run(registry: TaskRegistry) async throws {

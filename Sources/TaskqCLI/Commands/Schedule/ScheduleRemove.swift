@@ -12,7 +12,7 @@ struct ScheduleRemove: TaskqSubcommand {
     func run(registry: TaskRegistry) async throws {
         let context = try Context(store, registry: registry)
         let inConfig = try await context.withStore { try await ScheduleCatalog.remove(name: name, store: $0, config: context.config) }
-        if inConfig { Output.note("\(context.configName) still defines a schedule '\(name)'") }
+        if inConfig { Output.note("\(context.configName) still defines a schedule '\(TerminalText.escaped(name))'") }
         if output.json { Output.json(.obj(("name", .string(name)), ("status", .string("removed")))) } else { Output.line("Schedule \(name) removed.") }
     }
 }
