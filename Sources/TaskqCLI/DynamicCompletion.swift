@@ -34,26 +34,26 @@ enum DynamicCompletion {
     private static func candidates(_ words: [String], _ prefix: String, storeOptional: Bool = false,
                                    _ read: @escaping @Sendable (TaskqStore?, TaskqConfig) async throws -> [String]) async -> [String] {
         let flag = value(of: "--database-url", in: words), configPath = value(of: "--config", in: words)
-        let values = await withTaskGroup(of: [String]?.self) { group -> [String] in
-            group.addTask {
-                guard let config = try? TaskqConfig.load(explicitPath: configPath ?? ProcessEnvironment.value("TASKQ_CONFIG")) else { return [] }
-                var store: TaskqStore?
-                if let url = try? DatabaseURL.resolve(flag: flag, config: config) {
-                    store = try? await StoreFactory.open(url)
+        // Unstructured tasks raced through one continuation: the answer (or nothing) comes at the budget even when
+        // opening the store blocks (a connect to an unreachable host cannot be cancelled); the process exits after.
+        let first = Locked<CheckedContinuation<[String], Never>?>(nil)
+        func answer(_ values: [String]) { first.withLock { c in c?.resume(returning: values); c = nil } }
+        let values = await withCheckedContinuation { (continuation: CheckedContinuation<[String], Never>) in
+            first.withLock { $0 = continuation }
+            Task.detached {
+                guard let config = try? TaskqConfig.load(explicitPath: configPath ?? ProcessEnvironment.value("TASKQ_CONFIG")) else {
+                    return answer([])
                 }
-                defer { if let store { Task { await store.close() } } }
-                guard store != nil || storeOptional else { return [] }
-                if let values = try? await read(store, config) { return values }
-                guard storeOptional, store != nil else { return [] }
-                return (try? await read(nil, config)) ?? []
+                var store: TaskqStore?
+                if let url = try? DatabaseURL.resolve(flag: flag, config: config) { store = try? await StoreFactory.open(url) }
+                guard store != nil || storeOptional else { return answer([]) }
+                if let values = try? await read(store, config) { return answer(values) }
+                answer(storeOptional && store != nil ? ((try? await read(nil, config)) ?? []) : [])
             }
-            group.addTask {
+            Task.detached {
                 try? await Task.sleep(nanoseconds: UInt64(budgetSeconds * 1e9))
-                return nil
+                answer([])
             }
-            let first = await group.next() ?? nil
-            group.cancelAll()
-            return first ?? []
         }
         return values.filter { $0.hasPrefix(prefix) }
     }

@@ -90,4 +90,15 @@ struct TOMLReaderTests {
             try TaskqConfig(toml: Array("[worker]\nlease = 1e300\n".utf8))
         }
     }
+
+    /// Found in review: nesting by dotted headers or keys is bounded like arrays, escapes cannot smuggle control
+    /// characters, and a sign after a radix prefix is no number.
+    @Test func depthEscapesAndRadixSignsAreRefused() {
+        let deepHeader = "[" + Array(repeating: "a", count: 200_000).joined(separator: ".") + "]\n"
+        let deepKey = Array(repeating: "a", count: 200_000).joined(separator: ".") + " = 1\n"
+        for text in [deepHeader, deepKey, "[worker]\nqueues = [\"a\\u0000b\"]\n", "x = \"\\u001b[2J\"\n", "x = 0x-1\n", "x = 0b+1\n"] {
+            #expect(throws: TOMLReader.Failure.self, "\(text.prefix(40))") { try TOMLReader.parse(Array(text.utf8)) }
+        }
+        #expect((try? TOMLReader.parse(Array("[a.b.c]\nd.e = 1\n".utf8))) != nil)
+    }
 }

@@ -146,6 +146,7 @@ struct TOMLReader {
         guard peek != UInt8(ascii: "[") else { throw fail("arrays of tables ([[...]]) are not supported") }
         skipBlank()
         let path = try key()
+        guard path.count <= Self.maxDepth else { throw fail("table header nested more than \(Self.maxDepth) deep") }
         skipBlank()
         guard peek == UInt8(ascii: "]") else { throw fail("expected ']' to close the table header") }
         i += 1
@@ -172,6 +173,11 @@ struct TOMLReader {
     /// `key = value` into `table`; dotted keys make (or extend) tables below it.
     private mutating func keyValue(into table: Table) throws {
         let path = try key()
+        // Every table level counts, however it is written (headers, dotted keys, inline tables): the value is later
+        // walked recursively, so the whole depth stays bounded.
+        guard currentPath.count + path.count + depth <= Self.maxDepth else {
+            throw fail("keys nested more than \(Self.maxDepth) deep")
+        }
         skipBlank()
         guard peek == UInt8(ascii: "=") else { throw fail("expected '=' after the key") }
         i += 1
@@ -341,7 +347,9 @@ struct TOMLReader {
         }
         guard let plain = text.contains("_") ? Self.underscoresRemoved(body) : String(body) else { throw fail("invalid number") }
         if let radix = ["0x": 16, "0o": 8, "0b": 2][String(plain.prefix(2))] {
-            guard text.first != "+" && text.first != "-", let n = Int64(plain.dropFirst(2), radix: radix) else {
+            let digits = plain.dropFirst(2)
+            guard text.first != "+" && text.first != "-", digits.first != "+" && digits.first != "-",
+                  let n = Int64(digits, radix: radix) else {
                 throw fail("invalid or too large integer")
             }
             return .int(n)
@@ -486,6 +494,8 @@ struct TOMLReader {
             guard i + count <= bytes.count,
                   let value = UInt32(String(decoding: bytes[i..<i + count], as: UTF8.self), radix: 16),
                   let scalar = Unicode.Scalar(value) else { throw fail("invalid unicode escape") }
+            // The same rule as for raw bytes: no NUL or other control character reaches a setting (tab aside).
+            guard value >= 0x20 || value == 0x09, value != 0x7F else { throw fail("control character in a string") }
             i += count
             out.append(contentsOf: Array(String(Character(scalar)).utf8))
         default: throw fail("invalid escape sequence")

@@ -121,7 +121,6 @@ public final class JobOutputSink: @unchecked Sendable {
                         return !s.warned
                     }
                     if warn { target.logger.warning("could not store output of job \(target.jobID): \(error)") }
-                    if closing { return }
                 }
             }
             if closing { return }
