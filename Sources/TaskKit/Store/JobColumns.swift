@@ -1,5 +1,5 @@
-/// One row of a job query in either SQL dialect, read by column index.
-protocol JobRow {
+/// One row of a query in either SQL dialect, read by column index.
+protocol SQLRow {
     func int(_ column: Int) -> Int64
     func optionalInt(_ column: Int) -> Int64?
     func text(_ column: Int) -> String
@@ -21,7 +21,7 @@ enum JobColumns {
     }
 
     /// Decodes a row selected with `selectList`. Text that is not JSON is kept as a JSON string.
-    static func decode(_ row: JobRow) -> Job {
+    static func decode(_ row: SQLRow) -> Job {
         func json(_ text: String) -> JSONValue { (try? JSONValue.parse(text)) ?? .string(text) }
         return Job(
             id: row.int(0), name: row.text(1), task: row.text(2), args: json(row.text(3)),

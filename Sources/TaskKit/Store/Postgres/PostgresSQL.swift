@@ -146,8 +146,8 @@ enum PostgresSQL {
 
     static func decodeJob(_ r: PostgresResult, _ row: Int) -> Job { JobColumns.decode(Row(result: r, row: row)) }
 
-    /// One row of a result as a `JobRow`.
-    struct Row: JobRow {
+    /// One row of a result as an `SQLRow`.
+    struct Row: SQLRow {
         let result: PostgresResult
         let row: Int
         func int(_ column: Int) -> Int64 { result.int(row, column) }

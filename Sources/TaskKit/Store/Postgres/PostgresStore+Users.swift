@@ -2,30 +2,28 @@
 /// add is refused by the unique index inside the insert (`ON CONFLICT DO NOTHING`); removing a user deletes its
 /// tokens in the same statement (foreign key with `ON DELETE CASCADE`, counted first).
 extension PostgresStore {
-    static let userColumns = "id, name, email, role, password_hash, created_at, updated_at, last_login_at"
-    static let tokenColumns = "t.id, u.name, t.name, t.token_hash, t.created_at, t.expires_at, t.last_used_at"
 
     public func addUser(_ user: NewUser, now: Millis) async throws -> UserRecord? {
         try await connection.run { db in
             let r = try db.exec("""
                 INSERT INTO taskq_users (name, email, role, password_hash, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5)
-                ON CONFLICT (name) DO NOTHING RETURNING \(Self.userColumns)
+                ON CONFLICT (name) DO NOTHING RETURNING \(UserColumns.user)
                 """, [user.name, user.email, user.role.rawValue, user.passwordHash.encoded, String(now)])
-            return r.rowCount == 1 ? Self.decodeUser(r, 0) : nil
+            return r.rowCount == 1 ? UserColumns.decodeUser(PostgresSQL.Row(result: r, row: 0)) : nil
         }
     }
 
     public func user(named name: String) async throws -> UserRecord? {
         try await connection.run { db in
-            let r = try db.exec("SELECT \(Self.userColumns) FROM taskq_users WHERE name = $1", [name])
-            return r.rowCount == 1 ? Self.decodeUser(r, 0) : nil
+            let r = try db.exec("SELECT \(UserColumns.user) FROM taskq_users WHERE name = $1", [name])
+            return r.rowCount == 1 ? UserColumns.decodeUser(PostgresSQL.Row(result: r, row: 0)) : nil
         }
     }
 
     public func users() async throws -> [UserRecord] {
         try await connection.run { db in
-            let r = try db.exec("SELECT \(Self.userColumns) FROM taskq_users ORDER BY id", [])
-            return (0..<r.rowCount).map { Self.decodeUser(r, $0) }
+            let r = try db.exec("SELECT \(UserColumns.user) FROM taskq_users ORDER BY id", [])
+            return (0..<r.rowCount).map { UserColumns.decodeUser(PostgresSQL.Row(result: r, row: $0)) }
         }
     }
 
@@ -67,21 +65,22 @@ extension PostgresStore {
     public func tokens(user: String?) async throws -> [TokenRecord] {
         try await connection.run { db in
             let r = try db.exec("""
-                SELECT \(Self.tokenColumns) FROM taskq_tokens t JOIN taskq_users u ON u.id = t.user_id
+                SELECT \(UserColumns.token) FROM taskq_tokens t JOIN taskq_users u ON u.id = t.user_id
                 WHERE $1::text IS NULL OR u.name = $1 ORDER BY t.id
                 """, [user])
-            return (0..<r.rowCount).map { Self.decodeToken(r, $0) }
+            return (0..<r.rowCount).map { UserColumns.decodeToken(PostgresSQL.Row(result: r, row: $0)) }
         }
     }
 
     public func token(hash: String) async throws -> (token: TokenRecord, user: UserRecord)? {
         try await connection.run { db in
             let r = try db.exec("""
-                SELECT \(Self.tokenColumns), \(Self.userColumns.split(separator: ", ").map { "u." + $0 }.joined(separator: ", "))
+                SELECT \(UserColumns.token), \(UserColumns.userOfToken)
                 FROM taskq_tokens t JOIN taskq_users u ON u.id = t.user_id WHERE t.token_hash = $1
                 """, [hash])
             guard r.rowCount == 1 else { return nil }
-            return (Self.decodeToken(r, 0), Self.decodeUser(r, 0, from: 7))
+            let row = PostgresSQL.Row(result: r, row: 0)
+            return (UserColumns.decodeToken(row), UserColumns.decodeUser(row, from: 7))
         }
     }
 
@@ -95,16 +94,5 @@ extension PostgresStore {
         try await connection.run { db in
             try db.exec("UPDATE taskq_tokens SET last_used_at = $1 WHERE id = $2 RETURNING id", [String(now), String(id)]).rowCount == 1
         }
-    }
-
-    static func decodeUser(_ r: PostgresResult, _ row: Int, from c: Int = 0) -> UserRecord {
-        UserRecord(id: r.int(row, c), name: r.string(row, c + 1), email: r.optionalString(row, c + 2),
-                   role: UserRole(rawValue: r.string(row, c + 3)) ?? .viewer, passwordHash: PasswordHash(encoded: r.string(row, c + 4)),
-                   createdAt: r.int(row, c + 5), updatedAt: r.int(row, c + 6), lastLoginAt: r.optionalInt(row, c + 7))
-    }
-
-    static func decodeToken(_ r: PostgresResult, _ row: Int) -> TokenRecord {
-        TokenRecord(id: r.int(row, 0), user: r.string(row, 1), name: r.optionalString(row, 2), hash: r.string(row, 3),
-                    createdAt: r.int(row, 4), expiresAt: r.optionalInt(row, 5), lastUsedAt: r.optionalInt(row, 6))
     }
 }

@@ -92,8 +92,8 @@ enum SQLiteSQL {
     /// Decodes a row selected with `jobColumns`.
     static func decodeJob(_ row: SQLiteStatement) throws -> Job { JobColumns.decode(Row(statement: row)) }
 
-    /// A statement's current row as a `JobRow`.
-    struct Row: JobRow {
+    /// A statement's current row as an `SQLRow`.
+    struct Row: SQLRow {
         let statement: SQLiteStatement
         func int(_ column: Int) -> Int64 { statement.int(Int32(column)) }
         func optionalInt(_ column: Int) -> Int64? { statement.optionalInt(Int32(column)) }

@@ -2,19 +2,17 @@
 /// is refused by the unique index inside the insert (`ON CONFLICT DO NOTHING`); removing a user deletes its tokens
 /// in the same transaction (foreign key with `ON DELETE CASCADE`).
 extension SQLiteStore {
-    static let userColumns = "id, name, email, role, password_hash, created_at, updated_at, last_login_at"
-    static let tokenColumns = "t.id, u.name, t.name, t.token_hash, t.created_at, t.expires_at, t.last_used_at"
 
     public func addUser(_ user: NewUser, now: Millis) async throws -> UserRecord? {
         try await connection.run { db in
             try db.writeTransaction {
                 let insert = try db.prepare("""
                     INSERT INTO taskq_users (name, email, role, password_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (name) DO NOTHING RETURNING \(Self.userColumns)
+                    ON CONFLICT (name) DO NOTHING RETURNING \(UserColumns.user)
                     """).bind([.text(user.name), .optional(user.email), .text(user.role.rawValue), .text(user.passwordHash.encoded),
                                .int(now), .int(now)])
                 guard try insert.step() else { return nil }
-                let record = Self.decodeUser(insert)
+                let record = UserColumns.decodeUser(SQLiteSQL.Row(statement: insert))
                 try insert.run()
                 return record
             }
@@ -23,16 +21,16 @@ extension SQLiteStore {
 
     public func user(named name: String) async throws -> UserRecord? {
         try await connection.run { db in
-            let select = try db.prepare("SELECT \(Self.userColumns) FROM taskq_users WHERE name = ?").bind([.text(name)])
-            return try select.step() ? Self.decodeUser(select) : nil
+            let select = try db.prepare("SELECT \(UserColumns.user) FROM taskq_users WHERE name = ?").bind([.text(name)])
+            return try select.step() ? UserColumns.decodeUser(SQLiteSQL.Row(statement: select)) : nil
         }
     }
 
     public func users() async throws -> [UserRecord] {
         try await connection.run { db in
-            let select = try db.prepare("SELECT \(Self.userColumns) FROM taskq_users ORDER BY id")
+            let select = try db.prepare("SELECT \(UserColumns.user) FROM taskq_users ORDER BY id")
             var users: [UserRecord] = []
-            while try select.step() { users.append(Self.decodeUser(select)) }
+            while try select.step() { users.append(UserColumns.decodeUser(SQLiteSQL.Row(statement: select))) }
             return users
         }
     }
@@ -88,11 +86,11 @@ extension SQLiteStore {
     public func tokens(user: String?) async throws -> [TokenRecord] {
         try await connection.run { db in
             let select = try db.prepare("""
-                SELECT \(Self.tokenColumns) FROM taskq_tokens t JOIN taskq_users u ON u.id = t.user_id
+                SELECT \(UserColumns.token) FROM taskq_tokens t JOIN taskq_users u ON u.id = t.user_id
                 WHERE ?1 IS NULL OR u.name = ?1 ORDER BY t.id
                 """).bind([.optional(user)])
             var tokens: [TokenRecord] = []
-            while try select.step() { tokens.append(Self.decodeToken(select)) }
+            while try select.step() { tokens.append(UserColumns.decodeToken(SQLiteSQL.Row(statement: select))) }
             return tokens
         }
     }
@@ -100,11 +98,12 @@ extension SQLiteStore {
     public func token(hash: String) async throws -> (token: TokenRecord, user: UserRecord)? {
         try await connection.run { db in
             let select = try db.prepare("""
-                SELECT \(Self.tokenColumns), \(Self.userColumns.split(separator: ", ").map { "u." + $0 }.joined(separator: ", "))
+                SELECT \(UserColumns.token), \(UserColumns.userOfToken)
                 FROM taskq_tokens t JOIN taskq_users u ON u.id = t.user_id WHERE t.token_hash = ?
                 """).bind([.text(hash)])
             guard try select.step() else { return nil }
-            return (Self.decodeToken(select), Self.decodeUser(select, from: 7))
+            let row = SQLiteSQL.Row(statement: select)
+            return (UserColumns.decodeToken(row), UserColumns.decodeUser(row, from: 7))
         }
     }
 
@@ -124,16 +123,5 @@ extension SQLiteStore {
                 return db.changes == 1
             }
         }
-    }
-
-    static func decodeUser(_ row: SQLiteStatement, from c: Int32 = 0) -> UserRecord {
-        UserRecord(id: row.int(c), name: row.text(c + 1), email: row.optionalText(c + 2), role: UserRole(rawValue: row.text(c + 3)) ?? .viewer,
-                   passwordHash: PasswordHash(encoded: row.text(c + 4)), createdAt: row.int(c + 5), updatedAt: row.int(c + 6),
-                   lastLoginAt: row.optionalInt(c + 7))
-    }
-
-    static func decodeToken(_ row: SQLiteStatement) -> TokenRecord {
-        TokenRecord(id: row.int(0), user: row.text(1), name: row.optionalText(2), hash: row.text(3), createdAt: row.int(4),
-                    expiresAt: row.optionalInt(5), lastUsedAt: row.optionalInt(6))
     }
 }
