@@ -17,9 +17,7 @@ public enum CompletionCandidates {
 
     /// Tasks this process knows (built-ins and taskq.toml) and tasks workers announced.
     public static func tasks(config: TaskqConfig, store: TaskqStore?) async throws -> [String] {
-        var registry = TaskRegistry.builtins()
-        registry.add(config: config)
-        var names = Set(registry.entries.map(\.info.name))
+        var names = Set(TaskRegistry.standard(config: config).entries.map(\.info.name))
         if let store { names.formUnion(try await store.knownTasks().map(\.name)) }
         return names.sorted()
     }

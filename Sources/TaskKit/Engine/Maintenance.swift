@@ -26,8 +26,9 @@ public enum Maintenance {
     }
 
     /// Running jobs whose lease expired before `now`: what `rescue` would return to the queue.
+    /// Read with the store's own expired-lease query (an index on lease expiry), not a scan of every running job.
     public static func expiredLeases(store: JobStore, now: Millis) async throws -> [Job] {
-        try await allJobs(store: store, states: [.running], queue: nil).filter { ($0.leaseUntil ?? .max) < now }.reversed()
+        try await store.expiredLeases(now: now, limit: 1_000_000).sorted { $0.id < $1.id }
     }
 
     /// Rescues every job whose lease expired before `now`, in batches (see `Rescuer`).
