@@ -382,7 +382,9 @@ public final class SQLiteStore: TaskqStore, @unchecked Sendable {
     /// file event (`settling`), reads again over a few milliseconds before answering no, so no wake-up is lost.
     private func committedSinceClaim(settling: Bool) async -> Bool? {
         for delay in settling ? Self.settleMillis : [0] {
+            // A wait cancelled because the worker has other news (a job finished) stops reading at once.
             if delay > 0 { try? await Task.sleep(nanoseconds: delay * 1_000_000) }
+            if Task.isCancelled { return nil }
             guard let changed = try? await connection.run({ db in try Self.dataVersion(db) != self.lastDataVersion.withLock { $0 } })
             else { return nil }
             if changed { return true }
