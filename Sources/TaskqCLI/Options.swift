@@ -21,9 +21,9 @@ struct JSONOption: ParsableArguments {
 /// `expected`; a state outside `allowed`, with `refusal`.
 func parseStates(_ values: [String], expected: String, allowed: Set<JobState> = Set(JobState.allCases),
                  refusal: String = "") throws -> [JobState] {
-    try values.flatMap { $0.split(separator: ",") }.map { text in
-        guard let state = JobState(parsing: String(text)) else { throw ValidationError("unknown state '\(TerminalText.escaped(String(text)))': expected \(expected)") }
-        guard allowed.contains(state) else { throw ValidationError("invalid --state '\(TerminalText.escaped(String(text)))': \(refusal)") }
-        return state
+    do {
+        return try JobState.parseList(values, expected: expected, allowed: allowed, refusal: refusal)
+    } catch let error as TaskqError {
+        throw ValidationError(error.description)
     }
 }

@@ -18,7 +18,7 @@ public struct TaskqCommand: AsyncParsableCommand {
         subcommands: [
             Migrate.self, CreateJob.self, ListJobs.self, ShowJob.self, Logs.self, ListTasks.self, Cancel.self, Retry.self,
             Stats.self, Workers.self, Queue.self, RunWorker.self, BeatCommand.self, Schedule.self, Purge.self, Rescue.self,
-            CreateSuperuser.self, ChangePassword.self, User.self, Token.self,
+            CreateSuperuser.self, ChangePassword.self, User.self, Token.self, Serve.self,
         ]
     )
 

@@ -81,18 +81,24 @@ public enum Credentials {
     }
 
     /// Checks a presented token: its shape, its hash among the stored ones (compared again in constant time), its
-    /// expiry; records its use when valid. The lookup is by hash, so its timing can reveal only hashes, which do not
+    /// expiry; records its use when valid (to the minute, `tokenUseResolution`). The lookup is by hash, so its timing can reveal only hashes, which do not
     /// lead back to tokens.
     public static func checkToken(_ presented: String, store: UserStore, now: Millis) async throws -> TokenCheck {
         guard APIToken.looksLikeToken(presented) else { return .unknown }
         let hash = APIToken.hash(presented)
         guard let found = try await store.token(hash: hash), ConstantTime.equal(found.token.hash, hash) else { return .unknown }
         if found.token.isExpired(now: now) { return .expired }
-        guard try await store.recordTokenUse(id: found.token.id, now: now) else { return .unknown }
         var token = found.token
-        token.lastUsedAt = now
+        // Last use is kept to the minute: a busy API client does not turn every request into a write.
+        if token.lastUsedAt.map({ now - $0 >= tokenUseResolution }) ?? true {
+            guard try await store.recordTokenUse(id: token.id, now: now) else { return .unknown }
+            token.lastUsedAt = now
+        }
         return .valid(user: found.user, token: token)
     }
+
+    /// How finely a token's last use is recorded.
+    public static let tokenUseResolution: Millis = 60_000
 
     /// Token names (labels): 1–200 characters, no control characters.
     static func checkTokenName(_ name: String) throws {

@@ -58,6 +58,8 @@ public enum BulkEnqueue {
                 case let .usage(m): throw TaskqError.usage(prefix + m)
                 case let .badInput(m): throw TaskqError.badInput(prefix + m)
                 case let .failed(m): throw TaskqError.failed(prefix + m)
+                case let .notFound(m): throw TaskqError.notFound(prefix + m)
+                case let .conflict(m): throw TaskqError.conflict(prefix + m)
                 case let .unavailable(m): throw TaskqError.unavailable(prefix + m)
                 case let .temporary(m): throw TaskqError.temporary(prefix + m)
                 }

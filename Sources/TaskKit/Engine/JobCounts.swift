@@ -31,3 +31,15 @@ public struct JobCounts: Sendable {
     /// Jobs in `queue` over all states.
     public func total(queue: String) -> Int { byQueue[queue]?.values.reduce(0, +) ?? 0 }
 }
+
+extension JobCounts {
+    /// `taskq stats --json` and `GET /api/v1/stats`: `total`, `by_state` (every state, zeros included) and
+    /// `by_queue` (queue → state → count), as docs/json.md describes.
+    public func jsonObject() -> JSONValue {
+        func stateObject(_ pick: (JobState) -> Int) -> JSONValue {
+            .object(JobState.allCases.map { ($0.rawValue, .int(Int64(pick($0)))) })
+        }
+        let perQueue: [(String, JSONValue)] = queues.map { queue in (queue, stateObject { count(queue: queue, state: $0) }) }
+        return .obj(("total", .int(Int64(total))), ("by_state", stateObject { count(state: $0) }), ("by_queue", .object(perQueue)))
+    }
+}

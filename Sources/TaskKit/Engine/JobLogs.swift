@@ -74,7 +74,7 @@ public struct JobLogs: Sendable {
     }
 
     private func requireJob(_ id: Int64) async throws -> Job {
-        guard let job = try await store.job(id: id) else { throw TaskqError.failed("no job with id \(id)") }
+        let job = try await JobActions.job(id, in: store)
         return job
     }
 }

@@ -89,3 +89,12 @@ public enum Maintenance {
         return result
     }
 }
+
+extension Maintenance.BulkRetry {
+    /// `retry --state … --json` and `POST /api/v1/jobs/retry`: `{"dry_run": false, "count", "jobs", "skipped":
+    /// [{"id", "reason"}]}`.
+    public func jsonObject() -> JSONValue {
+        .obj(("dry_run", .bool(false)), ("count", .int(Int64(retried.count))), ("jobs", .array(retried.map { .int($0) })),
+             ("skipped", .array(skipped.map { .obj(("id", .int($0.id)), ("reason", .string($0.reason))) })))
+    }
+}

@@ -8,6 +8,14 @@ public enum JobMessages {
     public static let releasedAtShutdown = "released at worker shutdown"
 
     /// The error of an attempt whose worker stopped renewing its lease.
+    /// A job id that names nothing.
+    public static func noSuchJob(_ id: Int64) -> String { "no job with id \(id)" }
+
+    /// Enqueueing found a live job holding the unique key: the existing job is returned instead.
+    public static func uniqueKeyExists(_ key: String, id: Int64) -> String {
+        "a live job with unique key '\(TerminalText.escaped(key))' exists: \(id)"
+    }
+
     public static func leaseExpired(worker: String?) -> String {
         "lease expired: worker \(worker ?? "?") stopped renewing it (killed or lost)"
     }

@@ -46,3 +46,28 @@ public enum JobState: String, Sendable, CaseIterable, Codable {
         }
     }
 }
+
+extension JobState {
+    /// Parses state names (each value may be a comma list; synonyms accepted) for `--state` and `?state=`.
+    /// Throws `TaskqError.usage` naming the first bad one.
+    public static func parseList(_ values: [String], expected: String = JobState.allCases.map(\.rawValue).joined(separator: ", "),
+                                 allowed: Set<JobState> = Set(JobState.allCases), refusal: String = "",
+                                 option: String = "--state") throws -> [JobState] {
+        try values.flatMap { $0.split(separator: ",") }.map { text in
+            guard let state = JobState(parsing: String(text)) else {
+                throw TaskqError.usage("unknown state '\(TerminalText.escaped(String(text)))': expected \(expected)")
+            }
+            guard allowed.contains(state) else { throw TaskqError.usage("invalid \(option) '\(TerminalText.escaped(String(text)))': \(refusal)") }
+            return state
+        }
+    }
+}
+
+/// Job ids as users type them.
+public enum JobID {
+    /// A positive integer, or `TaskqError.usage`.
+    public static func parse(_ text: String) throws -> Int64 {
+        guard let id = Int64(text), id > 0 else { throw TaskqError.usage("invalid job id '\(TerminalText.escaped(text))': expected a positive integer") }
+        return id
+    }
+}

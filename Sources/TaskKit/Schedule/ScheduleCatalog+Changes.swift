@@ -48,7 +48,7 @@ extension ScheduleCatalog {
             try await store.registerSchedules(names: [name], now: now)
         }
         guard try await store.setSchedulePaused(name: name, paused: paused, now: now) else {
-            throw TaskqError.failed("no schedule named '\(TerminalText.escaped(name))' (see taskq schedule list)")
+            throw TaskqError.notFound("no schedule named '\(TerminalText.escaped(name))' (see taskq schedule list)")
         }
     }
 

@@ -14,16 +14,11 @@ struct Cancel: TaskqSubcommand {
 
     func run(registry: TaskRegistry) async throws {
         let jobID = try parseJobID(id)
-        let (result, job) = try await Context(store, registry: registry).withStore { store -> (CancelResult, Job?) in
-            let result = try await store.cancel(id: jobID, now: Clock.now())
-            switch result {
-            case .notFound: throw TaskqError.failed("no job with id \(jobID)")
-            case let .notCancellable(state): throw TaskqError.failed("job \(jobID) is \(state.rawValue) and cannot be cancelled")
-            case .cancelled, .cancelRequested: return (result, try await store.job(id: jobID))
-            }
+        let (result, job) = try await Context(store, registry: registry).withStore { store in
+            try await JobActions.cancel(jobID, in: store, now: Clock.now())
         }
         if output.json {
-            Output.json(job?.jsonObject() ?? .null)
+            Output.json(job.jsonObject())
         } else if result == .cancelled {
             Output.line("Cancelled job \(jobID).")
         } else {

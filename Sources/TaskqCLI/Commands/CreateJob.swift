@@ -65,11 +65,10 @@ struct CreateJob: TaskqSubcommand {
             let builder = try await job.builder(context, store: store, tasks: [request.task ?? (command.isEmpty ? "" : "shell")])
             var warnings: [String] = []
             let now = Clock.now()
-            let newJob = try builder.build(request, now: now, warnings: &warnings)
-            let result = try await store.enqueue([newJob], now: now)[0]
+            let result = try await JobActions.create([request], builder: builder, in: store, now: now, warnings: &warnings)[0]
             warnings.forEach(Output.warning)
-            await warnIfUnread([newJob.queue], store: store, now: now)
-            if !result.created { Output.note("a live job with unique key '\(TerminalText.escaped(newJob.uniqueKey ?? ""))' exists: \(result.id)") }
+            await warnIfUnread([result.queue], store: store, now: now)
+            if !result.created { Output.note(JobMessages.uniqueKeyExists(request.uniqueKey ?? "", id: result.id)) }
             if json, let stored = try await store.job(id: result.id) {
                 Output.json(stored.jsonObject())
             } else {

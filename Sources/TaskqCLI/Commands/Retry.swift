@@ -54,18 +54,11 @@ struct Retry: TaskqSubcommand {
     func run(registry: TaskRegistry) async throws {
         guard let id else { return try await retryMany(states: try states(), registry: registry) }
         let jobID = try parseJobID(id)
-        let from = again ? JobState.rerunnable : JobState.retryable
-        let job = try await Context(store, registry: registry).withStore { store -> Job? in
-            switch try await store.retry(id: jobID, now: Clock.now(), from: from) {
-            case .notFound: throw TaskqError.failed("no job with id \(jobID)")
-            case .notRetryable(.completed): throw TaskqError.failed("job \(jobID) is completed; run it once more with --again")
-            case let .notRetryable(state): throw TaskqError.failed("job \(jobID) is \(state.rawValue) and cannot be retried")
-            case let .uniqueKeyHeld(key, other): throw TaskqError.failed(JobMessages.uniqueKeyHeld(key: key, byJob: other, retrying: jobID))
-            case .retried: return try await store.job(id: jobID)
-            }
+        let job = try await Context(store, registry: registry).withStore { store in
+            try await JobActions.retry(jobID, again: again, in: store, now: Clock.now())
         }
         if output.json {
-            Output.json(job?.jsonObject() ?? .null)
+            Output.json(job.jsonObject())
         } else {
             Output.line("Job \(jobID) is pending again.")
         }
@@ -91,9 +84,7 @@ struct Retry: TaskqSubcommand {
             return
         }
         if output.json {
-            Output.json(.obj(("dry_run", .bool(false)), ("count", .int(Int64(done.retried.count))),
-                             ("jobs", .array(done.retried.map { .int($0) })),
-                             ("skipped", .array(done.skipped.map { .obj(("id", .int($0.id)), ("reason", .string($0.reason))) }))))
+            Output.json(done.jsonObject())
             return
         }
         Output.line("Retried \(done.retried.count) job(s) \(scope)\(done.retried.isEmpty ? "." : ": " + list(done.retried))")

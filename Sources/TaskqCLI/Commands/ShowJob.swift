@@ -14,7 +14,7 @@ struct ShowJob: TaskqSubcommand {
         let jobID = try parseJobID(id)
         let json = output.json
         let (job, history, streams) = try await Context(store, registry: registry).withStore { store -> (Job, [Attempt], [OutputTail]) in
-            guard let job = try await store.job(id: jobID) else { throw TaskqError.failed("no job with id \(jobID)") }
+            let job = try await JobActions.job(jobID, in: store)
             let history = try await store.attempts(jobID: jobID)
             return (job, history, json ? [] : try await OutputTail.latest(of: job, in: store))
         }

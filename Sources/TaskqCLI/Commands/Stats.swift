@@ -44,14 +44,7 @@ struct Stats: TaskqSubcommand {
         }
         let counts = JobCounts(try await context.withStore { try await $0.counts() })
         if output.json {
-            func stateObject(_ pick: (JobState) -> Int) -> JSONValue {
-                .object(JobState.allCases.map { ($0.rawValue, .int(Int64(pick($0)))) })
-            }
-            let perQueue: [(String, JSONValue)] = counts.queues.map { queue in
-                (queue, stateObject { counts.count(queue: queue, state: $0) })
-            }
-            Output.json(.obj(("total", .int(Int64(counts.total))), ("by_state", stateObject { counts.count(state: $0) }),
-                             ("by_queue", .object(perQueue))))
+            Output.json(counts.jsonObject())
             return
         }
         let states = JobState.allCases

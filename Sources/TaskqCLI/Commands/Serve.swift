@@ -1,0 +1,86 @@
+import ArgumentParser
+import Logging
+import TaskKit
+import TaskqServer
+
+struct Serve: TaskqSubcommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Serve the REST API, the web dashboard, health checks and Prometheus metrics.",
+        discussion: """
+            Routes: the dashboard at /, the API under /api/v1 (described by /api/openapi.json), /health, \
+            /health/ready and /metrics. Every route but the two health checks needs a login: an API token \
+            (Authorization: Bearer, from taskq token create) or the dashboard's session (taskq createsuperuser makes \
+            the first user). Viewers may read; admins may also change. SIGTERM or Ctrl-C stops accepting, lets \
+            requests in flight finish and exits 0. See docs/server.md.
+
+            Examples:
+              taskq serve
+              taskq serve --bind 0.0.0.0:8080 --log-format json
+              curl -H "Authorization: Bearer $TOKEN" localhost:8080/api/v1/stats
+            """)
+
+    @OptionGroup var store: StoreOptions
+
+    @Option(help: ArgumentHelp("Address and port to listen on (HOST:PORT, :PORT; port 0 picks a free one). Default 127.0.0.1:8080.", valueName: "address"))
+    var bind: String?
+
+    @Flag(help: "Let /metrics answer without a token (for a Prometheus on a trusted network).")
+    var publicMetrics = false
+
+    @Option(help: ArgumentHelp("Mark the session cookie Secure (HTTPS only): always, never or auto (when not bound to loopback). Default auto.", valueName: "when"),
+            completion: .list(["auto", "always", "never"]))
+    var secureCookies: String = "auto"
+
+    @OptionGroup var logging: LogOptions
+
+    func settings() throws -> ServerSettings {
+        var settings = ServerSettings()
+        if let bind {
+            do { (settings.host, settings.port) = try ServerSettings.parseBind(bind) } catch let error as TaskqError { throw ValidationError(error.description) }
+        }
+        settings.publicMetrics = publicMetrics
+        switch secureCookies {
+        case "auto": settings.secureCookies = nil
+        case "always": settings.secureCookies = true
+        case "never": settings.secureCookies = false
+        default: throw ValidationError("invalid --secure-cookies '\(TerminalText.escaped(secureCookies))': expected auto, always or never")
+        }
+        return settings
+    }
+
+    func validate() throws { _ = try settings() }
+
+    func run(registry: TaskRegistry) async throws {
+        let context = try Context(store, registry: registry)
+        let settings = try settings()
+        logging.bootstrap()
+        let logger = Logger(label: "taskq.serve")
+        let store = try await context.openStore()
+        do {
+            try await store.requireSchema()
+            try await TaskqServer.run(store: store, config: context.config, registry: context.registry, settings: settings,
+                                      logger: logger) { port in
+                logger.info("serving on http://\(settings.host.contains(":") ? "[\(settings.host)]" : settings.host):\(port) (dashboard /, API /api/v1)")
+            }
+            await store.close()
+        } catch {
+            await store.close()
+            throw ServeError.wrap(error, settings: settings)
+        }
+    }
+}
+
+/// Turns the server's start-up failures into taskq's one-line errors (a port in use is exit 69).
+enum ServeError {
+    static func wrap(_ error: Error, settings: ServerSettings) -> Error {
+        if error is TaskqError { return error }
+        let text = String(describing: error)
+        if text.contains("Address already in use") || text.contains("EADDRINUSE") {
+            return TaskqError.unavailable("cannot listen on \(settings.host):\(settings.port): the address is already in use")
+        }
+        if text.contains("bind") || text.contains("Cannot assign requested address") {
+            return TaskqError.unavailable("cannot listen on \(settings.host):\(settings.port): \(text)")
+        }
+        return error
+    }
+}

@@ -1,0 +1,215 @@
+import HTTPTypes
+import Hummingbird
+import TaskKit
+
+/// `/api/v1/jobs…`: the CLI's job commands over HTTP, with the CLI's JSON (docs/json.md) and messages.
+struct JobsAPI {
+    let state: ServerState
+
+    func register(on api: RouterGroup<ServerContext>) {
+        api.get("jobs", use: list)
+        api.post("jobs", use: create)
+        api.post("jobs/bulk", use: createMany)
+        api.post("jobs/retry", use: retryMany)
+        api.get("jobs/:id", use: show)
+        api.post("jobs/:id/cancel", use: cancel)
+        api.post("jobs/:id/retry", use: retry)
+        api.get("jobs/:id/output", use: output)
+    }
+
+    /// `?state=&queue=&task=&limit=&before_id=`, newest first; the next page's link is in `Link: <…>; rel="next"`.
+    @Sendable func list(_ request: Request, context: ServerContext) async throws -> Response {
+        _ = try context.requireUser()
+        let query = request.uri.queryParameters
+        let states = try JobState.parseList(query[values: "state"].map(String.init), option: "state")
+        let limit = try Query.int(query["limit"], name: "limit", range: 1...1000) ?? 50
+        let before = try Query.int(query["before_id"], name: "before_id", range: 1...Int.max).map { Int64($0) }
+        let queue = query["queue"].map(String.init)
+        let task = query["task"].map(String.init)
+        let jobs = try await state.store.list(JobFilter(states: states, queue: queue, task: task, limit: limit, beforeID: before))
+        var headers: HTTPFields = [:]
+        if jobs.count == limit, let last = jobs.last {
+            var parts = states.map { "state=\($0.rawValue)" }
+            if let queue { parts.append("queue=\(Query.escape(queue))") }
+            if let task { parts.append("task=\(Query.escape(task))") }
+            parts += ["limit=\(limit)", "before_id=\(last.id)"]
+            headers[.link] = "</api/v1/jobs?\(parts.joined(separator: "&"))>; rel=\"next\""
+        }
+        return JSONResponse.make(.array(jobs.map { $0.jsonObject() }), headers: headers)
+    }
+
+    /// One job, as a `create-job --from-file` line: 201 with the job (`create-job --json`), or 200 with the live
+    /// job that already holds its `unique_key`.
+    @Sendable func create(_ request: Request, context: ServerContext) async throws -> Response {
+        _ = try context.requireAdmin()
+        let body = try await RequestBody.json(request, limit: state.settings.maxBodyBytes)
+        guard case .object = body else { throw Problem(.unprocessableContent, "expected a JSON object describing one job (a list goes to /api/v1/jobs/bulk)") }
+        let jobRequest = try JobRequest(json: body)
+        let (created, warnings) = try await enqueue([jobRequest])
+        guard let job = try await state.store.job(id: created[0].id) else { throw Problem(.notFound, JobMessages.noSuchJob(created[0].id)) }
+        var headers: HTTPFields = [.location: "/api/v1/jobs/\(job.id)"]
+        if !warnings.isEmpty { headers[.warning] = warnings.map { "299 taskq \"\($0.replacing("\"", with: "'"))\"" }.joined(separator: ", ") }
+        return JSONResponse.make(job.jsonObject(), status: created[0].created ? .created : .ok, headers: headers)
+    }
+
+    /// Many jobs in one request, all or none: a JSON array of job objects (or `{"jobs": [...]}`); answers with
+    /// their ids in order (`create-job --from-file --json`).
+    @Sendable func createMany(_ request: Request, context: ServerContext) async throws -> Response {
+        _ = try context.requireAdmin()
+        let body = try await RequestBody.json(request, limit: state.settings.maxBodyBytes)
+        let items: [JSONValue]
+        if let array = body.arrayValue { items = array }
+        else if case let .object(pairs) = body, pairs.count == 1, pairs[0].0 == "jobs", let array = pairs[0].1.arrayValue { items = array }
+        else { throw Problem(.unprocessableContent, "expected a JSON array of job objects") }
+        guard !items.isEmpty else { throw Problem(.unprocessableContent, "the list of jobs is empty") }
+        guard items.count <= state.settings.maxBulkJobs else {
+            throw Problem(.contentTooLarge, "at most \(state.settings.maxBulkJobs) jobs per request (got \(items.count)); split the list")
+        }
+        var requests: [JobRequest] = []
+        requests.reserveCapacity(items.count)
+        for (index, item) in items.enumerated() {
+            do { requests.append(try JobRequest(json: item)) } catch let error as TaskqError { throw error.asData(prefix: "job \(index + 1): ") }
+        }
+        let (created, _) = try await enqueue(requests)
+        return JSONResponse.make(.array(created.map { .int($0.id) }), status: .created)
+    }
+
+    /// Builds (nothing written on a bad request), then enqueues through the batcher.
+    private func enqueue(_ requests: [JobRequest]) async throws -> ([JobActions.Created], [String]) {
+        let tasks = Set(requests.map { $0.task ?? ($0.command == nil ? "" : "shell") })
+        let builder = try await state.builder(tasks: tasks)
+        var warnings: [String] = []
+        let jobs = try JobActions.build(requests, builder: builder, now: Clock.now(), warnings: &warnings)
+        return (JobActions.created(try await state.batcher.enqueue(jobs), jobs: jobs), Array(Set(warnings)).sorted())
+    }
+
+    /// The job with every attempt (`show-job --json`).
+    @Sendable func show(_ request: Request, context: ServerContext) async throws -> Response {
+        _ = try context.requireUser()
+        let id = try jobID(context)
+        let job = try await JobActions.job(id, in: state.store)
+        return JSONResponse.make(job.jsonObject(history: try await state.store.attempts(jobID: id)))
+    }
+
+    /// `taskq cancel ID --json`: the job afterwards (a running job shows `cancel_requested`).
+    @Sendable func cancel(_ request: Request, context: ServerContext) async throws -> Response {
+        _ = try context.requireAdmin()
+        let (_, job) = try await JobActions.cancel(try jobID(context), in: state.store, now: Clock.now())
+        return JSONResponse.make(job.jsonObject())
+    }
+
+    /// `taskq retry ID [--again] --json`; `?again=true` or a body `{"again": true}`.
+    @Sendable func retry(_ request: Request, context: ServerContext) async throws -> Response {
+        _ = try context.requireAdmin()
+        let id = try jobID(context)
+        var again = try Query.bool(request.uri.queryParameters["again"], name: "again") ?? false
+        if let body = try await optionalBody(request) {
+            guard case let .object(pairs) = body, pairs.allSatisfy({ $0.0 == "again" }) else {
+                throw Problem(.unprocessableContent, "expected {\"again\": true|false} or no body")
+            }
+            if let value = pairs.first?.1 {
+                guard case let .bool(flag) = value else { throw Problem(.unprocessableContent, "'again' must be true or false") }
+                again = flag
+            }
+        }
+        return JSONResponse.make(try await JobActions.retry(id, again: again, in: state.store, now: Clock.now()).jsonObject())
+    }
+
+    /// `taskq retry --state failed [--queue Q] [--dry-run] --json`: body `{"states": ["failed"], "queue": "q",
+    /// "dry_run": false}` (states default to failed).
+    @Sendable func retryMany(_ request: Request, context: ServerContext) async throws -> Response {
+        _ = try context.requireAdmin()
+        var states: [JobState] = [.failed]
+        var queue: String?
+        var dryRun = false
+        if let body = try await optionalBody(request) {
+            guard case let .object(pairs) = body else { throw Problem(.unprocessableContent, "expected a JSON object") }
+            for (key, value) in pairs {
+                switch key {
+                case "states":
+                    guard let items = value.arrayValue?.compactMap(\.stringValue), items.count == value.arrayValue?.count, !items.isEmpty else {
+                        throw Problem(.unprocessableContent, "'states' must be a non-empty array of state names")
+                    }
+                    states = try JobState.parseList(items, expected: "failed or cancelled", allowed: [.failed, .cancelled],
+                                                    refusal: "bulk retry takes failed or cancelled", option: "state")
+                case "queue":
+                    guard let name = value.stringValue else { throw Problem(.unprocessableContent, "'queue' must be a string") }
+                    queue = name
+                case "dry_run":
+                    guard case let .bool(flag) = value else { throw Problem(.unprocessableContent, "'dry_run' must be true or false") }
+                    dryRun = flag
+                default: throw Problem(.unprocessableContent, "unknown field '\(TerminalText.escaped(key))'")
+                }
+            }
+        }
+        let ids = try await Maintenance.retryCandidates(store: state.store, states: states, queue: queue)
+        if dryRun {
+            return JSONResponse.make(.obj(("dry_run", .bool(true)), ("count", .int(Int64(ids.count))),
+                                          ("jobs", .array(ids.map { .int($0) })), ("skipped", .array([]))))
+        }
+        let done = try await Maintenance.retry(store: state.store, ids: ids, states: Set(states), now: Clock.now()) { _ in }
+        return JSONResponse.make(done.jsonObject())
+    }
+
+    /// The stored output tail of an attempt (default: the latest) as text: `?stream=stdout|stderr&attempt=N`.
+    @Sendable func output(_ request: Request, context: ServerContext) async throws -> Response {
+        _ = try context.requireUser()
+        let id = try jobID(context)
+        let job = try await JobActions.job(id, in: state.store)
+        let query = request.uri.queryParameters
+        let streamName = query["stream"].map(String.init) ?? "stdout"
+        guard let stream = OutputStreamName(rawValue: streamName) else { throw Problem(.badRequest, "invalid stream '\(TerminalText.escaped(streamName))': expected stdout or stderr") }
+        let attempt = try Query.int(query["attempt"], name: "attempt", range: 1...1_000_000) ?? max(1, job.attempt)
+        let output = try await state.store.output(jobID: id, attempt: attempt, stream: stream)
+        var headers: HTTPFields = [.contentType: "text/plain; charset=utf-8", .cacheControl: "no-store"]
+        if let dropped = output?.dropped, dropped > 0 { headers[.droppedBytes] = String(dropped) }
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: output?.bytes ?? [])))
+    }
+
+    private func jobID(_ context: ServerContext) throws -> Int64 {
+        try JobID.parse(context.parameters.get("id") ?? "")
+    }
+
+    private func optionalBody(_ request: Request) async throws -> JSONValue? {
+        let buffer = try await RequestBody.bytes(request, limit: 64 << 10)
+        guard buffer.readableBytes > 0 else { return nil }
+        do { return try JSONValue.parse(String(buffer: buffer), what: "body") } catch let error as TaskqError { throw Problem(.badRequest, error.description) }
+    }
+}
+
+/// Query-string values with the CLI's messages.
+enum Query {
+    static func int(_ value: Substring?, name: String, range: ClosedRange<Int>) throws -> Int? {
+        guard let value else { return nil }
+        guard let n = Int(value), range.contains(n) else {
+            let bound = range.upperBound == .max ? "at least \(range.lowerBound)" : "\(range.lowerBound)-\(range.upperBound)"
+            throw Problem(.badRequest, "invalid \(name) '\(TerminalText.escaped(String(value)))': expected an integer \(bound)")
+        }
+        return n
+    }
+
+    static func bool(_ value: Substring?, name: String) throws -> Bool? {
+        guard let value else { return nil }
+        switch value.lowercased() {
+        case "true", "1", "yes": return true
+        case "false", "0", "no": return false
+        default: throw Problem(.badRequest, "invalid \(name) '\(TerminalText.escaped(String(value)))': expected true or false")
+        }
+    }
+
+    /// Percent-encodes everything but unreserved characters.
+    static func escape(_ text: String) -> String {
+        var out = ""
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+                out.append(Character(UnicodeScalar(byte)))
+            default:
+                let hex = Array("0123456789ABCDEF")
+                out += "%" + String(hex[Int(byte >> 4)]) + String(hex[Int(byte & 15)])
+            }
+        }
+        return out
+    }
+}

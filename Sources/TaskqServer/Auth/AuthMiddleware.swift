@@ -1,0 +1,55 @@
+import HTTPTypes
+import Hummingbird
+import TaskKit
+
+/// Sets `context.identity` from a bearer token (`Authorization: Bearer tq_…`) or the dashboard's session cookie.
+/// A bad token is 401 at once; no credentials leave the identity empty and each route decides (the API answers 401,
+/// the dashboard sends to the login page). A session used for an API change must carry its CSRF token in
+/// `X-CSRF-Token` (403 otherwise); dashboard forms carry it as a field, checked by the form handlers.
+struct AuthMiddleware: RouterMiddleware {
+    typealias Context = ServerContext
+    let state: ServerState
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        let now = Clock.now()
+        if let authorization = request.headers[.authorization] {
+            let parts = authorization.split(separator: " ", maxSplits: 1)
+            guard parts.count == 2, parts[0].lowercased() == "bearer" else {
+                throw Problem.unauthorized("use 'Authorization: Bearer TOKEN' with a token from taskq token create")
+            }
+            context.identity = try await state.tokens.identity(for: String(parts[1]).trimmingSpaces, store: state.store, now: now)
+        } else if let id = request.cookies[SessionCookie.name]?.value, let session = state.sessions.session(id: id, now: now) {
+            context.identity = Identity(user: session.user, role: session.role, via: .session(session))
+            if request.uri.path.hasPrefix("/api/"), ![.get, .head].contains(request.method) {
+                guard let sent = request.headers[.csrfToken], ConstantTime.equal(sent, session.csrf) else {
+                    throw Problem(.forbidden, "missing or wrong X-CSRF-Token for this session")
+                }
+            }
+        }
+        return try await next(request, context)
+    }
+}
+
+
+extension String {
+    var trimmingSpaces: String {
+        var s = Substring(self)
+        while s.first == " " || s.first == "\t" { s = s.dropFirst() }
+        while s.last == " " || s.last == "\t" { s = s.dropLast() }
+        return String(s)
+    }
+}
+
+/// The session cookie: HttpOnly, SameSite=Lax, Path=/, Secure unless serving plain HTTP on loopback.
+enum SessionCookie {
+    static let name = "taskq_session"
+
+    static func set(_ session: Session, secure: Bool, maxAgeSeconds: Int) -> Cookie {
+        Cookie(name: name, value: session.id, maxAge: maxAgeSeconds, path: "/", secure: secure, httpOnly: true, sameSite: .lax)
+    }
+
+    static func clear(secure: Bool) -> Cookie {
+        Cookie(name: name, value: "", maxAge: 0, path: "/", secure: secure, httpOnly: true, sameSite: .lax)
+    }
+}

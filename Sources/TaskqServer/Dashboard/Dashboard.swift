@@ -1,0 +1,96 @@
+import HTTPTypes
+import Hummingbird
+import TaskKit
+
+/// The server-rendered dashboard: pages read without JavaScript; the overview and job pages update themselves
+/// through Server-Sent Events (`LiveStreams`). Every change is a POST form carrying the session's CSRF token and
+/// done by the same TaskKit operation the CLI and the API use; then the browser is redirected (303) to a page.
+struct Dashboard {
+    let state: ServerState
+
+    func register(on router: Router<ServerContext>) {
+        router.get("static/taskq.css") { _, _ in Self.asset(PackageResources.taskq_css, type: "text/css; charset=utf-8") }
+        router.get("static/taskq.js") { _, _ in Self.asset(PackageResources.taskq_js, type: "text/javascript; charset=utf-8") }
+        let login = LoginRoutes(state: state)
+        router.get("login", use: login.form)
+        router.post("login", use: login.submit)
+        router.post("logout", use: login.logout)
+        let pages = DashboardPages(state: state)
+        router.get("", use: pages.overview)
+        router.get("jobs", use: pages.jobs)
+        router.get("jobs/new", use: pages.newJob)
+        router.get("jobs/:id", use: pages.job)
+        router.get("schedules", use: pages.schedules)
+        router.get("workers", use: pages.workers)
+        let actions = DashboardActions(state: state)
+        router.post("jobs", use: actions.enqueue)
+        router.post("jobs/retry", use: actions.retryMany)
+        router.post("jobs/:id/cancel", use: actions.cancel)
+        router.post("jobs/:id/retry", use: actions.retry)
+        router.post("queues/:name/pause") { try await actions.pauseQueue(true, $0, $1) }
+        router.post("queues/:name/resume") { try await actions.pauseQueue(false, $0, $1) }
+        router.post("schedules/:name/pause") { try await actions.pauseSchedule(true, $0, $1) }
+        router.post("schedules/:name/resume") { try await actions.pauseSchedule(false, $0, $1) }
+        let live = LiveStreams(state: state)
+        router.get("events/overview", use: live.overview)
+        router.get("events/jobs/:id", use: live.job)
+    }
+
+    static func asset(_ bytes: [UInt8], type: String) -> Response {
+        Response(status: .ok, headers: [.contentType: type, .cacheControl: "public, max-age=300"],
+                 body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    /// An HTML page; `identity` names the user for the access log.
+    static func page(_ template: String, _ data: [String: Any], status: HTTPResponse.Status = .ok, identity: Identity? = nil) -> Response {
+        var headers: HTTPFields = [
+            .contentType: "text/html; charset=utf-8", .cacheControl: "no-store",
+            .contentSecurityPolicy: "default-src 'self'; img-src 'self' data:; style-src 'self'; frame-ancestors 'none'",
+            .frameOptions: "DENY", .contentTypeOptions: "nosniff",
+            .referrerPolicy: "same-origin",
+        ]
+        if let identity { headers[.accessLogUser] = identity.user }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: Templates.render(template, data))))
+    }
+
+    /// 303 to `location` (after a form POST).
+    static func seeOther(_ location: String, headers: HTTPFields = [:]) -> Response {
+        var headers = headers
+        headers[.location] = location
+        return Response(status: .seeOther, headers: headers)
+    }
+
+    /// Browsers ask for HTML; API clients do not.
+    static func wantsHTML(_ request: Request) -> Bool {
+        request.headers[.accept]?.contains("text/html") ?? false
+    }
+
+    static func errorPage(_ problem: Problem) -> Response {
+        var response = page("error", ["title": problem.status.reasonPhrase, "status": problem.status.code,
+                                      "detail": problem.detail], status: problem.status)
+        for field in problem.headers { response.headers[field.name] = field.value }
+        return response
+    }
+
+    /// The logged-in dashboard user, or a redirect to the login page (thrown as a response).
+    static func requireSession(_ request: Request, _ context: ServerContext) throws -> Identity {
+        guard let identity = context.identity else { throw RedirectToLogin(next: request.uri.path) }
+        return identity
+    }
+
+    /// For form POSTs: a session (not a token), its CSRF token in the form, and (for changes) an admin.
+    static func requireForm(_ form: CSRFForm, _ context: ServerContext, admin: Bool = true) throws -> Identity {
+        guard let identity = context.identity, let session = identity.session else { throw Problem.unauthorized("log in first") }
+        guard let sent = form.csrf, ConstantTime.equal(sent, session.csrf) else {
+            throw Problem(.forbidden, "the form's CSRF token is missing or stale: reload the page and try again")
+        }
+        if admin && !identity.role.canChange { throw Problem.forbidden }
+        return identity
+    }
+}
+
+/// Thrown by pages that need a login; answered with a 303 to /login?next=….
+struct RedirectToLogin: Error {
+    var next: String
+    var response: Response { Dashboard.seeOther("/login?next=" + Query.escape(next)) }
+}

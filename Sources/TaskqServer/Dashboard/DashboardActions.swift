@@ -1,0 +1,80 @@
+import HTTPTypes
+import Hummingbird
+import TaskKit
+
+/// The dashboard's changes (POST forms): each checks the session's CSRF token and the admin role, runs the same
+/// TaskKit operation as the CLI, and redirects (303) to the page that shows the result.
+struct DashboardActions {
+    let state: ServerState
+
+    @Sendable func enqueue(_ request: Request, context: ServerContext) async throws -> Response {
+        let form = try await Forms.decode(EnqueueForm.self, request)
+        let identity = try Dashboard.requireForm(form, context)
+        do {
+            let jobRequest = try form.request()
+            let tasks = Set([jobRequest.task ?? ""])
+            let builder = try await state.builder(tasks: tasks)
+            var warnings: [String] = []
+            let jobs = try JobActions.build([jobRequest], builder: builder, now: Clock.now(), warnings: &warnings)
+            let created = JobActions.created(try await state.batcher.enqueue(jobs), jobs: jobs)[0]
+            let note = created.created ? "Job \(created.id) enqueued." : JobMessages.uniqueKeyExists(jobRequest.uniqueKey ?? "", id: created.id)
+            return Dashboard.seeOther("/jobs/\(created.id)?done=" + Query.escape(note))
+        } catch let error as TaskqError where [64, 65].contains(error.exitCode) {
+            return try await DashboardPages(state: state).newJobPage(identity, form: form, error: error.description, status: .unprocessableContent)
+        }
+    }
+
+    @Sendable func cancel(_ request: Request, context: ServerContext) async throws -> Response {
+        let form = try await Forms.decode(PlainForm.self, request, limit: 4 << 10)
+        _ = try Dashboard.requireForm(form, context)
+        let id = try JobID.parse(context.parameters.get("id") ?? "")
+        let (result, _) = try await JobActions.cancel(id, in: state.store, now: Clock.now())
+        let note = result == .cancelled ? "Cancelled job \(id)." : "Job \(id) is running: cancellation requested; its worker will stop it."
+        return Dashboard.seeOther("/jobs/\(id)?done=" + Query.escape(note))
+    }
+
+    struct RetryForm: CSRFForm {
+        var csrf: String?
+        var again: String?
+    }
+
+    @Sendable func retry(_ request: Request, context: ServerContext) async throws -> Response {
+        let form = try await Forms.decode(RetryForm.self, request, limit: 4 << 10)
+        _ = try Dashboard.requireForm(form, context)
+        let id = try JobID.parse(context.parameters.get("id") ?? "")
+        _ = try await JobActions.retry(id, again: form.again == "1", in: state.store, now: Clock.now())
+        return Dashboard.seeOther("/jobs/\(id)?done=" + Query.escape("Job \(id) is pending again."))
+    }
+
+    @Sendable func retryMany(_ request: Request, context: ServerContext) async throws -> Response {
+        let form = try await Forms.decode(RetryManyForm.self, request, limit: 4 << 10)
+        _ = try Dashboard.requireForm(form, context)
+        let states = try JobState.parseList([form.state ?? "failed"], expected: "failed or cancelled", allowed: [.failed, .cancelled],
+                                            refusal: "bulk retry takes failed or cancelled", option: "state")
+        let queue = form.queue.flatMap { $0.isEmpty ? nil : $0 }
+        let ids = try await Maintenance.retryCandidates(store: state.store, states: states, queue: queue)
+        let done = try await Maintenance.retry(store: state.store, ids: ids, states: Set(states), now: Clock.now()) { _ in }
+        var note = "Retried \(done.retried.count) job(s)."
+        if !done.skipped.isEmpty { note += " Skipped \(done.skipped.count)." }
+        var location = "/jobs?state=pending"
+        if let queue { location += "&queue=" + Query.escape(queue) }
+        return Dashboard.seeOther(location + "&done=" + Query.escape(note))
+    }
+
+    func pauseQueue(_ paused: Bool, _ request: Request, _ context: ServerContext) async throws -> Response {
+        let form = try await Forms.decode(PlainForm.self, request, limit: 4 << 10)
+        _ = try Dashboard.requireForm(form, context)
+        let name = context.parameters.get("name") ?? ""
+        try Names.checkQueue(name)
+        _ = try await state.store.setQueuePaused(name, paused: paused, now: Clock.now())
+        return Dashboard.seeOther("/?done=" + Query.escape("Queue \(name) is \(paused ? "paused" : "resumed")."))
+    }
+
+    func pauseSchedule(_ paused: Bool, _ request: Request, _ context: ServerContext) async throws -> Response {
+        let form = try await Forms.decode(PlainForm.self, request, limit: 4 << 10)
+        _ = try Dashboard.requireForm(form, context)
+        let name = context.parameters.get("name") ?? ""
+        try await ScheduleCatalog.setPaused(paused, name: name, store: state.store, config: state.config, now: Clock.now())
+        return Dashboard.seeOther("/schedules?done=" + Query.escape("Schedule \(name) is \(paused ? "paused" : "active")."))
+    }
+}

@@ -1,0 +1,83 @@
+import HTTPTypes
+import Hummingbird
+import ServiceLifecycle
+import TaskKit
+
+/// Server-Sent Events for the dashboard's live regions: `event: update` carries the region's new HTML (rendered by
+/// the same partial as the page), sent when what it shows changed, woken by the live feed's ticks (no client
+/// polls). A comment line every 15 s keeps proxies from closing an idle stream. Streams end on logout (the next
+/// tick finds no session), on the client leaving, and on graceful shutdown.
+struct LiveStreams {
+    let state: ServerState
+
+    static let keepAliveTicks: UInt64 = 30
+
+    @Sendable func overview(_ request: Request, context: ServerContext) async throws -> Response {
+        guard let identity = context.identity else { throw Problem.unauthorized("log in first") }
+        let pages = DashboardPages(state: state)
+        return stream(identity: identity) { update, first in
+            guard first || update.overviewChanged else { return nil }
+            return Templates.render("overview_body", try await pages.overviewData(identity))
+        }
+    }
+
+    @Sendable func job(_ request: Request, context: ServerContext) async throws -> Response {
+        guard let identity = context.identity else { throw Problem.unauthorized("log in first") }
+        let id = try JobID.parse(context.parameters.get("id") ?? "")
+        _ = try await JobActions.job(id, in: state.store)
+        let pages = DashboardPages(state: state)
+        let last = Locked("")
+        return stream(identity: identity) { _, _ in
+            // One read of the job per tick while its page is open; sent only when the rendering changed.
+            let html = Templates.render("job_body", try await pages.jobData(id, identity: identity))
+            return last.withLock { previous -> String? in
+                guard html != previous else { return nil }
+                previous = html
+                return html
+            }
+        }
+    }
+
+    /// A `text/event-stream` response: `render` is asked on every tick for the region's HTML (nil: nothing new).
+    private func stream(identity: Identity, render: @escaping @Sendable (LiveFeed.Update, Bool) async throws -> String?) -> Response {
+        let updates = state.live.subscribe()
+        let sessions = state.sessions
+        let feed = state.live
+        let headers: HTTPFields = [.contentType: "text/event-stream", .cacheControl: "no-store",
+                                   .accelBuffering: "no", .accessLogUser: identity.user]
+        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+            try await writer.write(ByteBuffer(string: "retry: 2000\n\n"))
+            try? await withGracefulShutdownHandler {
+                var first = true
+                var quiet: UInt64 = 0
+                for await update in updates {
+                    if let session = identity.session, sessions.session(id: session.id, now: Clock.now()) == nil { break }
+                    if let html = try await render(update, first) {
+                        try await writer.write(ByteBuffer(string: LiveStreams.event("update", html)))
+                        quiet = 0
+                    } else {
+                        quiet += 1
+                        if quiet >= LiveStreams.keepAliveTicks {
+                            try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
+                            quiet = 0
+                        }
+                    }
+                    first = false
+                }
+            } onGracefulShutdown: {
+                feed.finishAll()
+            }
+            try? await writer.write(ByteBuffer(string: LiveStreams.event("end", "")))
+            try await writer.finish(nil)
+        })
+    }
+
+    /// One SSE event; each line of `data` becomes its own `data:` line (the browser joins them with newlines).
+    static func event(_ name: String, _ data: String) -> String {
+        var text = "event: \(name)\n"
+        for line in data.split(separator: "\n", omittingEmptySubsequences: false) {
+            text += "data: " + line.replacing("\r", with: "") + "\n"
+        }
+        return text + "\n"
+    }
+}

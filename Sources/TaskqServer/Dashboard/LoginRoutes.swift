@@ -1,0 +1,74 @@
+import HTTPTypes
+import Hummingbird
+import TaskKit
+
+/// `/login` and `/logout`. The login form is protected against cross-site posting by a double-submit token (a
+/// cookie and a hidden field that must match); failed logins are logged and throttled per user name (429).
+struct LoginRoutes {
+    let state: ServerState
+    static let csrfCookie = "taskq_login_csrf"
+
+    @Sendable func form(_ request: Request, context: ServerContext) async throws -> Response {
+        if context.identity?.session != nil { return Dashboard.seeOther("/") }
+        return loginPage(next: request.uri.queryParameters["next"].map(String.init) ?? "/", username: "", error: nil, status: .ok)
+    }
+
+    private func loginPage(next: String, username: String, error: String?, status: HTTPResponse.Status, headers: HTTPFields = [:]) -> Response {
+        let token = RandomToken.make()
+        var data: [String: Any] = ["title": "Log in", "loginCSRF": token, "next": Self.safeNext(next), "username": username]
+        if let error { data["error"] = error }
+        var response = Dashboard.page("login", data, status: status)
+        for field in headers { response.headers[field.name] = field.value }
+        response.setCookie(Cookie(name: Self.csrfCookie, value: token, maxAge: 3600, path: "/login",
+                                  secure: state.settings.cookiesSecure, httpOnly: true, sameSite: .strict))
+        return response
+    }
+
+    @Sendable func submit(_ request: Request, context: ServerContext) async throws -> Response {
+        let form = try await Forms.decode(LoginForm.self, request, limit: 16 << 10)
+        let next = Self.safeNext(form.next ?? "/")
+        let username = form.username?.trimmingSpaces ?? ""
+        guard let cookie = request.cookies[Self.csrfCookie]?.value, let sent = form.csrf, !sent.isEmpty, ConstantTime.equal(cookie, sent) else {
+            state.logger.warning("login refused: missing or wrong form token", metadata: ["user": .string(TerminalText.escaped(username))])
+            return loginPage(next: next, username: username, error: "The login form expired: please try again.", status: .forbidden)
+        }
+        let now = Clock.now()
+        if let wait = state.throttle.retryAfter(user: username, now: now) {
+            let seconds = (wait + 999) / 1000
+            state.logger.warning("login throttled for user '\(TerminalText.escaped(username))': too many failed attempts")
+            return loginPage(next: next, username: username, error: "Too many failed logins for this user: try again in \(seconds) s.",
+                             status: .tooManyRequests, headers: [.retryAfter: String(seconds)])
+        }
+        let password = form.password ?? ""
+        guard !username.isEmpty, !password.isEmpty, password.utf8.count <= 1024,
+              let user = try await Credentials.authenticate(name: username, password: password, store: state.store, now: now) else {
+            state.throttle.failed(user: username, now: now)
+            state.logger.warning("failed login for user '\(TerminalText.escaped(username))'")
+            return loginPage(next: next, username: username, error: "Wrong user name or password.", status: .unauthorized)
+        }
+        state.throttle.succeeded(user: username)
+        let session = state.sessions.create(user: user.name, role: user.role, now: now)
+        state.logger.info("user '\(user.name)' logged in")
+        var response = Dashboard.seeOther(next)
+        response.setCookie(SessionCookie.set(session, secure: state.settings.cookiesSecure,
+                                             maxAgeSeconds: Int(state.settings.sessionIdleMillis / 1000)))
+        response.setCookie(Cookie(name: Self.csrfCookie, value: "", maxAge: 0, path: "/login",
+                                  secure: state.settings.cookiesSecure, httpOnly: true, sameSite: .strict))
+        return response
+    }
+
+    @Sendable func logout(_ request: Request, context: ServerContext) async throws -> Response {
+        let form = try await Forms.decode(PlainForm.self, request, limit: 4 << 10)
+        let identity = try Dashboard.requireForm(form, context, admin: false)
+        if let session = identity.session { state.sessions.remove(id: session.id) }
+        var response = Dashboard.seeOther("/login")
+        response.setCookie(SessionCookie.clear(secure: state.settings.cookiesSecure))
+        return response
+    }
+
+    /// Only local paths: never an open redirect to another site.
+    static func safeNext(_ next: String) -> String {
+        guard next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\"), !next.contains("\n"), !next.contains("\r") else { return "/" }
+        return next
+    }
+}

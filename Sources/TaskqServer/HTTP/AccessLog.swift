@@ -1,0 +1,40 @@
+import HTTPTypes
+import Hummingbird
+import Logging
+import TaskKit
+
+/// The outermost middleware: turns every error into a problem response (no stack, no store text beyond the
+/// CLI's one line), writes one access-log line per request (method, path without the query string, status,
+/// milliseconds, user; never headers, cookies or tokens) and counts the request for `/metrics`.
+struct AccessLogMiddleware: RouterMiddleware {
+    typealias Context = ServerContext
+    let state: ServerState
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let start = ContinuousClock.now
+        var response: Response
+        var user = "-"
+        do {
+            response = try await next(request, context)
+        } catch let redirect as RedirectToLogin {
+            response = redirect.response
+        } catch {
+            let problem = Problem(error)
+            if problem.status == .internalServerError {
+                state.logger.error("\(request.method) \(request.uri.path): \(error)")
+            }
+            response = Dashboard.wantsHTML(request) && !request.uri.path.hasPrefix("/api/") ? Dashboard.errorPage(problem) : problem.response
+        }
+        if let header = response.headers[.accessLogUser] {
+            user = header
+            response.headers[.accessLogUser] = nil
+        }
+        let elapsed = ContinuousClock.now - start
+        let nanos = elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000
+        state.metrics.record(method: request.method.rawValue, status: response.status.code, nanoseconds: nanos)
+        let millis = Double(nanos / 1000) / 1000
+        state.logger.info("\(request.method) \(TerminalText.escaped(request.uri.path)) \(response.status.code) \(millis)ms",
+                          metadata: ["user": .string(user)])
+        return response
+    }
+}

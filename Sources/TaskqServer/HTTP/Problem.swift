@@ -1,0 +1,49 @@
+import HTTPTypes
+import Hummingbird
+import TaskKit
+
+/// An error answered as `application/problem+json` (RFC 9457): `{"type", "title", "status", "detail"}`. `detail`
+/// is the same one line the CLI prints for the same mistake.
+struct Problem: Error, Sendable {
+    var status: HTTPResponse.Status
+    var detail: String
+    var headers: HTTPFields = [:]
+
+    init(_ status: HTTPResponse.Status, _ detail: String, headers: HTTPFields = [:]) {
+        self.status = status
+        self.detail = detail
+        self.headers = headers
+    }
+
+    /// The HTTP face of a TaskKit error: bad values 400 (data 422), missing 404, state conflicts 409, a store that
+    /// cannot be reached 503; anything else 500 without details.
+    init(_ error: Error) {
+        switch error {
+        case let problem as Problem: self = problem
+        case let error as TaskqError:
+            switch error {
+            case let .usage(m): self.init(.badRequest, m)
+            case let .badInput(m): self.init(.unprocessableContent, m)
+            case let .notFound(m): self.init(.notFound, m)
+            case let .conflict(m), let .failed(m): self.init(.conflict, m)
+            case let .unavailable(m), let .temporary(m): self.init(.serviceUnavailable, m, headers: [.retryAfter: "1"])
+            }
+        default: self.init(.internalServerError, "internal error")
+        }
+    }
+
+    static func unauthorized(_ detail: String = "authentication required: send 'Authorization: Bearer TOKEN' (taskq token create) or log in") -> Problem {
+        Problem(.unauthorized, detail, headers: [.wwwAuthenticate: "Bearer realm=\"taskq\""])
+    }
+
+    static let forbidden = Problem(.forbidden, "viewers cannot change anything: this needs an admin")
+
+    var response: Response {
+        let body = JSONValue.obj(("type", .string("about:blank")), ("title", .string(status.reasonPhrase)),
+                                 ("status", .int(Int64(status.code))), ("detail", .string(detail)))
+        var headers = self.headers
+        headers[.contentType] = "application/problem+json"
+        headers[.cacheControl] = "no-store"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body.serialized() + "\n")))
+    }
+}
