@@ -41,11 +41,13 @@ let package = Package(
                 .embedInCode("sqlite/sqlite_0003_operators.sql"),
                 .embedInCode("sqlite/sqlite_0004_output.sql"),
                 .embedInCode("sqlite/sqlite_0005_users.sql"),
+                .embedInCode("sqlite/sqlite_0006_worker_retries.sql"),
                 .embedInCode("postgres/postgres_0001_init.sql"),
                 .embedInCode("postgres/postgres_0002_schedules.sql"),
                 .embedInCode("postgres/postgres_0003_operators.sql"),
                 .embedInCode("postgres/postgres_0004_output.sql"),
                 .embedInCode("postgres/postgres_0005_users.sql"),
+                .embedInCode("postgres/postgres_0006_worker_retries.sql"),
             ]
         ),
         .target(

@@ -25,6 +25,8 @@ public enum MigrationCatalog {
                   sql: String(decoding: PackageResources.sqlite_0004_output_sql, as: UTF8.self)),
         Migration(version: 5, name: "users", fileName: "sqlite_0005_users.sql",
                   sql: String(decoding: PackageResources.sqlite_0005_users_sql, as: UTF8.self)),
+        Migration(version: 6, name: "worker_retries", fileName: "sqlite_0006_worker_retries.sql",
+                  sql: String(decoding: PackageResources.sqlite_0006_worker_retries_sql, as: UTF8.self)),
     ]
 
     /// Migrations for the PostgreSQL store, in version order (run inside the configured schema).
@@ -39,6 +41,8 @@ public enum MigrationCatalog {
                   sql: String(decoding: PackageResources.postgres_0004_output_sql, as: UTF8.self)),
         Migration(version: 5, name: "users", fileName: "postgres_0005_users.sql",
                   sql: String(decoding: PackageResources.postgres_0005_users_sql, as: UTF8.self)),
+        Migration(version: 6, name: "worker_retries", fileName: "postgres_0006_worker_retries.sql",
+                  sql: String(decoding: PackageResources.postgres_0006_worker_retries_sql, as: UTF8.self)),
     ]
 
     /// All migrations keyed by backend folder name (`sqlite`, `postgres`), for catalog tests.

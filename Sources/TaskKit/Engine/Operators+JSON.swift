@@ -1,13 +1,13 @@
 /// JSON shapes of `taskq workers`, `taskq queue list` and `taskq stats --watch` (docs/contracts.md#json).
 extension WorkerRoster.Entry {
     /// `{"id", "host", "pid", "queues", "concurrency", "started_at", "last_seen", "lease_ms", "running", "completed",
-    /// "failed", "lost"}`.
+    /// "failed", "retried", "lost"}`.
     public func jsonObject() -> JSONValue {
         .obj(("id", .string(info.id)), ("host", .string(info.host)), ("pid", .int(Int64(info.pid))),
              ("queues", .array(info.queues.map { .string($0) })), ("concurrency", .int(Int64(info.concurrency))),
              ("started_at", .time(info.startedAt)), ("last_seen", .time(info.lastSeen)), ("lease_ms", .int(info.leaseMillis)),
              ("running", .int(Int64(running))), ("completed", .int(Int64(info.completed))), ("failed", .int(Int64(info.failed))),
-             ("lost", .bool(lost)))
+             ("retried", .int(Int64(info.retried))), ("lost", .bool(lost)))
     }
 }
 

@@ -325,7 +325,7 @@ public final class Worker: @unchecked Sendable {
     private func record(startedAt: Millis, now: Millis, summary: WorkerSummary) -> WorkerInfo {
         WorkerInfo(id: options.workerID, host: WorkerOptions.hostName(), pid: Int(getpid()), queues: options.queues,
                    concurrency: options.concurrency, startedAt: startedAt, lastSeen: now, leaseMillis: options.leaseMillis,
-                   completed: summary.completed, failed: summary.failedAttempts)
+                   completed: summary.completed, failed: summary.failedAttempts, retried: summary.retried)
     }
 
     /// Tells the store this worker is alive, with its tallies (one round trip), busy or idle; registers again when
@@ -333,7 +333,8 @@ public final class Worker: @unchecked Sendable {
     private func touch(startedAt: Millis, summary: WorkerSummary) async {
         do {
             let now = Clock.now()
-            if try await !store.touchWorker(id: options.workerID, now: now, completed: summary.completed, failed: summary.failedAttempts) {
+            if try await !store.touchWorker(id: options.workerID, now: now, completed: summary.completed, failed: summary.failedAttempts,
+                                                retried: summary.retried) {
                 logger.notice("worker \(options.workerID) had no record in the store (purged while out of touch); registering again")
                 try await store.registerWorker(record(startedAt: startedAt, now: now, summary: summary))
             }

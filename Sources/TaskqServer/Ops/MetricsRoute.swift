@@ -41,10 +41,10 @@ struct MetricsRoute {
                 .increment(by: Int64(entry.info.completed))
             registry.makeCounter(name: "taskq_jobs_retried_total", labels: labels,
                                  help: "Failed attempts scheduled for a retry, per worker process since it started.")
-                .increment(by: Int64(0 /*RETRIED*/))
+                .increment(by: Int64(entry.info.retried))
             registry.makeCounter(name: "taskq_jobs_failed_total", labels: labels,
                                  help: "Jobs failed for good (retries exhausted or not retryable), per worker process since it started.")
-                .increment(by: Int64(max(0, entry.info.failed - 0 /*RETRIED*/)))
+                .increment(by: Int64(max(0, entry.info.failed - entry.info.retried)))
         }
         var bytes = registry.emitToBuffer()
         state.metrics.emit(into: &bytes)

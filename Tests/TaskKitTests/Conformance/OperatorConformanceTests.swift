@@ -43,8 +43,8 @@ struct OperatorConformanceTests {
                                                   lastSeen: t0, leaseMillis: 10_000))
         try await store.registerWorker(WorkerInfo(id: "w2", host: "h2", pid: 22, queues: ["mail"], concurrency: 1, startedAt: t0,
                                                   lastSeen: t0, leaseMillis: 30_000))
-        #expect(try await store.touchWorker(id: "w1", now: t0 + 5_000, completed: 3, failed: 1))
-        #expect(try await store.touchWorker(id: "nobody", now: t0 + 5_000, completed: 0, failed: 0) == false)
+        #expect(try await store.touchWorker(id: "w1", now: t0 + 5_000, completed: 3, failed: 1, retried: 1))
+        #expect(try await store.touchWorker(id: "nobody", now: t0 + 5_000, completed: 0, failed: 0, retried: 0) == false)
         _ = try await store.enqueue([newJob("a"), newJob("b"), newJob("c")], now: t0)
         _ = try await store.claim(queues: ["default"], limit: 2, worker: "w1", now: t0 + 1, leaseUntil: t0 + 10_000)
         #expect(try await store.runningJobsByWorker() == ["w1": 2])
@@ -53,7 +53,7 @@ struct OperatorConformanceTests {
         #expect(workers.map(\.id) == ["w1", "w2"])
         let w1 = try #require(workers.first)
         #expect(w1.host == "h1" && w1.pid == 11 && w1.queues == ["default", "mail"] && w1.concurrency == 4 && w1.startedAt == t0)
-        #expect(w1.lastSeen == t0 + 5_000 && w1.leaseMillis == 10_000 && w1.completed == 3 && w1.failed == 1)
+        #expect(w1.lastSeen == t0 + 5_000 && w1.leaseMillis == 10_000 && w1.completed == 3 && w1.failed == 1 && w1.retried == 1)
 
         let early = try await WorkerRoster.read(from: store, now: t0 + 14_000)
         #expect(early.live.map(\.info.id) == ["w1", "w2"] && early.entries.first?.running == 2)

@@ -8,8 +8,9 @@ public protocol WorkerRegistry: AnyObject, Sendable {
     func registerWorker(_ info: WorkerInfo) async throws
     func unregisterWorker(id: String) async throws
     /// Records that the worker is alive at `now` with its running tallies, in one round trip. Returns false when
-    /// the worker has no record (purged while it was out of touch): the worker registers again.
-    func touchWorker(id: String, now: Millis, completed: Int, failed: Int) async throws -> Bool
+    /// the worker has no record (purged while it was out of touch): the worker registers again. `failed` counts
+    /// every failed attempt; `retried` those of them scheduled for a retry.
+    func touchWorker(id: String, now: Millis, completed: Int, failed: Int, retried: Int) async throws -> Bool
     /// Every worker record, live or gone quiet, by id. Whether one is lost is the engine's call (`WorkerRoster`).
     func workers() async throws -> [WorkerInfo]
     /// Running jobs per worker id (workers with none omitted).
@@ -42,9 +43,11 @@ public struct WorkerInfo: Sendable, Equatable {
     public var completed: Int
     /// Attempts that failed (retried or failed for good), as last reported.
     public var failed: Int
+    /// Of `failed`, the attempts scheduled for a retry (the rest failed for good).
+    public var retried: Int
 
     public init(id: String, host: String, pid: Int, queues: [String], concurrency: Int, startedAt: Millis, lastSeen: Millis,
-                leaseMillis: Millis, completed: Int = 0, failed: Int = 0) {
+                leaseMillis: Millis, completed: Int = 0, failed: Int = 0, retried: Int = 0) {
         self.id = id
         self.host = host
         self.pid = pid
@@ -55,5 +58,6 @@ public struct WorkerInfo: Sendable, Equatable {
         self.leaseMillis = leaseMillis
         self.completed = completed
         self.failed = failed
+        self.retried = retried
     }
 }

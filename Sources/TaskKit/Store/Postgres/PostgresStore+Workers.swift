@@ -1,9 +1,9 @@
 /// Worker records in PostgreSQL: touches, the list behind `taskq workers`, and removal of dead ones by `taskq purge`.
 extension PostgresStore {
-    public func touchWorker(id: String, now: Millis, completed: Int, failed: Int) async throws -> Bool {
+    public func touchWorker(id: String, now: Millis, completed: Int, failed: Int, retried: Int) async throws -> Bool {
         try await connection.run { db in
-            try db.exec("UPDATE taskq_workers SET last_seen = $2, completed = $3, failed = $4 WHERE id = $1",
-                        [id, String(now), String(completed), String(failed)]).affected == 1
+            try db.exec("UPDATE taskq_workers SET last_seen = $2, completed = $3, failed = $4, retried = $5 WHERE id = $1",
+                        [id, String(now), String(completed), String(failed), String(retried)]).affected == 1
         }
     }
 
@@ -11,14 +11,14 @@ extension PostgresStore {
         try await connection.run { db in
             let r = try db.exec("""
                 SELECT id, host, pid::text, queues, concurrency::text, started_at::text, last_seen::text, lease_ms::text,
-                       completed::text, failed::text
+                       completed::text, failed::text, retried::text
                 FROM taskq_workers ORDER BY id
                 """, [])
             return (0..<r.rowCount).map { row in
                 WorkerInfo(id: r.string(row, 0), host: r.string(row, 1), pid: Int(r.int(row, 2)),
                            queues: r.string(row, 3).split(separator: ",").map(String.init), concurrency: Int(r.int(row, 4)),
                            startedAt: r.int(row, 5), lastSeen: r.int(row, 6), leaseMillis: r.int(row, 7),
-                           completed: Int(r.int(row, 8)), failed: Int(r.int(row, 9)))
+                           completed: Int(r.int(row, 8)), failed: Int(r.int(row, 9)), retried: Int(r.int(row, 10)))
             }
         }
     }

@@ -298,14 +298,16 @@ public final class PostgresStore: TaskqStore, @unchecked Sendable {
     public func registerWorker(_ info: WorkerInfo) async throws {
         try await connection.run { db in
             try db.exec("""
-                INSERT INTO taskq_workers (id, host, pid, queues, concurrency, started_at, last_seen, lease_ms, completed, failed)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                INSERT INTO taskq_workers (id, host, pid, queues, concurrency, started_at, last_seen, lease_ms, completed, failed,
+                                           retried)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
                 ON CONFLICT (id) DO UPDATE SET host = excluded.host, pid = excluded.pid, queues = excluded.queues,
                     concurrency = excluded.concurrency, started_at = excluded.started_at, last_seen = excluded.last_seen,
-                    lease_ms = excluded.lease_ms, completed = excluded.completed, failed = excluded.failed
+                    lease_ms = excluded.lease_ms, completed = excluded.completed, failed = excluded.failed,
+                    retried = excluded.retried
                 """, [info.id, info.host, String(info.pid), info.queues.joined(separator: ","), String(info.concurrency),
                       String(info.startedAt), String(info.lastSeen), String(info.leaseMillis), String(info.completed),
-                      String(info.failed)])
+                      String(info.failed), String(info.retried)])
         }
     }
 

@@ -1,10 +1,10 @@
 /// Worker and queue scripts behind `taskq workers`, `taskq queue` and `taskq stats --watch` (keys in docs/redis.md).
 extension RedisScripts {
-    /// ARGV: prefix, worker, now, completed, failed. Returns 1, or 0 when the worker has no record.
+    /// ARGV: prefix, worker, now, completed, failed, retried. Returns 1, or 0 when the worker has no record.
     static let touchWorker = prelude + #"""
     if redis.call('HEXISTS', P .. ':workers', ARGV[2]) == 0 then return 0 end
     redis.call('HSET', P .. ':workers:seen', ARGV[2], ARGV[3])
-    redis.call('HSET', P .. ':workers:tally', ARGV[2], ARGV[4] .. ',' .. ARGV[5])
+    redis.call('HSET', P .. ':workers:tally', ARGV[2], ARGV[4] .. ',' .. ARGV[5] .. ',' .. ARGV[6])
     return 1
     """#
 

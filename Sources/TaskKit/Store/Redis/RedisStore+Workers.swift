@@ -1,9 +1,9 @@
 /// Worker records in Redis (`workers`, `workers:seen`, `workers:tally`): touches, the list behind `taskq workers`,
 /// and removal of dead ones by `taskq purge`. Each call is one script.
 extension RedisStore {
-    public func touchWorker(id: String, now: Millis, completed: Int, failed: Int) async throws -> Bool {
+    public func touchWorker(id: String, now: Millis, completed: Int, failed: Int, retried: Int) async throws -> Bool {
         try await connection.run { db in
-            try self.eval(db, RedisScripts.touchWorker, [id, String(now), String(completed), String(failed)]).int == 1
+            try self.eval(db, RedisScripts.touchWorker, [id, String(now), String(completed), String(failed), String(retried)]).int == 1
         }
     }
 
@@ -22,7 +22,8 @@ extension RedisStore {
                               queues: string("queues").split(separator: ",").map(String.init), concurrency: Int(int("concurrency") ?? 0),
                               startedAt: started, lastSeen: seen[id].flatMap { Int64($0) } ?? started,
                               leaseMillis: int("lease_ms") ?? WorkerOptions().leaseMillis,
-                              completed: counts.first ?? 0, failed: counts.count > 1 ? counts[1] : 0)
+                              completed: counts.first ?? 0, failed: counts.count > 1 ? counts[1] : 0,
+                              retried: counts.count > 2 ? counts[2] : 0)
         }
     }
 

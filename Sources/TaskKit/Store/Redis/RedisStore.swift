@@ -280,7 +280,7 @@ public final class RedisStore: TaskqStore, @unchecked Sendable {
         try await connection.run { db in
             try db.command(["HSET", "\(self.p):workers", info.id, record])
             try db.command(["HSET", "\(self.p):workers:seen", info.id, String(info.lastSeen)])
-            try db.command(["HSET", "\(self.p):workers:tally", info.id, "\(info.completed),\(info.failed)"])
+            try db.command(["HSET", "\(self.p):workers:tally", info.id, "\(info.completed),\(info.failed),\(info.retried)"])
         }
     }
 

@@ -350,11 +350,11 @@ public final class SQLiteStore: TaskqStore, @unchecked Sendable {
             try db.writeTransaction {
                 try db.prepare("""
                     INSERT OR REPLACE INTO taskq_workers (id, host, pid, queues, concurrency, started_at, last_seen, lease_ms,
-                                                          completed, failed)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                                          completed, failed, retried)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """).bind([.text(info.id), .text(info.host), .int(Int64(info.pid)), .text(info.queues.joined(separator: ",")),
                                .int(Int64(info.concurrency)), .int(info.startedAt), .int(info.lastSeen), .int(info.leaseMillis),
-                               .int(Int64(info.completed)), .int(Int64(info.failed))]).run()
+                               .int(Int64(info.completed)), .int(Int64(info.failed)), .int(Int64(info.retried))]).run()
             }
         }
     }

@@ -1,0 +1,3 @@
+-- taskq schema v6 for SQLite: workers also report how many of their failed attempts were scheduled for a retry, so
+-- /metrics can tell taskq_jobs_retried_total from taskq_jobs_failed_total.
+ALTER TABLE taskq_workers ADD COLUMN retried INTEGER NOT NULL DEFAULT 0;
