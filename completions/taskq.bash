@@ -173,13 +173,13 @@ _taskq() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    migrate|create-job|list-jobs|show-job|logs|list-tasks|cancel|retry|stats|workers|queue|run-worker|beat|schedule|purge|rescue|createsuperuser|changepassword|user|token|help)
+    migrate|create-job|list-jobs|show-job|logs|list-tasks|cancel|retry|stats|workers|queue|run-worker|beat|schedule|purge|rescue|createsuperuser|changepassword|user|token|serve|help)
         # Offer subcommand argument completions
         "_taskq_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'migrate create-job list-jobs show-job logs list-tasks cancel retry stats workers queue run-worker beat schedule purge rescue createsuperuser changepassword user token help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'migrate create-job list-jobs show-job logs list-tasks cancel retry stats workers queue run-worker beat schedule purge rescue createsuperuser changepassword user token serve help' -- "${cur}"))
         ;;
     esac
 }
@@ -1113,6 +1113,40 @@ _taskq_token_revoke() {
         ;;
     '--config')
         __taskq_add_completions -o plusdirs -fX '!*.@(toml)'
+        return
+        ;;
+    esac
+}
+
+_taskq_serve() {
+    repeating_flags=()
+    non_repeating_flags=(--public-metrics --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--database-url --config --bind --secure-cookies --log-level --log-format)
+    __taskq_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--database-url')
+        return
+        ;;
+    '--config')
+        __taskq_add_completions -o plusdirs -fX '!*.@(toml)'
+        return
+        ;;
+    '--bind')
+        return
+        ;;
+    '--secure-cookies')
+        __taskq_add_completions -W 'auto'$'\n''always'$'\n''never'
+        return
+        ;;
+    '--log-level')
+        __taskq_add_completions -W 'trace'$'\n''debug'$'\n''info'$'\n''notice'$'\n''warning'$'\n''error'$'\n''critical'
+        return
+        ;;
+    '--log-format')
+        __taskq_add_completions -W 'text'$'\n''json'
         return
         ;;
     esac
