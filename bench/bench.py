@@ -180,10 +180,127 @@ def beat(schedules=100):
     report(f"continuous beat watching {schedules} schedules (none due): CPU", f"{(after - before) / os.sysconf('SC_CLK_TCK') / 5 * 100:.1f}", "% of a core")
 
 
+class Server:
+    """A `taskq serve` on a free loopback port with an admin and a token (for the serve_* benchmarks)."""
+
+    def __init__(self):
+        env = dict(ENV, TASKQ_SUPERUSER_PASSWORD="bench-password-123")
+        subprocess.run([BIN, "createsuperuser", "--noinput", "--username", "bench", "--email", "b@example.com"],
+                       env=env, cwd=WORK, check=True, capture_output=True)
+        self.token = json.loads(taskq("token", "create", "--user", "bench", "--json").stdout)["token"]
+        self.log = open(os.path.join(WORK, f"serve-{time.time_ns()}.log"), "w+")
+        self.proc = subprocess.Popen([BIN, "serve", "--bind", "127.0.0.1:0", "--log-level", "warning"], env=ENV,
+                                     cwd=WORK, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        line = self.proc.stderr.readline()
+        while "serving on" not in line:
+            assert line, "taskq serve did not start"
+            line = self.proc.stderr.readline()
+        self.port = int(line.rsplit(":", 1)[1].split()[0])
+        self.base = f"http://127.0.0.1:{self.port}"
+
+    def request(self, method, path, body=None, headers=None):
+        import http.client
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        h = {"Authorization": f"Bearer {self.token}", "Content-Type": "application/json"}
+        h.update(headers or {})
+        conn.request(method, path, body=body, headers=h)
+        resp = conn.getresponse()
+        data = resp.read()
+        conn.close()
+        return resp.status, data
+
+    def rss(self):
+        return proc_rss_cpu(self.proc.pid)[0]
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait()
+
+
+def wrk(server, seconds=10, connections=64):
+    env = dict(os.environ, TASKQ_BENCH_TOKEN=server.token)
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "wrk-post-job.lua")
+    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "-s", script, server.base + "/api/v1/jobs"],
+                         capture_output=True, text=True, env=env, check=True).stdout
+    rps = float(next(line.split()[1] for line in out.splitlines() if line.startswith("Requests/sec")))
+    p = next(line for line in out.splitlines() if line.startswith("p50"))
+    bad = int(next(line.split(":")[1] for line in out.splitlines() if line.startswith("non-201")))
+    return rps, p, bad
+
+
+def serve_enqueue():
+    """POST /api/v1/jobs, one job per request, 64 keep-alive connections from wrk (a second process)."""
+    reset()
+    server = Server()
+    try:
+        rps, percentiles, bad = wrk(server)
+        report("serve: POST /api/v1/jobs, one job per request", f"{rps:,.0f}", "req/s",
+               ">= 10,000" if BACKEND == "redis" else ">= 5,000")
+        report(f"serve: POST /api/v1/jobs latency ({bad} non-201)", percentiles, "", "p99 <= 20 ms")
+    finally:
+        server.stop()
+
+
+def serve_bulk(batch=1000, batches=50):
+    """POST /api/v1/jobs/bulk, `batch` jobs per request, one client."""
+    reset()
+    server = Server()
+    try:
+        bodies = [json.dumps([{"name": f"b{b}-{i}", "task": "noop"} for i in range(batch)]) for b in range(batches)]
+        start = time.perf_counter()
+        for body in bodies:
+            status, _ = server.request("POST", "/api/v1/jobs/bulk", body)
+            assert status == 201, status
+        elapsed = time.perf_counter() - start
+        report(f"serve: POST /api/v1/jobs/bulk ({batch} jobs per request)", f"{batch * batches / elapsed:,.0f}", "jobs/s",
+               ">= 50,000")
+    finally:
+        server.stop()
+
+
+def serve_overview(jobs=int(os.environ.get("BENCH_OVERVIEW_JOBS", "1000000"))):
+    """The overview page's server time with `jobs` in the store (the access log's milliseconds), and idle RSS."""
+    reset()
+    path = os.path.join(WORK, "many.jsonl")
+    with open(path, "w") as f:
+        for i in range(jobs):
+            f.write('{"name":"m%d","task":"noop","queue":"q%d"}\n' % (i, i % 5))
+    taskq("create-job", "--from-file", path)
+    os.remove(path)
+    server = Server()
+    try:
+        time.sleep(2)
+        report("serve: idle RSS", f"{server.rss():.1f}", "MB", "<= 30")
+        import http.client, re
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+        conn.request("GET", "/login")
+        resp = conn.getresponse()
+        page = resp.read().decode()
+        cookie = resp.getheader("Set-Cookie").split(";")[0]
+        csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+        form = f"username=bench&password=bench-password-123&csrf={csrf}&next=/"
+        conn.request("POST", "/login", body=form, headers={"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"})
+        resp = conn.getresponse()
+        resp.read()
+        session = resp.getheader("Set-Cookie").split(";")[0]
+        times = []
+        for _ in range(21):
+            start = time.perf_counter()
+            conn.request("GET", "/", headers={"Cookie": session})
+            resp = conn.getresponse()
+            body = resp.read()
+            assert resp.status == 200 and f"{jobs:,}".replace(",", "") in body.decode().replace(",", ""), resp.status
+            times.append((time.perf_counter() - start) * 1000)
+            time.sleep(0.6)  # past the live feed's cache: each page reads the store
+        report(f"serve: overview page with {jobs:,} jobs, median", f"{statistics.median(times):.1f}", "ms", "<= 50")
+    finally:
+        server.stop()
+
+
 if __name__ == "__main__":
     print(f"taskq benchmarks: {BIN} on {BACKEND}, {os.cpu_count()} cores, N={N}")
     try:
-        benches = (bulk_enqueue, drain_defaults, drain, latency, cli_cost, idle_worker_rss, beat)
+        benches = (bulk_enqueue, drain_defaults, drain, latency, cli_cost, idle_worker_rss, beat, serve_enqueue, serve_bulk, serve_overview)
         only = os.environ.get("BENCH_ONLY")
         for bench in benches:
             if only and bench.__name__ not in only.split(","):
