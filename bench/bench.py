@@ -180,6 +180,15 @@ def beat(schedules=100):
     report(f"continuous beat watching {schedules} schedules (none due): CPU", f"{(after - before) / os.sysconf('SC_CLK_TCK') / 5 * 100:.1f}", "% of a core")
 
 
+def floor():
+    """The store's raw floor for the drain (bench/floor.py), to read the drain figures against."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    out = subprocess.run([sys.executable, os.path.join(here, "floor.py"), BASE_URL, str(N)], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    rate = float(out.stdout.strip())
+    report(f"raw floor: drain {N} jobs (bare client, batches of 100)", f"{rate:,.0f}", "jobs/s")
+
+
 class Server:
     """A `taskq serve` on a free loopback port with an admin and a token (for the serve_* benchmarks)."""
 
@@ -300,7 +309,7 @@ def serve_overview(jobs=int(os.environ.get("BENCH_OVERVIEW_JOBS", "1000000"))):
 if __name__ == "__main__":
     print(f"taskq benchmarks: {BIN} on {BACKEND}, {os.cpu_count()} cores, N={N}")
     try:
-        benches = (bulk_enqueue, drain_defaults, drain, latency, cli_cost, idle_worker_rss, beat, serve_enqueue, serve_bulk, serve_overview)
+        benches = (floor, bulk_enqueue, drain_defaults, drain, latency, cli_cost, idle_worker_rss, beat, serve_enqueue, serve_bulk, serve_overview)
         only = os.environ.get("BENCH_ONLY")
         for bench in benches:
             if only and bench.__name__ not in only.split(","):
