@@ -197,14 +197,20 @@ class Server:
         subprocess.run([BIN, "createsuperuser", "--noinput", "--username", "bench", "--email", "b@example.com"],
                        env=env, cwd=WORK, check=True, capture_output=True)
         self.token = json.loads(taskq("token", "create", "--user", "bench", "--json").stdout)["token"]
-        self.log = open(os.path.join(WORK, f"serve-{time.time_ns()}.log"), "w+")
-        self.proc = subprocess.Popen([BIN, "serve", "--bind", "127.0.0.1:0", "--log-level", "warning"], env=ENV,
-                                     cwd=WORK, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        line = self.proc.stderr.readline()
-        while "serving on" not in line:
-            assert line, "taskq serve did not start"
-            line = self.proc.stderr.readline()
-        self.port = int(line.rsplit(":", 1)[1].split()[0])
+        # Default logging (info: one access-log line per request), to a file as a service manager would keep it.
+        self.log_path = os.path.join(WORK, f"serve-{time.time_ns()}.log")
+        self.log = open(self.log_path, "w")
+        self.proc = subprocess.Popen([BIN, "serve", "--bind", "127.0.0.1:0"], env=ENV, cwd=WORK,
+                                     stdout=subprocess.DEVNULL, stderr=self.log)
+        deadline = time.time() + 30
+        while True:
+            text = open(self.log_path).read()
+            if "serving on" in text:
+                break
+            assert self.proc.poll() is None and time.time() < deadline, "taskq serve did not start: " + text
+            time.sleep(0.05)
+        line = next(l for l in text.splitlines() if "serving on" in l)
+        self.port = int(line.split("serving on http://")[1].split()[0].rsplit(":", 1)[1])
         self.base = f"http://127.0.0.1:{self.port}"
 
     def request(self, method, path, body=None, headers=None):
