@@ -11,6 +11,8 @@ struct Dashboard {
     func register(on router: Router<ServerContext>) {
         router.get("static/taskq.css") { _, _ in Self.asset(PackageResources.taskq_css, type: "text/css; charset=utf-8") }
         router.get("static/taskq.js") { _, _ in Self.asset(PackageResources.taskq_js, type: "text/javascript; charset=utf-8") }
+        // Errors of the pages and forms below are answered as pages with the layout (navigation, who is logged in).
+        let router = router.group().add(middleware: DashboardErrors())
         let login = LoginRoutes(state: state)
         router.get("login", use: login.form)
         router.post("login", use: login.submit)
@@ -65,9 +67,10 @@ struct Dashboard {
         request.headers[.accept]?.contains("text/html") ?? false
     }
 
-    static func errorPage(_ problem: Problem) -> Response {
-        var response = page("error", ["title": problem.status.reasonPhrase, "status": problem.status.code,
-                                      "detail": problem.detail], status: problem.status)
+    static func errorPage(_ problem: Problem, identity: Identity? = nil) -> Response {
+        var data = Views.layout(identity, title: problem.status.reasonPhrase, nav: "")
+        data.merge(["status": problem.status.code, "detail": problem.detail]) { $1 }
+        var response = page("error", data, status: problem.status, identity: identity)
         for field in problem.headers { response.headers[field.name] = field.value }
         return response
     }
@@ -93,4 +96,23 @@ struct Dashboard {
 struct RedirectToLogin: Error {
     var next: String
     var response: Response { Dashboard.seeOther("/login?next=" + Query.escape(next)) }
+}
+
+/// Answers a browser's failed dashboard request with the error page in the layout (the access log's fallback has no
+/// identity, so its page has no navigation). Internal errors and non-HTML requests (event streams, assets) go on
+/// to the access log, which logs and answers them.
+struct DashboardErrors: RouterMiddleware {
+    typealias Context = ServerContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let redirect as RedirectToLogin {
+            throw redirect
+        } catch {
+            let problem = Problem(error)
+            guard Dashboard.wantsHTML(request), problem.status != .internalServerError else { throw error }
+            return Dashboard.errorPage(problem, identity: context.identity)
+        }
+    }
 }

@@ -29,7 +29,7 @@ struct DashboardActions {
         _ = try Dashboard.requireForm(form, context)
         let id = try JobID.parse(context.parameters.get("id") ?? "")
         let (result, _) = try await JobActions.cancel(id, in: state.store, now: Clock.now())
-        let note = result == .cancelled ? "Cancelled job \(id)." : "Job \(id) is running: cancellation requested; its worker will stop it."
+        let note = result == .cancelled ? "Cancelled job \(id)." : "Cancellation of job \(id) requested: its worker stops it."
         return Dashboard.seeOther("/jobs/\(id)?done=" + Query.escape(note))
     }
 
