@@ -291,7 +291,7 @@ def scenarios(run):
         run.shot(page, "job-cancelled")
 
     def retry_failed():
-        job_id = s.create_job("doomed", "--task", "fail", "--max-retries", "0", "--args", json.dumps({"message": "boom"}))
+        job_id = ids["doomed"] = s.create_job("doomed", "--task", "fail", "--max-retries", "0", "--args", json.dumps({"message": "boom"}))
         s.wait_job(job_id, {"failed"})
         page.goto(f"/jobs/{job_id}")
         expect(page.locator("[data-job-state]")).to_have_text("failed")
@@ -305,6 +305,62 @@ def scenarios(run):
         expect(page.locator("[data-job-state]")).to_have_text("failed")
         assert len(s.job(job_id)["history"]) == 2
         run.shot(page, "job-retried")
+
+    def bulk_retry():
+        page.goto("/jobs?state=failed")
+        expect(page.locator("table.jobs tbody tr")).to_have_count(1)
+        run.shot(page, "jobs-failed")
+        with page.expect_navigation():
+            page.click("form.bulk button")
+        expect(page.locator("p.flash")).to_contain_text("Retried 1 job(s)")
+        s.wait_job(ids["doomed"], {"failed"})
+        assert len(s.job(ids["doomed"])["history"]) == 3
+
+    def shell_output():
+        page.goto("/jobs/new")
+        page.fill("textarea[name=command]", "sh\n-c\necho hello from the shell; echo warning >&2")
+        with page.expect_navigation():
+            page.click("form.stack button[type=submit]")
+        expect(page.locator("[data-job-state]")).to_have_text("completed", timeout=15_000)
+        expect(page.locator("pre.output").first).to_contain_text("hello from the shell")
+        expect(page.locator("pre.output").nth(1)).to_contain_text("warning")
+        run.shot(page, "job-shell-output")
+        # A command with a task that is not shell is refused with a message that speaks of the form.
+        page.goto("/jobs/new")
+        page.select_option("select[name=task]", "noop")
+        page.fill("textarea[name=command]", "true")
+        with page.expect_navigation() as nav:
+            page.click("form.stack button[type=submit]")
+        assert nav.value.status == 422, f"a command with the noop task answered {nav.value.status}, expected 422"
+        expect(page.locator("p.error")).to_contain_text("choose shell or auto")
+
+    def schedules_page():
+        s.cli("schedule", "add", "nightly-report", "--cron", "30 2 * * *", "--tz", "Europe/Berlin", "--task", "echo")
+        page.goto("/schedules")
+        row = page.locator("table.grid tbody tr", has_text="nightly-report")
+        expect(row).to_contain_text("30 2 * * *")
+        expect(row.locator(".badge")).to_have_text("active")
+        with page.expect_navigation():
+            row.locator("button").click()
+        expect(page.locator("p.flash")).to_contain_text("nightly-report is paused")
+        expect(page.locator("table.grid tbody tr", has_text="nightly-report").locator(".badge")).to_have_text("paused")
+        run.shot(page, "schedules")
+
+    def workers_page():
+        page.goto("/workers")
+        expect(page.locator("table.grid tbody tr")).to_have_count(1)
+        expect(page.locator("table.grid tbody tr .badge")).to_have_text("live")
+        run.shot(page, "workers")
+
+    def unknown_page():
+        response = page.goto("/no/such/page")
+        assert response.status == 404, f"an unknown page answered {response.status}"
+        expect(page.locator("section.problem h1")).to_have_text("Not Found")
+        response = page.goto("/jobs/999999")
+        assert response.status == 404, f"a missing job answered {response.status}"
+        expect(page.locator("section.problem .detail")).to_contain_text("999999")
+        expect(page.locator("header nav")).to_be_visible()  # a dashboard page's error keeps the layout
+        run.shot(page, "job-not-found")
 
     def pause_queue():
         page.goto("/")
@@ -396,7 +452,9 @@ def scenarios(run):
     for name, fn in [("wrong password refused", wrong_password), ("login", login_works),
                      ("overview shows the counts", overview_counts), ("overview is pushed live", overview_live),
                      ("enqueue through the form", enqueue_form), ("cancel a running job from its live page", cancel_running),
-                     ("retry a failed job", retry_failed), ("pause and resume a queue", pause_queue),
+                     ("retry a failed job", retry_failed), ("bulk retry of failed jobs", bulk_retry),
+                     ("shell job output", shell_output), ("schedules page", schedules_page), ("workers page", workers_page),
+                     ("unknown pages and jobs are 404", unknown_page), ("pause and resume a queue", pause_queue),
                      ("form POST without CSRF refused", csrf_refused), ("viewer is read-only", viewer_read_only),
                      ("logout ends the session", logout)]:
         run.check(name, fn)

@@ -15,7 +15,8 @@ struct LoginRoutes {
 
     private func loginPage(next: String, username: String, error: String?, status: HTTPResponse.Status, headers: HTTPFields = [:]) -> Response {
         let token = RandomToken.make()
-        var data: [String: Any] = ["title": "Log in", "loginCSRF": token, "next": Self.safeNext(next), "username": username]
+        var data: [String: Any] = ["title": "Log in", "loginCSRF": token, "next": Self.safeNext(next), "username": username,
+                                   "hasUsername": !username.isEmpty]
         if let error { data["loginError"] = error }
         var response = Dashboard.page("login", data, status: status)
         for field in headers { response.headers[field.name] = field.value }
