@@ -27,7 +27,7 @@ enum Charts {
             failed[i] += bucket.failed * bucketSeconds
         }
         let peakValue = zip(completed, failed).map { ($0 + $1).rounded() }.max() ?? 0
-        let peak = max(1, peakValue)
+        let (peak, tick) = scale(peakValue)
         let left = 44.0, right = 8.0, top = 10.0, bottom = 24.0
         let plotWidth = Double(width) - left - right
         let plotHeight = Double(height) - top - bottom
@@ -35,12 +35,15 @@ enum Charts {
         let step = plotWidth / Double(slots)
         let barWidth = max(1, step * 0.75)
         var svg = "<svg class=\"chart\" viewBox=\"0 0 \(width) \(height)\" preserveAspectRatio=\"xMidYMid meet\" role=\"img\" aria-label=\"jobs finished per 10 seconds, last 10 minutes\">"
-        // Grid: the peak and half of it, with their values.
-        for fraction in [1.0, 0.5] {
-            let y = baseline - plotHeight * fraction
+        // Grid lines at round values (1, 2 or 5 × 10ⁿ apart), labelled.
+        var value = tick
+        while value <= peak {
+            let y = baseline - plotHeight * value / peak
             svg += "<line x1=\"\(fmt(left))\" y1=\"\(fmt(y))\" x2=\"\(fmt(Double(width) - right))\" y2=\"\(fmt(y))\" stroke=\"#eef0f3\"/>"
-            svg += "<text x=\"\(fmt(left - 6))\" y=\"\(fmt(y + 4))\" text-anchor=\"end\" font-size=\"12\" fill=\"#667085\">\(label(peak * fraction))</text>"
+            svg += "<text x=\"\(fmt(left - 6))\" y=\"\(fmt(y + 4))\" text-anchor=\"end\" font-size=\"12\" fill=\"#667085\">\(Int(value))</text>"
+            value += tick
         }
+        svg += "<text x=\"\(fmt(left - 6))\" y=\"\(fmt(baseline + 4))\" text-anchor=\"end\" font-size=\"12\" fill=\"#667085\">0</text>"
         for i in 0..<slots where completed[i] + failed[i] > 0 {
             let x = left + Double(i) * step + (step - barWidth) / 2
             let hc = plotHeight * completed[i] / peak
@@ -74,8 +77,13 @@ enum Charts {
             + "<polyline fill=\"none\" stroke=\"#2f6fde\" stroke-width=\"1.5\" stroke-linejoin=\"round\" points=\"\(points.joined(separator: " "))\"/></svg>"
     }
 
-    private static func label(_ v: Double) -> String {
-        v == v.rounded() ? String(Int(v)) : fmt(v)
+    /// The chart's top (a multiple of the tick, at least `peak`) and a round tick giving 2 to 5 grid lines.
+    static func scale(_ peak: Double) -> (top: Double, tick: Double) {
+        guard peak > 1 else { return (1, 1) }
+        var magnitude = 1.0
+        while magnitude * 10 <= peak { magnitude *= 10 }
+        let tick = [0.2, 0.5, 1, 2].map { $0 * magnitude }.first { $0 >= 1 && peak / $0 <= 4 } ?? 2 * magnitude
+        return ((peak / tick).rounded(.up) * tick, tick)
     }
 
     private static func fmt(_ v: Double) -> String {
