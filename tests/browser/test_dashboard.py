@@ -4,7 +4,7 @@
     python3 tests/browser/test_dashboard.py TASKQ_BINARY [OUTPUT_DIR]     (default .build/browser-screenshots)
 
 Builds nothing. Makes a temp SQLite store with an admin and a viewer, starts `taskq serve --bind 127.0.0.1:0` and a
-worker (queue `default` only, so jobs in queue `later` stay waiting), then walks the dashboard as a person would:
+worker (queue `default` only, so jobs in queue `batch:later` stay waiting), then walks the dashboard as a person would:
 wrong password refused, login, overview counts, the live overview (a CLI enqueue changes the counts with no reload
 and no polling), enqueue through the form, cancel a running shell job from its live page, retry a failed job, pause
 and resume a queue, a form POST without its CSRF token refused, a viewer without change buttons and refused when
@@ -19,6 +19,7 @@ from playwright.sync_api import expect, sync_playwright
 PASSWORD = "correct horse battery"
 VIEWER_PASSWORD = "viewer horse battery"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+LATER = "batch:later"  # a queue no worker reads
 
 
 class Stack:
@@ -190,9 +191,10 @@ def record_requests(page):
 def scenarios(run):
     s = run.s
     ids = {}
-    # Seed: three echo jobs the worker completes, two in queue `later` that nobody serves (they stay waiting).
+    # Seed: three echo jobs the worker completes, two in queue `batch:later`
+    # that nobody serves (they stay waiting; its ':' is escaped in URLs).
     ids["done"] = [s.create_job(f"hello-{i}", "--task", "echo", "--args", json.dumps({"n": i})) for i in range(3)]
-    ids["later"] = [s.create_job(f"later-{i}", "--task", "noop", "--queue", "later") for i in range(2)]
+    ids["later"] = [s.create_job(f"later-{i}", "--task", "noop", "--queue", LATER) for i in range(2)]
     for job_id in ids["done"]:
         s.wait_job(job_id, {"completed"})
 
@@ -224,7 +226,7 @@ def scenarios(run):
         expect(card(page, "failed")).to_have_text("0")
         expect(card(page, "workers")).to_have_text("1")
         expect(queue_cell(page, "default", "completed")).to_have_text("3")
-        expect(queue_cell(page, "later", "pending")).to_have_text("2")
+        expect(queue_cell(page, LATER, "pending")).to_have_text("2")
         expect(page.locator("svg.chart")).to_be_visible()
         run.shot(page, "overview")
 
@@ -237,10 +239,10 @@ def scenarios(run):
         expect(card(page, "total")).to_have_text("5")
         token = set_marker(page)
         requests = record_requests(page)
-        ids["cli"] = s.create_job("from-cli", "--task", "noop", "--queue", "later")
+        ids["cli"] = s.create_job("from-cli", "--task", "noop", "--queue", LATER)
         expect(card(page, "total")).to_have_text("6")
         expect(card(page, "waiting")).to_have_text("3")
-        expect(queue_cell(page, "later", "pending")).to_have_text("3")
+        expect(queue_cell(page, LATER, "pending")).to_have_text("3")
         expect_live_only(page, requests, token, "overview")
         run.shot(page, "overview-live")
 
@@ -335,15 +337,15 @@ def scenarios(run):
         expect(page.locator("p.error")).to_contain_text("choose shell or auto")
 
     def schedules_page():
-        s.cli("schedule", "add", "nightly-report", "--cron", "30 2 * * *", "--tz", "Europe/Berlin", "--task", "echo")
+        s.cli("schedule", "add", "reports:nightly", "--cron", "30 2 * * *", "--tz", "Europe/Berlin", "--task", "echo")
         page.goto("/schedules")
-        row = page.locator("table.grid tbody tr", has_text="nightly-report")
+        row = page.locator("table.grid tbody tr", has_text="reports:nightly")
         expect(row).to_contain_text("30 2 * * *")
         expect(row.locator(".badge")).to_have_text("active")
         with page.expect_navigation():
             row.locator("button").click()
-        expect(page.locator("p.flash")).to_contain_text("nightly-report is paused")
-        expect(page.locator("table.grid tbody tr", has_text="nightly-report").locator(".badge")).to_have_text("paused")
+        expect(page.locator("p.flash")).to_contain_text("reports:nightly is paused")
+        expect(page.locator("table.grid tbody tr", has_text="reports:nightly").locator(".badge")).to_have_text("paused")
         run.shot(page, "schedules")
 
     def workers_page():
@@ -365,13 +367,18 @@ def scenarios(run):
     def pause_queue():
         page.goto("/")
         with page.expect_navigation():
-            page.click("tr[data-queue='later'] button")
-        expect(page.locator("p.flash")).to_contain_text("Queue later is paused")
-        expect(page.locator("tr[data-queue='later'] .badge")).to_have_text("paused")
+            page.click("tr[data-queue='batch:later'] button")
+        expect(page.locator("p.flash")).to_contain_text("Queue batch:later is paused")
+        expect(page.locator("tr[data-queue='batch:later'] .badge")).to_have_text("paused")
         run.shot(page, "overview-paused")
         with page.expect_navigation():
-            page.click("tr[data-queue='later'] button")
-        expect(page.locator("tr[data-queue='later'] .badge")).to_have_text("active")
+            page.click("tr[data-queue='batch:later'] button")
+        expect(page.locator("tr[data-queue='batch:later'] .badge")).to_have_text("active")
+        # The queue's links lead to its jobs.
+        with page.expect_navigation():
+            page.click("tr[data-queue='batch:later'] td[data-state=pending] a")
+        expect(page.locator("input[name=queue]")).to_have_value(LATER)
+        expect(page.locator("table.jobs tbody tr")).to_have_count(3)
 
     def csrf_refused():
         job_id = ids["later"][0]

@@ -75,6 +75,33 @@ struct Dashboard {
         return response
     }
 
+    /// A path parameter, percent-decoded (Hummingbird matches the raw path: the pages escape names such as
+    /// `batch:later` as `batch%3Alater`). Malformed escapes stay as they are, and fail the name checks.
+    static func pathParameter(_ name: String, _ context: ServerContext) -> String {
+        let raw = Array((context.parameters.get(name) ?? "").utf8)
+        var bytes: [UInt8] = []
+        var i = 0
+        while i < raw.count {
+            if raw[i] == UInt8(ascii: "%"), i + 2 < raw.count, let high = hexValue(raw[i + 1]), let low = hexValue(raw[i + 2]) {
+                bytes.append(high << 4 | low)
+                i += 3
+            } else {
+                bytes.append(raw[i])
+                i += 1
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+
     /// The logged-in dashboard user, or a redirect to the login page (thrown as a response).
     static func requireSession(_ request: Request, _ context: ServerContext) throws -> Identity {
         guard let identity = context.identity else { throw RedirectToLogin(next: request.uri.path) }

@@ -64,7 +64,7 @@ struct DashboardActions {
     func pauseQueue(_ paused: Bool, _ request: Request, _ context: ServerContext) async throws -> Response {
         let form = try await Forms.decode(PlainForm.self, request, limit: 4 << 10)
         _ = try Dashboard.requireForm(form, context)
-        let name = context.parameters.get("name") ?? ""
+        let name = Dashboard.pathParameter("name", context)
         try Names.checkQueue(name)
         _ = try await state.store.setQueuePaused(name, paused: paused, now: Clock.now())
         return Dashboard.seeOther("/?done=" + Query.escape("Queue \(name) is \(paused ? "paused" : "resumed")."))
@@ -73,7 +73,7 @@ struct DashboardActions {
     func pauseSchedule(_ paused: Bool, _ request: Request, _ context: ServerContext) async throws -> Response {
         let form = try await Forms.decode(PlainForm.self, request, limit: 4 << 10)
         _ = try Dashboard.requireForm(form, context)
-        let name = context.parameters.get("name") ?? ""
+        let name = Dashboard.pathParameter("name", context)
         try await ScheduleCatalog.setPaused(paused, name: name, store: state.store, config: state.config, now: Clock.now())
         return Dashboard.seeOther("/schedules?done=" + Query.escape("Schedule \(name) is \(paused ? "paused" : "active")."))
     }
