@@ -455,6 +455,15 @@ def scenarios(run):
         page.goto("/")
         assert "/login" in page.url, f"the old session cookie still works: {page.url}"
         assert page.request.get("/api/v1/stats").status == 401
+        # Logging in again leads back to the page asked for, filters included.
+        page.goto("/jobs?state=failed")
+        assert "/login?next=" in page.url, page.url
+        login_form = page.url
+        page.fill("input[name=username]", "admin")
+        page.fill("input[name=password]", PASSWORD)
+        with page.expect_navigation():
+            page.click("section.login button[type=submit]")
+        assert page.url == s.base + "/jobs?state=failed", f"after logging in from {login_form}: {page.url}"
 
     for name, fn in [("wrong password refused", wrong_password), ("login", login_works),
                      ("overview shows the counts", overview_counts), ("overview is pushed live", overview_live),

@@ -104,7 +104,10 @@ struct Dashboard {
 
     /// The logged-in dashboard user, or a redirect to the login page (thrown as a response).
     static func requireSession(_ request: Request, _ context: ServerContext) throws -> Identity {
-        guard let identity = context.identity else { throw RedirectToLogin(next: request.uri.path) }
+        guard let identity = context.identity else {
+            // Back to the same page after the login, filters included.
+            throw RedirectToLogin(next: request.uri.path + (request.uri.query.map { $0.isEmpty ? "" : "?" + $0 } ?? ""))
+        }
         return identity
     }
 
