@@ -439,6 +439,18 @@ def scenarios(run):
         finally:
             ctx.close()
 
+    def narrow_window():
+        ctx = run.browser.new_context(viewport={"width": 414, "height": 800}, base_url=s.base)
+        try:
+            npage = run.page(ctx)
+            login(npage, "admin", PASSWORD)
+            for name, path in [("overview", "/"), ("job", f"/jobs/{ids['form']}"), ("enqueue", "/jobs/new")]:
+                npage.goto(path)
+                expect(npage.locator("header nav")).to_be_visible()
+                run.shot(npage, f"narrow-{name}")  # checks that nothing is wider than the window
+        finally:
+            ctx.close()
+
     def logout():
         page.goto("/")
         saved = [c for c in admin.cookies() if c["name"] == "taskq_session"]
@@ -472,7 +484,7 @@ def scenarios(run):
                      ("shell job output", shell_output), ("schedules page", schedules_page), ("workers page", workers_page),
                      ("unknown pages and jobs are 404", unknown_page), ("pause and resume a queue", pause_queue),
                      ("form POST without CSRF refused", csrf_refused), ("viewer is read-only", viewer_read_only),
-                     ("logout ends the session", logout)]:
+                     ("pages fit a phone-sized window", narrow_window), ("logout ends the session", logout)]:
         run.check(name, fn)
     admin.close()
 
