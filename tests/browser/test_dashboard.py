@@ -301,7 +301,7 @@ def scenarios(run):
         run.shot(page, "job-failed")
         with page.expect_navigation():
             page.click("form[action$='/retry'] button")
-        expect(page.locator("p.flash")).to_contain_text("pending again")
+        expect(page.locator("p.flash")).to_contain_text(f"Retry of job {job_id} queued")
         # The worker runs it again (and it fails again): the live page shows the second attempt.
         expect(page.locator("table.attempts tbody tr")).to_have_count(2, timeout=15_000)
         expect(page.locator("[data-job-state]")).to_have_text("failed")

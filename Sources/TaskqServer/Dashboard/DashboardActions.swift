@@ -43,7 +43,7 @@ struct DashboardActions {
         _ = try Dashboard.requireForm(form, context)
         let id = try JobID.parse(context.parameters.get("id") ?? "")
         _ = try await JobActions.retry(id, again: form.again == "1", in: state.store, now: Clock.now())
-        return Dashboard.seeOther("/jobs/\(id)?done=" + Query.escape("Job \(id) is pending again."))
+        return Dashboard.seeOther("/jobs/\(id)?done=" + Query.escape("Retry of job \(id) queued."))
     }
 
     @Sendable func retryMany(_ request: Request, context: ServerContext) async throws -> Response {
