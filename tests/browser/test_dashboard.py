@@ -111,8 +111,8 @@ class Run:
         self.passed, self.failed, self.shots = [], [], 0
         self.problems = []  # JavaScript errors, CSP violations, 5xx responses: each fails the run
 
-    def context(self):
-        ctx = self.browser.new_context(viewport={"width": 1280, "height": 800}, base_url=self.s.base)
+    def context(self, width=1280):
+        ctx = self.browser.new_context(viewport={"width": width, "height": 800}, base_url=self.s.base)
         ctx.set_default_timeout(10_000)
         return ctx
 
@@ -127,9 +127,9 @@ class Run:
 
     def shot(self, page, name):
         """Saves a full-page screenshot, after checking what a person would notice at once: no empty notice or
-        box, nothing wider than the window, no text outside a table that is cut by its container."""
-        empty = page.evaluate("""() => Array.from(document.querySelectorAll('main .flash, main .error, main .notice, main pre, main td.err[title]'))
-            .filter(e => e.tagName !== 'TD' ? e.textContent.trim() === '' : false).map(e => e.outerHTML.slice(0, 80))""")
+        box or heading, nothing wider than the window."""
+        empty = page.evaluate("""() => Array.from(document.querySelectorAll('main .flash, main .error, main .notice, main pre, main h2'))
+            .filter(e => e.textContent.trim() === '').map(e => e.outerHTML.slice(0, 80))""")
         assert not empty, f"{name}: empty boxes on {page.url}: {empty}"
         wide = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert wide <= 0, f"{name}: the page is {wide}px wider than the window at {page.url}"
@@ -440,7 +440,7 @@ def scenarios(run):
             ctx.close()
 
     def narrow_window():
-        ctx = run.browser.new_context(viewport={"width": 414, "height": 800}, base_url=s.base)
+        ctx = run.context(width=414)
         try:
             npage = run.page(ctx)
             login(npage, "admin", PASSWORD)
