@@ -12,7 +12,7 @@ posting one, logout (and the old session cookie no longer works). A full-page sc
 to OUTPUT_DIR. Any JavaScript error, CSP violation or 5xx response fails the run. Prints 'N passed, N failed' and
 exits 1 on any failure. CHROMIUM overrides the browser path (default /usr/bin/chromium).
 """
-import json, os, re, shutil, subprocess, sys, tempfile, threading, time, traceback
+import atexit, json, os, re, shutil, signal, subprocess, sys, tempfile, threading, time, traceback
 
 from playwright.sync_api import expect, sync_playwright
 
@@ -32,6 +32,7 @@ class Stack:
         self.env.pop("TASKQ_CONFIG", None)
         self.server = self.worker = None
         self.worker_args = list(worker_args)
+        atexit.register(self.kill)  # also when the run is interrupted before its own cleanup
 
     def cli(self, *args, password=None, check=True):
         env = dict(self.env, TASKQ_SUPERUSER_PASSWORD=password) if password else self.env
@@ -87,6 +88,11 @@ class Stack:
         self.worker = subprocess.Popen([self.bin, "run-worker", "--grace-period", "1s", "--kill-grace", "1s", *self.worker_args],
                                        env=self.env, cwd=self.dir, stdout=subprocess.DEVNULL,
                                        stderr=open(os.path.join(self.dir, "worker.log"), "w"))
+
+    def kill(self):
+        for p in (self.worker, self.server):
+            if p and p.poll() is None:
+                p.kill()
 
     def stop(self, keep=False):
         for p in (self.worker, self.server):
@@ -497,6 +503,7 @@ def main():
     shutil.rmtree(out, ignore_errors=True)
     os.makedirs(out, exist_ok=True)
     started = time.monotonic()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # run the cleanup
     stack = Stack(sys.argv[1])
     failed = True
     try:
