@@ -5,11 +5,20 @@
 # chaos suites (chaos/chaos.py) and the prompt tests on a pseudo-terminal.
 set -euo pipefail
 packages=(libsqlite3-dev libpq-dev libhiredis-dev postgresql redis-server sqlite3 pkg-config tzdata python3)
+# Browser tests (tests/browser): Debian's chromium (Playwright's own browser download is not used), pip for
+# Playwright for Python, and a font for readable screenshots.
+packages+=(chromium python3-pip fonts-dejavu-core)
+install_playwright() {
+  python3 -c "import playwright" 2>/dev/null && return 0
+  echo "installing: playwright (pip)"
+  python3 -m pip install --quiet playwright 2>/dev/null || python3 -m pip install --quiet --break-system-packages playwright
+}
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if [ ${#missing[@]} -eq 0 ]; then
+  install_playwright
   exit 0
 fi
 echo "installing: ${missing[*]}"
@@ -27,3 +36,4 @@ if [ ! -e /usr/sbin/policy-rc.d ]; then
   trap '$sudo rm -f /usr/sbin/policy-rc.d' EXIT
 fi
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+install_playwright

@@ -1,36 +1,89 @@
-/// Small server-rendered SVG charts (no JavaScript): the overview's throughput bars and per-queue sparklines.
+import TaskKit
+
+/// Small server-rendered SVG charts (no JavaScript): the overview's throughput bars and per-queue sparklines. The
+/// live feed's buckets hold average rates per second; the charts show jobs per bucket (10 s), each bucket placed by
+/// its start time, so a gap in the history stays a gap instead of shifting the bars.
 enum Charts {
-    /// Bars of completed (and failed, stacked in red) jobs per bucket; `labels` under the first and last bar.
-    static func throughput(_ buckets: [LiveFeed.Bucket], width: Int = 720, height: Int = 120) -> String {
+    static let bucketSeconds = Double(LiveFeed.bucketMillis) / 1000
+
+    /// Slot of a bucket starting at `start` (0 = oldest shown, `historyBuckets - 1` = the current one), or nil when
+    /// outside the window.
+    static func slot(_ start: Millis, now: Millis) -> Int? {
+        let current = now - now % LiveFeed.bucketMillis
+        let age = Int((current - start) / LiveFeed.bucketMillis)
+        let slot = LiveFeed.historyBuckets - 1 - age
+        return (0..<LiveFeed.historyBuckets).contains(slot) ? slot : nil
+    }
+
+    /// Bars of completed (blue) and failed (red, stacked on top) jobs per 10 s over the last ten minutes. Scales to
+    /// its container's width (viewBox); the labels name the peak and the time axis.
+    static func throughput(_ buckets: [LiveFeed.Bucket], now: Millis, width: Int = 1100, height: Int = 170) -> String {
         let slots = LiveFeed.historyBuckets
-        let values = buckets.suffix(slots)
-        let peak = max(1, values.map { $0.completed + $0.failed }.max() ?? 1)
-        let barWidth = Double(width - 40) / Double(slots)
-        var svg = "<svg class=\"chart\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\" role=\"img\" aria-label=\"jobs completed per 10 seconds\">"
-        let offset = slots - values.count
-        for (i, bucket) in values.enumerated() {
-            let x = 30 + Double(offset + i) * barWidth
-            let total = bucket.completed + bucket.failed
-            let h = Double(height - 30) * total / peak
-            let fh = Double(height - 30) * bucket.failed / peak
-            svg += "<rect x=\"\(fmt(x))\" y=\"\(fmt(Double(height - 20) - h))\" width=\"\(fmt(barWidth * 0.8))\" height=\"\(fmt(h - fh))\" fill=\"#2f6fde\"><title>\(Int(bucket.completed.rounded())) completed, \(Int(bucket.failed.rounded())) failed</title></rect>"
-            if fh > 0 { svg += "<rect x=\"\(fmt(x))\" y=\"\(fmt(Double(height - 20) - fh))\" width=\"\(fmt(barWidth * 0.8))\" height=\"\(fmt(fh))\" fill=\"#c62828\"/>" }
+        var completed = [Double](repeating: 0, count: slots)
+        var failed = [Double](repeating: 0, count: slots)
+        for bucket in buckets {
+            guard let i = slot(bucket.start, now: now) else { continue }
+            completed[i] += bucket.completed * bucketSeconds
+            failed[i] += bucket.failed * bucketSeconds
         }
-        svg += "<line x1=\"30\" y1=\"\(height - 20)\" x2=\"\(width - 10)\" y2=\"\(height - 20)\" stroke=\"#cfd5dd\"/>"
-        svg += "<text x=\"2\" y=\"14\" font-size=\"11\" fill=\"#667085\">\(Int(peak.rounded()))</text>"
-        svg += "<text x=\"30\" y=\"\(height - 5)\" font-size=\"11\" fill=\"#667085\">10 min ago</text>"
-        svg += "<text x=\"\(width - 40)\" y=\"\(height - 5)\" font-size=\"11\" fill=\"#667085\">now</text></svg>"
+        let peakValue = zip(completed, failed).map { ($0 + $1).rounded() }.max() ?? 0
+        let (peak, tick) = scale(peakValue)
+        let left = 44.0, right = 8.0, top = 10.0, bottom = 24.0
+        let plotWidth = Double(width) - left - right
+        let plotHeight = Double(height) - top - bottom
+        let baseline = top + plotHeight
+        let step = plotWidth / Double(slots)
+        let barWidth = max(1, step * 0.75)
+        var svg = "<svg class=\"chart\" viewBox=\"0 0 \(width) \(height)\" preserveAspectRatio=\"xMidYMid meet\" role=\"img\" aria-label=\"jobs finished per 10 seconds, last 10 minutes\">"
+        // Grid lines at round values (1, 2 or 5 × 10ⁿ apart), labelled.
+        var value = tick
+        while value <= peak {
+            let y = baseline - plotHeight * value / peak
+            svg += "<line x1=\"\(fmt(left))\" y1=\"\(fmt(y))\" x2=\"\(fmt(Double(width) - right))\" y2=\"\(fmt(y))\" stroke=\"#eef0f3\"/>"
+            svg += "<text x=\"\(fmt(left - 6))\" y=\"\(fmt(y + 4))\" text-anchor=\"end\" font-size=\"12\" fill=\"#667085\">\(Int(value))</text>"
+            value += tick
+        }
+        svg += "<text x=\"\(fmt(left - 6))\" y=\"\(fmt(baseline + 4))\" text-anchor=\"end\" font-size=\"12\" fill=\"#667085\">0</text>"
+        for i in 0..<slots where completed[i] + failed[i] > 0 {
+            let x = left + Double(i) * step + (step - barWidth) / 2
+            let hc = plotHeight * completed[i] / peak
+            let hf = plotHeight * failed[i] / peak
+            let title = "\(Int(completed[i].rounded())) completed, \(Int(failed[i].rounded())) failed"
+            svg += "<g><title>\(title)</title>"
+            if hc > 0 { svg += "<rect x=\"\(fmt(x))\" y=\"\(fmt(baseline - hc))\" width=\"\(fmt(barWidth))\" height=\"\(fmt(hc))\" fill=\"#2f6fde\"/>" }
+            if hf > 0 { svg += "<rect x=\"\(fmt(x))\" y=\"\(fmt(baseline - hc - hf))\" width=\"\(fmt(barWidth))\" height=\"\(fmt(hf))\" fill=\"#d64545\"/>" }
+            svg += "</g>"
+        }
+        svg += "<line x1=\"\(fmt(left))\" y1=\"\(fmt(baseline))\" x2=\"\(fmt(Double(width) - right))\" y2=\"\(fmt(baseline))\" stroke=\"#cfd5dd\"/>"
+        let labelY = fmt(Double(height) - 6)
+        svg += "<text x=\"\(fmt(left))\" y=\"\(labelY)\" font-size=\"12\" fill=\"#667085\">10 min ago</text>"
+        svg += "<text x=\"\(fmt(left + plotWidth / 2))\" y=\"\(labelY)\" text-anchor=\"middle\" font-size=\"12\" fill=\"#667085\">5 min ago</text>"
+        svg += "<text x=\"\(fmt(Double(width) - right))\" y=\"\(labelY)\" text-anchor=\"end\" font-size=\"12\" fill=\"#667085\">now</text></svg>"
         return svg
     }
 
-    /// A sparkline of one queue's completed jobs per bucket.
-    static func spark(_ values: [Double], width: Int = 120, height: Int = 24) -> String {
-        guard values.count > 1 else { return "<svg class=\"spark\" width=\"\(width)\" height=\"\(height)\"></svg>" }
+    /// A sparkline of one queue's completed jobs per 10 s over the last ten minutes (a flat line when idle).
+    static func spark(_ buckets: [(start: Millis, completed: Double)], now: Millis, width: Int = 100, height: Int = 22) -> String {
+        let slots = LiveFeed.historyBuckets
+        var values = [Double](repeating: 0, count: slots)
+        for bucket in buckets {
+            if let i = slot(bucket.start, now: now) { values[i] += bucket.completed * bucketSeconds }
+        }
         let peak = max(1, values.max() ?? 1)
-        let step = Double(width) / Double(max(1, LiveFeed.historyBuckets - 1))
-        let start = Double(LiveFeed.historyBuckets - values.count) * step
-        let points = values.enumerated().map { i, v in "\(fmt(start + Double(i) * step)),\(fmt(Double(height - 2) - Double(height - 4) * v / peak))" }
-        return "<svg class=\"spark\" width=\"\(width)\" height=\"\(height)\"><polyline fill=\"none\" stroke=\"#2f6fde\" stroke-width=\"1.5\" points=\"\(points.joined(separator: " "))\"/></svg>"
+        let step = Double(width) / Double(slots - 1)
+        let points = values.enumerated().map { i, v in "\(fmt(Double(i) * step)),\(fmt(Double(height) - 2 - Double(height - 4) * v / peak))" }
+        let total = Int(values.reduce(0, +).rounded())
+        return "<svg class=\"spark\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\" role=\"img\" aria-label=\"\(total) completed in 10 minutes\"><title>\(total) completed in the last 10 minutes</title>"
+            + "<polyline fill=\"none\" stroke=\"#2f6fde\" stroke-width=\"1.5\" stroke-linejoin=\"round\" points=\"\(points.joined(separator: " "))\"/></svg>"
+    }
+
+    /// The chart's top (a multiple of the tick, at least `peak`) and a round tick giving 2 to 5 grid lines.
+    static func scale(_ peak: Double) -> (top: Double, tick: Double) {
+        guard peak > 1 else { return (1, 1) }
+        var magnitude = 1.0
+        while magnitude * 10 <= peak { magnitude *= 10 }
+        let tick = [0.2, 0.5, 1, 2].map { $0 * magnitude }.first { $0 >= 1 && peak / $0 <= 4 } ?? 2 * magnitude
+        return ((peak / tick).rounded(.up) * tick, tick)
     }
 
     private static func fmt(_ v: Double) -> String {

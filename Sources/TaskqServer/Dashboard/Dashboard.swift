@@ -11,6 +11,8 @@ struct Dashboard {
     func register(on router: Router<ServerContext>) {
         router.get("static/taskq.css") { _, _ in Self.asset(PackageResources.taskq_css, type: "text/css; charset=utf-8") }
         router.get("static/taskq.js") { _, _ in Self.asset(PackageResources.taskq_js, type: "text/javascript; charset=utf-8") }
+        // Errors of the pages and forms below are answered as pages with the layout (navigation, who is logged in).
+        let router = router.group().add(middleware: DashboardErrors())
         let login = LoginRoutes(state: state)
         router.get("login", use: login.form)
         router.post("login", use: login.submit)
@@ -65,16 +67,47 @@ struct Dashboard {
         request.headers[.accept]?.contains("text/html") ?? false
     }
 
-    static func errorPage(_ problem: Problem) -> Response {
-        var response = page("error", ["title": problem.status.reasonPhrase, "status": problem.status.code,
-                                      "detail": problem.detail], status: problem.status)
+    static func errorPage(_ problem: Problem, identity: Identity? = nil) -> Response {
+        var data = Views.layout(identity, title: problem.status.reasonPhrase, nav: "")
+        data.merge(["status": problem.status.code, "detail": problem.detail]) { $1 }
+        var response = page("error", data, status: problem.status, identity: identity)
         for field in problem.headers { response.headers[field.name] = field.value }
         return response
     }
 
+    /// A path parameter, percent-decoded (Hummingbird matches the raw path: the pages escape names such as
+    /// `batch:later` as `batch%3Alater`). Malformed escapes stay as they are, and fail the name checks.
+    static func pathParameter(_ name: String, _ context: ServerContext) -> String {
+        let raw = Array((context.parameters.get(name) ?? "").utf8)
+        var bytes: [UInt8] = []
+        var i = 0
+        while i < raw.count {
+            if raw[i] == UInt8(ascii: "%"), i + 2 < raw.count, let high = hexValue(raw[i + 1]), let low = hexValue(raw[i + 2]) {
+                bytes.append(high << 4 | low)
+                i += 3
+            } else {
+                bytes.append(raw[i])
+                i += 1
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+
     /// The logged-in dashboard user, or a redirect to the login page (thrown as a response).
     static func requireSession(_ request: Request, _ context: ServerContext) throws -> Identity {
-        guard let identity = context.identity else { throw RedirectToLogin(next: request.uri.path) }
+        guard let identity = context.identity else {
+            // Back to the same page after the login, filters included.
+            throw RedirectToLogin(next: request.uri.path + (request.uri.query.map { $0.isEmpty ? "" : "?" + $0 } ?? ""))
+        }
         return identity
     }
 
@@ -93,4 +126,23 @@ struct Dashboard {
 struct RedirectToLogin: Error {
     var next: String
     var response: Response { Dashboard.seeOther("/login?next=" + Query.escape(next)) }
+}
+
+/// Answers a browser's failed dashboard request with the error page in the layout (the access log's fallback has no
+/// identity, so its page has no navigation). Internal errors and non-HTML requests (event streams, assets) go on
+/// to the access log, which logs and answers them.
+struct DashboardErrors: RouterMiddleware {
+    typealias Context = ServerContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let redirect as RedirectToLogin {
+            throw redirect
+        } catch {
+            let problem = Problem(error)
+            guard Dashboard.wantsHTML(request), problem.status != .internalServerError else { throw error }
+            return Dashboard.errorPage(problem, identity: context.identity)
+        }
+    }
 }

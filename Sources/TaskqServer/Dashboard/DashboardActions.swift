@@ -29,7 +29,7 @@ struct DashboardActions {
         _ = try Dashboard.requireForm(form, context)
         let id = try JobID.parse(context.parameters.get("id") ?? "")
         let (result, _) = try await JobActions.cancel(id, in: state.store, now: Clock.now())
-        let note = result == .cancelled ? "Cancelled job \(id)." : "Job \(id) is running: cancellation requested; its worker will stop it."
+        let note = result == .cancelled ? "Cancelled job \(id)." : "Cancellation of job \(id) requested: its worker stops it."
         return Dashboard.seeOther("/jobs/\(id)?done=" + Query.escape(note))
     }
 
@@ -43,7 +43,7 @@ struct DashboardActions {
         _ = try Dashboard.requireForm(form, context)
         let id = try JobID.parse(context.parameters.get("id") ?? "")
         _ = try await JobActions.retry(id, again: form.again == "1", in: state.store, now: Clock.now())
-        return Dashboard.seeOther("/jobs/\(id)?done=" + Query.escape("Job \(id) is pending again."))
+        return Dashboard.seeOther("/jobs/\(id)?done=" + Query.escape("Retry of job \(id) queued."))
     }
 
     @Sendable func retryMany(_ request: Request, context: ServerContext) async throws -> Response {
@@ -64,7 +64,7 @@ struct DashboardActions {
     func pauseQueue(_ paused: Bool, _ request: Request, _ context: ServerContext) async throws -> Response {
         let form = try await Forms.decode(PlainForm.self, request, limit: 4 << 10)
         _ = try Dashboard.requireForm(form, context)
-        let name = context.parameters.get("name") ?? ""
+        let name = Dashboard.pathParameter("name", context)
         try Names.checkQueue(name)
         _ = try await state.store.setQueuePaused(name, paused: paused, now: Clock.now())
         return Dashboard.seeOther("/?done=" + Query.escape("Queue \(name) is \(paused ? "paused" : "resumed")."))
@@ -73,7 +73,7 @@ struct DashboardActions {
     func pauseSchedule(_ paused: Bool, _ request: Request, _ context: ServerContext) async throws -> Response {
         let form = try await Forms.decode(PlainForm.self, request, limit: 4 << 10)
         _ = try Dashboard.requireForm(form, context)
-        let name = context.parameters.get("name") ?? ""
+        let name = Dashboard.pathParameter("name", context)
         try await ScheduleCatalog.setPaused(paused, name: name, store: state.store, config: state.config, now: Clock.now())
         return Dashboard.seeOther("/schedules?done=" + Query.escape("Schedule \(name) is \(paused ? "paused" : "active")."))
     }

@@ -40,19 +40,21 @@ struct DashboardPages {
         data["jobs"] = jobs.map(Views.jobRow)
         data["hasJobs"] = !jobs.isEmpty
         data["queue"] = queue ?? ""
+        if let queue { data["inQueue"] = queue }
         data["task"] = task ?? ""
         data["state"] = states.first?.rawValue ?? ""
         data["filtered"] = stateText != nil || queue != nil || task != nil
         data["stateOptions"] = JobState.allCases.map { ["value": $0.rawValue, "selected": $0 == states.first] as [String: Any] }
         data["canBulkRetry"] = identity.role.canChange && states.count == 1 && [.failed, .cancelled].contains(states[0]) && !jobs.isEmpty
+        var parts: [String] = []
+        if let s = states.first { parts.append("state=\(s.rawValue)") }
+        if let queue { parts.append("queue=\(Query.escape(queue))") }
+        if let task { parts.append("task=\(Query.escape(task))") }
         if jobs.count == limit, let last = jobs.last {
-            var parts: [String] = []
-            if let s = states.first { parts.append("state=\(s.rawValue)") }
-            if let queue { parts.append("queue=\(Query.escape(queue))") }
-            if let task { parts.append("task=\(Query.escape(task))") }
-            parts.append("before_id=\(last.id)")
-            data["next"] = "/jobs?" + parts.joined(separator: "&")
+            data["next"] = "/jobs?" + (parts + ["before_id=\(last.id)"]).joined(separator: "&")
         }
+        if before != nil { data["newest"] = "/jobs" + (parts.isEmpty ? "" : "?" + parts.joined(separator: "&")) }
+        data["paged"] = data["next"] != nil || before != nil
         data.merge(flash(request)) { $1 }
         return Dashboard.page("jobs", data, identity: identity)
     }
@@ -82,7 +84,8 @@ struct DashboardPages {
     func newJobPage(_ identity: Identity, form: EnqueueForm, error: String?, status: HTTPResponse.Status) async throws -> Response {
         var data = Views.layout(identity, title: "Enqueue", nav: "New")
         let tasks = state.registry.listing(announced: (try? await state.store.knownTasks()) ?? [])
-        let chosen = form.task ?? "echo"
+        let chosen = form.task ?? ""
+        data["autoTask"] = chosen.isEmpty
         data["tasks"] = tasks.map { ["name": $0.name, "description": $0.description, "selected": $0.name == chosen] as [String: Any] }
         data["form"] = ["name": form.name ?? "", "args": form.args ?? "", "command": form.command ?? "", "queue": form.queue ?? "",
                         "priority": form.priority ?? "", "run_at": form.run_at ?? "", "max_retries": form.max_retries ?? "",

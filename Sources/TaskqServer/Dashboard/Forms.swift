@@ -53,9 +53,15 @@ struct EnqueueForm: CSRFForm {
         request.name = value(name)
         request.task = value(task)
         if let args = value(args) { request.args = try JSONValue.parse(args, what: "arguments") }
+        // The task "auto" (empty) is shell with a command, else echo.
         if let command = value(command) {
+            if let task = request.task, task != "shell" {
+                throw TaskqError.usage("a command runs the shell task: choose shell or auto as the task, or clear the command")
+            }
             request.command = command.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" }).map { String($0).trimmingSuffix("\r") }.filter { !$0.isEmpty }
-            if request.task == nil { request.task = "shell" }
+            request.task = "shell"
+        } else if request.task == nil {
+            request.task = "echo"
         }
         request.queue = value(queue)
         request.priority = value(priority)

@@ -15,9 +15,18 @@ struct LiveStreams {
     @Sendable func overview(_ request: Request, context: ServerContext) async throws -> Response {
         guard let identity = context.identity else { throw Problem.unauthorized("log in first") }
         let pages = DashboardPages(state: state)
-        return stream(identity: identity) { update, first in
-            guard first || update.overviewChanged else { return nil }
-            return Templates.render("overview_body", try await pages.overviewData(identity))
+        let last = Locked("")
+        return stream(identity: identity) { _, _ in
+            // Rendered from the feed's shared frame (no store read of its own); sent when anything but the
+            // "Updated" clock line changed: counts, and also the throughput chart and last-minute figure, which
+            // move as time passes even when no count does.
+            let html = Templates.render("overview_body", try await pages.overviewData(identity))
+            let key = html.firstRange(of: "<p class=\"updated\">").map { String(html[..<$0.lowerBound]) } ?? html
+            return last.withLock { previous -> String? in
+                guard key != previous else { return nil }
+                previous = key
+                return html
+            }
         }
     }
 

@@ -18,20 +18,22 @@ enum Views {
     static func overviewBody(_ frame: StatsFrame, history: [LiveFeed.Bucket], identity: Identity?) -> [String: Any] {
         let counts = frame.snapshot.counts
         let waiting = [JobState.pending, .scheduled, .retrying].reduce(0) { $0 + counts.count(state: $1) }
-        let lastMinute = history.suffix(6).reduce(0) { $0 + $1.completed }
+        let now = frame.snapshot.at
+        // Buckets hold rates per second: jobs = rate × bucket length. The last minute is the last six buckets.
+        let lastMinute = history.filter { now - $0.start < 60_000 }.reduce(0) { $0 + $1.completed * Charts.bucketSeconds }
         let queues: [[String: Any]] = frame.queues.map { q in
             [
                 "name": q.name, "nameQuery": Query.escape(q.name), "paused": q.paused, "workers": q.liveWorkers,
                 "counts": JobState.allCases.map { ["state": $0.rawValue, "n": q.counts[$0] ?? 0, "nonzero": (q.counts[$0] ?? 0) > 0] as [String: Any] },
-                "oldest": q.oldestWaitMillis.map { DurationParser.format($0) } ?? "–",
-                "spark": Charts.spark(history.map { $0.perQueue[q.name] ?? 0 }),
+                "oldest": q.oldestWaitMillis.map { DurationParser.format($0 < 1000 ? $0 : $0 - $0 % 1000) } ?? "–",
+                "spark": Charts.spark(history.map { ($0.start, $0.perQueue[q.name] ?? 0) }, now: now),
                 "isAdmin": identity?.role.canChange ?? false, "csrf": identity?.session?.csrf ?? "",
             ]
         }
         return [
             "total": counts.total, "waiting": waiting, "running": counts.count(state: .running),
-            "failed": counts.count(state: .failed), "liveWorkers": frame.snapshot.workers.live.count,
-            "throughput": Int(lastMinute.rounded()), "chart": Charts.throughput(history),
+            "failed": counts.count(state: .failed), "hasFailed": counts.count(state: .failed) > 0, "liveWorkers": frame.snapshot.workers.live.count,
+            "throughput": Int(lastMinute.rounded()), "chart": Charts.throughput(history, now: now),
             "states": JobState.allCases.map(\.rawValue), "queues": queues, "hasQueues": !queues.isEmpty,
             "isAdmin": identity?.role.canChange ?? false, "updated": TimeFormat.short(frame.snapshot.at),
         ]
@@ -67,17 +69,20 @@ enum Views {
     }
 
     static func jobBody(_ job: Job, attempts: [Attempt], tails: [Tail], identity: Identity?) -> [String: Any] {
+        // Shown in two columns, row by row: each pair belongs together.
         var fields: [(String, String)] = [
             ("name", job.name), ("task", job.task), ("queue", job.queue), ("priority", String(job.priority)),
             ("attempts", "\(job.attempt) (max retries \(job.maxRetries))"),
             ("retry policy", "\(job.retryPolicy.backoff.rawValue), base \(DurationParser.format(job.retryPolicy.baseDelayMillis))"),
-            ("timeout", job.timeoutMillis.map(DurationParser.format) ?? "none"),
-            ("run at", TimeFormat.iso8601(job.runAt)), ("created", TimeFormat.iso8601(job.createdAt)),
-            ("started", job.startedAt.map(TimeFormat.iso8601) ?? "–"), ("finished", job.finishedAt.map(TimeFormat.iso8601) ?? "–"),
-            ("worker", job.worker ?? "–"),
+            ("timeout", job.timeoutMillis.map(DurationParser.format) ?? "none"), ("worker", job.worker ?? "–"),
+            ("created", utc(job.createdAt)), ("run at", utc(job.runAt)),
+            ("started", job.startedAt.map(utc) ?? "–"), ("finished", job.finishedAt.map(utc) ?? "–"),
         ]
+        if let started = job.startedAt, let finished = job.finishedAt, finished >= started {
+            fields.append(("took", DurationParser.format(finished - started)))
+        }
         if let key = job.uniqueKey { fields.append(("unique key", key)) }
-        return [
+        var body: [String: Any] = [
             "id": job.id, "state": job.state.rawValue, "cancelRequested": job.cancelRequested && job.state == .running,
             "isAdmin": identity?.role.canChange ?? false, "csrf": identity?.session?.csrf ?? "",
             "canCancel": !job.state.isFinished && !(job.cancelRequested && job.state == .running),
@@ -85,18 +90,27 @@ enum Views {
             "canRunAgain": job.state == .completed,
             "fields": fields.map { ["key": $0.0, "value": $0.1] },
             "args": job.args.pretty(level: 0),
-            "result": job.result.map { $0.pretty(level: 0) } ?? "",
-            "error": job.error ?? "",
             "attempts": attempts.map { a in
                 ["attempt": a.attempt, "started": TimeFormat.short(a.startedAt), "finished": a.finishedAt.map(TimeFormat.short) ?? "–",
                  "worker": a.worker, "outcome": a.outcome.rawValue, "error": a.error ?? ""] as [String: Any]
             },
             "hasAttempts": !attempts.isEmpty,
             "outputs": tails.map { t in
-                ["stream": t.stream.rawValue, "attempt": t.attempt, "text": t.text,
-                 "dropped": t.hidden > 0 ? ByteSize.format(t.hidden) : ""] as [String: Any]
+                var output: [String: Any] = ["stream": t.stream.rawValue, "attempt": t.attempt, "text": t.text]
+                if t.hidden > 0 { output["dropped"] = ByteSize.format(t.hidden) }
+                return output
             },
         ]
+        // Mustache renders a section for any string, even an empty one: absent keys only. `jobError`, not `error`,
+        // which the layout shows as the page's alert.
+        if let result = job.result { body["result"] = result.pretty(level: 0) }
+        if let error = job.error, !error.isEmpty { body["jobError"] = error }
+        return body
+    }
+
+    /// `2026-11-30 04:10:41.589 UTC`: the list's format, with milliseconds.
+    static func utc(_ ms: Millis) -> String {
+        TimeFormat.iso8601(ms).replacing("T", with: " ").replacing("Z", with: " UTC")
     }
 
     static func schedule(_ s: ActiveSchedule, now: Millis, configName: String, identity: Identity?) -> [String: Any] {

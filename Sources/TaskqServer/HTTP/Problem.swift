@@ -28,6 +28,10 @@ struct Problem: Error, Sendable {
             case let .conflict(m), let .failed(m): self.init(.conflict, m)
             case let .unavailable(m), let .temporary(m): self.init(.serviceUnavailable, m, headers: [.retryAfter: "1"])
             }
+        // Hummingbird's own errors (no route matched: 404, a method not allowed: 405, …) keep their status.
+        case let error as HTTPError where error.status.code < 500:
+            self.init(error.status, error.body ?? (error.status == .notFound ? "no such page or endpoint" : error.status.reasonPhrase),
+                      headers: error.headers)
         default: self.init(.internalServerError, "internal error")
         }
     }
