@@ -41,12 +41,13 @@ extension String {
     }
 }
 
-/// The session cookie: HttpOnly, SameSite=Lax, Path=/, Secure unless serving plain HTTP on loopback.
+/// The session cookie: HttpOnly, SameSite=Lax, Path=/, Secure unless serving plain HTTP on loopback; no Max-Age (it
+/// ends with the browser), while the server ends the session after `sessionIdleMillis` without a request.
 enum SessionCookie {
     static let name = "taskq_session"
 
-    static func set(_ session: Session, secure: Bool, maxAgeSeconds: Int) -> Cookie {
-        Cookie(name: name, value: session.id, maxAge: maxAgeSeconds, path: "/", secure: secure, httpOnly: true, sameSite: .lax)
+    static func set(_ session: Session, secure: Bool) -> Cookie {
+        Cookie(name: name, value: session.id, path: "/", secure: secure, httpOnly: true, sameSite: .lax)
     }
 
     static func clear(secure: Bool) -> Cookie {

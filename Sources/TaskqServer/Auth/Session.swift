@@ -40,6 +40,16 @@ final class SessionStore: Sendable {
         }
     }
 
+    /// Whether the session is still live, without counting this as a use: an open live page does not keep an
+    /// otherwise idle session alive.
+    func isLive(id: String, now: Millis) -> Bool {
+        let key = APIToken.hash(id)
+        return sessions.withLock { table in
+            guard let session = table[key] else { return false }
+            return now - session.lastUsed < idleMillis
+        }
+    }
+
     func remove(id: String) { sessions.withLock { $0[APIToken.hash(id)] = nil } }
 
     /// Ends every session of `user` (after a password change or removal, seen by the next request).

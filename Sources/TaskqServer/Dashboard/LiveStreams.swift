@@ -60,7 +60,7 @@ struct LiveStreams {
                 var first = true
                 var quiet: UInt64 = 0
                 for await update in updates {
-                    if let session = identity.session, sessions.session(id: session.id, now: Clock.now()) == nil { break }
+                    if let session = identity.session, !sessions.isLive(id: session.id, now: Clock.now()) { break }
                     if let html = try await render(update, first) {
                         try await writer.write(ByteBuffer(string: LiveStreams.event("update", html)))
                         quiet = 0

@@ -51,8 +51,7 @@ struct LoginRoutes {
         let session = state.sessions.create(user: user.name, role: user.role, now: now)
         state.logger.info("user '\(user.name)' logged in")
         var response = Dashboard.seeOther(next)
-        response.setCookie(SessionCookie.set(session, secure: state.settings.cookiesSecure,
-                                             maxAgeSeconds: Int(state.settings.sessionIdleMillis / 1000)))
+        response.setCookie(SessionCookie.set(session, secure: state.settings.cookiesSecure))
         response.setCookie(Cookie(name: Self.csrfCookie, value: "", maxAge: 0, path: "/login",
                                   secure: state.settings.cookiesSecure, httpOnly: true, sameSite: .strict))
         return response
