@@ -27,8 +27,22 @@ struct AuthMiddleware: RouterMiddleware {
                 }
             }
         }
-        return try await next(request, context)
+        guard let user = context.identity?.user else { return try await next(request, context) }
+        // The access log names the caller, answer or error.
+        do {
+            var response = try await next(request, context)
+            if response.headers[.accessLogUser] == nil { response.headers[.accessLogUser] = user }
+            return response
+        } catch {
+            throw IdentifiedError(user: user, error: error)
+        }
     }
+}
+
+/// An error on its way to the access log with the user whose request failed.
+struct IdentifiedError: Error {
+    var user: String
+    var error: Error
 }
 
 

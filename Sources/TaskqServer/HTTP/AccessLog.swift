@@ -15,7 +15,12 @@ struct AccessLogMiddleware: RouterMiddleware {
         var response: Response
         var user = "-"
         do {
-            response = try await next(request, context)
+            do {
+                response = try await next(request, context)
+            } catch let identified as IdentifiedError {
+                user = identified.user
+                throw identified.error
+            }
         } catch let redirect as RedirectToLogin {
             response = redirect.response
         } catch {
