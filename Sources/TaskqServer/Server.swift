@@ -5,7 +5,7 @@ import ServiceLifecycle
 import TaskKit
 
 /// `taskq serve`: the REST API (`/api/v1`), the dashboard, `/health`, `/health/ready` and `/metrics` over one
-/// store. docs/server.md describes every route; docs/openapi.json the API.
+/// store. docs/server.md describes every route; Resources/openapi.json (served at /api/openapi.json) the API.
 public enum TaskqServer {
     /// Serves until SIGTERM or SIGINT: then stops accepting, ends live streams, lets in-flight requests finish for
     /// up to `settings.shutdownGraceMillis` (a client that stalls mid-request is then cut off) and returns.
@@ -28,7 +28,8 @@ public enum TaskqServer {
 
     static func makeRouter(_ state: ServerState) -> Router<ServerContext> {
         let router = Router(context: ServerContext.self)
-        router.add(middleware: AccessLogMiddleware(state: state))
+        let routes = RouteMethods()
+        router.add(middleware: AccessLogMiddleware(state: state, routes: routes))
         HealthRoutes(state: state).register(on: router)
         router.add(middleware: AuthMiddleware(state: state))
         MetricsRoute(state: state).register(on: router)
@@ -41,6 +42,7 @@ public enum TaskqServer {
                             body: .init(byteBuffer: ByteBuffer(bytes: PackageResources.openapi_json)))
         }
         Dashboard(state: state).register(on: router)
+        routes.load(from: router)
         return router
     }
 }

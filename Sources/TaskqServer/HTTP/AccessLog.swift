@@ -9,6 +9,7 @@ import TaskKit
 struct AccessLogMiddleware: RouterMiddleware {
     typealias Context = ServerContext
     let state: ServerState
+    let routes: RouteMethods
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now
@@ -24,7 +25,12 @@ struct AccessLogMiddleware: RouterMiddleware {
         } catch let redirect as RedirectToLogin {
             response = redirect.response
         } catch {
-            let problem = Problem(error)
+            var problem = Problem(error)
+            // Only the router throws this (routes answer with problems): a known path asked with another method is 405.
+            if let error = error as? HTTPError, error.status == .notFound, let methods = routes.allowed(path: request.uri.path) {
+                let allow = methods.joined(separator: ", ")
+                problem = Problem(.methodNotAllowed, "\(request.method) is not allowed here: use \(allow)", headers: [.allow: allow])
+            }
             if problem.status == .internalServerError {
                 state.logger.error("\(request.method) \(request.uri.path): \(error)")
             }
