@@ -4,7 +4,7 @@ BIN_DIR      = $(shell $(SWIFT) build --show-bin-path)
 MAN_DATE     = 2026-11-22
 MAN_AUTHORS  = taskq developers
 
-.PHONY: all deps build release demo test example generate verify-generated bench chaos chaos-quick clean install install-files uninstall fuzz fuzz-lib
+.PHONY: all deps build release demo test api-check example generate verify-generated bench chaos chaos-quick clean install install-files uninstall fuzz fuzz-lib
 
 all: build
 
@@ -29,10 +29,15 @@ test: deps
 	@# The end-to-end tests drive processes synchronously (sleeping while they poll); run in parallel they would
 	@# hold Swift's two cooperative threads and starve the async library tests, so they run one at a time.
 	$(SWIFT) test --skip-build --filter TaskqEndToEndTests --no-parallel
+	$(MAKE) --no-print-directory api-check
 	$(MAKE) --no-print-directory example
 	$(MAKE) --no-print-directory chaos-quick
 	@# A bounded fuzz run (SQLite, a few hundred generated cases, at most 60 s) keeps RELIABILITY.md's claims true.
 	python3 scripts/fuzz.py "$(BIN_DIR)/taskq" --backends sqlite --cases 300 --budget 60
+
+## `taskq serve` against its OpenAPI document: schemathesis on a throwaway SQLite store (bounded, under a minute).
+api-check: build
+	./scripts/api-schema-check.sh "$(BIN_DIR)/taskq"
 
 ## Generated bad input against the built binary on every backend (RELIABILITY.md#fuzz): FUZZ_SEED, FUZZ_CASES
 ## (per backend, default 1000), FUZZ_BACKENDS; then coverage-guided fuzzing of the parsers (fuzz-lib).
