@@ -12,18 +12,20 @@ final class RouteMethods: Sendable {
 
     private let entries = Locked([Entry]())
 
-    /// Records the router's routes (`/api/v1/jobs/:id` and the like).
+    /// Records the router's routes (`/api/v1/jobs/{id}` and the like, as `RouterPath` writes them).
     func load<Context>(from router: Router<Context>) {
         var table: [String: Entry] = [:]
         for route in router.routes {
             let path = route.path.description
             table[path, default: Entry(segments: path.split(separator: "/"), methods: [])].methods.insert(route.method.rawValue)
         }
+        // Hummingbird answers HEAD wherever it answers GET.
+        for key in table.keys where table[key]!.methods.contains("GET") { table[key]!.methods.insert("HEAD") }
         entries.withLock { $0 = Array(table.values) }
     }
 
     /// The methods `path` answers to, or nil when no route has that shape. As the router does, a literal segment
-    /// beats a `:parameter`, so `/api/v1/jobs/bulk` answers POST only.
+    /// beats a `{parameter}`, so `/api/v1/jobs/bulk` answers POST only.
     func allowed(path: String) -> [String]? {
         let parts = path.split(separator: "/")
         var best: (literals: Int, methods: Set<String>)?
@@ -31,7 +33,7 @@ final class RouteMethods: Sendable {
             var literals = 0
             var matches = true
             for (pattern, part) in zip(entry.segments, parts) {
-                if pattern.hasPrefix(":") { continue }
+                if pattern.hasPrefix("{") || pattern.hasPrefix(":") || pattern == "*" { continue }
                 guard pattern == part else { matches = false; break }
                 literals += 1
             }
