@@ -47,8 +47,8 @@ struct JobsAPI {
         let jobRequest = try JobRequest(json: body)
         let (created, warnings) = try await enqueue([jobRequest], position: false)
         guard let job = try await state.store.job(id: created[0].id) else { throw Problem(.notFound, JobMessages.noSuchJob(created[0].id)) }
-        var headers: HTTPFields = [.location: "/api/v1/jobs/\(job.id)"]
-        if !warnings.isEmpty { headers[.warning] = warnings.map { "299 taskq \"\($0.replacing("\"", with: "'"))\"" }.joined(separator: ", ") }
+        var headers = Self.warningHeaders(warnings)
+        headers[.location] = "/api/v1/jobs/\(job.id)"
         return JSONResponse.make(job.jsonObject(), status: created[0].created ? .created : .ok, headers: headers)
     }
 
@@ -70,8 +70,14 @@ struct JobsAPI {
         for (index, item) in items.enumerated() {
             do { requests.append(try JobRequest(json: item)) } catch let error as TaskqError { throw error.asData(prefix: "job \(index + 1): ") }
         }
-        let (created, _) = try await enqueue(requests, position: true)
-        return JSONResponse.make(.array(created.map { .int($0.id) }), status: .created)
+        let (created, warnings) = try await enqueue(requests, position: true)
+        return JSONResponse.make(.array(created.map { .int($0.id) }), status: .created, headers: Self.warningHeaders(warnings))
+    }
+
+    /// The notes `create-job` prints on stderr (a time in the past, …) as `Warning: 299 taskq "…"` values.
+    static func warningHeaders(_ warnings: [String]) -> HTTPFields {
+        guard !warnings.isEmpty else { return [:] }
+        return [.warning: warnings.map { "299 taskq \"\($0.replacing("\"", with: "'"))\"" }.joined(separator: ", ")]
     }
 
     /// Builds (nothing written on a bad request), then enqueues through the batcher. A bad value in a body is bad
