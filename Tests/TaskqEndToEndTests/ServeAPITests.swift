@@ -133,6 +133,13 @@ struct ServeAPITests {
         }
         #expect(try sameJSON(try api.server.request("GET", "/health").json, ["status": "ok"]))
         #expect(try sameJSON(try api.server.request("GET", "/health/ready").json, ["status": "ready"]))
+
+        // create-job's notes come as Warning headers.
+        let past = #"{"task":"noop","run_at":"2020-01-01T00:00:00Z"}"#
+        for (path, body) in [("/api/v1/jobs", past), ("/api/v1/jobs/bulk", "[\(past)]")] {
+            let warned = try api.call("POST", path, json: body)
+            #expect(warned.status == 201 && warned.header("Warning")?.hasPrefix(#"299 taskq "schedule time 2020-01-01T00:00:00.000Z is in the past"#) == true, "\(warned.headers)")
+        }
     }
 
     /// Every route but the health checks needs valid credentials; viewers may read but change nothing; a session
@@ -202,6 +209,20 @@ struct ServeAPITests {
         #expect(try api.call("GET", "/api/v1/queues").text.contains(#""paused":true"#) == false)
         let allowed = try api.server.request("POST", "/api/v1/queues/default/pause", headers: cookie.merging(["X-CSRF-Token": session.csrf]) { $1 })
         #expect(allowed.status == 200 && allowed.object["paused"] as? Bool == true, "\(allowed)")
+
+        // Sessions follow the users in the store: a viewer's session ends when the user is removed, an admin's when
+        // the password changes (each seen within the server's one-second user cache).
+        let watcher = ["Cookie": "taskq_session=\(try api.login(user: "watcher").cookie)"]
+        #expect(try api.server.request("GET", "/api/v1/stats", headers: watcher).status == 200)
+        #expect(try api.cli.run(["user", "remove", "watcher"]).status == 0)
+        api.cli.environment["TASKQ_SUPERUSER_PASSWORD"] = "another horse battery staple"
+        #expect(try api.cli.run(["changepassword", "admin", "--noinput"]).status == 0)
+        Thread.sleep(forTimeInterval: 1.1)
+        for headers in [watcher, cookie] {
+            let ended = try api.server.request("GET", "/api/v1/stats", headers: headers)
+            #expect(ended.status == 401, "\(headers): \(ended)")
+        }
+        #expect(try api.call("GET", "/api/v1/stats").status == 200)
     }
 
     /// Malformed, mistyped, oversized and mislabelled bodies, bad values, unknown jobs and state conflicts: each is
