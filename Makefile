@@ -4,7 +4,7 @@ BIN_DIR      = $(shell $(SWIFT) build --show-bin-path)
 MAN_DATE     = 2026-11-22
 MAN_AUTHORS  = taskq developers
 
-.PHONY: all deps build release demo test browser-test example generate verify-generated bench chaos chaos-quick clean install install-files uninstall fuzz fuzz-lib
+.PHONY: all deps build release demo test api-check browser-test example generate verify-generated bench chaos chaos-quick clean install install-files uninstall fuzz fuzz-lib
 
 all: build
 
@@ -29,6 +29,7 @@ test: deps
 	@# The end-to-end tests drive processes synchronously (sleeping while they poll); run in parallel they would
 	@# hold Swift's two cooperative threads and starve the async library tests, so they run one at a time.
 	$(SWIFT) test --skip-build --filter TaskqEndToEndTests --no-parallel
+	$(MAKE) --no-print-directory api-check
 	$(MAKE) --no-print-directory browser-test
 	$(MAKE) --no-print-directory example
 	$(MAKE) --no-print-directory chaos-quick
@@ -39,6 +40,10 @@ test: deps
 ## page visited go to .build/browser-screenshots/.
 browser-test: build
 	python3 tests/browser/test_dashboard.py "$(BIN_DIR)/taskq" .build/browser-screenshots
+
+## `taskq serve` against its OpenAPI document: schemathesis on a throwaway SQLite store (bounded, under a minute).
+api-check: build
+	./scripts/api-schema-check.sh "$(BIN_DIR)/taskq"
 
 ## Generated bad input against the built binary on every backend (RELIABILITY.md#fuzz): FUZZ_SEED, FUZZ_CASES
 ## (per backend, default 1000), FUZZ_BACKENDS; then coverage-guided fuzzing of the parsers (fuzz-lib).

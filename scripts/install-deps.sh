@@ -2,23 +2,29 @@
 # Installs the Debian packages taskq needs to build and test, only when some are missing.
 # C libraries: libsqlite3-dev (the embedded store), libpq-dev, libhiredis-dev; servers for the tests: postgresql,
 # redis-server; sqlite3 for inspecting databases by hand; tzdata for schedules in named time zones; python3 for the
-# chaos suites (chaos/chaos.py) and the prompt tests on a pseudo-terminal.
+# chaos suites (chaos/chaos.py) and the prompt tests on a pseudo-terminal; python3-pip for the API check's packages.
 set -euo pipefail
-packages=(libsqlite3-dev libpq-dev libhiredis-dev postgresql redis-server sqlite3 pkg-config tzdata python3)
-# Browser tests (tests/browser): Debian's chromium (Playwright's own browser download is not used), pip for
-# Playwright for Python, and a font for readable screenshots.
-packages+=(chromium python3-pip fonts-dejavu-core)
-install_playwright() {
-  python3 -c "import playwright" 2>/dev/null && return 0
-  echo "installing: playwright (pip)"
-  python3 -m pip install --quiet playwright 2>/dev/null || python3 -m pip install --quiet --break-system-packages playwright
+packages=(libsqlite3-dev libpq-dev libhiredis-dev postgresql redis-server sqlite3 pkg-config tzdata python3 python3-pip)
+# Browser tests (tests/browser): Debian's chromium (Playwright's own browser download is not used) and a font for
+# readable screenshots.
+packages+=(chromium fonts-dejavu-core)
+
+# Python packages, installed only when missing: Playwright for the browser tests, schemathesis and
+# openapi-spec-validator for `make api-check` (scripts/api-schema-check.sh).
+python_packages() {
+  local wanted=(playwright schemathesis openapi-spec-validator) absent=()
+  command -v python3 >/dev/null || return 0
+  for p in "${wanted[@]}"; do python3 -m pip show -q "$p" >/dev/null 2>&1 || absent+=("$p"); done
+  [ ${#absent[@]} -eq 0 ] && return 0
+  echo "installing (pip): ${absent[*]}"
+  python3 -m pip install -q "${absent[@]}" 2>/dev/null || python3 -m pip install -q --break-system-packages "${absent[@]}"
 }
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if [ ${#missing[@]} -eq 0 ]; then
-  install_playwright
+  python_packages
   exit 0
 fi
 echo "installing: ${missing[*]}"
@@ -36,4 +42,4 @@ if [ ! -e /usr/sbin/policy-rc.d ]; then
   trap '$sudo rm -f /usr/sbin/policy-rc.d' EXIT
 fi
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
-install_playwright
+python_packages

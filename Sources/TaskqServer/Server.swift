@@ -5,10 +5,11 @@ import ServiceLifecycle
 import TaskKit
 
 /// `taskq serve`: the REST API (`/api/v1`), the dashboard, `/health`, `/health/ready` and `/metrics` over one
-/// store. docs/server.md describes every route; docs/openapi.json the API.
+/// store. docs/server.md describes every route; Resources/openapi.json (served at /api/openapi.json) the API.
 public enum TaskqServer {
-    /// Serves until SIGTERM or SIGINT: then stops accepting, lets in-flight requests finish, ends live streams and
-    /// returns. `onListening` receives the bound port (useful with port 0).
+    /// Serves until SIGTERM or SIGINT: then stops accepting, ends live streams, lets in-flight requests finish for
+    /// up to `settings.shutdownGraceMillis` (a client that stalls mid-request is then cut off) and returns.
+    /// `onListening` receives the bound port (useful with port 0).
     public static func run(store: TaskqStore, config: TaskqConfig, registry: TaskRegistry, settings: ServerSettings,
                            logger: Logger, onListening: @escaping @Sendable (Int) -> Void = { _ in }) async throws {
         let state = ServerState(store: store, config: config, registry: registry, settings: settings, logger: logger)
@@ -19,12 +20,16 @@ public enum TaskqServer {
             services: [LiveFeedService(feed: state.live)],
             onServerRunning: { channel in onListening(channel.localAddress?.port ?? settings.port) },
             logger: logger)
-        try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+        var configuration = ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        configuration.maximumGracefulShutdownDuration = .milliseconds(settings.shutdownGraceMillis)
+        // Past the grace period the group cancels what still runs (each cut-off request is logged) and returns.
+        try await ServiceGroup(configuration: configuration).run()
     }
 
     static func makeRouter(_ state: ServerState) -> Router<ServerContext> {
         let router = Router(context: ServerContext.self)
-        router.add(middleware: AccessLogMiddleware(state: state))
+        let routes = RouteMethods()
+        router.add(middleware: AccessLogMiddleware(state: state, routes: routes))
         HealthRoutes(state: state).register(on: router)
         router.add(middleware: AuthMiddleware(state: state))
         MetricsRoute(state: state).register(on: router)
@@ -37,6 +42,7 @@ public enum TaskqServer {
                             body: .init(byteBuffer: ByteBuffer(bytes: PackageResources.openapi_json)))
         }
         Dashboard(state: state).register(on: router)
+        routes.load(from: router)
         return router
     }
 }

@@ -13,6 +13,7 @@ final class ServerState: Sendable {
     let sessions: SessionStore
     let throttle: LoginThrottle
     let tokens = TokenCache()
+    let sessionCheck = SessionCheck()
     let live: LiveFeed
     let batcher: EnqueueBatcher
     let metrics = HTTPMetrics()

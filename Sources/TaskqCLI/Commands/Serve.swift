@@ -31,6 +31,14 @@ struct Serve: TaskqSubcommand {
             completion: .list(["auto", "always", "never"]))
     var secureCookies: String = "auto"
 
+    @Option(help: ArgumentHelp("Largest request body accepted (413 above it), e.g. 16MiB (the default).",
+                               valueName: "size", visibility: .hidden))
+    var maxBody: String?
+
+    @Option(help: ArgumentHelp("On SIGTERM, how long requests in flight may take before they are cut off. Default 10s.",
+                               valueName: "duration", visibility: .hidden))
+    var shutdownGrace: String?
+
     @OptionGroup var logging: LogOptions
 
     func settings() throws -> ServerSettings {
@@ -39,6 +47,15 @@ struct Serve: TaskqSubcommand {
             do { (settings.host, settings.port) = try ServerSettings.parseBind(bind) } catch let error as TaskqError { throw ValidationError(error.description) }
         }
         settings.publicMetrics = publicMetrics
+        do {
+            if let maxBody {
+                settings.maxBodyBytes = try ByteSize.require(maxBody, option: "--max-body")
+                guard settings.maxBodyBytes > 0 else { throw TaskqError.usage("--max-body must be positive") }
+            }
+            if let shutdownGrace { settings.shutdownGraceMillis = try DurationParser.require(shutdownGrace, option: "--shutdown-grace") }
+        } catch let error as TaskqError {
+            throw ValidationError(error.description)
+        }
         switch secureCookies {
         case "auto": settings.secureCookies = nil
         case "always": settings.secureCookies = true

@@ -34,7 +34,7 @@ struct InfoAPI {
     /// `taskq queue pause|resume NAME --json`.
     func pauseQueue(_ paused: Bool, _ request: Request, _ context: ServerContext) async throws -> Response {
         _ = try context.requireAdmin()
-        let name = context.parameters.get("name") ?? ""
+        let name = try Query.path(context, "name")
         try Names.checkQueue(name)
         let changed = try await state.store.setQueuePaused(name, paused: paused, now: Clock.now())
         return JSONResponse.make(.obj(("name", .string(name)), ("paused", .bool(paused)), ("changed", .bool(changed))))
@@ -54,7 +54,7 @@ struct InfoAPI {
     /// `taskq schedule pause|resume NAME --json`.
     func pauseSchedule(_ paused: Bool, _ request: Request, _ context: ServerContext) async throws -> Response {
         _ = try context.requireAdmin()
-        let name = context.parameters.get("name") ?? ""
+        let name = try Query.path(context, "name")
         try await ScheduleCatalog.setPaused(paused, name: name, store: state.store, config: state.config, now: Clock.now())
         return JSONResponse.make(.obj(("name", .string(name)), ("paused", .bool(paused))))
     }

@@ -45,10 +45,10 @@ struct JobsAPI {
         let body = try await RequestBody.json(request, limit: state.settings.maxBodyBytes)
         guard case .object = body else { throw Problem(.unprocessableContent, "expected a JSON object describing one job (a list goes to /api/v1/jobs/bulk)") }
         let jobRequest = try JobRequest(json: body)
-        let (created, warnings) = try await enqueue([jobRequest])
+        let (created, warnings) = try await enqueue([jobRequest], position: false)
         guard let job = try await state.store.job(id: created[0].id) else { throw Problem(.notFound, JobMessages.noSuchJob(created[0].id)) }
-        var headers: HTTPFields = [.location: "/api/v1/jobs/\(job.id)"]
-        if !warnings.isEmpty { headers[.warning] = warnings.map { "299 taskq \"\($0.replacing("\"", with: "'"))\"" }.joined(separator: ", ") }
+        var headers = Self.warningHeaders(warnings)
+        headers[.location] = "/api/v1/jobs/\(job.id)"
         return JSONResponse.make(job.jsonObject(), status: created[0].created ? .created : .ok, headers: headers)
     }
 
@@ -70,16 +70,29 @@ struct JobsAPI {
         for (index, item) in items.enumerated() {
             do { requests.append(try JobRequest(json: item)) } catch let error as TaskqError { throw error.asData(prefix: "job \(index + 1): ") }
         }
-        let (created, _) = try await enqueue(requests)
-        return JSONResponse.make(.array(created.map { .int($0.id) }), status: .created)
+        let (created, warnings) = try await enqueue(requests, position: true)
+        return JSONResponse.make(.array(created.map { .int($0.id) }), status: .created, headers: Self.warningHeaders(warnings))
     }
 
-    /// Builds (nothing written on a bad request), then enqueues through the batcher.
-    private func enqueue(_ requests: [JobRequest]) async throws -> ([JobActions.Created], [String]) {
+    /// The notes `create-job` prints on stderr (a time in the past, …) as `Warning: 299 taskq "…"` values.
+    static func warningHeaders(_ warnings: [String]) -> HTTPFields {
+        guard !warnings.isEmpty else { return [:] }
+        return [.warning: warnings.map { "299 taskq \"\($0.replacing("\"", with: "'"))\"" }.joined(separator: ", ")]
+    }
+
+    /// Builds (nothing written on a bad request), then enqueues through the batcher. A bad value in a body is bad
+    /// data (422, as a `--from-file` line's), never a bad flag; `position` names the job's place (`job 3: …`) even
+    /// in a list of one.
+    private func enqueue(_ requests: [JobRequest], position: Bool) async throws -> ([JobActions.Created], [String]) {
         let tasks = Set(requests.map { $0.task ?? ($0.command == nil ? "" : "shell") })
         let builder = try await state.builder(tasks: tasks)
         var warnings: [String] = []
-        let jobs = try JobActions.build(requests, builder: builder, now: Clock.now(), warnings: &warnings)
+        let jobs: [NewJob]
+        do {
+            jobs = try JobActions.build(requests, builder: builder, now: Clock.now(), warnings: &warnings)
+        } catch let error as TaskqError {
+            throw error.asData(prefix: position && requests.count == 1 ? "job 1: " : "")
+        }
         return (JobActions.created(try await state.batcher.enqueue(jobs), jobs: jobs), Array(Set(warnings)).sorted())
     }
 
@@ -103,7 +116,7 @@ struct JobsAPI {
         _ = try context.requireAdmin()
         let id = try jobID(context)
         var again = try Query.bool(request.uri.queryParameters["again"], name: "again") ?? false
-        if let body = try await optionalBody(request) {
+        if let body = try await RequestBody.optionalJSON(request, limit: smallBodyLimit) {
             guard case let .object(pairs) = body, pairs.allSatisfy({ $0.0 == "again" }) else {
                 throw Problem(.unprocessableContent, "expected {\"again\": true|false} or no body")
             }
@@ -122,7 +135,7 @@ struct JobsAPI {
         var states: [JobState] = [.failed]
         var queue: String?
         var dryRun = false
-        if let body = try await optionalBody(request) {
+        if let body = try await RequestBody.optionalJSON(request, limit: smallBodyLimit) {
             guard case let .object(pairs) = body else { throw Problem(.unprocessableContent, "expected a JSON object") }
             for (key, value) in pairs {
                 switch key {
@@ -130,8 +143,12 @@ struct JobsAPI {
                     guard let items = value.arrayValue?.compactMap(\.stringValue), items.count == value.arrayValue?.count, !items.isEmpty else {
                         throw Problem(.unprocessableContent, "'states' must be a non-empty array of state names")
                     }
-                    states = try JobState.parseList(items, expected: "failed or cancelled", allowed: [.failed, .cancelled],
-                                                    refusal: "bulk retry takes failed or cancelled", option: "state")
+                    do {
+                        states = try JobState.parseList(items, expected: "failed or cancelled", allowed: [.failed, .cancelled],
+                                                        refusal: "bulk retry takes failed or cancelled", option: "state")
+                    } catch let error as TaskqError {
+                        throw error.asData(prefix: "")
+                    }
                 case "queue":
                     guard let name = value.stringValue else { throw Problem(.unprocessableContent, "'queue' must be a string") }
                     queue = name
@@ -167,18 +184,45 @@ struct JobsAPI {
     }
 
     private func jobID(_ context: ServerContext) throws -> Int64 {
-        try JobID.parse(context.parameters.get("id") ?? "")
+        try JobID.parse(try Query.path(context, "id"))
     }
 
-    private func optionalBody(_ request: Request) async throws -> JSONValue? {
-        let buffer = try await RequestBody.bytes(request, limit: 64 << 10)
-        guard buffer.readableBytes > 0 else { return nil }
-        do { return try JSONValue.parse(String(buffer: buffer), what: "body") } catch let error as TaskqError { throw Problem(.badRequest, error.description) }
-    }
+    /// Bodies of a few options (retry) are small.
+    private var smallBodyLimit: Int { min(64 << 10, state.settings.maxBodyBytes) }
 }
 
-/// Query-string values with the CLI's messages.
+/// Query-string and path values with the CLI's messages.
 enum Query {
+    /// A path parameter, percent-decoded (`/api/v1/queues/a%3Ab/pause` names queue `a:b`); 400 when the encoding is
+    /// broken or decodes to something that is not UTF-8.
+    static func path(_ context: ServerContext, _ name: String) throws -> String {
+        let raw = context.parameters.get(name) ?? ""
+        guard let text = percentDecoded(raw) else {
+            throw Problem(.badRequest, "invalid \(name) '\(TerminalText.escaped(raw))' in the path: broken percent-encoding")
+        }
+        return text
+    }
+
+    static func percentDecoded(_ text: String) -> String? {
+        guard text.contains("%") else { return text }
+        var bytes: [UInt8] = []
+        var iterator = Array(text.utf8).makeIterator()
+        func hex(_ byte: UInt8) -> UInt8? {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
+            default: return nil
+            }
+        }
+        while let byte = iterator.next() {
+            guard byte == UInt8(ascii: "%") else { bytes.append(byte); continue }
+            guard let high = iterator.next().flatMap(hex), let low = iterator.next().flatMap(hex) else { return nil }
+            bytes.append(high << 4 | low)
+        }
+        return String(validating: bytes, as: UTF8.self)
+    }
+
     static func int(_ value: Substring?, name: String, range: ClosedRange<Int>) throws -> Int? {
         guard let value else { return nil }
         guard let n = Int(value), range.contains(n) else {

@@ -20,15 +20,34 @@ struct AuthMiddleware: RouterMiddleware {
             }
             context.identity = try await state.tokens.identity(for: String(parts[1]).trimmingSpaces, store: state.store, now: now)
         } else if let id = request.cookies[SessionCookie.name]?.value, let session = state.sessions.session(id: id, now: now) {
-            context.identity = Identity(user: session.user, role: session.role, via: .session(session))
+            guard let identity = try await state.sessionCheck.identity(for: session, store: state.store, now: now) else {
+                // The user was removed or changed their password since logging in: as if logged out.
+                state.sessions.remove(id: session.id)
+                return try await next(request, context)
+            }
+            context.identity = identity
             if request.uri.path.hasPrefix("/api/"), ![.get, .head].contains(request.method) {
                 guard let sent = request.headers[.csrfToken], ConstantTime.equal(sent, session.csrf) else {
                     throw Problem(.forbidden, "missing or wrong X-CSRF-Token for this session")
                 }
             }
         }
-        return try await next(request, context)
+        guard let user = context.identity?.user else { return try await next(request, context) }
+        // The access log names the caller, answer or error.
+        do {
+            var response = try await next(request, context)
+            if response.headers[.accessLogUser] == nil { response.headers[.accessLogUser] = user }
+            return response
+        } catch {
+            throw IdentifiedError(user: user, error: error)
+        }
     }
+}
+
+/// An error on its way to the access log with the user whose request failed.
+struct IdentifiedError: Error {
+    var user: String
+    var error: Error
 }
 
 

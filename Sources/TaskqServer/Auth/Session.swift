@@ -8,6 +8,8 @@ struct Session: Sendable {
     var role: UserRole
     var csrf: String
     var lastUsed: Millis
+    /// When the user logged in: a password changed later ends the session (`SessionCheck`).
+    var createdAt: Millis
 }
 
 /// Logged-in sessions, in the memory of this `taskq serve` process (a restart logs everyone out; see docs/server.md).
@@ -20,7 +22,7 @@ final class SessionStore: Sendable {
     init(idleMillis: Millis) { self.idleMillis = idleMillis }
 
     func create(user: String, role: UserRole, now: Millis) -> Session {
-        let session = Session(id: RandomToken.make(), user: user, role: role, csrf: RandomToken.make(), lastUsed: now)
+        let session = Session(id: RandomToken.make(), user: user, role: role, csrf: RandomToken.make(), lastUsed: now, createdAt: now)
         sessions.withLock { table in
             table = table.filter { now - $0.value.lastUsed < idleMillis }
             table[APIToken.hash(session.id)] = session
@@ -52,7 +54,7 @@ final class SessionStore: Sendable {
 
     func remove(id: String) { sessions.withLock { $0[APIToken.hash(id)] = nil } }
 
-    /// Ends every session of `user` (after a password change or removal, seen by the next request).
+    /// Ends every session of `user`.
     func removeAll(user: String) { sessions.withLock { $0 = $0.filter { $0.value.user != user } } }
 }
 

@@ -9,17 +9,28 @@ import TaskKit
 struct AccessLogMiddleware: RouterMiddleware {
     typealias Context = ServerContext
     let state: ServerState
+    let routes: RouteMethods
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now
         var response: Response
         var user = "-"
         do {
-            response = try await next(request, context)
+            do {
+                response = try await next(request, context)
+            } catch let identified as IdentifiedError {
+                user = identified.user
+                throw identified.error
+            }
         } catch let redirect as RedirectToLogin {
             response = redirect.response
         } catch {
-            let problem = Problem(error)
+            var problem = Problem(error)
+            // Only the router throws this (routes answer with problems): a known path asked with another method is 405.
+            if let error = error as? HTTPError, error.status == .notFound, let methods = routes.allowed(path: request.uri.path) {
+                let allow = methods.joined(separator: ", ")
+                problem = Problem(.methodNotAllowed, "\(request.method) is not allowed here: use \(allow)", headers: [.allow: allow])
+            }
             if problem.status == .internalServerError {
                 state.logger.error("\(request.method) \(request.uri.path): \(error)")
             }

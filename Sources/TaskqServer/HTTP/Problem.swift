@@ -16,10 +16,17 @@ struct Problem: Error, Sendable {
     }
 
     /// The HTTP face of a TaskKit error: bad values 400 (data 422), missing 404, state conflicts 409, a store that
-    /// cannot be reached 503; anything else 500 without details.
+    /// cannot be reached 503; Hummingbird's own errors (no such route: 404) with their status; a request cut off at
+    /// shutdown 503; anything else 500 without details.
     init(_ error: Error) {
         switch error {
         case let problem as Problem: self = problem
+        case let error as HTTPError:
+            self.init(error.status, error.body ?? Self.detail(for: error.status), headers: error.headers)
+        case let error as HTTPResponseError:
+            self.init(error.status, Self.detail(for: error.status))
+        case is CancellationError:
+            self.init(.serviceUnavailable, "the server is shutting down: the request was cut off", headers: [.retryAfter: "1"])
         case let error as TaskqError:
             switch error {
             case let .usage(m): self.init(.badRequest, m)
@@ -38,6 +45,14 @@ struct Problem: Error, Sendable {
 
     static func unauthorized(_ detail: String = "authentication required: send 'Authorization: Bearer TOKEN' (taskq token create) or log in") -> Problem {
         Problem(.unauthorized, detail, headers: [.wwwAuthenticate: "Bearer realm=\"taskq\""])
+    }
+
+    /// A one-line detail for a status that came without one.
+    static func detail(for status: HTTPResponse.Status) -> String {
+        switch status {
+        case .notFound: return "no such route: see /api/openapi.json for the API's routes"
+        default: return status.reasonPhrase.lowercased()
+        }
     }
 
     static let forbidden = Problem(.forbidden, "viewers cannot change anything: this needs an admin")

@@ -14,21 +14,38 @@ struct HealthRoutes {
         router.get("health/ready") { _, _ in try await self.ready() }
     }
 
+    /// Asks the store afresh each time (never the schema check cached at start-up), and answers within two
+    /// seconds even when the store's call blocks: the check runs on its own and is abandoned when late.
     func ready() async throws -> Response {
         let store = state.store
-        let outcome: Result<Void, Error>? = await withTaskGroup(of: Result<Void, Error>?.self) { group in
-            group.addTask { await Result(catching: { try await store.requireSchema() }) }
-            group.addTask { try? await Task.sleep(nanoseconds: 2_000_000_000); return nil }
-            let first = await group.next() ?? nil
-            group.cancelAll()
-            return first
-        }
+        let outcome = await Self.firstOf(timeoutNanoseconds: 2_000_000_000) { try await store.requireSchema(recheck: true) }
         switch outcome {
         case .success?: return JSONResponse.make(.obj(("status", .string("ready"))))
         case let .failure(error)?:
             let reason = (error as? TaskqError)?.description ?? "the store cannot be read"
             throw Problem(.serviceUnavailable, "not ready: \(reason)")
         case nil: throw Problem(.serviceUnavailable, "not ready: the store did not answer within 2 s")
+        }
+    }
+
+    /// The result of `body`, or nil when it takes longer than the timeout (it then finishes unobserved).
+    static func firstOf(timeoutNanoseconds: UInt64, _ body: @escaping @Sendable () async throws -> Void) async -> Result<Void, Error>? {
+        let answered = Locked(false)
+        return await withCheckedContinuation { (continuation: CheckedContinuation<Result<Void, Error>?, Never>) in
+            @Sendable func answer(_ value: Result<Void, Error>?) {
+                guard answered.withLock({ done -> Bool in defer { done = true }; return !done }) else { return }
+                continuation.resume(returning: value)
+            }
+            let timer = Locked<Task<Void, Never>?>(nil)
+            let check = Task {
+                answer(await Result(catching: body))
+                timer.withLock { $0?.cancel() }
+            }
+            timer.withLock { $0 = Task {
+                try? await Task.sleep(nanoseconds: timeoutNanoseconds)
+                answer(nil)
+                check.cancel()
+            } }
         }
     }
 }

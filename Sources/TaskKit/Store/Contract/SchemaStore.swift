@@ -4,8 +4,14 @@ public protocol SchemaStore: AnyObject, Sendable {
     func migrate(now: Millis) async throws -> [MigrationStatus]
     /// Every known migration with its applied time (nil when pending).
     func migrationStatus() async throws -> [MigrationStatus]
-    /// Throws `TaskqError.unavailable` naming `taskq migrate` when the schema is missing or behind.
-    func requireSchema() async throws
+    /// Throws `TaskqError.unavailable` naming `taskq migrate` when the schema is missing or behind. Once it has
+    /// passed, later calls return at once unless `recheck` (a health check) asks the store again.
+    func requireSchema(recheck: Bool) async throws
+}
+
+extension SchemaStore {
+    /// `requireSchema(recheck: false)`: asks the store once per store object.
+    public func requireSchema() async throws { try await requireSchema(recheck: false) }
 }
 
 /// One migration and when it was applied.

@@ -58,8 +58,8 @@ public final class PostgresStore: TaskqStore, @unchecked Sendable {
 
     private let schemaChecked = Locked(false)
 
-    public func requireSchema() async throws {
-        if schemaChecked.withLock({ $0 }) { return }
+    public func requireSchema(recheck: Bool) async throws {
+        if !recheck, schemaChecked.withLock({ $0 }) { return }
         let place = "PostgreSQL at \(target.display) (schema \(target.quotedSchema))"
         try await connection.run { db in try SQLMigrations.require(MigrationCatalog.postgres, on: db, place: place) }
         schemaChecked.withLock { $0 = true }

@@ -87,8 +87,8 @@ public final class RedisStore: TaskqStore, @unchecked Sendable {
 
     private let schemaChecked = Locked(false)
 
-    public func requireSchema() async throws {
-        if schemaChecked.withLock({ $0 }) { return }
+    public func requireSchema(recheck: Bool) async throws {
+        if !recheck, schemaChecked.withLock({ $0 }) { return }
         let version = try await connection.run { db in try db.command(["HGET", "\(self.p):meta", "layout_version"]).int ?? 0 }
         try SchemaVersion.require(current: Int(version), latest: Self.layoutVersion,
                                   place: "Redis at \(target.display) (key prefix '\(TerminalText.escaped(p))')")

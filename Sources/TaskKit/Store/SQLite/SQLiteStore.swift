@@ -41,8 +41,8 @@ public final class SQLiteStore: TaskqStore, @unchecked Sendable {
 
     private let schemaChecked = Locked(false)
 
-    public func requireSchema() async throws {
-        if schemaChecked.withLock({ $0 }) { return }
+    public func requireSchema(recheck: Bool) async throws {
+        if !recheck, schemaChecked.withLock({ $0 }) { return }
         let path = self.path
         try await connection.run { db in try SQLMigrations.require(MigrationCatalog.sqlite, on: db, place: "'\(TerminalText.escaped(path))'") }
         schemaChecked.withLock { $0 = true }
