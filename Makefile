@@ -14,8 +14,12 @@ deps:
 build: deps
 	$(SWIFT) build --product taskq
 
+## The release binary: the Swift runtime linked in, and linked at a fixed address (-no-pie): a position-independent
+## static binary spends its start-up applying ~100,000 relocations to pages it then owns, which made every short
+## command ~2 ms slower once the HTTP server was linked in (BENCHMARKS.md#taskq-serve).
+RELEASE_FLAGS = -c release --product taskq --static-swift-stdlib -Xswiftc -Xclang-linker -Xswiftc -no-pie
 release: deps
-	$(SWIFT) build -c release --product taskq --static-swift-stdlib
+	$(SWIFT) build $(RELEASE_FLAGS)
 
 ## The main job on the embedded SQLite default: sample jobs, a worker, the resulting table.
 demo: build
