@@ -108,3 +108,16 @@ public struct EnqueueResult: Sendable, Equatable {
     /// False when a live job with the same unique key already existed and its id is returned.
     public var created: Bool
 }
+
+extension Job {
+    /// The job every store holds right after `enqueue` created `new` with `id` at `now` (`created` was true): what
+    /// a read would return, without the read. Objects in `args` keep the order they were sent in (a store may
+    /// return them in its own order: PostgreSQL's jsonb sorts keys).
+    public init(created new: NewJob, id: Int64, now: Millis) {
+        self.init(id: id, name: new.name, task: new.task, args: new.args, queue: new.queue, priority: new.priority,
+                  state: new.initialState(now: now), attempt: 0, attemptOffset: 0, maxRetries: new.maxRetries,
+                  retryPolicy: new.retryPolicy, timeoutMillis: new.timeoutMillis, runAt: new.dueAt(now: now),
+                  uniqueKey: new.uniqueKey, result: nil, error: nil, createdAt: now, startedAt: nil, finishedAt: nil,
+                  worker: nil, leaseUntil: nil, cancelRequested: false)
+    }
+}

@@ -45,11 +45,14 @@ struct JobsAPI {
         let body = try await RequestBody.json(request, limit: state.settings.maxBodyBytes)
         guard case .object = body else { throw Problem(.unprocessableContent, "expected a JSON object describing one job (a list goes to /api/v1/jobs/bulk)") }
         let jobRequest = try JobRequest(json: body)
-        let (created, warnings) = try await enqueue([jobRequest], position: false)
-        guard let job = try await state.store.job(id: created[0].id) else { throw Problem(.notFound, JobMessages.noSuchJob(created[0].id)) }
+        let (jobs, written, warnings) = try await enqueue([jobRequest], position: false)
+        let result = written.results[0]
+        // A new job is answered as created, without reading it back (one store round trip fewer per request); the
+        // live job that holds the unique key is read.
+        let job = result.created ? Job(created: jobs[0], id: result.id, now: written.now) : try await JobActions.job(result.id, in: state.store)
         var headers = Self.warningHeaders(warnings)
         headers[.location] = "/api/v1/jobs/\(job.id)"
-        return JSONResponse.make(job.jsonObject(), status: created[0].created ? .created : .ok, headers: headers)
+        return JSONResponse.make(job.jsonObject(), status: result.created ? .created : .ok, headers: headers)
     }
 
     /// Many jobs in one request, all or none: a JSON array of job objects (or `{"jobs": [...]}`); answers with
@@ -70,8 +73,8 @@ struct JobsAPI {
         for (index, item) in items.enumerated() {
             do { requests.append(try JobRequest(json: item)) } catch let error as TaskqError { throw error.asData(prefix: "job \(index + 1): ") }
         }
-        let (created, warnings) = try await enqueue(requests, position: true)
-        return JSONResponse.make(.array(created.map { .int($0.id) }), status: .created, headers: Self.warningHeaders(warnings))
+        let (_, written, warnings) = try await enqueue(requests, position: true)
+        return JSONResponse.make(.array(written.results.map { .int($0.id) }), status: .created, headers: Self.warningHeaders(warnings))
     }
 
     /// The notes `create-job` prints on stderr (a time in the past, …) as `Warning: 299 taskq "…"` values.
@@ -83,7 +86,7 @@ struct JobsAPI {
     /// Builds (nothing written on a bad request), then enqueues through the batcher. A bad value in a body is bad
     /// data (422, as a `--from-file` line's), never a bad flag; `position` names the job's place (`job 3: …`) even
     /// in a list of one.
-    private func enqueue(_ requests: [JobRequest], position: Bool) async throws -> ([JobActions.Created], [String]) {
+    private func enqueue(_ requests: [JobRequest], position: Bool) async throws -> ([NewJob], EnqueueBatcher.Written, [String]) {
         let tasks = Set(requests.map { $0.task ?? ($0.command == nil ? "" : "shell") })
         let builder = try await state.builder(tasks: tasks)
         var warnings: [String] = []
@@ -93,7 +96,7 @@ struct JobsAPI {
         } catch let error as TaskqError {
             throw error.asData(prefix: position && requests.count == 1 ? "job 1: " : "")
         }
-        return (JobActions.created(try await state.batcher.enqueue(jobs), jobs: jobs), Array(Set(warnings)).sorted())
+        return (jobs, try await state.batcher.enqueue(jobs), Array(Set(warnings)).sorted())
     }
 
     /// The job with every attempt (`show-job --json`).

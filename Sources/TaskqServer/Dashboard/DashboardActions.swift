@@ -16,7 +16,7 @@ struct DashboardActions {
             let builder = try await state.builder(tasks: tasks)
             var warnings: [String] = []
             let jobs = try JobActions.build([jobRequest], builder: builder, now: Clock.now(), warnings: &warnings)
-            let created = JobActions.created(try await state.batcher.enqueue(jobs), jobs: jobs)[0]
+            let created = JobActions.created(try await state.batcher.enqueue(jobs).results, jobs: jobs)[0]
             let note = created.created ? "Job \(created.id) enqueued." : JobMessages.uniqueKeyExists(jobRequest.uniqueKey ?? "", id: created.id)
             return Dashboard.seeOther("/jobs/\(created.id)?done=" + Query.escape(note))
         } catch let error as TaskqError where [64, 65].contains(error.exitCode) {

@@ -8,7 +8,7 @@ import TaskKit
 final class EnqueueBatcher: Sendable {
     private struct Waiter {
         var jobs: [NewJob]
-        var continuation: CheckedContinuation<[EnqueueResult], Error>
+        var continuation: CheckedContinuation<Written, Error>
     }
 
     private struct State {
@@ -26,8 +26,14 @@ final class EnqueueBatcher: Sendable {
         self.maxJobs = maxJobs
     }
 
+    /// The results of one request's jobs, in order, and the time the store wrote them at.
+    struct Written: Sendable {
+        var results: [EnqueueResult]
+        var now: Millis
+    }
+
     /// Enqueues `jobs` atomically (all or none) and returns their results in order.
-    func enqueue(_ jobs: [NewJob]) async throws -> [EnqueueResult] {
+    func enqueue(_ jobs: [NewJob]) async throws -> Written {
         try await withCheckedThrowingContinuation { continuation in
             let start = state.withLock { s -> Bool in
                 s.waiting.append(Waiter(jobs: jobs, continuation: continuation))
@@ -46,10 +52,11 @@ final class EnqueueBatcher: Sendable {
                 continue
             }
             do {
-                let results = try await store.enqueue(batch.flatMap(\.jobs), now: Clock.now())
+                let now = Clock.now()
+                let results = try await store.enqueue(batch.flatMap(\.jobs), now: now)
                 var offset = 0
                 for waiter in batch {
-                    waiter.continuation.resume(returning: Array(results[offset..<offset + waiter.jobs.count]))
+                    waiter.continuation.resume(returning: Written(results: Array(results[offset..<offset + waiter.jobs.count]), now: now))
                     offset += waiter.jobs.count
                 }
             } catch {
@@ -60,7 +67,8 @@ final class EnqueueBatcher: Sendable {
 
     private func write(_ waiter: Waiter) async {
         do {
-            waiter.continuation.resume(returning: try await store.enqueue(waiter.jobs, now: Clock.now()))
+            let now = Clock.now()
+            waiter.continuation.resume(returning: Written(results: try await store.enqueue(waiter.jobs, now: now), now: now))
         } catch {
             waiter.continuation.resume(throwing: error)
         }

@@ -22,6 +22,26 @@ struct EnqueueConformanceTests {
         #expect(try await store.job(id: result[0].id + 1000) == nil)
     }
 
+    /// `Job(created:id:now:)` (the API answers with it instead of reading the job back) is what the store holds.
+    @Test(arguments: Backend.allCases)
+    func aCreatedJobIsWhatTheStoreHolds(backend: Backend) async throws {
+        let store = try await backend.makeLocation().migrated()
+        var full = newJob("report", task: "echo", queue: "mail", priority: 8, maxRetries: 2,
+                          args: .obj(("zeta", .number("1.50")), ("alpha", .array([.string("x"), .null, .bool(true)]))))
+        full.timeoutMillis = 30_000
+        full.retryPolicy = RetryPolicy(backoff: .linear, baseDelayMillis: 2_000)
+        full.uniqueKey = "made-1"
+        let jobs = [full, newJob("later", runAt: t0 + 60_000), newJob("past", runAt: t0 - 5)]
+        let results = try await store.enqueue(jobs, now: t0)
+        for (result, new) in zip(results, jobs) {
+            var made = Job(created: new, id: result.id, now: t0)
+            let stored = try #require(try await store.job(id: result.id))
+            #expect(made.args.sortedKeys() == stored.args.sortedKeys())
+            made.args = stored.args
+            #expect(made == stored)
+        }
+    }
+
     @Test(arguments: Backend.allCases)
     func futureRunAtIsScheduled(backend: Backend) async throws {
         let store = try await backend.makeLocation().migrated()
@@ -95,5 +115,16 @@ struct EnqueueConformanceTests {
         let id = try await store.enqueue([newJob(args: args)], now: t0)[0].id
         let stored = try #require(try await store.job(id: id)).args
         #expect(stored["n"]?.serialized() == "[1.0,12345678901234567890123,-0.000001,1500,1.50,9007199254740993]")
+    }
+}
+
+extension JSONValue {
+    /// The same value with every object's keys in sorted order (for comparing across stores that reorder them).
+    func sortedKeys() -> JSONValue {
+        switch self {
+        case let .object(pairs): return .object(pairs.map { ($0.0, $0.1.sortedKeys()) }.sorted { $0.0 < $1.0 })
+        case let .array(items): return .array(items.map { $0.sortedKeys() })
+        default: return self
+        }
     }
 }
