@@ -56,10 +56,12 @@ struct Dashboard {
     }
 
     /// 303 to `location` (after a form POST).
-    static func seeOther(_ location: String, headers: HTTPFields = [:]) -> Response {
+    static func seeOther(_ location: String, headers: HTTPFields = [:], flash: String? = nil) -> Response {
         var headers = headers
         headers[.location] = location
-        return Response(status: .seeOther, headers: headers)
+        var response = Response(status: .seeOther, headers: headers)
+        if let flash { response.setCookie(Flash.cookie(flash)) }
+        return response
     }
 
     /// Browsers ask for HTML; API clients do not.

@@ -18,7 +18,7 @@ struct DashboardActions {
             let jobs = try JobActions.build([jobRequest], builder: builder, now: Clock.now(), warnings: &warnings)
             let created = JobActions.created(try await state.batcher.enqueue(jobs).results, jobs: jobs)[0]
             let note = created.created ? "Job \(created.id) enqueued." : JobMessages.uniqueKeyExists(jobRequest.uniqueKey ?? "", id: created.id)
-            return Dashboard.seeOther("/jobs/\(created.id)?done=" + Query.escape(note))
+            return Dashboard.seeOther("/jobs/\(created.id)", flash: note)
         } catch let error as TaskqError where [64, 65].contains(error.exitCode) {
             return try await DashboardPages(state: state).newJobPage(identity, form: form, error: error.description, status: .unprocessableContent)
         }
@@ -30,7 +30,7 @@ struct DashboardActions {
         let id = try JobID.parse(context.parameters.get("id") ?? "")
         let (result, _) = try await JobActions.cancel(id, in: state.store, now: Clock.now())
         let note = result == .cancelled ? "Cancelled job \(id)." : "Cancellation of job \(id) requested: its worker stops it."
-        return Dashboard.seeOther("/jobs/\(id)?done=" + Query.escape(note))
+        return Dashboard.seeOther("/jobs/\(id)", flash: note)
     }
 
     struct RetryForm: CSRFForm {
@@ -43,7 +43,7 @@ struct DashboardActions {
         _ = try Dashboard.requireForm(form, context)
         let id = try JobID.parse(context.parameters.get("id") ?? "")
         _ = try await JobActions.retry(id, again: form.again == "1", in: state.store, now: Clock.now())
-        return Dashboard.seeOther("/jobs/\(id)?done=" + Query.escape("Retry of job \(id) queued."))
+        return Dashboard.seeOther("/jobs/\(id)", flash: "Retry of job \(id) queued.")
     }
 
     @Sendable func retryMany(_ request: Request, context: ServerContext) async throws -> Response {
@@ -58,7 +58,7 @@ struct DashboardActions {
         if !done.skipped.isEmpty { note += " Skipped \(done.skipped.count)." }
         var location = "/jobs?state=pending"
         if let queue { location += "&queue=" + Query.escape(queue) }
-        return Dashboard.seeOther(location + "&done=" + Query.escape(note))
+        return Dashboard.seeOther(location, flash: note)
     }
 
     func pauseQueue(_ paused: Bool, _ request: Request, _ context: ServerContext) async throws -> Response {
@@ -67,7 +67,7 @@ struct DashboardActions {
         let name = Dashboard.pathParameter("name", context)
         try Names.checkQueue(name)
         _ = try await state.store.setQueuePaused(name, paused: paused, now: Clock.now())
-        return Dashboard.seeOther("/?done=" + Query.escape("Queue \(name) is \(paused ? "paused" : "resumed")."))
+        return Dashboard.seeOther("/", flash: "Queue \(name) is \(paused ? "paused" : "resumed").")
     }
 
     func pauseSchedule(_ paused: Bool, _ request: Request, _ context: ServerContext) async throws -> Response {
@@ -75,6 +75,6 @@ struct DashboardActions {
         _ = try Dashboard.requireForm(form, context)
         let name = Dashboard.pathParameter("name", context)
         try await ScheduleCatalog.setPaused(paused, name: name, store: state.store, config: state.config, now: Clock.now())
-        return Dashboard.seeOther("/schedules?done=" + Query.escape("Schedule \(name) is \(paused ? "paused" : "active")."))
+        return Dashboard.seeOther("/schedules", flash: "Schedule \(name) is \(paused ? "paused" : "active").")
     }
 }

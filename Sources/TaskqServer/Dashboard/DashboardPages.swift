@@ -11,7 +11,7 @@ struct DashboardPages {
         var data = Views.layout(identity, title: "Overview", nav: "Overview")
         data.merge(try await overviewData(identity)) { $1 }
         data.merge(flash(request)) { $1 }
-        return Dashboard.page("overview", data, identity: identity)
+        return Flash.clear(Dashboard.page("overview", data, identity: identity), request)
     }
 
     /// The overview's numbers: the live feed's frame when fresh (under two intervals old), else a new snapshot.
@@ -56,7 +56,7 @@ struct DashboardPages {
         if before != nil { data["newest"] = "/jobs" + (parts.isEmpty ? "" : "?" + parts.joined(separator: "&")) }
         data["paged"] = data["next"] != nil || before != nil
         data.merge(flash(request)) { $1 }
-        return Dashboard.page("jobs", data, identity: identity)
+        return Flash.clear(Dashboard.page("jobs", data, identity: identity), request)
     }
 
     @Sendable func job(_ request: Request, context: ServerContext) async throws -> Response {
@@ -65,7 +65,7 @@ struct DashboardPages {
         var data = Views.layout(identity, title: "Job \(id)", nav: "Jobs")
         data.merge(try await jobData(id, identity: identity)) { $1 }
         data.merge(flash(request)) { $1 }
-        return Dashboard.page("job", data, identity: identity)
+        return Flash.clear(Dashboard.page("job", data, identity: identity), request)
     }
 
     func jobData(_ id: Int64, identity: Identity?) async throws -> [String: Any] {
@@ -102,7 +102,7 @@ struct DashboardPages {
         data["schedules"] = catalog.schedules.map { Views.schedule($0, now: now, configName: state.config.displayName, identity: identity) }
         data["hasSchedules"] = !catalog.schedules.isEmpty
         data.merge(flash(request)) { $1 }
-        return Dashboard.page("schedules", data, identity: identity)
+        return Flash.clear(Dashboard.page("schedules", data, identity: identity), request)
     }
 
     @Sendable func workers(_ request: Request, context: ServerContext) async throws -> Response {
@@ -115,9 +115,9 @@ struct DashboardPages {
         return Dashboard.page("workers", data, identity: identity)
     }
 
-    /// A one-line notice carried in the redirect after a form (`?done=`), shown once.
+    /// The one-line notice a form left for the next page (`Flash`), shown once.
     private func flash(_ request: Request) -> [String: Any] {
-        guard let done = request.uri.queryParameters["done"], !done.isEmpty else { return [:] }
-        return ["flash": String(done.prefix(300))]
+        guard let note = Flash.read(request) else { return [:] }
+        return ["flash": note]
     }
 }

@@ -30,12 +30,6 @@
   function regions() { return document.querySelectorAll("[data-live]"); }
 
   document.addEventListener("DOMContentLoaded", function () {
-    // The one-time notice after a form (?done=…) is not shown again on reload.
-    if (window.history.replaceState && /[?&]done=/.test(window.location.search)) {
-      var url = new URL(window.location.href);
-      url.searchParams.delete("done");
-      window.history.replaceState(null, "", url.pathname + url.search + url.hash);
-    }
     regions().forEach(connect);
   });
   // Leaving closes the streams; coming back from the back/forward cache opens them again.
