@@ -253,14 +253,39 @@ public final class PostgresStore: TaskqStore, @unchecked Sendable {
         }
     }
 
+    /// Reads the trigger-kept counter rows (migration 0007: a base slot plus one slot per server process), one
+    /// statement so one snapshot. When many slots have piled up, folds those of processes that have gone into the
+    /// base, at most once a minute per store (best effort: a read-only role just keeps reading them all).
     public func counts() async throws -> [StateCount] {
-        try await connection.run { db in
-            let r = try db.exec("SELECT queue, state, count(*) FROM taskq_jobs GROUP BY queue, state ORDER BY queue, state", [])
-            return (0..<r.rowCount).compactMap { row in
-                JobState(rawValue: r.string(row, 1)).map { StateCount(queue: r.string(row, 0), state: $0, count: Int(r.int(row, 2))) }
+        let foldDue = lastCountsFold.withLock { Clock.monotonicSeconds() - $0 >= Self.countsFoldIntervalSeconds }
+        let (counts, slotRows) = try await connection.run { db -> ([StateCount], Int) in
+            let r = try db.exec(PostgresSQL.counts, [])
+            var slotRows = 0
+            let counts: [StateCount] = (0..<r.rowCount).compactMap { row in
+                slotRows += Int(r.int(row, 3))
+                let n = r.int(row, 2)
+                guard n > 0, let state = JobState(rawValue: r.string(row, 1)) else { return nil }
+                return StateCount(queue: r.string(row, 0), state: state, count: Int(n))
             }
+            return (counts, slotRows)
         }
+        if foldDue && slotRows > Self.countsFoldRows {
+            lastCountsFold.withLock { $0 = Clock.monotonicSeconds() }
+            _ = try? await foldJobCounts()
+        }
+        return counts
     }
+
+    /// Folds the counter rows of server processes that have gone into the base slot (`taskq_fold_job_counts`):
+    /// how many rows it folded, 0 while another process is folding.
+    func foldJobCounts() async throws -> Int {
+        try await connection.run { db in Int(try db.exec("SELECT taskq_fold_job_counts()", []).int(0, 0)) }
+    }
+
+    /// Counter rows beyond which `counts()` folds the slots of gone processes, and how often it may try.
+    static let countsFoldRows = 1_000
+    static let countsFoldIntervalSeconds = 60.0
+    private let lastCountsFold = Locked<Double>(-.infinity)
 
     public func purge(states: [JobState], finishedBefore before: Millis, limit: Int) async throws -> Int {
         let finished = states.filter(\.isFinished)
