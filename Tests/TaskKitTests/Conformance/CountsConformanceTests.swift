@@ -4,7 +4,7 @@ import Testing
 /// `counts()` is kept by the store (SQL triggers, Redis's counts hash) rather than counted on each read; it must
 /// equal a count of the jobs themselves after every kind of change, and after many changes made at once by several
 /// connections. Every backend.
-@Suite("Conformance: job counts")
+@Suite("Conformance: job counts and listings")
 struct CountsConformanceTests {
     /// The ground truth: every job read through `list`, counted by queue and state.
     static func truth(_ store: TaskqStore) async throws -> [String: Int] {
@@ -212,5 +212,42 @@ struct CountsConformanceTests {
             #expect(folded > 0)
         }
         try await expectCounts(observer, "closing the connections")
+    }
+
+    /// Listing by one or several states (with queue, task and paging) gives exactly the matching jobs, newest first.
+    @Test(arguments: Backend.allCases)
+    func listingByStatesPagesNewestFirst(backend: Backend) async throws {
+        let store = try await backend.makeLocation().migrated()
+        _ = try await store.enqueue((0..<40).map { i in
+            newJob("j\(i)", task: i % 3 == 0 ? "echo" : "noop", queue: i % 2 == 0 ? "x" : "y", runAt: i % 11 == 0 ? t0 + 1_000_000 : nil)
+        }, now: t0)
+        var now = t0 + 1
+        for round in 0..<6 {
+            let batch = try await store.claim(queues: ["x", "y"], limit: 5, worker: "w", now: now, leaseUntil: now + 1_000)
+            _ = try await store.finish(batch.enumerated().map { i, job in
+                JobOutcome(job: job, worker: "w", kind: (i + round) % 3 == 0 ? .failed(error: "e", outcome: .failed) : .completed(result: .null))
+            }, now: now)
+            now += 1
+        }
+        for job in try await store.list(JobFilter(states: [.pending], limit: 3)) { _ = try await store.cancel(id: job.id, now: now) }
+        let all = try await store.list(JobFilter(limit: 1000))
+        let stateSets: [[JobState]] = [[.completed], [.failed], [.pending, .failed], [.failed, .completed, .cancelled], [.running, .retrying],
+                                       JobState.allCases]
+        for states in stateSets {
+            for queue in [nil, "x"] as [String?] {
+                for task in [nil, "echo"] as [String?] {
+                    let expected = all.filter { states.contains($0.state) && (queue == nil || $0.queue == queue) && (task == nil || $0.task == task) }
+                    var paged: [Int64] = []
+                    var before: Int64?
+                    while true {
+                        let page = try await store.list(JobFilter(states: states, queue: queue, task: task, limit: 4, beforeID: before))
+                        paged += page.map(\.id)
+                        guard page.count == 4, let last = page.last else { break }
+                        before = last.id
+                    }
+                    #expect(paged == expected.map(\.id), "states \(states), queue \(queue ?? "-"), task \(task ?? "-")")
+                }
+            }
+        }
     }
 }

@@ -238,15 +238,28 @@ public final class PostgresStore: TaskqStore, @unchecked Sendable {
         }
     }
 
+    /// Newest first, one page. A state filter walks the index (state, id) backwards from the newest job of each
+    /// state: `state = ANY(...)` cannot walk it in id order, and the planner's other choice, the primary key
+    /// backwards, first skips every newer job in other states (a backlog of pending jobs before the newest
+    /// completed one). Several states: one such walk per state, merged.
     public func list(_ filter: JobFilter) async throws -> [Job] {
-        var sql = "SELECT \(PostgresSQL.jobColumns) FROM taskq_jobs WHERE true"
         var params: [String?] = []
         func add(_ value: String) -> String { params.append(value); return "$\(params.count)" }
-        if !filter.states.isEmpty { sql += " AND state = ANY(\(add(PGArray.text(filter.states.map(\.rawValue))))::text[])" }
-        if let queue = filter.queue { sql += " AND queue = \(add(queue))" }
-        if let task = filter.task { sql += " AND task = \(add(task))" }
-        if let before = filter.beforeID { sql += " AND id < \(add(String(before)))::bigint" }
-        sql += " ORDER BY id DESC LIMIT \(add(String(max(0, filter.limit))))::bigint"
+        var rest = ""
+        if let queue = filter.queue { rest += " AND queue = \(add(queue))" }
+        if let task = filter.task { rest += " AND task = \(add(task))" }
+        if let before = filter.beforeID { rest += " AND id < \(add(String(before)))::bigint" }
+        let limit = add(String(max(0, filter.limit))) + "::bigint"
+        let states = filter.states.map(\.rawValue).uniqued()
+        let select = "SELECT \(PostgresSQL.jobColumns) FROM taskq_jobs"
+        let sql: String
+        switch states.count {
+        case 0: sql = "\(select) WHERE true\(rest) ORDER BY id DESC LIMIT \(limit)"
+        case 1: sql = "\(select) WHERE state = \(add(states[0]))\(rest) ORDER BY id DESC LIMIT \(limit)"
+        default:
+            let walks = states.map { "(SELECT id FROM taskq_jobs WHERE state = \(add($0))\(rest) ORDER BY id DESC LIMIT \(limit))" }
+            sql = "\(select) WHERE id = ANY(ARRAY(\(walks.joined(separator: " UNION ALL ")))) ORDER BY id DESC LIMIT \(limit)"
+        }
         return try await connection.run { [sql, params] db in
             let r = try db.exec(sql, params)
             return (0..<r.rowCount).map { PostgresSQL.decodeJob(r, $0) }
