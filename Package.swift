@@ -42,12 +42,14 @@ let package = Package(
                 .embedInCode("sqlite/sqlite_0004_output.sql"),
                 .embedInCode("sqlite/sqlite_0005_users.sql"),
                 .embedInCode("sqlite/sqlite_0006_worker_retries.sql"),
+                .embedInCode("sqlite/sqlite_0007_job_counts.sql"),
                 .embedInCode("postgres/postgres_0001_init.sql"),
                 .embedInCode("postgres/postgres_0002_schedules.sql"),
                 .embedInCode("postgres/postgres_0003_operators.sql"),
                 .embedInCode("postgres/postgres_0004_output.sql"),
                 .embedInCode("postgres/postgres_0005_users.sql"),
                 .embedInCode("postgres/postgres_0006_worker_retries.sql"),
+                .embedInCode("postgres/postgres_0007_job_counts.sql"),
             ]
         ),
         .target(

@@ -27,6 +27,8 @@ public enum MigrationCatalog {
                   sql: String(decoding: PackageResources.sqlite_0005_users_sql, as: UTF8.self)),
         Migration(version: 6, name: "worker_retries", fileName: "sqlite_0006_worker_retries.sql",
                   sql: String(decoding: PackageResources.sqlite_0006_worker_retries_sql, as: UTF8.self)),
+        Migration(version: 7, name: "job_counts", fileName: "sqlite_0007_job_counts.sql",
+                  sql: String(decoding: PackageResources.sqlite_0007_job_counts_sql, as: UTF8.self)),
     ]
 
     /// Migrations for the PostgreSQL store, in version order (run inside the configured schema).
@@ -43,6 +45,8 @@ public enum MigrationCatalog {
                   sql: String(decoding: PackageResources.postgres_0005_users_sql, as: UTF8.self)),
         Migration(version: 6, name: "worker_retries", fileName: "postgres_0006_worker_retries.sql",
                   sql: String(decoding: PackageResources.postgres_0006_worker_retries_sql, as: UTF8.self)),
+        Migration(version: 7, name: "job_counts", fileName: "postgres_0007_job_counts.sql",
+                  sql: String(decoding: PackageResources.postgres_0007_job_counts_sql, as: UTF8.self)),
     ]
 
     /// All migrations keyed by backend folder name (`sqlite`, `postgres`), for catalog tests.

@@ -144,6 +144,12 @@ enum PostgresSQL {
         RETURNING queue
         """
 
+    /// Jobs per queue and state from the counter rows kept by the triggers of migration 0007: (queue, state, sum
+    /// over slots, counter rows). Pairs whose sum is 0 are dropped by the caller.
+    static let counts = """
+        SELECT queue, state, sum(n)::bigint, count(*) FROM taskq_job_counts GROUP BY queue, state ORDER BY queue, state
+        """
+
     static func decodeJob(_ r: PostgresResult, _ row: Int) -> Job { JobColumns.decode(Row(result: r, row: row)) }
 
     /// One row of a result as an `SQLRow`.

@@ -238,29 +238,71 @@ public final class PostgresStore: TaskqStore, @unchecked Sendable {
         }
     }
 
+    /// Newest first, one page. A state filter walks the index (state, id) backwards from the newest job in that
+    /// state. PostgreSQL would rather walk the primary key backwards and skip rows of other states (it assumes
+    /// they are spread evenly), which first crosses every newer job, e.g. a backlog of pending jobs before the
+    /// newest completed one. Written as a range with `ORDER BY state DESC, id DESC`, only that index gives the
+    /// order (an equality would let the planner drop `state` from it). Several states: one walk per state, merged.
     public func list(_ filter: JobFilter) async throws -> [Job] {
-        var sql = "SELECT \(PostgresSQL.jobColumns) FROM taskq_jobs WHERE true"
         var params: [String?] = []
         func add(_ value: String) -> String { params.append(value); return "$\(params.count)" }
-        if !filter.states.isEmpty { sql += " AND state = ANY(\(add(PGArray.text(filter.states.map(\.rawValue))))::text[])" }
-        if let queue = filter.queue { sql += " AND queue = \(add(queue))" }
-        if let task = filter.task { sql += " AND task = \(add(task))" }
-        if let before = filter.beforeID { sql += " AND id < \(add(String(before)))::bigint" }
-        sql += " ORDER BY id DESC LIMIT \(add(String(max(0, filter.limit))))::bigint"
+        var rest = ""
+        if let queue = filter.queue { rest += " AND queue = \(add(queue))" }
+        if let task = filter.task { rest += " AND task = \(add(task))" }
+        if let before = filter.beforeID { rest += " AND id < \(add(String(before)))::bigint" }
+        let limit = add(String(max(0, filter.limit))) + "::bigint"
+        func walk(_ state: String, _ columns: String) -> String {
+            let p = add(state)
+            return "SELECT \(columns) FROM taskq_jobs WHERE state >= \(p) AND state <= \(p)\(rest) ORDER BY state DESC, id DESC LIMIT \(limit)"
+        }
+        let states = filter.states.map(\.rawValue).uniqued()
+        let sql: String
+        switch states.count {
+        case 0: sql = "SELECT \(PostgresSQL.jobColumns) FROM taskq_jobs WHERE true\(rest) ORDER BY id DESC LIMIT \(limit)"
+        case 1: sql = walk(states[0], PostgresSQL.jobColumns)
+        default:
+            let walks = states.map { "(\(walk($0, "id")))" }.joined(separator: " UNION ALL ")
+            sql = "SELECT \(PostgresSQL.jobColumns) FROM taskq_jobs WHERE id = ANY(ARRAY(\(walks))) ORDER BY id DESC LIMIT \(limit)"
+        }
         return try await connection.run { [sql, params] db in
             let r = try db.exec(sql, params)
             return (0..<r.rowCount).map { PostgresSQL.decodeJob(r, $0) }
         }
     }
 
+    /// Reads the trigger-kept counter rows (migration 0007: a base slot plus one slot per server process), one
+    /// statement so one snapshot. When many slots have piled up, folds those of processes that have gone into the
+    /// base, at most once a minute per store (best effort: a read-only role just keeps reading them all).
     public func counts() async throws -> [StateCount] {
-        try await connection.run { db in
-            let r = try db.exec("SELECT queue, state, count(*) FROM taskq_jobs GROUP BY queue, state ORDER BY queue, state", [])
-            return (0..<r.rowCount).compactMap { row in
-                JobState(rawValue: r.string(row, 1)).map { StateCount(queue: r.string(row, 0), state: $0, count: Int(r.int(row, 2))) }
+        let foldDue = lastCountsFold.withLock { Clock.monotonicSeconds() - $0 >= Self.countsFoldIntervalSeconds }
+        let (counts, slotRows) = try await connection.run { db -> ([StateCount], Int) in
+            let r = try db.exec(PostgresSQL.counts, [])
+            var slotRows = 0
+            let counts: [StateCount] = (0..<r.rowCount).compactMap { row in
+                slotRows += Int(r.int(row, 3))
+                let n = r.int(row, 2)
+                guard n > 0, let state = JobState(rawValue: r.string(row, 1)) else { return nil }
+                return StateCount(queue: r.string(row, 0), state: state, count: Int(n))
             }
+            return (counts, slotRows)
         }
+        if foldDue && slotRows > Self.countsFoldRows {
+            lastCountsFold.withLock { $0 = Clock.monotonicSeconds() }
+            _ = try? await foldJobCounts()
+        }
+        return counts
     }
+
+    /// Folds the counter rows of server processes that have gone into the base slot (`taskq_fold_job_counts`):
+    /// how many rows it folded, 0 while another process is folding.
+    func foldJobCounts() async throws -> Int {
+        try await connection.run { db in Int(try db.exec("SELECT taskq_fold_job_counts()", []).int(0, 0)) }
+    }
+
+    /// Counter rows beyond which `counts()` folds the slots of gone processes, and how often it may try.
+    static let countsFoldRows = 1_000
+    static let countsFoldIntervalSeconds = 60.0
+    private let lastCountsFold = Locked<Double>(-.infinity)
 
     public func purge(states: [JobState], finishedBefore before: Millis, limit: Int) async throws -> Int {
         let finished = states.filter(\.isFinished)

@@ -278,7 +278,8 @@ public final class SQLiteStore: TaskqStore, @unchecked Sendable {
 
     public func counts() async throws -> [StateCount] {
         try await connection.run { db in
-            let select = try db.prepare("SELECT queue, state, COUNT(*) FROM taskq_jobs GROUP BY queue, state ORDER BY queue, state")
+            // Kept by the triggers of migration 0007 in the same transaction as every job change.
+            let select = try db.prepare("SELECT queue, state, n FROM taskq_job_counts WHERE n > 0 ORDER BY queue, state")
             var counts: [StateCount] = []
             while try select.step() {
                 guard let state = JobState(rawValue: select.text(1)) else { continue }
