@@ -64,6 +64,7 @@ public final class SQLiteStore: TaskqStore, @unchecked Sendable {
 
     /// Inserts jobs inside the caller's write transaction; a live job with the same unique key is returned instead.
     static func insert(_ jobs: [NewJob], db: SQLiteConnection, now: Millis) throws -> [EnqueueResult] {
+        var counts = SQLiteJobCounts()
         var results: [EnqueueResult] = []
         results.reserveCapacity(jobs.count)
         let insert = try db.prepare(SQLiteSQL.insertJob)
@@ -85,7 +86,9 @@ public final class SQLiteStore: TaskqStore, @unchecked Sendable {
                 .optional(job.timeoutMillis), .int(runAt), .optional(job.uniqueKey), .int(now),
             ]).run()
             results.append(EnqueueResult(id: db.lastInsertRowID, created: true))
+            counts.add(queue: job.queue, state: state.rawValue, 1)
         }
+        try counts.apply(db)
         return results
     }
 
@@ -111,18 +114,21 @@ public final class SQLiteStore: TaskqStore, @unchecked Sendable {
                         return a.id < b.id
                     }
                 }
-                var claimed: [Job] = []
-                for candidate in candidates.prefix(limit) {
-                    let update = try db.prepare(SQLiteSQL.markRunning)
-                        .bind([.text(worker), .int(now), .int(leaseUntil), .int(candidate.id)])
-                    guard try update.step() else { continue }
-                    let job = try SQLiteSQL.decodeJob(update)
-                    try update.run()
-                    try db.prepare(SQLiteSQL.openAttempt)
-                        .bind([.int(job.id), .int(Int64(job.attempt)), .int(now), .text(worker)]).run()
-                    claimed.append(job)
+                let chosen = candidates.prefix(limit)
+                return try SQLiteJobCounts.tracking(chosen.map(\.id), db) {
+                    var claimed: [Job] = []
+                    for candidate in chosen {
+                        let update = try db.prepare(SQLiteSQL.markRunning)
+                            .bind([.text(worker), .int(now), .int(leaseUntil), .int(candidate.id)])
+                        guard try update.step() else { continue }
+                        let job = try SQLiteSQL.decodeJob(update)
+                        try update.run()
+                        try db.prepare(SQLiteSQL.openAttempt)
+                            .bind([.int(job.id), .int(Int64(job.attempt)), .int(now), .text(worker)]).run()
+                        claimed.append(job)
+                    }
+                    return claimed
                 }
-                return claimed
             }
             let seen = (try? Self.dataVersion(db)) ?? -1
             self.lastDataVersion.withLock { $0 = seen }
@@ -133,7 +139,7 @@ public final class SQLiteStore: TaskqStore, @unchecked Sendable {
     public func finish(_ outcomes: [JobOutcome], now: Millis) async throws -> FinishReply {
         guard !outcomes.isEmpty else { return FinishReply() }
         return try await connection.run { db in
-            try db.writeTransaction {
+            try db.writeTransaction(moving: outcomes.map(\.jobID)) {
                 var reply = FinishReply()
                 for outcome in outcomes {
                     let t = outcome.transition(now: now)
@@ -190,7 +196,7 @@ public final class SQLiteStore: TaskqStore, @unchecked Sendable {
 
     public func cancel(id: Int64, now: Millis, error: String) async throws -> CancelResult {
         try await connection.run { db in
-            try db.writeTransaction {
+            try db.writeTransaction(moving: [id]) {
                 let select = try db.prepare("SELECT state FROM taskq_jobs WHERE id = ?").bind([.int(id)])
                 guard try select.step() else { return .notFound }
                 let state = JobState(rawValue: select.text(0)) ?? .failed
@@ -210,7 +216,7 @@ public final class SQLiteStore: TaskqStore, @unchecked Sendable {
 
     public func retry(id: Int64, now: Millis, from: Set<JobState>) async throws -> RetryResult {
         try await connection.run { db in
-            try db.writeTransaction {
+            try db.writeTransaction(moving: [id]) {
                 let select = try db.prepare("SELECT state, unique_key FROM taskq_jobs WHERE id = ?").bind([.int(id)])
                 guard try select.step() else { return .notFound }
                 let state = JobState(rawValue: select.text(0)) ?? .failed
@@ -295,12 +301,20 @@ public final class SQLiteStore: TaskqStore, @unchecked Sendable {
         let sql = """
             DELETE FROM taskq_jobs WHERE id IN (SELECT id FROM taskq_jobs
             WHERE state IN (\(finished.map { _ in "?" }.joined(separator: ", "))) AND finished_at < ? LIMIT ?)
+            RETURNING queue, state
             """
         let params: [SQLiteValue] = finished.map { .text($0.rawValue) } + [.int(before), .int(Int64(limit))]
         return try await connection.run { db in
             try db.writeTransaction {
-                try db.prepare(sql).bind(params).run()
-                return db.changes
+                var counts = SQLiteJobCounts()
+                let delete = try db.prepare(sql).bind(params)
+                var deleted = 0
+                while try delete.step() {
+                    counts.add(queue: delete.text(0), state: delete.text(1), -1)
+                    deleted += 1
+                }
+                try counts.apply(db)
+                return deleted
             }
         }
     }
