@@ -18,6 +18,11 @@ struct SQLiteJobCounts {
         delta[Key(queue: queue, state: state), default: 0] += n
     }
 
+    mutating func move(queue: String, from: String, to: String) {
+        add(queue: queue, state: from, -1)
+        add(queue: queue, state: to, 1)
+    }
+
     /// Writes the net changes: one UPSERT per (queue, state) that changed.
     func apply(_ db: SQLiteConnection) throws {
         for (key, n) in delta where n != 0 {
@@ -29,7 +34,8 @@ struct SQLiteJobCounts {
     }
 
     /// Runs `body`, which may move the jobs `ids` (and no others) between states and queues, and records where they
-    /// were before and are after. Ids that do not exist count for nothing.
+    /// were before and are after (two reads: for the operator's one-job changes; the claim and the outcomes of a
+    /// worker record their moves directly). Ids that do not exist count for nothing.
     static func tracking<T>(_ ids: [Int64], _ db: SQLiteConnection, _ body: () throws -> T) throws -> T {
         guard !ids.isEmpty else { return try body() }
         var counts = SQLiteJobCounts()

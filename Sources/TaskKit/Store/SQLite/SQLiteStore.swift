@@ -98,14 +98,14 @@ public final class SQLiteStore: TaskqStore, @unchecked Sendable {
         let taskParams = tasks.map { SQLiteValue.text($0) }
         return try await connection.run { db in
             let jobs: [Job] = try db.writeTransaction {
-                var candidates: [(id: Int64, priority: Int64, runAt: Int64)] = []
+                var candidates: [(id: Int64, priority: Int64, runAt: Int64, state: String)] = []
                 // Paused queues are skipped in the same transaction: a pause holds from the next claim on.
                 var paused = Set<String>()
                 let pausedSelect = try db.prepare(SQLiteSQL.pausedQueues)
                 while try pausedSelect.step() { paused.insert(pausedSelect.text(0)) }
                 for queue in queues where !paused.contains(queue) {
                     let select = try db.prepare(candidatesSQL).bind([.text(queue), .int(now)] + taskParams + [.int(Int64(limit))])
-                    while try select.step() { candidates.append((select.int(0), select.int(1), select.int(2))) }
+                    while try select.step() { candidates.append((select.int(0), select.int(1), select.int(2), select.text(3))) }
                 }
                 if queues.count > 1 {
                     candidates.sort { a, b in
@@ -114,21 +114,21 @@ public final class SQLiteStore: TaskqStore, @unchecked Sendable {
                         return a.id < b.id
                     }
                 }
-                let chosen = candidates.prefix(limit)
-                return try SQLiteJobCounts.tracking(chosen.map(\.id), db) {
-                    var claimed: [Job] = []
-                    for candidate in chosen {
-                        let update = try db.prepare(SQLiteSQL.markRunning)
-                            .bind([.text(worker), .int(now), .int(leaseUntil), .int(candidate.id)])
-                        guard try update.step() else { continue }
-                        let job = try SQLiteSQL.decodeJob(update)
-                        try update.run()
-                        try db.prepare(SQLiteSQL.openAttempt)
-                            .bind([.int(job.id), .int(Int64(job.attempt)), .int(now), .text(worker)]).run()
-                        claimed.append(job)
-                    }
-                    return claimed
+                var claimed: [Job] = []
+                var counts = SQLiteJobCounts()
+                for candidate in candidates.prefix(limit) {
+                    let update = try db.prepare(SQLiteSQL.markRunning)
+                        .bind([.text(worker), .int(now), .int(leaseUntil), .int(candidate.id)])
+                    guard try update.step() else { continue }
+                    let job = try SQLiteSQL.decodeJob(update)
+                    try update.run()
+                    try db.prepare(SQLiteSQL.openAttempt)
+                        .bind([.int(job.id), .int(Int64(job.attempt)), .int(now), .text(worker)]).run()
+                    claimed.append(job)
+                    counts.move(queue: job.queue, from: candidate.state, to: JobState.running.rawValue)
                 }
+                try counts.apply(db)
+                return claimed
             }
             let seen = (try? Self.dataVersion(db)) ?? -1
             self.lastDataVersion.withLock { $0 = seen }
@@ -139,28 +139,32 @@ public final class SQLiteStore: TaskqStore, @unchecked Sendable {
     public func finish(_ outcomes: [JobOutcome], now: Millis) async throws -> FinishReply {
         guard !outcomes.isEmpty else { return FinishReply() }
         return try await connection.run { db in
-            try db.writeTransaction(moving: outcomes.map(\.jobID)) {
+            try db.writeTransaction {
                 var reply = FinishReply()
+                var counts = SQLiteJobCounts()
                 for outcome in outcomes {
                     let t = outcome.transition(now: now)
                     let owner: [SQLiteValue] = [.int(outcome.jobID), .text(outcome.worker), .int(Int64(outcome.attempt))]
-                    try db.prepare(SQLiteSQL.applyTransition).bind([
+                    let apply = try db.prepare(SQLiteSQL.applyTransition).bind([
                         .text(t.state.rawValue), .optional(t.error), .optional(t.result?.serialized()), .optional(t.runAt),
                         .optional(t.finishedAt), .int(t.refundsAttempt ? 1 : 0),
-                    ] + owner + [.int(t.yieldsToCancel ? 1 : 0), .optional(outcome.leaseExpiredBefore)]).run()
-                    guard db.changes == 1 else {
+                    ] + owner + [.int(t.yieldsToCancel ? 1 : 0), .optional(outcome.leaseExpiredBefore)])
+                    guard try apply.step() else {
                         if t.yieldsToCancel,
                            try db.prepare(SQLiteSQL.heldWithCancelRequested).bind(owner + [.optional(outcome.leaseExpiredBefore)]).step() {
                             reply.cancelRequested.insert(outcome.jobID)
                         }
                         continue
                     }
+                    counts.move(queue: apply.text(0), from: JobState.running.rawValue, to: t.state.rawValue)
+                    try apply.run()
                     reply.applied.insert(outcome.jobID)
                     try db.prepare(SQLiteSQL.closeAttempt).bind([
                         .int(t.attemptEndedAt), .text(t.attemptOutcome.rawValue), .optional(t.attemptError),
                         .int(outcome.jobID), .int(Int64(outcome.attempt)),
                     ]).run()
                 }
+                try counts.apply(db)
                 return reply
             }
         }
