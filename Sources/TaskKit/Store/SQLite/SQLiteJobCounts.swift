@@ -34,19 +34,29 @@ struct SQLiteJobCounts {
     }
 
     /// Runs `body`, which may move the jobs `ids` (and no others) between states and queues, and records where they
-    /// were before and are after (two reads: for the operator's one-job changes; the claim and the outcomes of a
-    /// worker record their moves directly). Ids that do not exist count for nothing.
+    /// were before and are after (two reads: for an operator's change of one job; the claim records its moves
+    /// directly). Ids that do not exist count for nothing.
     static func tracking<T>(_ ids: [Int64], _ db: SQLiteConnection, _ body: () throws -> T) throws -> T {
         guard !ids.isEmpty else { return try body() }
         var counts = SQLiteJobCounts()
-        try counts.read(ids, db, -1)
+        try counts.read(ids, db) { counts, queue, state in counts.add(queue: queue, state: state, -1) }
         let value = try body()
-        try counts.read(ids, db, 1)
+        try counts.read(ids, db) { counts, queue, state in counts.add(queue: queue, state: state, 1) }
         try counts.apply(db)
         return value
     }
 
-    private mutating func read(_ ids: [Int64], _ db: SQLiteConnection, _ n: Int64) throws {
+    /// Records that the jobs `ids`, all running before, moved to the state they are in now: a batch of outcomes,
+    /// read once after it (one read rather than a RETURNING per job, which costs SQLite a temporary table each).
+    static func movedFromRunning(_ ids: [Int64], _ db: SQLiteConnection) throws {
+        guard !ids.isEmpty else { return }
+        var counts = SQLiteJobCounts()
+        try counts.read(ids, db) { counts, queue, state in counts.move(queue: queue, from: JobState.running.rawValue, to: state) }
+        try counts.apply(db)
+    }
+
+    private mutating func read(_ ids: [Int64], _ db: SQLiteConnection,
+                               _ each: (inout SQLiteJobCounts, _ queue: String, _ state: String) -> Void) throws {
         let select: SQLiteStatement
         if ids.count == 1 {
             select = try db.prepare("SELECT queue, state FROM taskq_jobs WHERE id = ?").bind([.int(ids[0])])
@@ -54,7 +64,7 @@ struct SQLiteJobCounts {
             select = try db.prepare("SELECT queue, state FROM taskq_jobs WHERE id IN (SELECT value FROM json_each(?))")
                 .bind([.text("[" + ids.map { String($0) }.joined(separator: ",") + "]")])
         }
-        while try select.step() { add(queue: select.text(0), state: select.text(1), n) }
+        while try select.step() { each(&self, select.text(0), select.text(1)) }
     }
 }
 

@@ -54,13 +54,11 @@ enum SQLiteSQL {
     /// attempt, not yielding to a requested cancellation, and (for a rescue) with its lease expired.
     /// ?1 state, ?2 error, ?3 result (NULL keeps), ?4 run_at (NULL keeps), ?5 finished_at, ?6 refund (0|1),
     /// ?7 id, ?8 worker, ?9 attempt, ?10 yields to cancel (0|1), ?11 lease expired before (NULL: no guard).
-    /// Returns the job's queue (for the job counts) when applied.
     static let applyTransition = """
         UPDATE taskq_jobs SET state = ?1, error = ?2, result = COALESCE(?3, result), run_at = COALESCE(?4, run_at),
             finished_at = ?5, attempt_offset = attempt_offset + ?6, lease_until = NULL
         WHERE id = ?7 AND state = 'running' AND worker = ?8 AND attempt = ?9
           AND NOT (?10 = 1 AND cancel_requested = 1) AND (?11 IS NULL OR lease_until < ?11)
-        RETURNING queue
         """
 
     /// Whether a transition that was not applied met a requested cancellation (same guard otherwise).

@@ -141,30 +141,29 @@ public final class SQLiteStore: TaskqStore, @unchecked Sendable {
         return try await connection.run { db in
             try db.writeTransaction {
                 var reply = FinishReply()
-                var counts = SQLiteJobCounts()
+                var applied: [Int64] = []
                 for outcome in outcomes {
                     let t = outcome.transition(now: now)
                     let owner: [SQLiteValue] = [.int(outcome.jobID), .text(outcome.worker), .int(Int64(outcome.attempt))]
-                    let apply = try db.prepare(SQLiteSQL.applyTransition).bind([
+                    try db.prepare(SQLiteSQL.applyTransition).bind([
                         .text(t.state.rawValue), .optional(t.error), .optional(t.result?.serialized()), .optional(t.runAt),
                         .optional(t.finishedAt), .int(t.refundsAttempt ? 1 : 0),
-                    ] + owner + [.int(t.yieldsToCancel ? 1 : 0), .optional(outcome.leaseExpiredBefore)])
-                    guard try apply.step() else {
+                    ] + owner + [.int(t.yieldsToCancel ? 1 : 0), .optional(outcome.leaseExpiredBefore)]).run()
+                    guard db.changes == 1 else {
                         if t.yieldsToCancel,
                            try db.prepare(SQLiteSQL.heldWithCancelRequested).bind(owner + [.optional(outcome.leaseExpiredBefore)]).step() {
                             reply.cancelRequested.insert(outcome.jobID)
                         }
                         continue
                     }
-                    counts.move(queue: apply.text(0), from: JobState.running.rawValue, to: t.state.rawValue)
-                    try apply.run()
                     reply.applied.insert(outcome.jobID)
+                    applied.append(outcome.jobID)
                     try db.prepare(SQLiteSQL.closeAttempt).bind([
                         .int(t.attemptEndedAt), .text(t.attemptOutcome.rawValue), .optional(t.attemptError),
                         .int(outcome.jobID), .int(Int64(outcome.attempt)),
                     ]).run()
                 }
-                try counts.apply(db)
+                try SQLiteJobCounts.movedFromRunning(applied, db)
                 return reply
             }
         }
