@@ -20,68 +20,86 @@ CREATE TABLE taskq_job_counts (
     PRIMARY KEY (slot, queue, state)
 ) WITH (fillfactor = 50);
 
--- Functions run with the schema they were created in, whatever the search_path of the session changing jobs.
-CREATE FUNCTION taskq_job_counts_inserted() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
-BEGIN
-    INSERT INTO taskq_job_counts AS c (slot, queue, state, n)
-    SELECT pg_backend_pid(), queue, state, count(*) FROM taskq_new_jobs GROUP BY queue, state ORDER BY queue, state
-    ON CONFLICT (slot, queue, state) DO UPDATE SET n = c.n + excluded.n;
-    RETURN NULL;
-END $$;
-
-CREATE FUNCTION taskq_job_counts_deleted() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
-BEGIN
-    INSERT INTO taskq_job_counts AS c (slot, queue, state, n)
-    SELECT pg_backend_pid(), queue, state, -count(*) FROM taskq_old_jobs GROUP BY queue, state ORDER BY queue, state
-    ON CONFLICT (slot, queue, state) DO UPDATE SET n = c.n + excluded.n;
-    RETURN NULL;
-END $$;
-
-CREATE FUNCTION taskq_job_counts_updated() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
-BEGIN
-    INSERT INTO taskq_job_counts AS c (slot, queue, state, n)
-    SELECT pg_backend_pid(), queue, state, sum(d) FROM (
-        SELECT queue, state, 1 AS d FROM taskq_new_jobs
-        UNION ALL
-        SELECT queue, state, -1 FROM taskq_old_jobs
-    ) moved
-    GROUP BY queue, state HAVING sum(d) <> 0 ORDER BY queue, state
-    ON CONFLICT (slot, queue, state) DO UPDATE SET n = c.n + excluded.n;
-    RETURN NULL;
-END $$;
-
-CREATE FUNCTION taskq_job_counts_truncated() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
-BEGIN
-    DELETE FROM taskq_job_counts;
-    RETURN NULL;
-END $$;
-
--- Folds the rows of backends that no longer exist into slot 0, one caller at a time (others return at once).
--- A backend that reuses a folded pid simply starts its rows again. Returns the number of rows folded.
-CREATE FUNCTION taskq_fold_job_counts() RETURNS bigint LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+-- The functions name the counter table with its schema, written in when they are made: they work whatever the
+-- search_path of the session changing jobs (a psql session, a restore), and need no `SET search_path` of their own
+-- (which would cost every statement a configuration change).
+DO $migration$
 DECLARE
-    folded bigint;
+    counts constant text := quote_ident(current_schema()) || '.taskq_job_counts';
 BEGIN
-    IF NOT pg_try_advisory_xact_lock(hashtext('taskq.job_counts.' || current_schema())) THEN
-        RETURN 0;
-    END IF;
-    WITH gone AS (
-        DELETE FROM taskq_job_counts
-        WHERE slot <> 0 AND slot NOT IN (SELECT pid FROM pg_stat_activity WHERE pid IS NOT NULL)
-        RETURNING queue, state, n
-    ), summed AS (
-        SELECT queue, state, sum(n) AS n, count(*) AS rows FROM gone GROUP BY queue, state
-    ), base AS (
-        INSERT INTO taskq_job_counts AS c (slot, queue, state, n)
-        SELECT 0, queue, state, n FROM summed ORDER BY queue, state
-        ON CONFLICT (slot, queue, state) DO UPDATE SET n = c.n + excluded.n
-    )
-    SELECT COALESCE(sum(rows), 0) INTO folded FROM summed;
-    -- Base rows of (queue, state) pairs that have no jobs left and no other slot.
-    DELETE FROM taskq_job_counts c WHERE c.slot = 0 AND c.n = 0
-        AND NOT EXISTS (SELECT 1 FROM taskq_job_counts o WHERE o.slot <> 0 AND o.queue = c.queue AND o.state = c.state);
-    RETURN folded;
-END $$;
+    EXECUTE replace($fn$
+        CREATE FUNCTION taskq_job_counts_inserted() RETURNS trigger LANGUAGE plpgsql AS $body$
+        BEGIN
+            INSERT INTO @counts@ AS c (slot, queue, state, n)
+            SELECT pg_backend_pid(), queue, state, count(*) FROM taskq_new_jobs GROUP BY queue, state ORDER BY queue, state
+            ON CONFLICT (slot, queue, state) DO UPDATE SET n = c.n + excluded.n;
+            RETURN NULL;
+        END $body$
+    $fn$, '@counts@', counts);
+
+    EXECUTE replace($fn$
+        CREATE FUNCTION taskq_job_counts_deleted() RETURNS trigger LANGUAGE plpgsql AS $body$
+        BEGIN
+            INSERT INTO @counts@ AS c (slot, queue, state, n)
+            SELECT pg_backend_pid(), queue, state, -count(*) FROM taskq_old_jobs GROUP BY queue, state ORDER BY queue, state
+            ON CONFLICT (slot, queue, state) DO UPDATE SET n = c.n + excluded.n;
+            RETURN NULL;
+        END $body$
+    $fn$, '@counts@', counts);
+
+    -- Net moves per (queue, state); a statement that moved no job (a heartbeat) writes nothing.
+    EXECUTE replace($fn$
+        CREATE FUNCTION taskq_job_counts_updated() RETURNS trigger LANGUAGE plpgsql AS $body$
+        BEGIN
+            INSERT INTO @counts@ AS c (slot, queue, state, n)
+            SELECT pg_backend_pid(), queue, state, sum(d) FROM (
+                SELECT queue, state, 1 AS d FROM taskq_new_jobs
+                UNION ALL
+                SELECT queue, state, -1 FROM taskq_old_jobs
+            ) moved
+            GROUP BY queue, state HAVING sum(d) <> 0 ORDER BY queue, state
+            ON CONFLICT (slot, queue, state) DO UPDATE SET n = c.n + excluded.n;
+            RETURN NULL;
+        END $body$
+    $fn$, '@counts@', counts);
+
+    EXECUTE replace($fn$
+        CREATE FUNCTION taskq_job_counts_truncated() RETURNS trigger LANGUAGE plpgsql AS $body$
+        BEGIN
+            DELETE FROM @counts@;
+            RETURN NULL;
+        END $body$
+    $fn$, '@counts@', counts);
+
+    -- Folds the rows of server processes that have ended into slot 0, one caller at a time (others return 0 at
+    -- once). A process that reuses a folded pid simply starts its rows again. Returns the number of rows folded.
+    EXECUTE replace($fn$
+        CREATE FUNCTION taskq_fold_job_counts() RETURNS bigint LANGUAGE plpgsql AS $body$
+        DECLARE
+            folded bigint;
+        BEGIN
+            IF NOT pg_try_advisory_xact_lock(hashtext('taskq.job_counts.@counts@')) THEN
+                RETURN 0;
+            END IF;
+            WITH gone AS (
+                DELETE FROM @counts@
+                WHERE slot <> 0 AND slot NOT IN (SELECT pid FROM pg_stat_activity WHERE pid IS NOT NULL)
+                RETURNING queue, state, n
+            ), summed AS (
+                SELECT queue, state, sum(n) AS n, count(*) AS rows FROM gone GROUP BY queue, state
+            ), base AS (
+                INSERT INTO @counts@ AS c (slot, queue, state, n)
+                SELECT 0, queue, state, n FROM summed ORDER BY queue, state
+                ON CONFLICT (slot, queue, state) DO UPDATE SET n = c.n + excluded.n
+            )
+            SELECT COALESCE(sum(rows), 0) INTO folded FROM summed;
+            -- Base rows of (queue, state) pairs with no job left and no other slot.
+            DELETE FROM @counts@ c WHERE c.slot = 0 AND c.n = 0
+                AND NOT EXISTS (SELECT 1 FROM @counts@ o WHERE o.slot <> 0 AND o.queue = c.queue AND o.state = c.state);
+            RETURN folded;
+        END $body$
+    $fn$, '@counts@', counts);
+END $migration$;
 
 -- Writes wait here until the counts below are filled, so none is missed or counted twice.
 LOCK TABLE taskq_jobs IN SHARE ROW EXCLUSIVE MODE;

@@ -1,4 +1,5 @@
 import Testing
+import TaskqMigrations
 @testable import TaskKit
 
 /// `counts()` is kept by the store (SQL triggers, Redis's counts hash) rather than counted on each read; it must
@@ -248,6 +249,67 @@ struct CountsConformanceTests {
                     #expect(paged == expected.map(\.id), "states \(states), queue \(queue ?? "-"), task \(task ?? "-")")
                 }
             }
+        }
+    }
+
+    /// Migration 0007 on a database that already has jobs counts them; afterwards writers that change jobs with plain
+    /// SQL (an older taskq during an upgrade, a shell) keep the counts right through the schema's triggers, beside
+    /// taskq's own changes (which SQLite records without triggers). The SQL backends.
+    @Test(arguments: [Backend.sqlite, .postgres])
+    func upgradeCountsExistingJobsAndTriggersCountOtherWriters(backend: Backend) async throws {
+        let location = try await backend.makeLocation()
+        let store = try await location.open(create: true)
+        // A schema at version 6 with jobs in it.
+        let statements: (_ through6: Bool, _ sql: [String]) async throws -> Void
+        if let postgres = store as? PostgresStore {
+            let schema = postgres.target.quotedSchema
+            statements = { through6, sql in
+                try await postgres.connection.run { db in
+                    if through6 {
+                        try db.exec("CREATE SCHEMA \(schema)", [], prepare: false)
+                        _ = try SQLMigrations.apply(Array(MigrationCatalog.postgres.prefix(6)), on: db, now: t0)
+                    }
+                    for statement in sql { try db.exec(statement, [], prepare: false) }
+                }
+            }
+        } else {
+            // Another connection, with triggers on as any other program's would be.
+            let raw = try await SQLiteConnection.open(path: String(location.url.dropFirst("sqlite:".count)), create: false)
+            try await raw.run { db in try db.enableTriggers(true) }
+            statements = { through6, sql in
+                try await raw.run { db in
+                    try db.writeTransaction {
+                        if through6 { _ = try SQLMigrations.apply(Array(MigrationCatalog.sqlite.prefix(6)), on: db, now: t0) }
+                        for statement in sql { try db.execute(statement) }
+                    }
+                }
+            }
+        }
+        func insert(_ name: String, _ queue: String, _ state: String) -> String {
+            "INSERT INTO taskq_jobs (name, task, queue, state, run_at, created_at) VALUES ('\(name)', 'noop', '\(queue)', '\(state)', 0, 0)"
+        }
+        try await statements(true, [insert("a", "q1", "pending"), insert("b", "q1", "pending"), insert("c", "q1", "completed"),
+                                    insert("d", "q2", "failed"), insert("e", "q2", "scheduled")])
+        #expect(try await store.migrate(now: t0).map(\.version) == [7])
+        try await expectCounts(store, "migration 0007 on existing jobs")
+
+        // taskq's own changes and plain SQL, interleaved.
+        _ = try await store.enqueue([newJob("f", queue: "q1"), newJob("g", queue: "q3")], now: t0)
+        try await statements(false, [
+            "UPDATE taskq_jobs SET state = 'completed', finished_at = 1 WHERE name IN ('a', 'f')",
+            "UPDATE taskq_jobs SET queue = 'q3' WHERE name = 'b'",
+            "UPDATE taskq_jobs SET lease_until = 5",
+            "DELETE FROM taskq_jobs WHERE name IN ('c', 'd')",
+            insert("h", "q2", "running"),
+        ])
+        try await expectCounts(store, "plain SQL changes")
+        let claimed = try await store.claim(queues: ["q1", "q2", "q3"], limit: 10, worker: "w", now: t0, leaseUntil: t0 + 1_000)
+        _ = try await store.finish(claimed.map { JobOutcome(job: $0, worker: "w", kind: .completed(result: .null)) }, now: t0 + 1)
+        _ = try await store.purge(states: [.completed], finishedBefore: t0 + 2, limit: 100)
+        try await expectCounts(store, "taskq's changes after plain SQL")
+        if store is PostgresStore {
+            try await statements(false, ["TRUNCATE taskq_jobs CASCADE"])
+            #expect(try await store.counts().isEmpty)
         }
     }
 }

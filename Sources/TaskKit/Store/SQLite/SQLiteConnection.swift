@@ -60,6 +60,10 @@ final class SQLiteConnection: @unchecked Sendable {
                 try switchToWAL()
                 try execute("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;")
             }
+            // The schema's triggers keep taskq_job_counts for other writers (an older taskq, the sqlite3 shell);
+            // this connection's writes record their counts themselves, netted per batch (SQLiteJobCounts), which
+            // costs far less than a trigger run for every job that moves.
+            try enableTriggers(false)
         } catch {
             closeOnQueue()
             throw error
@@ -176,6 +180,11 @@ final class SQLiteConnection: @unchecked Sendable {
             }
             throw TaskqError.unavailable("sqlite error in \(context()): \(message)")
         }
+    }
+
+    /// Turns the schema's triggers on or off for this connection (off for taskq's own: see `openOnQueue`).
+    func enableTriggers(_ on: Bool) throws {
+        try check(taskq_sqlite3_enable_triggers(handle, on ? 1 : 0), "turning triggers \(on ? "on" : "off")")
     }
 
     /// Executes one or more statements without results.

@@ -14,10 +14,10 @@ enum SQLiteSQL {
         """
 
     /// Served by the partial index taskq_jobs_claim (queue, priority DESC, run_at, id); the task list is spliced
-    /// in as `?` placeholders, one per task.
+    /// in as `?` placeholders, one per task. The state is for the job counts.
     static func claimCandidates(taskCount: Int) -> String {
         """
-        SELECT id, priority, run_at FROM taskq_jobs
+        SELECT id, priority, run_at, state FROM taskq_jobs
         WHERE queue = ? AND state IN ('pending', 'scheduled', 'retrying') AND run_at <= ?
           AND task IN (\(Array(repeating: "?", count: taskCount).joined(separator: ", ")))
         ORDER BY priority DESC, run_at, id LIMIT ?

@@ -64,6 +64,7 @@ public final class SQLiteStore: TaskqStore, @unchecked Sendable {
 
     /// Inserts jobs inside the caller's write transaction; a live job with the same unique key is returned instead.
     static func insert(_ jobs: [NewJob], db: SQLiteConnection, now: Millis) throws -> [EnqueueResult] {
+        var counts = SQLiteJobCounts()
         var results: [EnqueueResult] = []
         results.reserveCapacity(jobs.count)
         let insert = try db.prepare(SQLiteSQL.insertJob)
@@ -85,7 +86,9 @@ public final class SQLiteStore: TaskqStore, @unchecked Sendable {
                 .optional(job.timeoutMillis), .int(runAt), .optional(job.uniqueKey), .int(now),
             ]).run()
             results.append(EnqueueResult(id: db.lastInsertRowID, created: true))
+            counts.add(queue: job.queue, state: state.rawValue, 1)
         }
+        try counts.apply(db)
         return results
     }
 
@@ -95,14 +98,14 @@ public final class SQLiteStore: TaskqStore, @unchecked Sendable {
         let taskParams = tasks.map { SQLiteValue.text($0) }
         return try await connection.run { db in
             let jobs: [Job] = try db.writeTransaction {
-                var candidates: [(id: Int64, priority: Int64, runAt: Int64)] = []
+                var candidates: [(id: Int64, priority: Int64, runAt: Int64, state: String)] = []
                 // Paused queues are skipped in the same transaction: a pause holds from the next claim on.
                 var paused = Set<String>()
                 let pausedSelect = try db.prepare(SQLiteSQL.pausedQueues)
                 while try pausedSelect.step() { paused.insert(pausedSelect.text(0)) }
                 for queue in queues where !paused.contains(queue) {
                     let select = try db.prepare(candidatesSQL).bind([.text(queue), .int(now)] + taskParams + [.int(Int64(limit))])
-                    while try select.step() { candidates.append((select.int(0), select.int(1), select.int(2))) }
+                    while try select.step() { candidates.append((select.int(0), select.int(1), select.int(2), select.text(3))) }
                 }
                 if queues.count > 1 {
                     candidates.sort { a, b in
@@ -112,6 +115,7 @@ public final class SQLiteStore: TaskqStore, @unchecked Sendable {
                     }
                 }
                 var claimed: [Job] = []
+                var counts = SQLiteJobCounts()
                 for candidate in candidates.prefix(limit) {
                     let update = try db.prepare(SQLiteSQL.markRunning)
                         .bind([.text(worker), .int(now), .int(leaseUntil), .int(candidate.id)])
@@ -121,7 +125,9 @@ public final class SQLiteStore: TaskqStore, @unchecked Sendable {
                     try db.prepare(SQLiteSQL.openAttempt)
                         .bind([.int(job.id), .int(Int64(job.attempt)), .int(now), .text(worker)]).run()
                     claimed.append(job)
+                    counts.move(queue: job.queue, from: candidate.state, to: JobState.running.rawValue)
                 }
+                try counts.apply(db)
                 return claimed
             }
             let seen = (try? Self.dataVersion(db)) ?? -1
@@ -135,6 +141,7 @@ public final class SQLiteStore: TaskqStore, @unchecked Sendable {
         return try await connection.run { db in
             try db.writeTransaction {
                 var reply = FinishReply()
+                var applied: [Int64] = []
                 for outcome in outcomes {
                     let t = outcome.transition(now: now)
                     let owner: [SQLiteValue] = [.int(outcome.jobID), .text(outcome.worker), .int(Int64(outcome.attempt))]
@@ -150,11 +157,13 @@ public final class SQLiteStore: TaskqStore, @unchecked Sendable {
                         continue
                     }
                     reply.applied.insert(outcome.jobID)
+                    applied.append(outcome.jobID)
                     try db.prepare(SQLiteSQL.closeAttempt).bind([
                         .int(t.attemptEndedAt), .text(t.attemptOutcome.rawValue), .optional(t.attemptError),
                         .int(outcome.jobID), .int(Int64(outcome.attempt)),
                     ]).run()
                 }
+                try SQLiteJobCounts.movedFromRunning(applied, db)
                 return reply
             }
         }
@@ -190,7 +199,7 @@ public final class SQLiteStore: TaskqStore, @unchecked Sendable {
 
     public func cancel(id: Int64, now: Millis, error: String) async throws -> CancelResult {
         try await connection.run { db in
-            try db.writeTransaction {
+            try db.writeTransaction(moving: [id]) {
                 let select = try db.prepare("SELECT state FROM taskq_jobs WHERE id = ?").bind([.int(id)])
                 guard try select.step() else { return .notFound }
                 let state = JobState(rawValue: select.text(0)) ?? .failed
@@ -210,7 +219,7 @@ public final class SQLiteStore: TaskqStore, @unchecked Sendable {
 
     public func retry(id: Int64, now: Millis, from: Set<JobState>) async throws -> RetryResult {
         try await connection.run { db in
-            try db.writeTransaction {
+            try db.writeTransaction(moving: [id]) {
                 let select = try db.prepare("SELECT state, unique_key FROM taskq_jobs WHERE id = ?").bind([.int(id)])
                 guard try select.step() else { return .notFound }
                 let state = JobState(rawValue: select.text(0)) ?? .failed
@@ -295,12 +304,20 @@ public final class SQLiteStore: TaskqStore, @unchecked Sendable {
         let sql = """
             DELETE FROM taskq_jobs WHERE id IN (SELECT id FROM taskq_jobs
             WHERE state IN (\(finished.map { _ in "?" }.joined(separator: ", "))) AND finished_at < ? LIMIT ?)
+            RETURNING queue, state
             """
         let params: [SQLiteValue] = finished.map { .text($0.rawValue) } + [.int(before), .int(Int64(limit))]
         return try await connection.run { db in
             try db.writeTransaction {
-                try db.prepare(sql).bind(params).run()
-                return db.changes
+                var counts = SQLiteJobCounts()
+                let delete = try db.prepare(sql).bind(params)
+                var deleted = 0
+                while try delete.step() {
+                    counts.add(queue: delete.text(0), state: delete.text(1), -1)
+                    deleted += 1
+                }
+                try counts.apply(db)
+                return deleted
             }
         }
     }
