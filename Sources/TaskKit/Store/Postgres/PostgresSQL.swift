@@ -31,13 +31,19 @@ enum PostgresSQL {
 
     /// One statement per claim: lock due jobs in claim order, skipping rows other workers hold and paused queues,
     /// mark them running and open their attempts. `$1` queues, `$2` now, `$3` limit, `$4` worker, `$5` lease end, `$6` tasks.
+    /// Paused queues are dropped from the queue list once, before the scan (a one-time filter): checked per row (a
+    /// correlated NOT EXISTS), the planner guessed that almost no row survives it, gave up on reading the claim order
+    /// from an index and sorted every waiting job instead, once the table had statistics (120 ms a claim with
+    /// 100,000 jobs waiting).
     static func claim(singleQueue: Bool) -> String {
-        """
+        let queues = singleQueue
+            ? "queue = ($1::text[])[1] AND NOT EXISTS (SELECT 1 FROM taskq_queues pq WHERE pq.name = ($1::text[])[1] AND pq.paused)"
+            : "queue = ANY(ARRAY(SELECT q FROM unnest($1::text[]) AS q WHERE NOT EXISTS (SELECT 1 FROM taskq_queues pq WHERE pq.name = q AND pq.paused)))"
+        return """
         WITH picked AS (
             SELECT id FROM taskq_jobs
-            WHERE state IN ('pending', 'scheduled', 'retrying') AND \(singleQueue ? "queue = ($1::text[])[1]" : "queue = ANY($1::text[])")
+            WHERE state IN ('pending', 'scheduled', 'retrying') AND \(queues)
               AND run_at <= $2 AND task = ANY($6::text[])
-              AND NOT EXISTS (SELECT 1 FROM taskq_queues pq WHERE pq.name = taskq_jobs.queue AND pq.paused)
             ORDER BY priority DESC, run_at, id
             LIMIT $3
             FOR UPDATE SKIP LOCKED
