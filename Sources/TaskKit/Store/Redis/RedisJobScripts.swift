@@ -64,30 +64,37 @@ extension RedisScripts {
     return out
     """#
 
-    /// ARGV: prefix, now, JSON array of engine-decided transitions {id, attempt, worker, state, error, result,
-    /// run_at, finished_at, refund, yields, expired_before, outcome, attempt_error, ended_at} (times as strings:
-    /// Lua numbers are doubles and print large ones in exponent form). Each applies only
-    /// while the job is running under the same worker and attempt (and, with expired_before, its lease expired);
-    /// one that yields to a requested cancellation is not applied. Returns {applied ids, cancel-requested ids}.
+    /// ARGV: prefix, now, then 14 values per engine-decided transition: id, attempt, worker, state, error, result,
+    /// run_at, finished_at, refund (0|1), yields (0|1), expired_before, outcome, attempt_error, ended_at. Plain
+    /// arguments, not JSON, so a batch of a thousand costs no decoding: times as decimal text (Lua numbers are doubles
+    /// and print large ones in exponent form), an absent time as '', an absent text as '' and a present one behind
+    /// a '=' (so an empty text stays distinct from none). Each applies only while the job is running under the same
+    /// worker and attempt (and, with expired_before, its lease expired); one that yields to a requested cancellation
+    /// is not applied. Returns {applied ids, cancel-requested ids}.
     static let finish = prelude + #"""
+    local function text(v) if v == '' then return nil end return string.sub(v, 2) end
+    local function time(v) if v == '' then return nil end return v end
     local applied, cancel_requested, unleased, done = {}, {}, {}, {}
-    local null = cjson.null
-    for _, o in ipairs(cjson.decode(ARGV[3])) do
+    for i = 3, #ARGV - 13, 14 do
+      local o = {id = ARGV[i], attempt = ARGV[i + 1], worker = ARGV[i + 2], state = ARGV[i + 3], error = text(ARGV[i + 4]),
+                 result = text(ARGV[i + 5]), run_at = time(ARGV[i + 6]), finished_at = time(ARGV[i + 7]),
+                 refund = ARGV[i + 8] == '1', yields = ARGV[i + 9] == '1', expired_before = time(ARGV[i + 10]),
+                 outcome = ARGV[i + 11], attempt_error = text(ARGV[i + 12]), ended_at = ARGV[i + 13]}
       local id = o.id
       local k = jk(id)
       local f = redis.call('HMGET', k, 'state', 'worker', 'attempt', 'cancel_requested', 'queue', 'priority', 'unique_key',
                            'lease_until', 'task')
       if f[1] == 'running' and f[2] == o.worker and tonumber(f[3]) == tonumber(o.attempt)
-         and (o.expired_before == null or tonumber(f[8] or '0') < tonumber(o.expired_before)) then
+         and (o.expired_before == nil or tonumber(f[8] or '0') < tonumber(o.expired_before)) then
         if o.yields and f[4] == '1' then
           cancel_requested[#cancel_requested + 1] = id
         else
           unleased[#unleased + 1] = id
           local set, del = {'state', o.state}, {'lease_until'}
-          if o.error ~= null then set[#set + 1] = 'error'; set[#set + 1] = o.error else del[#del + 1] = 'error' end
-          if o.result ~= null then set[#set + 1] = 'result'; set[#set + 1] = o.result end
-          if o.run_at ~= null then set[#set + 1] = 'run_at'; set[#set + 1] = o.run_at end
-          if o.finished_at ~= null then
+          if o.error ~= nil then set[#set + 1] = 'error'; set[#set + 1] = o.error else del[#del + 1] = 'error' end
+          if o.result ~= nil then set[#set + 1] = 'result'; set[#set + 1] = o.result end
+          if o.run_at ~= nil then set[#set + 1] = 'run_at'; set[#set + 1] = o.run_at end
+          if o.finished_at ~= nil then
             set[#set + 1] = 'finished_at'; set[#set + 1] = o.finished_at
             done[#done + 1] = o.finished_at; done[#done + 1] = id
           end
@@ -95,16 +102,14 @@ extension RedisScripts {
           redis.call('HSET', k, unpack(set))
           redis.call('HDEL', k, unpack(del))
           bmove(id, f[5], 'running', o.state)
-          if o.finished_at ~= null then
+          if o.finished_at ~= nil then
             finish_unique(id, f[7])
           elseif o.state == 'pending' then
             make_ready(id, f[5], f[9], f[6], redis.call('HGET', k, 'run_at'))
           else
             redis.call('ZADD', P .. ':delayed', redis.call('HGET', k, 'run_at'), member(id))
           end
-          local err = nil
-          if o.attempt_error ~= null then err = o.attempt_error end
-          close_attempt(id, o.attempt, o.ended_at, o.outcome, err)
+          close_attempt(id, o.attempt, o.ended_at, o.outcome, o.attempt_error)
           applied[#applied + 1] = id
         end
       end
