@@ -8,7 +8,8 @@ struct Prefetch: Sendable {
     /// Most jobs held beyond the slots (`WorkerOptions.prefetchLimit`); 0 turns prefetching off.
     let limit: Int
     /// Seconds of work the backlog may hold.
-    static let horizon = 0.025
+    let horizon: Double
+    static let defaultHorizon = 0.025
     /// Weight of the newest run in the average.
     static let weight = 0.2
     /// Average seconds a handler ran (exponentially weighted); nil before the first job ends.
@@ -17,9 +18,10 @@ struct Prefetch: Sendable {
     /// batch grows while jobs keep finishing fast instead of jumping to the limit on the first sample.
     private(set) var lastFullClaim = 0
 
-    init(concurrency: Int, limit: Int) {
+    init(concurrency: Int, limit: Int, horizon: Double = Prefetch.defaultHorizon) {
         self.concurrency = concurrency
         self.limit = max(0, limit)
+        self.horizon = horizon
     }
 
     mutating func jobRan(seconds: Double) {
@@ -40,7 +42,7 @@ struct Prefetch: Sendable {
     /// Jobs the backlog should hold: the slots' work for `horizon` seconds at the average run time, at most `limit`.
     var target: Int {
         guard limit > 0, let average = averageRun else { return 0 }
-        let byPace = Double(concurrency) * Self.horizon / max(average, 1e-6)
+        let byPace = Double(concurrency) * horizon / max(average, 1e-6)
         return byPace >= Double(limit) ? limit : Int(byPace)
     }
 

@@ -33,6 +33,8 @@ public final class Worker: @unchecked Sendable {
         var backlog = Backlog()
         var prefetch: Prefetch
         var outcomes: [JobOutcome] = []
+        /// Claimed jobs released unstarted while running on (not at a stop): no longer counted toward `--max-tasks`.
+        var givenBack = 0
         var stopRequests = 0
         var graceDeadline: Double?
     }
@@ -45,7 +47,8 @@ public final class Worker: @unchecked Sendable {
         options.queues = options.queues.uniqued() // `-q a,a` reads queue a once
         self.options = options
         self.logger = logger
-        self.state = Locked(SharedState(prefetch: Prefetch(concurrency: options.concurrency, limit: options.prefetchLimit)))
+        self.state = Locked(SharedState(prefetch: Prefetch(concurrency: options.concurrency, limit: options.prefetchLimit,
+                                                                        horizon: options.prefetchHorizon)))
     }
 
     /// Asks the worker to stop: the first call stops claiming and lets in-flight jobs finish within the grace
@@ -65,10 +68,16 @@ public final class Worker: @unchecked Sendable {
         event.signal()
     }
 
-    /// Queues `released` outcomes for jobs that never started; returns how many.
-    private func release(_ jobs: [Job], into s: inout SharedState) -> Int {
+    /// Queues `released` outcomes for jobs that never started (not attempts: they go back to the queue as they
+    /// were); returns how many. Only a stop ends the worker's count of them toward `--max-tasks`.
+    private func release(_ jobs: [Job], into s: inout SharedState, because reason: String? = nil) -> Int {
         let now = Clock.now()
-        s.outcomes += jobs.map { JobOutcome(job: $0, worker: options.workerID, kind: .released, finishedAt: now) }
+        s.outcomes += jobs.map { job in
+            var outcome = JobOutcome(job: job, worker: options.workerID, kind: .released, finishedAt: now)
+            outcome.releaseReason = reason
+            return outcome
+        }
+        if reason != nil { s.givenBack += jobs.count }
         return jobs.count
     }
 
@@ -105,10 +114,12 @@ public final class Worker: @unchecked Sendable {
                 }
             }
 
-            let (held, stopping, graceDeadline, request) = state.withLock { s in
-                (s.running.count + s.backlog.count, s.stopRequests > 0, s.graceDeadline,
-                 s.prefetch.request(free: options.concurrency - s.running.count, backlog: s.backlog.count))
+            let (held, stopping, graceDeadline, request, givenBack) = state.withLock { s in
+                defer { s.givenBack = 0 }
+                return (s.running.count + s.backlog.count, s.stopRequests > 0, s.graceDeadline,
+                        s.prefetch.request(free: options.concurrency - s.running.count, backlog: s.backlog.count), s.givenBack)
             }
+            claimedTotal -= givenBack
             let graceOver = graceDeadline.map { Clock.monotonicSeconds() >= $0 } ?? false
             let maxReached = options.maxTasks.map { claimedTotal >= $0 } ?? false
             if (stopping || maxReached) && held == 0 && state.withLock({ $0.outcomes.isEmpty }) { break }
@@ -211,16 +222,16 @@ public final class Worker: @unchecked Sendable {
             s.running[entry.job.id] = Running(job: entry.job, task: nil, stopReason: nil)
             jobs.append(entry.job)
         }
-        if !stale.isEmpty { _ = release(stale, into: &s) }
+        if !stale.isEmpty { _ = release(stale, into: &s, because: JobMessages.releasedLeaseUnrenewed) }
         return jobs
     }
 
     /// Starts the handler of a job already placed in `running`.
     private func launch(_ job: Job) {
         let task = Task { [self] in
-            let started = Clock.monotonicSeconds()
+            let started = Clock.monotonicSeconds(), startedAt = Clock.now()
             let (kind, endedAt) = await execute(job)
-            finishJob(job, kind: kind, endedAt: endedAt, seconds: Clock.monotonicSeconds() - started)
+            finishJob(job, kind: kind, startedAt: startedAt, endedAt: endedAt, seconds: Clock.monotonicSeconds() - started)
         }
         // A stop that came between placing the job and creating its task is passed on now.
         let stopped = state.withLock { s -> Bool in
@@ -240,7 +251,7 @@ public final class Worker: @unchecked Sendable {
             let waited = Clock.monotonicSeconds() - next.claimedAt
             guard waited >= Double(options.backlogPatienceMillis) / 1000 else { return 0 }
             s.prefetch.slotsBusy(seconds: waited)
-            return release(s.backlog.removeAll(), into: &s)
+            return release(s.backlog.removeAll(), into: &s, because: JobMessages.releasedSlotsBusy)
         }
         if released > 0 {
             logger.info("releasing \(released) prefetched job(s): the slots are busy with longer jobs")
@@ -293,14 +304,14 @@ public final class Worker: @unchecked Sendable {
     /// Frees the job's slot, starts the next backlog job in it and queues the outcome. Wakes the worker loop only
     /// when it has something to do: the first outcome since its last flush, the backlog down to its low-water mark,
     /// or nothing left running.
-    private func finishJob(_ job: Job, kind rawKind: JobOutcome.Kind?, endedAt: Millis, seconds: Double) {
+    private func finishJob(_ job: Job, kind rawKind: JobOutcome.Kind?, startedAt: Millis?, endedAt: Millis, seconds: Double) {
         let kind = rawKind.map(Self.storable)
         let (owned, next, wake): (Bool, [Job], Bool) = state.withLock { s in
             guard s.running[job.id]?.job.attempt == job.attempt else { return (false, [], false) }
             s.running.removeValue(forKey: job.id)
             s.prefetch.jobRan(seconds: seconds)
             if let kind {
-                s.outcomes.append(JobOutcome(job: job, worker: options.workerID, kind: kind, finishedAt: endedAt))
+                s.outcomes.append(JobOutcome(job: job, worker: options.workerID, kind: kind, finishedAt: endedAt, startedAt: startedAt))
             }
             let next = takeStartable(&s)
             let wake = s.outcomes.count == 1 || s.backlog.count == s.prefetch.lowWater || (s.running.isEmpty && s.backlog.isEmpty)
@@ -370,7 +381,7 @@ public final class Worker: @unchecked Sendable {
             if state.withLock({ $0.running[job.id]?.job.attempt == job.attempt }) {
                 let now = Clock.now()
                 finishJob(job, kind: job.failure(error: "timed out after \(DurationParser.format(timeout)); handler did not stop and was abandoned",
-                                                 outcome: .timeout, at: now), endedAt: now, seconds: Double(timeout + options.killGraceMillis) / 1000 + 2)
+                                                 outcome: .timeout, at: now), startedAt: nil, endedAt: now, seconds: Double(timeout + options.killGraceMillis) / 1000 + 2)
             }
         }
     }

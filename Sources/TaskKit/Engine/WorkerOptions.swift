@@ -21,6 +21,9 @@ public struct WorkerOptions: Sendable {
     public var prefetchLimit = WorkerOptions.defaultPrefetchLimit
     /// How long a prefetched job may wait for a slot before the backlog is released (tests shorten it).
     var backlogPatienceMillis: Millis = 1_000
+    /// Seconds of work the backlog holds at the pace jobs run (tests lengthen it, so a loaded machine's slow
+    /// no-op jobs still count as short).
+    var prefetchHorizon = Prefetch.defaultHorizon
     /// Exit after claiming this many jobs (and finishing them).
     public var maxTasks: Int?
     /// Exit when no job is due.

@@ -149,6 +149,7 @@ public final class PostgresStore: TaskqStore, @unchecked Sendable {
             PGArray.ints(t.map(\.runAt)), PGArray.ints(t.map(\.finishedAt)), PGArray.ints(t.map { $0.refundsAttempt ? 1 : 0 }),
             PGArray.bools(t.map(\.yieldsToCancel)), PGArray.ints(outcomes.map(\.leaseExpiredBefore)),
             PGArray.text(t.map(\.attemptOutcome.rawValue)), PGArray.text(t.map(\.attemptError)), PGArray.ints(t.map(\.attemptEndedAt)),
+            PGArray.ints(t.map(\.startedAt)),
         ]
         return try await connection.run { db in
             let r = try db.exec(PostgresSQL.finish, params)

@@ -64,8 +64,9 @@ extension RedisScripts {
     return out
     """#
 
-    /// ARGV: prefix, now, then 14 values per engine-decided transition: id, attempt, worker, state, error, result,
-    /// run_at, finished_at, refund (0|1), yields (0|1), expired_before, outcome, attempt_error, ended_at. Plain
+    /// ARGV: prefix, now, then 15 values per engine-decided transition: id, attempt, worker, state, error, result,
+    /// run_at, finished_at, refund (0|1), yields (0|1), expired_before, outcome, attempt_error, ended_at, started_at
+    /// (when the attempt really started; '' keeps the claim time). Plain
     /// arguments, not JSON, so a batch of a thousand costs no decoding: times as decimal text (Lua numbers are doubles
     /// and print large ones in exponent form), an absent time as '', an absent text as '' and a present one behind
     /// a '=' (so an empty text stays distinct from none). Each applies only while the job is running under the same
@@ -75,11 +76,12 @@ extension RedisScripts {
     local function text(v) if v == '' then return nil end return string.sub(v, 2) end
     local function time(v) if v == '' then return nil end return v end
     local applied, cancel_requested, unleased, done = {}, {}, {}, {}
-    for i = 3, #ARGV - 13, 14 do
+    for i = 3, #ARGV - 14, 15 do
       local o = {id = ARGV[i], attempt = ARGV[i + 1], worker = ARGV[i + 2], state = ARGV[i + 3], error = text(ARGV[i + 4]),
                  result = text(ARGV[i + 5]), run_at = time(ARGV[i + 6]), finished_at = time(ARGV[i + 7]),
                  refund = ARGV[i + 8] == '1', yields = ARGV[i + 9] == '1', expired_before = time(ARGV[i + 10]),
-                 outcome = ARGV[i + 11], attempt_error = text(ARGV[i + 12]), ended_at = ARGV[i + 13]}
+                 outcome = ARGV[i + 11], attempt_error = text(ARGV[i + 12]), ended_at = ARGV[i + 13],
+                 started_at = time(ARGV[i + 14])}
       local id = o.id
       local k = jk(id)
       local f = redis.call('HMGET', k, 'state', 'worker', 'attempt', 'cancel_requested', 'queue', 'priority', 'unique_key',
@@ -94,6 +96,7 @@ extension RedisScripts {
           if o.error ~= nil then set[#set + 1] = 'error'; set[#set + 1] = o.error else del[#del + 1] = 'error' end
           if o.result ~= nil then set[#set + 1] = 'result'; set[#set + 1] = o.result end
           if o.run_at ~= nil then set[#set + 1] = 'run_at'; set[#set + 1] = o.run_at end
+          if o.started_at ~= nil then set[#set + 1] = 'started_at'; set[#set + 1] = o.started_at end
           if o.finished_at ~= nil then
             set[#set + 1] = 'finished_at'; set[#set + 1] = o.finished_at
             done[#done + 1] = o.finished_at; done[#done + 1] = id
@@ -109,7 +112,7 @@ extension RedisScripts {
           else
             redis.call('ZADD', P .. ':delayed', redis.call('HGET', k, 'run_at'), member(id))
           end
-          close_attempt(id, o.attempt, o.ended_at, o.outcome, o.attempt_error)
+          close_attempt(id, o.attempt, o.ended_at, o.outcome, o.attempt_error, o.started_at)
           applied[#applied + 1] = id
         end
       end

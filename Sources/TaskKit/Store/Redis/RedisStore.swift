@@ -129,16 +129,17 @@ public final class RedisStore: TaskqStore, @unchecked Sendable {
 
     public func finish(_ outcomes: [JobOutcome], now: Millis) async throws -> FinishReply {
         guard !outcomes.isEmpty else { return FinishReply() }
-        // Plain arguments, 14 per transition (see `RedisScripts.finish`): no JSON to build here or decode in Lua.
+        // Plain arguments, 15 per transition (see `RedisScripts.finish`): no JSON to build here or decode in Lua.
         func time(_ value: Millis?) -> String { value.map { String($0) } ?? "" }
         func text(_ value: String?) -> String { value.map { "=" + $0 } ?? "" }
         var args = [String(now)]
-        args.reserveCapacity(1 + 14 * outcomes.count)
+        args.reserveCapacity(1 + 15 * outcomes.count)
         for o in outcomes {
             let t = o.transition(now: now)
             args += [String(o.jobID), String(o.attempt), o.worker, t.state.rawValue, text(t.error), text(t.result?.serialized()),
                      time(t.runAt), time(t.finishedAt), t.refundsAttempt ? "1" : "0", t.yieldsToCancel ? "1" : "0",
-                     time(o.leaseExpiredBefore), t.attemptOutcome.rawValue, text(t.attemptError), String(t.attemptEndedAt)]
+                     time(o.leaseExpiredBefore), t.attemptOutcome.rawValue, text(t.attemptError), String(t.attemptEndedAt),
+                     time(t.startedAt)]
         }
         return try await connection.run { db in
             let r = try self.eval(db, RedisScripts.finish, args).array

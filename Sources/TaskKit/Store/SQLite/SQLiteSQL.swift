@@ -53,17 +53,21 @@ enum SQLiteSQL {
         WHERE id IN (SELECT value FROM json_each(?3)) AND state = 'running' AND worker = ?2 AND started_at = ?1
         """
 
+    /// ?1 finished_at, ?2 outcome, ?3 error, ?4 job id, ?5 attempt, ?6 started_at (NULL keeps the claim time).
     static let closeAttempt = """
-        UPDATE taskq_attempts SET finished_at = ?, outcome = ?, error = ? WHERE job_id = ? AND attempt = ?
+        UPDATE taskq_attempts SET finished_at = ?1, outcome = ?2, error = ?3, started_at = COALESCE(?6, started_at)
+        WHERE job_id = ?4 AND attempt = ?5
         """
 
     /// Writes an engine-decided `JobTransition`, only while the job is still running under the same worker and
     /// attempt, not yielding to a requested cancellation, and (for a rescue) with its lease expired.
     /// ?1 state, ?2 error, ?3 result (NULL keeps), ?4 run_at (NULL keeps), ?5 finished_at, ?6 refund (0|1),
-    /// ?7 id, ?8 worker, ?9 attempt, ?10 yields to cancel (0|1), ?11 lease expired before (NULL: no guard).
+    /// ?7 id, ?8 worker, ?9 attempt, ?10 yields to cancel (0|1), ?11 lease expired before (NULL: no guard),
+    /// ?12 started_at (NULL keeps the claim time).
     static let applyTransition = """
         UPDATE taskq_jobs SET state = ?1, error = ?2, result = COALESCE(?3, result), run_at = COALESCE(?4, run_at),
-            finished_at = ?5, attempt_offset = attempt_offset + ?6, lease_until = NULL
+            finished_at = ?5, attempt_offset = attempt_offset + ?6, lease_until = NULL,
+            started_at = COALESCE(?12, started_at)
         WHERE id = ?7 AND state = 'running' AND worker = ?8 AND attempt = ?9
           AND NOT (?10 = 1 AND cancel_requested = 1) AND (?11 IS NULL OR lease_until < ?11)
         """

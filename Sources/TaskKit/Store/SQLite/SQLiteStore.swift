@@ -157,10 +157,10 @@ public final class SQLiteStore: TaskqStore, @unchecked Sendable {
                 id: outcome.jobID,
                 apply: [.text(t.state.rawValue), .optional(t.error), .optional(t.result?.serialized()), .optional(t.runAt),
                         .optional(t.finishedAt), .int(t.refundsAttempt ? 1 : 0)]
-                    + owner + [.int(t.yieldsToCancel ? 1 : 0), .optional(outcome.leaseExpiredBefore)],
+                    + owner + [.int(t.yieldsToCancel ? 1 : 0), .optional(outcome.leaseExpiredBefore), .optional(t.startedAt)],
                 held: t.yieldsToCancel ? owner + [.optional(outcome.leaseExpiredBefore)] : nil,
                 close: [.int(t.attemptEndedAt), .text(t.attemptOutcome.rawValue), .optional(t.attemptError),
-                        .int(outcome.jobID), .int(Int64(outcome.attempt))])
+                        .int(outcome.jobID), .int(Int64(outcome.attempt)), .optional(t.startedAt)])
         }
         return try await connection.run { db in
             try db.writeTransaction {
