@@ -343,6 +343,14 @@ public final class Worker: @unchecked Sendable {
     }
 
     private func log(_ job: Job, _ kind: JobOutcome.Kind?, _ seconds: Double) {
+        let level: Logger.Level
+        switch kind {
+        case .completed?: level = .info
+        case .retry?, nil: level = .warning
+        case .failed?: level = .error
+        case .cancelled?, .released?: level = .notice
+        }
+        guard logger.logLevel <= level else { return } // a drain of short jobs builds no fields it will not print
         let took = DurationParser.format(Millis(seconds * 1000))
         var fields = Self.metadata(job)
         fields["duration_ms"] = .stringConvertible(Millis(seconds * 1000))
