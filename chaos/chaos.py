@@ -317,10 +317,10 @@ def scenario_g(backend, rng):
     """kill -9 during a drain of short jobs: every worker holds a backlog of jobs claimed ahead of its slots (up to
     --prefetch, 1,000) when it dies; those are rescued like any other lost attempt."""
     q = ARGS.quick
-    kill_drain(backend, rng, "g", "g kill -9 with backlogs", (40000, 3, 2) if q else (100000, 10, 3), 0.02, 0.0)
+    kill_drain(backend, rng, "g", "g kill -9 with backlogs", (40000, 4, 2) if q else (90000, 10, 3), 0.02, 0.0, every=(0.5, 1))
 
 
-def kill_drain(backend, rng, label, title, sizes, shell_share, sleep_s):
+def kill_drain(backend, rng, label, title, sizes, shell_share, sleep_s, every=(1, 2)):
     q = ARGS.quick
     n, min_kills, workers = sizes
     tq = Taskq(backend, label)
@@ -334,7 +334,7 @@ def kill_drain(backend, rng, label, title, sizes, shell_share, sleep_s):
 
     def killer():
         while not done.is_set():
-            time.sleep(rng.uniform(1, 2))
+            time.sleep(rng.uniform(*every))
             if done.is_set():
                 break
             tq.kill_random_worker(rng)
