@@ -73,7 +73,7 @@ struct Backlog: Sendable {
 
     var count: Int { items.count - head }
     var isEmpty: Bool { head == items.count }
-    var ids: [Int64] { items[head...].map(\.job.id) }
+    var ids: [Int64] { items[head...].map { $0.job.id } }
     /// The entry that starts next.
     var first: Entry? { isEmpty ? nil : items[head] }
 
@@ -122,7 +122,7 @@ struct Backlog: Sendable {
 
     /// Removes and returns every waiting job.
     mutating func removeAll() -> [Job] {
-        let jobs = items[head...].map(\.job)
+        let jobs = items[head...].map { $0.job }
         items.removeAll()
         head = 0
         return jobs

@@ -267,7 +267,7 @@ public final class Worker: @unchecked Sendable {
             return (job.failure(error: "worker \(options.workerID) has no handler for task '\(job.task)'", outcome: .failed, at: now), now)
         }
         var jobLogger = logger
-        for (key, value) in Self.metadata(job) { jobLogger[metadataKey: key] = value }
+        jobLogger.handler.metadata.merge(Self.metadata(job)) { $1 } // one copy of the handler's metadata, not four
         jobLogger.debug("job \(job.id) started: \(job.name) [\(job.task)] attempt \(job.attempt)")
         let output = JobOutputSink(store: store, jobID: job.id, attempt: job.attempt, worker: options.workerID,
                                    cap: options.outputCapBytes, logger: jobLogger)

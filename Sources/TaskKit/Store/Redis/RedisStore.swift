@@ -143,15 +143,15 @@ public final class RedisStore: TaskqStore, @unchecked Sendable {
         }
         return try await connection.run { db in
             let r = try self.eval(db, RedisScripts.finish, args).array
-            return FinishReply(applied: Set(r.first?.array.compactMap(\.int) ?? []),
-                               cancelRequested: Set(r.count > 1 ? r[1].array.compactMap(\.int) : []))
+            return FinishReply(applied: Set(r.first?.array.compactMap { $0.int } ?? []),
+                               cancelRequested: Set(r.count > 1 ? r[1].array.compactMap { $0.int } : []))
         }
     }
 
     public func heartbeat(jobIDs: [Int64], worker: String, now: Millis, leaseUntil: Millis) async throws -> HeartbeatReply {
         try await connection.run { db in
             let r = try self.eval(db, RedisScripts.heartbeat, [worker, String(leaseUntil), String(now)] + jobIDs.map { String($0) }).array
-            return HeartbeatReply(cancel: r.first?.array.compactMap(\.int) ?? [], lost: r.count > 1 ? r[1].array.compactMap(\.int) : [])
+            return HeartbeatReply(cancel: r.first?.array.compactMap { $0.int } ?? [], lost: r.count > 1 ? r[1].array.compactMap { $0.int } : [])
         }
     }
 

@@ -128,7 +128,7 @@ public final class SQLiteStore: TaskqStore, @unchecked Sendable {
                 let seen = try Self.dataVersion(db)
                 let chosen = found.prefix(limit)
                 guard !chosen.isEmpty else { return ([], seen) }
-                let ids = SQLiteSQL.idList(chosen.map(\.id))
+                let ids = SQLiteSQL.idList(chosen.map { $0.id })
                 var claimed: [SQLiteSQL.CopiedRow] = []
                 claimed.reserveCapacity(chosen.count)
                 let update = try db.prepare(SQLiteSQL.markRunning).bind([.text(worker), .int(now), .int(leaseUntil), .text(ids)])
