@@ -5,11 +5,17 @@ extension RedisScripts {
     return enqueue_jobs(ARGV[2], cjson.decode(ARGV[3]))
     """#
 
+    /// The job fields a claim reads (one HMGET per job, which also checks the state) and returns, as values in this
+    /// order: the client sets what the claim wrote (state, attempt + 1, worker, started_at, lease_until) itself.
+    static let claimFields = ["id", "state", "attempt", "name", "task", "args", "queue", "priority", "attempt_offset", "max_retries",
+                              "backoff", "retry_delay_ms", "timeout_ms", "run_at", "unique_key", "result", "error", "created_at",
+                              "cancel_requested"]
+
     /// ARGV: prefix, now, limit, worker, lease_until, queue count N, N queues, tasks… Promotes due delayed jobs,
     /// then claims up to `limit` of the given tasks in strict priority, due time, enqueue order across the queues
     /// that are not paused (`queues:paused`).
-    /// Returns one flat HGETALL array per job.
-    static let claim = prelude + #"""
+    /// Returns per job the values of `claimFields` as they were before the claim (absent ones nil).
+    static let claim = prelude + "local FIELDS = {" + claimFields.map { "'\($0)'" }.joined(separator: ", ") + "}\n" + #"""
     local now = tonumber(ARGV[2])
     local limit = tonumber(ARGV[3])
     local worker = ARGV[4]
@@ -46,16 +52,16 @@ extension RedisScripts {
       local taken = removed[key] or {}; taken[#taken + 1] = m; removed[key] = taken
       -- Ready jobs never carry finished_at (retry removes it), so claiming is one read and one write. A member
       -- seen twice (a queue listed twice) or whose job is gone or not waiting is dropped from its set, not claimed.
-      local f = redis.call('HMGET', k, 'state', 'attempt')
-      if not seen[m] and (f[1] == 'pending' or f[1] == 'scheduled' or f[1] == 'retrying') then
+      local f = redis.call('HMGET', k, unpack(FIELDS))
+      if not seen[m] and (f[2] == 'pending' or f[2] == 'scheduled' or f[2] == 'retrying') then
       seen[m] = true
       claimed = claimed + 1
-      local attempt = tonumber(f[2]) + 1
+      local attempt = tonumber(f[3]) + 1
       redis.call('HSET', k, 'state', 'running', 'attempt', attempt, 'worker', worker, 'started_at', ARGV[2], 'lease_until', lease)
-      bmove(id, q, f[1], 'running')
+      bmove(id, q, f[2], 'running')
       running[#running + 1] = lease; running[#running + 1] = id
       open_attempt(id, attempt, ARGV[2], worker)
-      out[#out + 1] = redis.call('HGETALL', k)
+      out[#out + 1] = f
       end
     end
     for key, ms in pairs(removed) do redis.call('ZREM', key, unpack(ms)) end

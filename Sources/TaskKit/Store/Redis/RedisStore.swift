@@ -121,9 +121,17 @@ public final class RedisStore: TaskqStore, @unchecked Sendable {
         guard limit > 0, !queues.isEmpty, !tasks.isEmpty else { return [] }
         let queues = queues.uniqued(), tasks = tasks.uniqued()
         let args = [String(now), String(limit), worker, String(leaseUntil), String(queues.count)] + queues + tasks
-        return try await connection.run { db in
-            let r = try self.eval(db, RedisScripts.claim, args)
-            return r.array.map { RedisStore.decodeJob($0) }
+        let reply = try await connection.run { db in try self.eval(db, RedisScripts.claim, args) }
+        return reply.array.map { values in
+            // The fields as they were, with what the claim wrote set here (the script returns values only).
+            var job = RedisStore.decodeJob(fields: RedisScripts.claimFields, values: values.array)
+            job.state = .running
+            job.attempt += 1
+            job.worker = worker
+            job.startedAt = now
+            job.leaseUntil = leaseUntil
+            job.finishedAt = nil
+            return job
         }
     }
 
@@ -307,8 +315,16 @@ public final class RedisStore: TaskqStore, @unchecked Sendable {
         return f
     }
 
-    /// Decodes a flat HGETALL reply, field by field (no dictionary: a claim decodes a thousand of these).
+    /// Decodes a flat HGETALL reply.
     static func decodeJob(_ value: RedisValue) -> Job {
+        let items = value.array
+        return decodeJob(fields: stride(from: 0, to: items.count - 1, by: 2).map { items[$0].string ?? "" },
+                         values: stride(from: 1, to: items.count, by: 2).map { items[$0] })
+    }
+
+    /// Decodes a job from field names and their values (nil values are absent fields), field by field: no
+    /// dictionary, since a claim decodes a thousand of these.
+    static func decodeJob(fields: [String], values: [RedisValue]) -> Job {
         var job = Job(id: 0, name: "", task: "", args: .object([]), queue: "default", priority: 5, state: .failed, attempt: 0,
                       attemptOffset: 0, maxRetries: 3, retryPolicy: RetryPolicy(), timeoutMillis: nil, runAt: 0, uniqueKey: nil,
                       result: nil, error: nil, createdAt: 0, startedAt: nil, finishedAt: nil, worker: nil, leaseUntil: nil,
@@ -317,11 +333,8 @@ public final class RedisStore: TaskqStore, @unchecked Sendable {
         func json(_ text: String) -> JSONValue { (try? JSONValue.parse(text)) ?? .string(text) }
         var backoff = Backoff.exponential
         var baseDelay = RetryPolicy.defaultBaseDelayMillis
-        let items = value.array
-        var i = 0
-        while i + 1 < items.count {
-            defer { i += 2 }
-            guard let key = items[i].string, let v = items[i + 1].string else { continue }
+        for (key, value) in zip(fields, values) {
+            guard let v = value.string else { continue }
             switch key {
             case "id": job.id = int(v) ?? 0
             case "name": job.name = v
