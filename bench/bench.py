@@ -76,6 +76,23 @@ def drain():
     drain_with(["--concurrency", "64"], "--concurrency 64")
 
 
+def drain_two_processes():
+    """Two default workers (`run-worker --burst`, no flags) started together on the same jobs."""
+    reset()
+    lines = "".join(json.dumps({"name": f"j{i}", "task": "noop"}) + "\n" for i in range(N))
+    taskq("create-job", "--from-file", "-", stdin=lines)
+    start = time.perf_counter()
+    workers = [subprocess.Popen([BIN, "run-worker", "--burst", "--log-level", "error"], env=ENV, cwd=WORK,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    for worker in workers:
+        _, err = worker.communicate()
+        assert worker.returncode == 0, err
+    elapsed = time.perf_counter() - start
+    stats = json.loads(taskq("stats", "--json").stdout)
+    assert stats["by_state"]["completed"] == N, stats
+    report(f"two default workers draining {N} no-op jobs", f"{N / elapsed:,.0f}", "jobs/s", ">= one worker")
+
+
 def latency(samples=200):
     reset()
     worker = subprocess.Popen([BIN, "run-worker", "--concurrency", "4", "--log-level", "error"], env=ENV, cwd=WORK,
@@ -332,7 +349,7 @@ def serve_overview(jobs=int(os.environ.get("BENCH_OVERVIEW_JOBS", "1000000"))):
 if __name__ == "__main__":
     print(f"taskq benchmarks: {BIN} on {BACKEND}, {os.cpu_count()} cores, N={N}")
     try:
-        benches = (floor, bulk_enqueue, drain_defaults, drain, latency, cli_cost, idle_worker_rss, beat, serve_enqueue, serve_bulk, serve_overview)
+        benches = (floor, bulk_enqueue, drain_defaults, drain_two_processes, drain, latency, cli_cost, idle_worker_rss, beat, serve_enqueue, serve_bulk, serve_overview)
         only = os.environ.get("BENCH_ONLY")
         for bench in benches:
             if only and bench.__name__ not in only.split(","):

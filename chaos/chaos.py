@@ -2,7 +2,7 @@
 """taskq chaos suites: kill -9 of workers mid-drain, server restarts and outages, a worker stopped past its lease,
 a full disk under SQLite, beats killed mid-schedule and cancels racing completion, on every backend.
 
-    chaos/chaos.py TASKQ_BINARY [--quick] [--backends sqlite,postgres,redis] [--scenarios a,b,c,d,e,f] [--seed N]
+    chaos/chaos.py TASKQ_BINARY [--quick] [--backends sqlite,postgres,redis] [--scenarios a,b,c,d,e,f,g] [--seed N]
 
 Every backend gets throwaway servers (PostgreSQL, Redis) on free loopback ports in temp dirs; every scenario its own
 database. Prints a summary table and exits 1 on any violation (lost, stuck, unexplained duplicate, missed or double
@@ -309,11 +309,23 @@ def violations_of(figures, examples):
 def scenario_a(backend, rng):
     """kill -9 of a random worker every 1–2 s during a drain; every killed worker is restarted."""
     q = ARGS.quick
-    n, min_kills, workers = (2000, 4, 2) if q else (20000, 20, 3)
-    tq = Taskq(backend, "a")
-    effects = f"{tq.dir}/effects"
     # The sleeps make the drain last long enough for the kills: about 50 s for the full run.
-    lines, kinds = drain_lines(n, 0.3, effects, 0.07 if q else 0.08, rng)
+    kill_drain(backend, rng, "a", "a kill -9 drain", (2000, 4, 2) if q else (20000, 20, 3), 0.3, 0.07 if q else 0.08)
+
+
+def scenario_g(backend, rng):
+    """kill -9 during a drain of short jobs: every worker holds a backlog of jobs claimed ahead of its slots (up to
+    --prefetch, 1,000) when it dies; those are rescued like any other lost attempt."""
+    q = ARGS.quick
+    kill_drain(backend, rng, "g", "g kill -9 with backlogs", (40000, 4, 2) if q else (90000, 10, 3), 0.02, 0.0, every=(0.5, 1))
+
+
+def kill_drain(backend, rng, label, title, sizes, shell_share, sleep_s, every=(1, 2)):
+    q = ARGS.quick
+    n, min_kills, workers = sizes
+    tq = Taskq(backend, label)
+    effects = f"{tq.dir}/effects"
+    lines, kinds = drain_lines(n, shell_share, effects, sleep_s, rng)
     ids = tq.enqueue(lines)
     shell_ids = [i for i, k in zip(ids, kinds) if k == "shell"]
     for _ in range(workers):
@@ -322,7 +334,7 @@ def scenario_a(backend, rng):
 
     def killer():
         while not done.is_set():
-            time.sleep(rng.uniform(1, 2))
+            time.sleep(rng.uniform(*every))
             if done.is_set():
                 break
             tq.kill_random_worker(rng)
@@ -346,7 +358,7 @@ def scenario_a(backend, rng):
     v = violations_of(figures, {"lost": lost_ex, "stuck": stuck_ex, "unexplained": unexp_ex})
     if kills_in_drain < min_kills:
         v.append(f"only {kills_in_drain} kills during the drain (want >= {min_kills})")
-    record(backend.name, "a kill -9 drain", figures, v)
+    record(backend.name, title, figures, v)
 
 
 def scenario_b(backend, rng):
@@ -593,7 +605,8 @@ def scenario_f(backend, rng):
     record(backend.name, "f cancel vs completion", figures, violations_of(figures, {"contradictions": contradictions[:3]}))
 
 
-SCENARIOS = {"a": scenario_a, "b": scenario_b, "c": scenario_c, "d": scenario_d, "e": scenario_e, "f": scenario_f}
+SCENARIOS = {"a": scenario_a, "b": scenario_b, "c": scenario_c, "d": scenario_d, "e": scenario_e, "f": scenario_f,
+             "g": scenario_g}
 
 
 def summary():
@@ -615,7 +628,7 @@ def main():
     parser.add_argument("binary")
     parser.add_argument("--quick", action="store_true", help="the bounded version that runs in make test")
     parser.add_argument("--backends", default="sqlite,postgres,redis")
-    parser.add_argument("--scenarios", default="a,b,c,d,e,f")
+    parser.add_argument("--scenarios", default="a,b,c,d,e,f,g")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--keep", action="store_true", help="keep the run directory (logs, databases)")
     ARGS = parser.parse_args()

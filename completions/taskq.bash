@@ -579,7 +579,7 @@ _taskq_run-worker() {
     repeating_flags=()
     non_repeating_flags=(--burst --version -h --help)
     repeating_options=(--queue -q)
-    non_repeating_options=(--database-url --config --concurrency -c --max-tasks --lease --poll-interval --grace-period --kill-grace --output-cap --worker-id --log-level --log-format)
+    non_repeating_options=(--database-url --config --concurrency -c --max-tasks --prefetch --lease --poll-interval --grace-period --kill-grace --output-cap --worker-id --log-level --log-format)
     __taskq_offer_flags_options 0
 
     # Offer option value completions
@@ -599,6 +599,9 @@ _taskq_run-worker() {
         return
         ;;
     '--max-tasks')
+        return
+        ;;
+    '--prefetch')
         return
         ;;
     '--lease')

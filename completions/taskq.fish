@@ -53,7 +53,7 @@ function __taskq_parse_tokens -S
                 __taskq_parse_subcommand 1 'database-url=' 'config=' 'json' 'version' 'h/help'
             end
         case 'run-worker'
-            __taskq_parse_subcommand 0 'database-url=' 'config=' 'q/queue=+' 'c/concurrency=' 'burst' 'max-tasks=' 'lease=' 'poll-interval=' 'grace-period=' 'kill-grace=' 'output-cap=' 'worker-id=' 'log-level=' 'log-format=' 'version' 'h/help'
+            __taskq_parse_subcommand 0 'database-url=' 'config=' 'q/queue=+' 'c/concurrency=' 'burst' 'max-tasks=' 'prefetch=' 'lease=' 'poll-interval=' 'grace-period=' 'kill-grace=' 'output-cap=' 'worker-id=' 'log-level=' 'log-format=' 'version' 'h/help'
         case 'beat'
             __taskq_parse_subcommand 0 'database-url=' 'config=' 'once' 'json' 'log-level=' 'log-format=' 'version' 'h/help'
         case 'schedule'
@@ -291,6 +291,7 @@ complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "t
 complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq run-worker" c concurrency' -l 'concurrency' -s 'c' -d 'Jobs run at once. Default 10.' -rfka ''
 complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq run-worker" burst' -l 'burst' -d 'Exit when no job is due.'
 complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq run-worker" max-tasks' -l 'max-tasks' -d 'Exit after this many jobs.' -rfka ''
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq run-worker" prefetch' -l 'prefetch' -d 'Most jobs claimed ahead of the free slots while jobs finish fast (about 25 ms of work); 0 claims only for free slots. Default 1000.' -rfka ''
 complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq run-worker" lease' -l 'lease' -d 'Lease per claim, renewed by heartbeats; an expired lease is rescued. Default 15s.' -rfka ''
 complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq run-worker" poll-interval' -l 'poll-interval' -d 'Longest idle wait between looks for work. Default 1s.' -rfka ''
 complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq run-worker" grace-period' -l 'grace-period' -d 'Time running jobs get to finish after SIGTERM/SIGINT. Default 30s.' -rfka ''

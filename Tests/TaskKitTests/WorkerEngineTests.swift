@@ -175,4 +175,214 @@ struct WorkerEngineTests {
         #expect(summary.completed == 3)
         #expect(try await store.list(JobFilter(states: [.pending], limit: 10)).count == 2)
     }
+
+    // MARK: Prefetch (jobs claimed ahead of the free slots)
+
+    /// A handler that holds its slot until opened.
+    final class Gate: @unchecked Sendable {
+        private let state = TaskKit.Locked((started: false, open: false))
+        var hasStarted: Bool { state.withLock { $0.started } }
+        func open() { state.withLock { $0.open = true } }
+        func pass() async throws {
+            state.withLock { $0.started = true }
+            while !state.withLock({ $0.open }) {
+                try Task.checkCancellation()
+                try await Task.sleep(nanoseconds: 10_000_000)
+            }
+        }
+    }
+
+    struct NoArgs: Codable, Sendable {}
+
+    /// `gate` holds its slot until opened; `quick` records its job's name and returns.
+    func prefetchRegistry(gate: Gate, ran: TaskKit.Locked<[String]>) -> TaskRegistry {
+        var registry = TaskRegistry.builtins()
+        registry.register("gate", description: "Waits to be opened") { (_: NoArgs, _: JobContext) in
+            try await gate.pass()
+            return NoArgs()
+        }
+        registry.register("quick", description: "Records its job") { (_: NoArgs, context: JobContext) in
+            ran.withLock { $0.append(context.job.name) }
+            return NoArgs()
+        }
+        return registry
+    }
+
+    /// Three quick jobs (the worker learns its jobs are short and claims ahead: the tests' 600 s horizon makes any
+    /// run short, however loaded the machine), then a gate that holds the only slot, then `behind` quick jobs of
+    /// lower priority, which the worker claims into its backlog while the gate holds.
+    func enqueueBehindAGate(_ store: TaskqStore, behind: Int) async throws -> (gate: Int64, behind: [Int64]) {
+        let now = Clock.now()
+        _ = try await store.enqueue((0..<3).map { newJob("first\($0)", task: "quick", priority: 9) }, now: now)
+        let gate = try await store.enqueue([newJob("gate", task: "gate", priority: 5)], now: now)[0].id
+        let ids = try await store.enqueue((0..<behind).map { newJob("behind\($0)", task: "quick", priority: 0) }, now: now).map(\.id)
+        return (gate, ids)
+    }
+
+    func running(_ store: TaskqStore) async throws -> Int {
+        try await store.list(JobFilter(states: [.running], limit: 100)).count
+    }
+
+    @Test(arguments: Backend.allCases)
+    func prefetchedJobsAreReleasedAtOnceOnStopWithoutCountingAnAttempt(backend: Backend) async throws {
+        let gate = Gate(), ran = TaskKit.Locked<[String]>([])
+        let store = try await backend.makeLocation().migrated()
+        let (gateID, behind) = try await enqueueBehindAGate(store, behind: 10)
+        let worker = Worker(store: store, registry: prefetchRegistry(gate: gate, ran: ran),
+                            options: options { $0.concurrency = 1; $0.backlogPatienceMillis = 60_000; $0.prefetchHorizon = 600 }, logger: Self.logger)
+        let run = Task { try await worker.run() }
+        try await waitUntil { gate.hasStarted }
+        try await waitUntil { try await running(store) == 11 } // the gate and its backlog: claimed, held, not started
+        worker.stop()
+        // Released at the stop, not after the grace period: the gate still holds its slot.
+        try await waitUntil(5) { try await store.list(JobFilter(states: [.pending], limit: 100)).count == 10 }
+        #expect(try await store.job(id: gateID)?.state == .running)
+        for id in behind {
+            let job = try #require(try await store.job(id: id))
+            #expect(job.attemptsInBudget == 0)
+            #expect(try await store.attempts(jobID: id).map(\.outcome) == [.released])
+        }
+        gate.open()
+        let summary = try await run.value
+        #expect(summary.completed == 4 && summary.released == 10)
+        #expect(ran.withLock { $0 }.allSatisfy { $0.hasPrefix("first") })
+        #expect(try await store.job(id: gateID)?.state == .completed)
+    }
+
+    @Test(arguments: Backend.allCases)
+    func aCancelledPrefetchedJobEndsCancelledWithoutRunning(backend: Backend) async throws {
+        let gate = Gate(), ran = TaskKit.Locked<[String]>([])
+        let store = try await backend.makeLocation().migrated()
+        let (_, behind) = try await enqueueBehindAGate(store, behind: 5)
+        let worker = Worker(store: store, registry: prefetchRegistry(gate: gate, ran: ran),
+                            options: options { $0.concurrency = 1; $0.backlogPatienceMillis = 60_000; $0.prefetchHorizon = 600 }, logger: Self.logger)
+        let run = Task { try await worker.run() }
+        try await waitUntil { gate.hasStarted }
+        try await waitUntil { try await running(store) == 6 }
+        #expect(try await store.cancel(id: behind[2], now: Clock.now()) == .cancelRequested)
+        // The next heartbeat finds the request; the job ends without taking a slot (the gate still holds it).
+        try await waitUntil(10) { try await store.job(id: behind[2])?.state == .cancelled }
+        let attempts = try await store.attempts(jobID: behind[2])
+        #expect(attempts.map(\.outcome) == [.cancelled] && attempts.first?.error == JobMessages.cancelledBeforeRun)
+        gate.open()
+        try await waitUntil { try await store.list(JobFilter(states: [.completed], limit: 100)).count == 8 }
+        worker.stop()
+        let summary = try await run.value
+        #expect(summary.completed == 8 && summary.cancelled == 1)
+        #expect(!ran.withLock { $0 }.contains("behind2"))
+    }
+
+    @Test(arguments: Backend.allCases)
+    func aBacklogStuckBehindLongJobsIsReleasedForOtherWorkers(backend: Backend) async throws {
+        let gate = Gate(), ran = TaskKit.Locked<[String]>([])
+        let store = try await backend.makeLocation().migrated()
+        let (_, behind) = try await enqueueBehindAGate(store, behind: 5)
+        let worker = Worker(store: store, registry: prefetchRegistry(gate: gate, ran: ran),
+                            options: options { $0.concurrency = 1; $0.backlogPatienceMillis = 300; $0.prefetchHorizon = 0.25 }, logger: Self.logger)
+        let run = Task { try await worker.run() }
+        try await waitUntil { gate.hasStarted }
+        // The gate outlasts the patience: its backlog goes back to the queue, and is not claimed again while the
+        // slot is taken (a 250 ms horizon: quick jobs are short, a slot held for 300 ms is not).
+        try await waitUntil(10) { try await store.list(JobFilter(states: [.pending], limit: 100)).count == 5 }
+        try await Task.sleep(nanoseconds: 500_000_000)
+        #expect(try await store.list(JobFilter(states: [.pending], limit: 100)).count == 5)
+        gate.open()
+        try await waitUntil { try await store.list(JobFilter(states: [.completed], limit: 100)).count == 9 }
+        worker.stop()
+        _ = try await run.value
+        for id in behind {
+            let history = try await store.attempts(jobID: id)
+            #expect(history.map(\.outcome) == [.released, .completed] && history.first?.error == JobMessages.releasedSlotsBusy)
+            #expect(try await store.job(id: id)?.attemptsInBudget == 1)
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
+    func maxTasksCountsPrefetchedJobs(backend: Backend) async throws {
+        let store = try await backend.makeLocation().migrated()
+        _ = try await store.enqueue((0..<40).map { newJob("j\($0)") }, now: Clock.now())
+        let summary = try await Worker(store: store, registry: .builtins(),
+                                       options: options { $0.maxTasks = 13; $0.concurrency = 2; $0.backlogPatienceMillis = 60_000 },
+                                       logger: Self.logger).run()
+        #expect(summary.completed == 13 && summary.released == 0)
+        let pending = try await store.list(JobFilter(states: [.pending], limit: 100))
+        #expect(pending.count == 27)
+        for job in pending { #expect(try await store.attempts(jobID: job.id).isEmpty) } // never claimed
+    }
+
+    @Test(arguments: Backend.allCases)
+    func aBurstOfShortJobsClaimedAheadRunsEachOnce(backend: Backend) async throws {
+        let store = try await backend.makeLocation().migrated()
+        _ = try await store.enqueue((0..<600).map { newJob("j\($0)", priority: $0 % 11) }, now: Clock.now())
+        let summary = try await Worker(store: store, registry: .builtins(), options: options { $0.burst = true; $0.concurrency = 2 },
+                                       logger: Self.logger).run()
+        #expect(summary.completed == 600 && summary.released == 0)
+        let jobs = try await store.list(JobFilter(limit: 1_000))
+        #expect(jobs.allSatisfy { $0.state == .completed && $0.attemptsInBudget == 1 })
+    }
+}
+
+@Suite("Engine: prefetch sizing and the backlog")
+struct PrefetchTests {
+    func job(_ id: Int64, priority: Int = 5, runAt: Millis = 0) -> Job {
+        Job(id: id, name: "j\(id)", task: "noop", args: .object([]), queue: "default", priority: priority, state: .running, attempt: 1,
+            attemptOffset: 0, maxRetries: 3, retryPolicy: RetryPolicy(), timeoutMillis: nil, runAt: runAt, uniqueKey: nil,
+            result: nil, error: nil, createdAt: 0, startedAt: nil, finishedAt: nil, worker: "w", leaseUntil: nil, cancelRequested: false)
+    }
+
+    @Test func claimsOnlyTheFreeSlotsUntilAJobEnds() {
+        let prefetch = Prefetch(concurrency: 10, limit: 1_000)
+        #expect(prefetch.target == 0)
+        #expect(prefetch.request(free: 10, backlog: 0) == 10)
+        #expect(prefetch.request(free: 0, backlog: 0) == 0)
+    }
+
+    @Test func theBatchGrowsWhileJobsAreShortAndStaysSmallForLongOnes() {
+        var fast = Prefetch(concurrency: 10, limit: 1_000)
+        fast.jobRan(seconds: 0.000_02)
+        #expect(fast.target == 1_000)
+        #expect(fast.request(free: 10, backlog: 0) == 10) // at most twice the last full claim (none yet: the slots)
+        fast.claimed(10, asked: 10)
+        #expect(fast.request(free: 10, backlog: 0) == 20)
+        fast.claimed(20, asked: 20)
+        #expect(fast.request(free: 0, backlog: 0) == 40)
+        #expect(fast.request(free: 0, backlog: 501) == 0) // above the low-water mark: no claim yet
+        fast.claimed(3, asked: 40) // the queue ran dry: the next batch starts small again
+        #expect(fast.request(free: 0, backlog: 0) == 10)
+
+        var slow = Prefetch(concurrency: 10, limit: 1_000)
+        slow.jobRan(seconds: 0.5)
+        #expect(slow.target == 0)
+        #expect(slow.request(free: 3, backlog: 0) == 3)
+
+        var medium = Prefetch(concurrency: 10, limit: 1_000)
+        medium.jobRan(seconds: 0.001)
+        #expect(medium.target == 250) // ten slots' work for 25 ms
+
+        var off = Prefetch(concurrency: 10, limit: 0)
+        off.jobRan(seconds: 0.000_01)
+        #expect(off.target == 0 && off.request(free: 4, backlog: 0) == 4)
+    }
+
+    @Test func aStuckSlotSizesTheBacklogForLongJobs() {
+        var prefetch = Prefetch(concurrency: 4, limit: 1_000)
+        prefetch.jobRan(seconds: 0.000_01)
+        #expect(prefetch.target == 1_000)
+        prefetch.slotsBusy(seconds: 1.2)
+        #expect(prefetch.target == 0)
+    }
+
+    @Test func theBacklogStartsJobsInPriorityOrderAcrossClaims() {
+        var backlog = Backlog()
+        backlog.add([job(3, priority: 5), job(1, priority: 5), job(7, priority: 1)], at: 0)
+        backlog.add([job(9, priority: 8), job(4, priority: 5, runAt: -1)], at: 1)
+        #expect(backlog.count == 5 && backlog.ids.count == 5)
+        #expect(backlog.remove(id: 1)?.id == 1 && backlog.remove(id: 1) == nil)
+        var order: [Int64] = []
+        while let entry = backlog.popFirst() { order.append(entry.job.id) }
+        #expect(order == [9, 4, 3, 7])
+        #expect(backlog.isEmpty)
+        backlog.add([job(5), job(6)], at: 2)
+        #expect(backlog.removeAll().map(\.id) == [5, 6] && backlog.isEmpty)
+    }
 }

@@ -78,6 +78,33 @@ struct WorkerProcessTests {
         #expect(try cli.jobState(queued) == "scheduled")
     }
 
+    @Test func sigtermReleasesJobsClaimedAheadAndFinishesTheRunningOne() throws {
+        let cli = try CLI()
+        try cli.run(["migrate"])
+        // Quick jobs first (the worker learns its jobs are short and claims ahead), then a 3 s job that holds the only
+        // slot while the jobs behind it wait, claimed, in the worker's backlog.
+        let lines = (0..<3).map { #"{"name":"q\#($0)","task":"noop","priority":9}"# }
+            + [#"{"name":"hold","task":"sleep","args":{"seconds":3},"priority":5}"#]
+            + (0..<8).map { #"{"name":"b\#($0)","task":"noop","priority":0}"# }
+        let ids = try cli.run(["create-job", "--from-file", "-"], stdin: lines.joined(separator: "\n")).lines
+        #expect(ids.count == 12)
+        let hold = ids[3], behind = Array(ids.suffix(8))
+        let worker = try cli.start(["run-worker", "--concurrency", "1", "--poll-interval", "50ms", "--grace-period", "20s"])
+        try cli.waitUntil(30, "the backlog to hold every job behind the running one") {
+            (try cli.run(["list-jobs", "--state", "running", "--json"]).json as? [[String: Any]])?.count == 9
+        }
+        worker.signal(SIGTERM)
+        try cli.waitUntil(10, "the backlog to be released") { try behind.allSatisfy { try cli.jobState($0) == "pending" } }
+        let result = try worker.wait(timeout: 30)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try cli.jobState(hold) == "completed")
+        for id in behind {
+            let job = try cli.object(["show-job", id, "--json"])
+            let outcomes = (job["history"] as? [[String: Any]] ?? []).compactMap { $0["outcome"] as? String }
+            #expect(outcomes == ["released"], "\(job)") // given back without running: not against its retries
+        }
+    }
+
     @Test func timeoutKillsAShellJobsProcessGroup() throws {
         let cli = try CLI()
         try cli.run(["migrate"])

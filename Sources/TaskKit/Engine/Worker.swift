@@ -3,9 +3,10 @@ import Glibc
 #endif
 import Logging
 
-/// The job engine: claims due work in batches up to its free slots, runs handlers with timeouts, decides each
-/// attempt's outcome (retry maths lives here), records outcomes in batches, renews leases, rescues expired ones and
-/// shuts down gracefully. Written once over `TaskqStore`; every backend gets the same behaviour.
+/// The job engine: claims due work in batches (its free slots, plus a backlog claimed ahead while jobs finish fast:
+/// `Prefetch`), runs handlers with timeouts, decides each attempt's outcome (retry maths lives here), records outcomes
+/// in batches, renews leases, rescues expired ones and shuts down gracefully. Written once over `TaskqStore`; every
+/// backend gets the same behaviour.
 public final class Worker: @unchecked Sendable {
     let store: TaskqStore
     let registry: TaskRegistry
@@ -14,7 +15,7 @@ public final class Worker: @unchecked Sendable {
     /// The tasks this worker has handlers for: it claims only those.
     private let taskNames: [String]
     private let event = AsyncEvent()
-    private let state = Locked(SharedState())
+    private let state: Locked<SharedState>
 
     /// Why the worker stopped a running job.
     enum StopReason: Sendable { case timeout, cancel, lost, shutdown }
@@ -26,8 +27,14 @@ public final class Worker: @unchecked Sendable {
     }
 
     private struct SharedState {
+        /// Jobs in slots (started), by id.
         var running: [Int64: Running] = [:]
+        /// Jobs claimed ahead of the free slots, not started yet; held (leased) like running ones.
+        var backlog = Backlog()
+        var prefetch: Prefetch
         var outcomes: [JobOutcome] = []
+        /// Claimed jobs released unstarted while running on (not at a stop): no longer counted toward `--max-tasks`.
+        var givenBack = 0
         var stopRequests = 0
         var graceDeadline: Double?
     }
@@ -40,21 +47,38 @@ public final class Worker: @unchecked Sendable {
         options.queues = options.queues.uniqued() // `-q a,a` reads queue a once
         self.options = options
         self.logger = logger
+        self.state = Locked(SharedState(prefetch: Prefetch(concurrency: options.concurrency, limit: options.prefetchLimit,
+                                                                        horizon: options.prefetchHorizon)))
     }
 
     /// Asks the worker to stop: the first call stops claiming and lets in-flight jobs finish within the grace
     /// period; a second call releases them at once.
+    /// Jobs claimed ahead (not started) are released at once, without counting as attempts.
     public func stop() {
-        let requests: Int = state.withLock { s in
+        let (requests, released): (Int, Int) = state.withLock { s in
             s.stopRequests += 1
             let now = Clock.monotonicSeconds()
             s.graceDeadline = s.stopRequests == 1 ? now + Double(options.gracePeriodMillis) / 1000 : now
-            return s.stopRequests
+            return (s.stopRequests, release(s.backlog.removeAll(), into: &s))
         }
         logger.info(requests == 1
             ? "shutdown requested: no new jobs; waiting up to \(DurationParser.format(options.gracePeriodMillis)) for running jobs"
             : "second stop request: releasing running jobs now")
+        if released > 0 { logger.notice("releasing \(released) prefetched job(s) that had not started") }
         event.signal()
+    }
+
+    /// Queues `released` outcomes for jobs that never started (not attempts: they go back to the queue as they
+    /// were); returns how many. Only a stop ends the worker's count of them toward `--max-tasks`.
+    private func release(_ jobs: [Job], into s: inout SharedState, because reason: String? = nil) -> Int {
+        let now = Clock.now()
+        s.outcomes += jobs.map { job in
+            var outcome = JobOutcome(job: job, worker: options.workerID, kind: .released, finishedAt: now)
+            outcome.releaseReason = reason
+            return outcome
+        }
+        if reason != nil { s.givenBack += jobs.count }
+        return jobs.count
     }
 
     /// Runs until stopped, `maxTasks` is reached, or (in burst mode) no job is due. Throws only when the store is
@@ -90,10 +114,15 @@ public final class Worker: @unchecked Sendable {
                 }
             }
 
-            let (runningCount, stopping, graceDeadline) = state.withLock { s in (s.running.count, s.stopRequests > 0, s.graceDeadline) }
+            let (held, stopping, graceDeadline, request, givenBack) = state.withLock { s in
+                defer { s.givenBack = 0 }
+                return (s.running.count + s.backlog.count, s.stopRequests > 0, s.graceDeadline,
+                        s.prefetch.request(free: options.concurrency - s.running.count, backlog: s.backlog.count), s.givenBack)
+            }
+            claimedTotal -= givenBack
             let graceOver = graceDeadline.map { Clock.monotonicSeconds() >= $0 } ?? false
             let maxReached = options.maxTasks.map { claimedTotal >= $0 } ?? false
-            if (stopping || maxReached) && runningCount == 0 && state.withLock({ $0.outcomes.isEmpty }) { break }
+            if (stopping || maxReached) && held == 0 && state.withLock({ $0.outcomes.isEmpty }) { break }
             if stopping && graceOver {
                 releaseAll()
                 // Past the grace period and the kill grace: give up on handlers that ignore cancellation and on a
@@ -105,7 +134,7 @@ public final class Worker: @unchecked Sendable {
                 }
             }
 
-            // 2. Renew leases and rescue on schedule.
+            // 2. Renew leases (of running and prefetched jobs) and rescue on schedule.
             let mono = Clock.monotonicSeconds()
             if mono >= nextHeartbeat {
                 nextHeartbeat = mono + Double(options.heartbeatMillis) / 1000
@@ -119,13 +148,15 @@ public final class Worker: @unchecked Sendable {
                 nextTouch = mono + Double(options.touchMillis) / 1000
                 await touch(startedAt: startedAt, summary: summary)
             }
+            trimBacklog()
 
-            // 3. Claim up to the free slots.
-            let free = options.concurrency - runningCount
-            var limit = free
+            // 3. Claim for the free slots and the backlog (`Prefetch`), when the backlog runs low.
+            var limit = request
             if let maxTasks = options.maxTasks { limit = min(limit, maxTasks - claimedTotal) }
             var claimed = 0
+            var claimTried = false
             if !stopping && !flushFailed && limit > 0 {
+                claimTried = true
                 do {
                     let now = Clock.now()
                     let jobs = try await store.claim(queues: options.queues, tasks: taskNames, limit: limit, worker: options.workerID,
@@ -133,14 +164,15 @@ public final class Worker: @unchecked Sendable {
                     storeFailures = 0
                     claimed = jobs.count
                     claimedTotal += jobs.count
-                    for job in jobs { start(job) }
+                    admit(jobs, asked: limit)
                 } catch {
                     storeFailures += 1
                     await backOff(after: error, failures: storeFailures, doing: "claim jobs")
                     continue
                 }
             }
-            if options.burst && claimed == 0 && runningCount == 0 && state.withLock({ $0.running.isEmpty && $0.outcomes.isEmpty }) {
+            if options.burst && claimTried && claimed == 0
+                && state.withLock({ $0.running.isEmpty && $0.backlog.isEmpty && $0.outcomes.isEmpty }) {
                 logger.info("burst: no job is due; exiting")
                 break
             }
@@ -149,10 +181,11 @@ public final class Worker: @unchecked Sendable {
             // 4. Wait for a finished job, a stop request, new work, or the next timer.
             // Idle workers have no leases to renew: they wake for new work, the poll interval, the next rescue or the
             // next touch (so an idle worker never looks lost).
-            let nextTimer = state.withLock({ $0.running.isEmpty }) ? min(nextRescue, nextTouch) : min(nextHeartbeat, nextRescue, nextTouch)
+            let nextTimer = state.withLock({ $0.running.isEmpty && $0.backlog.isEmpty })
+                ? min(nextRescue, nextTouch) : min(nextHeartbeat, nextRescue, nextTouch)
             let untilTimer = max(0.001, nextTimer - Clock.monotonicSeconds())
             let pollSeconds = Double(options.pollIntervalMillis) / 1000
-            let watchStore = !stopping && limit > 0 && claimed < limit
+            let watchStore = claimTried && claimed < limit
             await waitForEvent(timeout: min(untilTimer, pollSeconds), watchStore: watchStore)
         }
 
@@ -163,15 +196,67 @@ public final class Worker: @unchecked Sendable {
 
     // MARK: Running jobs
 
-    private func start(_ job: Job) {
-        state.withLock { s in s.running[job.id] = Running(job: job, task: nil, stopReason: nil) }
-        let task = Task { [self] in
-            let started = Clock.monotonicSeconds()
-            let (kind, endedAt) = await execute(job)
-            finishJob(job, kind: kind, endedAt: endedAt, seconds: Clock.monotonicSeconds() - started)
+    /// Takes claimed jobs: into free slots first, the rest into the backlog; released at once when a stop was
+    /// requested while they were being claimed.
+    private func admit(_ jobs: [Job], asked: Int) {
+        let now = Clock.monotonicSeconds()
+        let (startNow, released): ([Job], Int) = state.withLock { s in
+            s.prefetch.claimed(jobs.count, asked: asked)
+            guard s.stopRequests == 0 else { return ([], release(jobs, into: &s)) }
+            s.backlog.add(jobs, at: now)
+            return (takeStartable(&s), 0)
         }
-        state.withLock { s in s.running[job.id]?.task = task }
+        if released > 0 { logger.notice("releasing \(released) job(s) claimed as the worker was stopping") }
+        for job in startNow { launch(job) }
+    }
+
+    /// Moves backlog jobs into free slots (none once stopping); the caller launches them outside the lock. A job
+    /// whose lease may have run out (no heartbeat renewed it for most of the lease: the store was unreachable) is
+    /// released instead of started, since another worker may have rescued it.
+    private func takeStartable(_ s: inout SharedState) -> [Job] {
+        guard s.stopRequests == 0 else { return [] }
+        var jobs: [Job] = [], stale: [Job] = []
+        let now = Clock.monotonicSeconds(), leaseSeconds = Double(options.leaseMillis) / 1000
+        while s.running.count < options.concurrency, let entry = s.backlog.popFirst() {
+            if now - entry.leaseFrom > leaseSeconds * 0.8 { stale.append(entry.job); continue }
+            s.running[entry.job.id] = Running(job: entry.job, task: nil, stopReason: nil)
+            jobs.append(entry.job)
+        }
+        if !stale.isEmpty { _ = release(stale, into: &s, because: JobMessages.releasedLeaseUnrenewed) }
+        return jobs
+    }
+
+    /// Starts the handler of a job already placed in `running`.
+    private func launch(_ job: Job) {
+        let task = Task { [self] in
+            let started = Clock.monotonicSeconds(), startedAt = Clock.now()
+            let (kind, endedAt) = await execute(job)
+            finishJob(job, kind: kind, startedAt: startedAt, endedAt: endedAt, seconds: Clock.monotonicSeconds() - started)
+        }
+        // A stop that came between placing the job and creating its task is passed on now.
+        let stopped = state.withLock { s -> Bool in
+            s.running[job.id]?.task = task
+            return s.running[job.id]?.stopReason != nil
+        }
+        if stopped { task.cancel() }
         if let timeout = job.timeoutMillis { armTimeout(job, timeout) }
+    }
+
+    /// Releases the backlog once the next job in it has waited `WorkerOptions.backlogPatienceMillis` (1 s) for a slot:
+    /// the running jobs turned out longer than the backlog was sized for, so other workers should run what waits
+    /// here, and the backlog is sized for jobs that long from then on.
+    private func trimBacklog() {
+        let released: Int = state.withLock { s in
+            guard let next = s.backlog.first else { return 0 }
+            let waited = Clock.monotonicSeconds() - next.claimedAt
+            guard waited >= Double(options.backlogPatienceMillis) / 1000 else { return 0 }
+            s.prefetch.slotsBusy(seconds: waited)
+            return release(s.backlog.removeAll(), into: &s, because: JobMessages.releasedSlotsBusy)
+        }
+        if released > 0 {
+            logger.info("releasing \(released) prefetched job(s): the slots are busy with longer jobs")
+            event.signal()
+        }
     }
 
     /// Runs the handler and decides the outcome (nil when the job is no longer ours to report); also returns when the
@@ -182,7 +267,7 @@ public final class Worker: @unchecked Sendable {
             return (job.failure(error: "worker \(options.workerID) has no handler for task '\(job.task)'", outcome: .failed, at: now), now)
         }
         var jobLogger = logger
-        for (key, value) in Self.metadata(job) { jobLogger[metadataKey: key] = value }
+        jobLogger.handler.metadata.merge(Self.metadata(job)) { $1 } // one copy of the handler's metadata, not four
         jobLogger.debug("job \(job.id) started: \(job.name) [\(job.task)] attempt \(job.attempt)")
         let output = JobOutputSink(store: store, jobID: job.id, attempt: job.attempt, worker: options.workerID,
                                    cap: options.outputCapBytes, logger: jobLogger)
@@ -216,19 +301,26 @@ public final class Worker: @unchecked Sendable {
         }
     }
 
-    private func finishJob(_ job: Job, kind rawKind: JobOutcome.Kind?, endedAt: Millis, seconds: Double) {
+    /// Frees the job's slot, starts the next backlog job in it and queues the outcome. Wakes the worker loop only
+    /// when it has something to do: the first outcome since its last flush, the backlog down to its low-water mark,
+    /// or nothing left running.
+    private func finishJob(_ job: Job, kind rawKind: JobOutcome.Kind?, startedAt: Millis?, endedAt: Millis, seconds: Double) {
         let kind = rawKind.map(Self.storable)
-        let owned: Bool = state.withLock { s in
-            guard s.running[job.id]?.job.attempt == job.attempt else { return false }
+        let (owned, next, wake): (Bool, [Job], Bool) = state.withLock { s in
+            guard s.running[job.id]?.job.attempt == job.attempt else { return (false, [], false) }
             s.running.removeValue(forKey: job.id)
+            s.prefetch.jobRan(seconds: seconds)
             if let kind {
-                s.outcomes.append(JobOutcome(job: job, worker: options.workerID, kind: kind, finishedAt: endedAt))
+                s.outcomes.append(JobOutcome(job: job, worker: options.workerID, kind: kind, finishedAt: endedAt, startedAt: startedAt))
             }
-            return true
+            let next = takeStartable(&s)
+            let wake = s.outcomes.count == 1 || s.backlog.count == s.prefetch.lowWater || (s.running.isEmpty && s.backlog.isEmpty)
+            return (true, next, wake)
         }
         guard owned else { return }
+        for job in next { launch(job) }
         log(job, kind, seconds)
-        event.signal()
+        if wake { event.signal() }
     }
 
     /// Outcomes as every store can hold them: no NUL characters (PostgreSQL text and jsonb reject them).
@@ -251,6 +343,14 @@ public final class Worker: @unchecked Sendable {
     }
 
     private func log(_ job: Job, _ kind: JobOutcome.Kind?, _ seconds: Double) {
+        let level: Logger.Level
+        switch kind {
+        case .completed?: level = .info
+        case .retry?, nil: level = .warning
+        case .failed?: level = .error
+        case .cancelled?, .released?: level = .notice
+        }
+        guard logger.logLevel <= level else { return } // a drain of short jobs builds no fields it will not print
         let took = DurationParser.format(Millis(seconds * 1000))
         var fields = Self.metadata(job)
         fields["duration_ms"] = .stringConvertible(Millis(seconds * 1000))
@@ -289,7 +389,7 @@ public final class Worker: @unchecked Sendable {
             if state.withLock({ $0.running[job.id]?.job.attempt == job.attempt }) {
                 let now = Clock.now()
                 finishJob(job, kind: job.failure(error: "timed out after \(DurationParser.format(timeout)); handler did not stop and was abandoned",
-                                                 outcome: .timeout, at: now), endedAt: now, seconds: 0)
+                                                 outcome: .timeout, at: now), startedAt: nil, endedAt: now, seconds: Double(timeout + options.killGraceMillis) / 1000 + 2)
             }
         }
     }
@@ -302,19 +402,39 @@ public final class Worker: @unchecked Sendable {
 
     // MARK: Store housekeeping
 
+    /// Renews the leases of running and prefetched jobs. A prefetched job whose cancellation was requested ends
+    /// `cancelled` without running; one no longer held is dropped.
     private func heartbeat() async {
-        let ids = state.withLock { s in Array(s.running.keys) }
+        let ids = state.withLock { s in Array(s.running.keys) + s.backlog.ids }
         guard !ids.isEmpty else { return }
         do {
-            let now = Clock.now()
+            let now = Clock.now(), sentAt = Clock.monotonicSeconds()
             let reply = try await store.heartbeat(jobIDs: ids, worker: options.workerID, now: now, leaseUntil: now + options.leaseMillis)
+            let renewed = Set(ids).subtracting(reply.lost)
+            state.withLock { s in s.backlog.renewed(renewed, at: sentAt) }
             for id in reply.cancel {
-                logger.notice("job \(id): cancellation requested; stopping it")
-                stopJob(id, reason: .cancel)
+                let waiting: Bool = state.withLock { s in
+                    guard let job = s.backlog.remove(id: id) else { return false }
+                    s.outcomes.append(JobOutcome(job: job, worker: options.workerID,
+                                                 kind: .cancelled(error: JobMessages.cancelledBeforeRun, outcome: .cancelled, result: nil),
+                                                 finishedAt: Clock.now()))
+                    return true
+                }
+                if waiting {
+                    logger.notice("job \(id): cancellation requested before it started; not running it")
+                    event.signal()
+                } else {
+                    logger.notice("job \(id): cancellation requested; stopping it")
+                    stopJob(id, reason: .cancel)
+                }
             }
             for id in reply.lost {
-                logger.warning("job \(id): lease lost (rescued or finished elsewhere); stopping it")
-                stopJob(id, reason: .lost)
+                if state.withLock({ $0.backlog.remove(id: id) }) != nil {
+                    logger.warning("job \(id): lease lost before it started (rescued or finished elsewhere); dropping it")
+                } else {
+                    logger.warning("job \(id): lease lost (rescued or finished elsewhere); stopping it")
+                    stopJob(id, reason: .lost)
+                }
             }
         } catch {
             logger.warning("heartbeat failed: \(error)")
@@ -375,6 +495,7 @@ public final class Worker: @unchecked Sendable {
     }
 
     private func waitForEvent(timeout: Double, watchStore: Bool) async {
+        if event.consume() { return }
         let store = self.store, queues = options.queues, event = self.event
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await event.wait() }

@@ -17,6 +17,13 @@ public struct WorkerOptions: Sendable {
     public var killGraceMillis: Millis = 5_000
     /// Bytes of each output stream (stdout, stderr) kept per attempt; past it the tail is kept.
     public var outputCapBytes = WorkerOptions.defaultOutputCapBytes
+    /// Most jobs claimed ahead of the free slots while jobs finish fast (`Prefetch`); 0 claims only for free slots.
+    public var prefetchLimit = WorkerOptions.defaultPrefetchLimit
+    /// How long a prefetched job may wait for a slot before the backlog is released (tests shorten it).
+    var backlogPatienceMillis: Millis = 1_000
+    /// Seconds of work the backlog holds at the pace jobs run (tests lengthen it, so a loaded machine's slow
+    /// no-op jobs still count as short).
+    var prefetchHorizon = Prefetch.defaultHorizon
     /// Exit after claiming this many jobs (and finishing them).
     public var maxTasks: Int?
     /// Exit when no job is due.
@@ -24,6 +31,8 @@ public struct WorkerOptions: Sendable {
     public var workerID: String = WorkerOptions.defaultWorkerID()
 
     public init() {}
+
+    public static let defaultPrefetchLimit = 1_000
 
     /// 1 MiB per stream.
     public static let defaultOutputCapBytes = 1 << 20
@@ -55,6 +64,7 @@ public struct WorkerOptions: Sendable {
         guard leaseMillis >= 1_000 else { throw TaskqError.usage("--lease must be at least 1s") }
         guard pollIntervalMillis >= 1 else { throw TaskqError.usage("--poll-interval must be positive") }
         guard (1...(1 << 30)).contains(outputCapBytes) else { throw TaskqError.usage("--output-cap must be 1B-1GiB") }
+        guard (0...100_000).contains(prefetchLimit) else { throw TaskqError.usage("--prefetch must be 0-100000") }
         if let maxTasks, maxTasks < 1 { throw TaskqError.usage("--max-tasks must be at least 1") }
         guard !workerID.isEmpty else { throw TaskqError.usage("--worker-id must not be empty") }
     }

@@ -6,6 +6,10 @@ public enum JobMessages {
     public static let cancelledWhileRunning = "cancelled while running"
     /// The attempt a worker gave back at shutdown.
     public static let releasedAtShutdown = "released at worker shutdown"
+    /// A job a worker claimed ahead of its free slots and gave back unstarted, because its slots stayed busy.
+    public static let releasedSlotsBusy = "released before it started: the worker's slots stayed busy with longer jobs"
+    /// A job a worker claimed ahead and gave back unstarted, because it could not renew the lease meanwhile.
+    public static let releasedLeaseUnrenewed = "released before it started: the worker could not renew its lease"
 
     /// The error of an attempt whose worker stopped renewing its lease.
     /// A job id that names nothing.

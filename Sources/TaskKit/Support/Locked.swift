@@ -45,6 +45,15 @@ public final class AsyncEvent: @unchecked Sendable {
         for waiter in waiters { waiter.resume() }
     }
 
+    /// Clears a signal that no waiter took yet; returns whether there was one (a wait would have returned at once).
+    public func consume() -> Bool {
+        state.withLock { s in
+            let wasSet = s.isSet
+            s.isSet = false
+            return wasSet
+        }
+    }
+
     public func wait() async {
         let id: Int = state.withLock { s in s.nextID += 1; return s.nextID }
         await withTaskCancellationHandler {

@@ -20,6 +20,23 @@ struct OutcomeConformanceTests {
     }
 
     @Test(arguments: Backend.allCases)
+    func anOutcomeRecordsWhenItsAttemptReallyStarted(backend: Backend) async throws {
+        let store = try await backend.makeLocation().migrated()
+        let ids = try await store.enqueue([newJob("a"), newJob("b")], now: t0).map(\.id)
+        _ = try await store.claim(queues: ["default"], limit: 2, worker: "w", now: t0, leaseUntil: t0 + 1_000)
+        // Claimed together; a waited in the worker's backlog for 40 ms, b's outcome leaves the claim time.
+        let reply = try await store.finish([
+            JobOutcome(jobID: ids[0], attempt: 1, worker: "w", kind: .completed(result: .null), finishedAt: t0 + 50, startedAt: t0 + 40),
+            JobOutcome(jobID: ids[1], attempt: 1, worker: "w", kind: .released, finishedAt: t0 + 50),
+        ], now: t0 + 60)
+        #expect(reply.applied == Set(ids))
+        #expect(try await store.job(id: ids[0])?.startedAt == t0 + 40)
+        #expect(try await store.attempts(jobID: ids[0]).map(\.startedAt) == [t0 + 40])
+        #expect(try await store.job(id: ids[1])?.startedAt == t0)
+        #expect(try await store.attempts(jobID: ids[1]).map(\.startedAt) == [t0])
+    }
+
+    @Test(arguments: Backend.allCases)
     func retriesKeepEveryAttemptAndHonourTheGap(backend: Backend) async throws {
         let store = try await backend.makeLocation().migrated()
         _ = try await store.enqueue([newJob(maxRetries: 2)], now: t0)

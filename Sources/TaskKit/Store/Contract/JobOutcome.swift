@@ -25,9 +25,14 @@ public struct JobOutcome: Sendable, Equatable {
     /// Set by the rescuer: applies only while the lease expired before this time (a worker that renewed it
     /// meanwhile keeps its job).
     public var leaseExpiredBefore: Millis?
+    /// When the attempt's handler really started, recorded as the job's and the attempt's `started_at`; nil keeps
+    /// the claim time (a job claimed ahead waits for a slot first: `Prefetch`).
+    public var startedAt: Millis?
+    /// Why a `.released` attempt was given back, recorded as its error; nil: at worker shutdown.
+    public var releaseReason: String?
 
     public init(jobID: Int64, attempt: Int, worker: String, kind: Kind, finishedAt: Millis? = nil,
-                previousError: String? = nil, leaseExpiredBefore: Millis? = nil) {
+                previousError: String? = nil, leaseExpiredBefore: Millis? = nil, startedAt: Millis? = nil) {
         self.jobID = jobID
         self.attempt = attempt
         self.worker = worker
@@ -35,12 +40,14 @@ public struct JobOutcome: Sendable, Equatable {
         self.finishedAt = finishedAt
         self.previousError = previousError
         self.leaseExpiredBefore = leaseExpiredBefore
+        self.startedAt = startedAt
     }
 
     /// The outcome of `job`'s current attempt as held by `worker`.
-    public init(job: Job, worker: String, kind: Kind, finishedAt: Millis? = nil, leaseExpiredBefore: Millis? = nil) {
+    public init(job: Job, worker: String, kind: Kind, finishedAt: Millis? = nil, leaseExpiredBefore: Millis? = nil,
+                startedAt: Millis? = nil) {
         self.init(jobID: job.id, attempt: job.attempt, worker: worker, kind: kind, finishedAt: finishedAt,
-                  previousError: job.error, leaseExpiredBefore: leaseExpiredBefore)
+                  previousError: job.error, leaseExpiredBefore: leaseExpiredBefore, startedAt: startedAt)
     }
 
     /// What the store writes, with `now` standing in for a missing `finishedAt`.
@@ -49,20 +56,21 @@ public struct JobOutcome: Sendable, Equatable {
         switch kind {
         case let .completed(result):
             return JobTransition(state: .completed, error: nil, result: result, runAt: nil, finishedAt: at, refundsAttempt: false,
-                                 attemptOutcome: .completed, attemptError: nil, attemptEndedAt: at, yieldsToCancel: true)
+                                 attemptOutcome: .completed, attemptError: nil, attemptEndedAt: at, yieldsToCancel: true, startedAt: startedAt)
         case let .retry(error, runAt, outcome):
             return JobTransition(state: .retrying, error: error, result: nil, runAt: runAt, finishedAt: nil, refundsAttempt: false,
-                                 attemptOutcome: outcome, attemptError: error, attemptEndedAt: at, yieldsToCancel: true)
+                                 attemptOutcome: outcome, attemptError: error, attemptEndedAt: at, yieldsToCancel: true, startedAt: startedAt)
         case let .failed(error, outcome):
             return JobTransition(state: .failed, error: error, result: nil, runAt: nil, finishedAt: at, refundsAttempt: false,
-                                 attemptOutcome: outcome, attemptError: error, attemptEndedAt: at, yieldsToCancel: true)
+                                 attemptOutcome: outcome, attemptError: error, attemptEndedAt: at, yieldsToCancel: true, startedAt: startedAt)
         case let .cancelled(error, outcome, result):
             return JobTransition(state: .cancelled, error: error, result: result, runAt: nil, finishedAt: at, refundsAttempt: false,
-                                 attemptOutcome: outcome, attemptError: error, attemptEndedAt: at, yieldsToCancel: false)
+                                 attemptOutcome: outcome, attemptError: error, attemptEndedAt: at, yieldsToCancel: false, startedAt: startedAt)
         case .released:
             return JobTransition(state: .pending, error: previousError, result: nil, runAt: at, finishedAt: nil, refundsAttempt: true,
-                                 attemptOutcome: .released, attemptError: JobMessages.releasedAtShutdown, attemptEndedAt: at,
-                                 yieldsToCancel: true)
+                                 attemptOutcome: .released, attemptError: releaseReason ?? JobMessages.releasedAtShutdown,
+                                 attemptEndedAt: at,
+                                 yieldsToCancel: true, startedAt: startedAt)
         }
     }
 
@@ -104,4 +112,6 @@ public struct JobTransition: Sendable, Equatable {
     public var attemptEndedAt: Millis
     /// Not applied while cancellation is requested; the store reports the job in `FinishReply.cancelRequested`.
     public var yieldsToCancel: Bool
+    /// When the attempt really started (written to the job's and the attempt's `started_at`); nil keeps them.
+    public var startedAt: Millis? = nil
 }

@@ -79,9 +79,10 @@ enum PostgresSQL {
     static let finish = """
         WITH input AS (
             SELECT * FROM unnest($1::bigint[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[],
-                                 $8::bigint[], $9::int[], $10::bool[], $11::bigint[], $12::text[], $13::text[], $14::bigint[])
+                                 $8::bigint[], $9::int[], $10::bool[], $11::bigint[], $12::text[], $13::text[], $14::bigint[],
+                                 $15::bigint[])
                 AS t(id, attempt, worker, state, error, result, run_at, finished_at, refund, yields, expired_before,
-                     outcome, attempt_error, ended_at)
+                     outcome, attempt_error, ended_at, started)
         ), locked AS (
             -- Lock the rows still held as reported, in id order; under READ COMMITTED the lock returns each row's
             -- newest version, so a cancel that committed meanwhile is seen by both branches below.
@@ -93,12 +94,13 @@ enum PostgresSQL {
         ), updated AS (
             UPDATE taskq_jobs j SET state = l.state, error = l.error, result = COALESCE(l.result::jsonb, j.result),
                 run_at = COALESCE(l.run_at, j.run_at), finished_at = l.finished_at,
-                attempt_offset = j.attempt_offset + l.refund, lease_until = NULL
+                attempt_offset = j.attempt_offset + l.refund, lease_until = NULL, started_at = COALESCE(l.started, j.started_at)
             FROM locked l
             WHERE j.id = l.id AND NOT (l.yields AND l.cancel_requested)
-            RETURNING j.id, l.attempt, l.outcome, l.attempt_error, l.ended_at
+            RETURNING j.id, l.attempt, l.outcome, l.attempt_error, l.ended_at, l.started
         ), closed AS (
-            UPDATE taskq_attempts a SET finished_at = u.ended_at, outcome = u.outcome, error = u.attempt_error
+            UPDATE taskq_attempts a SET finished_at = u.ended_at, outcome = u.outcome, error = u.attempt_error,
+                started_at = COALESCE(u.started, a.started_at)
             FROM updated u WHERE a.job_id = u.id AND a.attempt = u.attempt
         )
         SELECT id, true FROM updated

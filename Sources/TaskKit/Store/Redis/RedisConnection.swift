@@ -129,26 +129,44 @@ final class RedisConnection: @unchecked Sendable {
         return try readReply(binary: true)
     }
 
-    /// Queues a command in the output buffer (sent by the next read).
+    /// Queues a command in the output buffer (sent by the next read). The arguments are copied into one buffer (a
+    /// finish of a thousand outcomes has fifteen thousand of them).
     func append(_ args: [String]) throws {
-        try append(bytes: args.map { Array($0.utf8) })
+        try append(count: args.count, lengths: args.map { $0.utf8.count }) { index, destination in
+            var arg = args[index]
+            arg.withUTF8 { bytes in
+                if let base = bytes.baseAddress { destination.copyMemory(from: base, byteCount: bytes.count) }
+            }
+        }
     }
 
     /// Queues a command of arbitrary bytes: each argument is copied and passed with its length, never as a C string,
     /// so NUL bytes and invalid UTF-8 go through unchanged.
     func append(bytes args: [[UInt8]]) throws {
-        guard let context else { throw TaskqError.unavailable("not connected to Redis at \(target.display)") }
-        let pointers: [UnsafeMutablePointer<CChar>] = args.map { arg in
-            let copy = UnsafeMutablePointer<CChar>.allocate(capacity: max(1, arg.count))
-            arg.withUnsafeBytes { raw in
-                if let base = raw.baseAddress { UnsafeMutableRawPointer(copy).copyMemory(from: base, byteCount: raw.count) }
+        try append(count: args.count, lengths: args.map { $0.count }) { index, destination in
+            args[index].withUnsafeBytes { raw in
+                if let base = raw.baseAddress { destination.copyMemory(from: base, byteCount: raw.count) }
             }
-            return copy
         }
-        defer { pointers.forEach { $0.deallocate() } }
-        var argv = pointers.map { UnsafePointer<CChar>($0) as UnsafePointer<CChar>? }
-        var lengths = args.map(\.count)
-        let rc = redisAppendCommandArgv(context, Int32(args.count), &argv, &lengths)
+    }
+
+    /// Lays `count` arguments of the given lengths out in one buffer (`copy` fills argument i at its place) and
+    /// queues them as one command.
+    private func append(count: Int, lengths: [Int], copy: (Int, UnsafeMutableRawPointer) -> Void) throws {
+        guard let context else { throw TaskqError.unavailable("not connected to Redis at \(target.display)") }
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: max(1, lengths.reduce(0, +)), alignment: 1)
+        defer { buffer.deallocate() }
+        var argv: [UnsafePointer<CChar>?] = []
+        argv.reserveCapacity(count)
+        var offset = 0
+        for index in 0..<count {
+            let destination = buffer + offset
+            copy(index, destination)
+            argv.append(UnsafePointer(destination.assumingMemoryBound(to: CChar.self)))
+            offset += lengths[index]
+        }
+        var lengths = lengths
+        let rc = redisAppendCommandArgv(context, Int32(count), &argv, &lengths)
         if rc != REDIS_OK { throw lost() }
     }
 

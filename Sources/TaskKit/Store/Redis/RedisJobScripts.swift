@@ -5,11 +5,17 @@ extension RedisScripts {
     return enqueue_jobs(ARGV[2], cjson.decode(ARGV[3]))
     """#
 
+    /// The job fields a claim reads (one HMGET per job, which also checks the state) and returns, as values in this
+    /// order: the client sets what the claim wrote (state, attempt + 1, worker, started_at, lease_until) itself.
+    static let claimFields = ["id", "state", "attempt", "name", "task", "args", "queue", "priority", "attempt_offset", "max_retries",
+                              "backoff", "retry_delay_ms", "timeout_ms", "run_at", "unique_key", "result", "error", "created_at",
+                              "cancel_requested"]
+
     /// ARGV: prefix, now, limit, worker, lease_until, queue count N, N queues, tasks… Promotes due delayed jobs,
     /// then claims up to `limit` of the given tasks in strict priority, due time, enqueue order across the queues
     /// that are not paused (`queues:paused`).
-    /// Returns one flat HGETALL array per job.
-    static let claim = prelude + #"""
+    /// Returns per job the values of `claimFields` as they were before the claim (absent ones nil).
+    static let claim = prelude + "local FIELDS = {" + claimFields.map { "'\($0)'" }.joined(separator: ", ") + "}\n" + #"""
     local now = tonumber(ARGV[2])
     local limit = tonumber(ARGV[3])
     local worker = ARGV[4]
@@ -46,16 +52,16 @@ extension RedisScripts {
       local taken = removed[key] or {}; taken[#taken + 1] = m; removed[key] = taken
       -- Ready jobs never carry finished_at (retry removes it), so claiming is one read and one write. A member
       -- seen twice (a queue listed twice) or whose job is gone or not waiting is dropped from its set, not claimed.
-      local f = redis.call('HMGET', k, 'state', 'attempt')
-      if not seen[m] and (f[1] == 'pending' or f[1] == 'scheduled' or f[1] == 'retrying') then
+      local f = redis.call('HMGET', k, unpack(FIELDS))
+      if not seen[m] and (f[2] == 'pending' or f[2] == 'scheduled' or f[2] == 'retrying') then
       seen[m] = true
       claimed = claimed + 1
-      local attempt = tonumber(f[2]) + 1
+      local attempt = tonumber(f[3]) + 1
       redis.call('HSET', k, 'state', 'running', 'attempt', attempt, 'worker', worker, 'started_at', ARGV[2], 'lease_until', lease)
-      bmove(id, q, f[1], 'running')
+      bmove(id, q, f[2], 'running')
       running[#running + 1] = lease; running[#running + 1] = id
       open_attempt(id, attempt, ARGV[2], worker)
-      out[#out + 1] = redis.call('HGETALL', k)
+      out[#out + 1] = f
       end
     end
     for key, ms in pairs(removed) do redis.call('ZREM', key, unpack(ms)) end
@@ -64,30 +70,40 @@ extension RedisScripts {
     return out
     """#
 
-    /// ARGV: prefix, now, JSON array of engine-decided transitions {id, attempt, worker, state, error, result,
-    /// run_at, finished_at, refund, yields, expired_before, outcome, attempt_error, ended_at} (times as strings:
-    /// Lua numbers are doubles and print large ones in exponent form). Each applies only
-    /// while the job is running under the same worker and attempt (and, with expired_before, its lease expired);
-    /// one that yields to a requested cancellation is not applied. Returns {applied ids, cancel-requested ids}.
+    /// ARGV: prefix, now, then 15 values per engine-decided transition: id, attempt, worker, state, error, result,
+    /// run_at, finished_at, refund (0|1), yields (0|1), expired_before, outcome, attempt_error, ended_at, started_at
+    /// (when the attempt really started; '' keeps the claim time). Plain
+    /// arguments, not JSON, so a batch of a thousand costs no decoding: times as decimal text (Lua numbers are doubles
+    /// and print large ones in exponent form), an absent time as '', an absent text as '' and a present one behind
+    /// a '=' (so an empty text stays distinct from none). Each applies only while the job is running under the same
+    /// worker and attempt (and, with expired_before, its lease expired); one that yields to a requested cancellation
+    /// is not applied. Returns {applied ids, cancel-requested ids}.
     static let finish = prelude + #"""
+    local function text(v) if v == '' then return nil end return string.sub(v, 2) end
+    local function time(v) if v == '' then return nil end return v end
     local applied, cancel_requested, unleased, done = {}, {}, {}, {}
-    local null = cjson.null
-    for _, o in ipairs(cjson.decode(ARGV[3])) do
+    for i = 3, #ARGV - 14, 15 do
+      local o = {id = ARGV[i], attempt = ARGV[i + 1], worker = ARGV[i + 2], state = ARGV[i + 3], error = text(ARGV[i + 4]),
+                 result = text(ARGV[i + 5]), run_at = time(ARGV[i + 6]), finished_at = time(ARGV[i + 7]),
+                 refund = ARGV[i + 8] == '1', yields = ARGV[i + 9] == '1', expired_before = time(ARGV[i + 10]),
+                 outcome = ARGV[i + 11], attempt_error = text(ARGV[i + 12]), ended_at = ARGV[i + 13],
+                 started_at = time(ARGV[i + 14])}
       local id = o.id
       local k = jk(id)
       local f = redis.call('HMGET', k, 'state', 'worker', 'attempt', 'cancel_requested', 'queue', 'priority', 'unique_key',
                            'lease_until', 'task')
       if f[1] == 'running' and f[2] == o.worker and tonumber(f[3]) == tonumber(o.attempt)
-         and (o.expired_before == null or tonumber(f[8] or '0') < tonumber(o.expired_before)) then
+         and (o.expired_before == nil or tonumber(f[8] or '0') < tonumber(o.expired_before)) then
         if o.yields and f[4] == '1' then
           cancel_requested[#cancel_requested + 1] = id
         else
           unleased[#unleased + 1] = id
           local set, del = {'state', o.state}, {'lease_until'}
-          if o.error ~= null then set[#set + 1] = 'error'; set[#set + 1] = o.error else del[#del + 1] = 'error' end
-          if o.result ~= null then set[#set + 1] = 'result'; set[#set + 1] = o.result end
-          if o.run_at ~= null then set[#set + 1] = 'run_at'; set[#set + 1] = o.run_at end
-          if o.finished_at ~= null then
+          if o.error ~= nil then set[#set + 1] = 'error'; set[#set + 1] = o.error else del[#del + 1] = 'error' end
+          if o.result ~= nil then set[#set + 1] = 'result'; set[#set + 1] = o.result end
+          if o.run_at ~= nil then set[#set + 1] = 'run_at'; set[#set + 1] = o.run_at end
+          if o.started_at ~= nil then set[#set + 1] = 'started_at'; set[#set + 1] = o.started_at end
+          if o.finished_at ~= nil then
             set[#set + 1] = 'finished_at'; set[#set + 1] = o.finished_at
             done[#done + 1] = o.finished_at; done[#done + 1] = id
           end
@@ -95,16 +111,14 @@ extension RedisScripts {
           redis.call('HSET', k, unpack(set))
           redis.call('HDEL', k, unpack(del))
           bmove(id, f[5], 'running', o.state)
-          if o.finished_at ~= null then
+          if o.finished_at ~= nil then
             finish_unique(id, f[7])
           elseif o.state == 'pending' then
             make_ready(id, f[5], f[9], f[6], redis.call('HGET', k, 'run_at'))
           else
             redis.call('ZADD', P .. ':delayed', redis.call('HGET', k, 'run_at'), member(id))
           end
-          local err = nil
-          if o.attempt_error ~= null then err = o.attempt_error end
-          close_attempt(id, o.attempt, o.ended_at, o.outcome, err)
+          close_attempt(id, o.attempt, o.ended_at, o.outcome, o.attempt_error, o.started_at)
           applied[#applied + 1] = id
         end
       end

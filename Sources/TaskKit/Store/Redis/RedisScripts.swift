@@ -50,13 +50,11 @@ enum RedisScripts {
       redis.call('HSET', P .. ':attempts:' .. id, attempt .. '.started_at', now, attempt .. '.worker', worker,
         attempt .. '.outcome', 'running')
     end
-    local function close_attempt(id, attempt, now, outcome, err)
-      if err then
-        redis.call('HSET', P .. ':attempts:' .. id, attempt .. '.finished_at', now, attempt .. '.outcome', outcome,
-          attempt .. '.error', err)
-      else
-        redis.call('HSET', P .. ':attempts:' .. id, attempt .. '.finished_at', now, attempt .. '.outcome', outcome)
-      end
+    local function close_attempt(id, attempt, now, outcome, err, started)
+      local f = {attempt .. '.finished_at', now, attempt .. '.outcome', outcome}
+      if err then f[#f + 1] = attempt .. '.error'; f[#f + 1] = err end
+      if started then f[#f + 1] = attempt .. '.started_at'; f[#f + 1] = started end
+      redis.call('HSET', P .. ':attempts:' .. id, unpack(f))
     end
     local function set_finished(id, now)
       redis.call('HSET', jk(id), 'finished_at', now)

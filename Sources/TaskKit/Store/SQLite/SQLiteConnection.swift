@@ -80,12 +80,24 @@ final class SQLiteConnection: @unchecked Sendable {
             throw TaskqError.unavailable("cannot open database '\(TerminalText.escaped(path))': \(message)")
         }
         sqlite3_extended_result_codes(db, 1)
-        // Retry briefly and often on a locked database instead of the default back-off, up to ~10 s.
+        // On a locked database, retry soon, then back off: 50 µs doubling to 1 ms (with jitter, so two waiting
+        // processes do not poll in step), for about 10 s in all. SQLite's default back-off starts at 1 ms and
+        // grows to 100 ms, far longer than a worker's transactions hold the lock.
         sqlite3_busy_handler(db, { _, count in
-            if count >= 20_000 { return 0 }
-            usleep(count < 100 ? 200 : 500)
+            if count >= SQLiteConnection.busyRetries { return 0 }
+            usleep(SQLiteConnection.busyDelayMicros(attempt: Int(count)))
             return 1
         }, nil)
+    }
+
+    /// Retries of a locked database before SQLITE_BUSY (exit 75): about 10 s of `busyDelayMicros`.
+    static let busyRetries: Int32 = 10_000
+
+    /// Microseconds to wait before retry `attempt` (0-based) of a locked database: 50 µs doubling to 1 ms, ±25 %.
+    static func busyDelayMicros(attempt: Int) -> UInt32 {
+        let base = UInt32(50) << UInt32(min(attempt, 5))
+        let capped = min(base, 1_000)
+        return capped - capped / 4 + UInt32.random(in: 0...(capped / 2))
     }
 
     /// Whether this process may write the database file and its directory (where WAL keeps `-wal` and `-shm`).
@@ -206,6 +218,21 @@ final class SQLiteConnection: @unchecked Sendable {
         cache[sql] = raw
         active.append(raw)
         return SQLiteStatement(connection: self, raw: raw)
+    }
+
+    /// Runs `body` inside `BEGIN … COMMIT` without taking the write lock: one consistent snapshot for its reads.
+    func readTransaction<T>(_ body: () throws -> T) throws -> T {
+        try execute("BEGIN")
+        do {
+            let value = try body()
+            resetActive()
+            try execute("COMMIT")
+            return value
+        } catch {
+            resetActive()
+            sqlite3_exec(handle, "ROLLBACK", nil, nil, nil)
+            throw error
+        }
     }
 
     /// Runs `body` inside `BEGIN IMMEDIATE … COMMIT` (the write lock is taken up front), rolling back on error.

@@ -1,3 +1,5 @@
+import CSQLite
+
 /// The SQLite store's named queries. `?` parameters only: values are never spliced into SQL.
 enum SQLiteSQL {
     static let jobColumns = JobColumns.selectList()
@@ -35,28 +37,37 @@ enum SQLiteSQL {
         ORDER BY run_at LIMIT 1
         """
 
+    /// Marks a claim's jobs running, all in one statement (a statement with RETURNING buffers its rows in a
+    /// temporary b-tree: one per batch, not one per job). ?1 worker, ?2 now, ?3 lease end, ?4 the ids as a JSON array.
     static let markRunning = """
-        UPDATE taskq_jobs SET state = 'running', attempt = attempt + 1, worker = ?, started_at = ?, lease_until = ?,
+        UPDATE taskq_jobs SET state = 'running', attempt = attempt + 1, worker = ?1, started_at = ?2, lease_until = ?3,
             finished_at = NULL
-        WHERE id = ? AND state IN ('pending', 'scheduled', 'retrying')
+        WHERE id IN (SELECT value FROM json_each(?4)) AND state IN ('pending', 'scheduled', 'retrying')
         RETURNING \(jobColumns)
         """
 
-    static let openAttempt = """
-        INSERT INTO taskq_attempts (job_id, attempt, started_at, worker, outcome) VALUES (?, ?, ?, ?, 'running')
+    /// Opens the attempts of the jobs `markRunning` just claimed. ?1 now, ?2 worker, ?3 the ids as a JSON array.
+    static let openAttempts = """
+        INSERT INTO taskq_attempts (job_id, attempt, started_at, worker, outcome)
+        SELECT id, attempt, ?1, ?2, 'running' FROM taskq_jobs
+        WHERE id IN (SELECT value FROM json_each(?3)) AND state = 'running' AND worker = ?2 AND started_at = ?1
         """
 
+    /// ?1 finished_at, ?2 outcome, ?3 error, ?4 job id, ?5 attempt, ?6 started_at (NULL keeps the claim time).
     static let closeAttempt = """
-        UPDATE taskq_attempts SET finished_at = ?, outcome = ?, error = ? WHERE job_id = ? AND attempt = ?
+        UPDATE taskq_attempts SET finished_at = ?1, outcome = ?2, error = ?3, started_at = COALESCE(?6, started_at)
+        WHERE job_id = ?4 AND attempt = ?5
         """
 
     /// Writes an engine-decided `JobTransition`, only while the job is still running under the same worker and
     /// attempt, not yielding to a requested cancellation, and (for a rescue) with its lease expired.
     /// ?1 state, ?2 error, ?3 result (NULL keeps), ?4 run_at (NULL keeps), ?5 finished_at, ?6 refund (0|1),
-    /// ?7 id, ?8 worker, ?9 attempt, ?10 yields to cancel (0|1), ?11 lease expired before (NULL: no guard).
+    /// ?7 id, ?8 worker, ?9 attempt, ?10 yields to cancel (0|1), ?11 lease expired before (NULL: no guard),
+    /// ?12 started_at (NULL keeps the claim time).
     static let applyTransition = """
         UPDATE taskq_jobs SET state = ?1, error = ?2, result = COALESCE(?3, result), run_at = COALESCE(?4, run_at),
-            finished_at = ?5, attempt_offset = attempt_offset + ?6, lease_until = NULL
+            finished_at = ?5, attempt_offset = attempt_offset + ?6, lease_until = NULL,
+            started_at = COALESCE(?12, started_at)
         WHERE id = ?7 AND state = 'running' AND worker = ?8 AND attempt = ?9
           AND NOT (?10 = 1 AND cancel_requested = 1) AND (?11 IS NULL OR lease_until < ?11)
         """
@@ -68,8 +79,12 @@ enum SQLiteSQL {
           AND (?4 IS NULL OR lease_until < ?4)
         """
 
-    static let extendLease = """
-        UPDATE taskq_jobs SET lease_until = ? WHERE id = ? AND state = 'running' AND worker = ? RETURNING cancel_requested
+    /// Renews the leases of the given jobs still held by the worker, in one statement; returns each renewed job
+    /// with its cancellation flag. ?1 lease end, ?2 the ids as a JSON array, ?3 worker.
+    static let extendLeases = """
+        UPDATE taskq_jobs SET lease_until = ?1
+        WHERE id IN (SELECT value FROM json_each(?2)) AND state = 'running' AND worker = ?3
+        RETURNING id, cancel_requested
         """
 
     static let expiredLeases = """
@@ -89,8 +104,42 @@ enum SQLiteSQL {
         WHERE id = ?
         """
 
+    /// Ids as a JSON array, for `json_each`.
+    static func idList<S: Sequence>(_ ids: S) -> String where S.Element == Int64 {
+        "[" + ids.map { String($0) }.joined(separator: ",") + "]"
+    }
+
     /// Decodes a row selected with `jobColumns`.
     static func decodeJob(_ row: SQLiteStatement) throws -> Job { JobColumns.decode(Row(statement: row)) }
+
+    /// A row copied out of a statement, to decode after the transaction (the write lock is held no longer than
+    /// the statements need).
+    struct CopiedRow: SQLRow {
+        let values: [SQLiteValue]
+        init(_ statement: SQLiteStatement, columns: Int) {
+            values = (0..<Int32(columns)).map { column in
+                if statement.isNull(column) { return .null }
+                return sqlite3_column_type(statement.raw, column) == SQLITE_INTEGER ? .int(statement.int(column)) : .text(statement.text(column))
+            }
+        }
+        func int(_ column: Int) -> Int64 {
+            switch values[column] {
+            case let .int(v): return v
+            case let .text(t): return Int64(t) ?? 0
+            default: return 0
+            }
+        }
+        func optionalInt(_ column: Int) -> Int64? { if case .null = values[column] { return nil }; return int(column) }
+        func text(_ column: Int) -> String {
+            switch values[column] {
+            case let .text(t): return t
+            case let .int(v): return String(v)
+            default: return ""
+            }
+        }
+        func optionalText(_ column: Int) -> String? { if case .null = values[column] { return nil }; return text(column) }
+        func bool(_ column: Int) -> Bool { int(column) != 0 }
+    }
 
     /// A statement's current row as an `SQLRow`.
     struct Row: SQLRow {

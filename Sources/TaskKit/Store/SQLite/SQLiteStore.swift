@@ -97,71 +97,103 @@ public final class SQLiteStore: TaskqStore, @unchecked Sendable {
         let candidatesSQL = SQLiteSQL.claimCandidates(taskCount: tasks.count)
         let taskParams = tasks.map { SQLiteValue.text($0) }
         return try await connection.run { db in
-            let jobs: [Job] = try db.writeTransaction {
-                var candidates: [(id: Int64, priority: Int64, runAt: Int64, state: String)] = []
-                // Paused queues are skipped in the same transaction: a pause holds from the next claim on.
+            /// Due candidates in the queues that are not paused, at most `limit` per queue.
+            func candidates(limit: Int) throws -> [(id: Int64, priority: Int64, runAt: Int64, state: String, queue: String)] {
+                var found: [(id: Int64, priority: Int64, runAt: Int64, state: String, queue: String)] = []
                 var paused = Set<String>()
                 let pausedSelect = try db.prepare(SQLiteSQL.pausedQueues)
                 while try pausedSelect.step() { paused.insert(pausedSelect.text(0)) }
                 for queue in queues where !paused.contains(queue) {
                     let select = try db.prepare(candidatesSQL).bind([.text(queue), .int(now)] + taskParams + [.int(Int64(limit))])
-                    while try select.step() { candidates.append((select.int(0), select.int(1), select.int(2), select.text(3))) }
+                    while try select.step() { found.append((select.int(0), select.int(1), select.int(2), select.text(3), queue)) }
                 }
+                return found
+            }
+            // A read-only look first (no write lock): a worker woken by another process's commit, with nothing due
+            // for it, does not queue for the write lock behind the busy ones. `data_version` is read in the same
+            // snapshot (and below inside the claim's transaction, where no other commit can come in between), so a
+            // commit after it wakes the next `waitForWork`.
+            let (anyDue, version) = try db.readTransaction { (try !candidates(limit: 1).isEmpty, try Self.dataVersion(db)) }
+            guard anyDue else {
+                self.lastDataVersion.withLock { $0 = version }
+                return []
+            }
+            let (rows, seen): ([SQLiteSQL.CopiedRow], Int64) = try db.writeTransaction {
+                // Paused queues are skipped in the same transaction: a pause holds from the next claim on.
+                var found = try candidates(limit: limit)
                 if queues.count > 1 {
-                    candidates.sort { a, b in
+                    found.sort { a, b in
                         if a.priority != b.priority { return a.priority > b.priority }
                         if a.runAt != b.runAt { return a.runAt < b.runAt }
                         return a.id < b.id
                     }
                 }
-                var claimed: [Job] = []
+                let seen = try Self.dataVersion(db)
+                let chosen = found.prefix(limit)
+                guard !chosen.isEmpty else { return ([], seen) }
+                let ids = SQLiteSQL.idList(chosen.map { $0.id })
+                var claimed: [SQLiteSQL.CopiedRow] = []
+                claimed.reserveCapacity(chosen.count)
+                var marked = Set<Int64>()
+                let update = try db.prepare(SQLiteSQL.markRunning).bind([.text(worker), .int(now), .int(leaseUntil), .text(ids)])
+                while try update.step() {
+                    marked.insert(update.int(0))
+                    claimed.append(SQLiteSQL.CopiedRow(update, columns: JobColumns.names.count))
+                }
+                try db.prepare(SQLiteSQL.openAttempts).bind([.int(now), .text(worker), .text(ids)]).run()
+                // taskq's own connections run with the count triggers off (docs/architecture.md#job-counts).
                 var counts = SQLiteJobCounts()
-                for candidate in candidates.prefix(limit) {
-                    let update = try db.prepare(SQLiteSQL.markRunning)
-                        .bind([.text(worker), .int(now), .int(leaseUntil), .int(candidate.id)])
-                    guard try update.step() else { continue }
-                    let job = try SQLiteSQL.decodeJob(update)
-                    try update.run()
-                    try db.prepare(SQLiteSQL.openAttempt)
-                        .bind([.int(job.id), .int(Int64(job.attempt)), .int(now), .text(worker)]).run()
-                    claimed.append(job)
-                    counts.move(queue: job.queue, from: candidate.state, to: JobState.running.rawValue)
+                for candidate in chosen where marked.contains(candidate.id) {
+                    counts.move(queue: candidate.queue, from: candidate.state, to: JobState.running.rawValue)
                 }
                 try counts.apply(db)
-                return claimed
+                return (claimed, seen)
             }
-            let seen = (try? Self.dataVersion(db)) ?? -1
             self.lastDataVersion.withLock { $0 = seen }
-            return jobs
+            // Decoded after the commit; RETURNING gives no order: back to claim order.
+            return rows.map { JobColumns.decode($0) }.sorted { a, b in
+                if a.priority != b.priority { return a.priority > b.priority }
+                if a.runAt != b.runAt { return a.runAt < b.runAt }
+                return a.id < b.id
+            }
         }
     }
 
     public func finish(_ outcomes: [JobOutcome], now: Millis) async throws -> FinishReply {
         guard !outcomes.isEmpty else { return FinishReply() }
+        // Parameters are built before the transaction, so the write lock is held only for the statements.
+        struct Prepared { var id: Int64; var apply: [SQLiteValue]; var held: [SQLiteValue]?; var close: [SQLiteValue] }
+        let prepared = outcomes.map { outcome -> Prepared in
+            let t = outcome.transition(now: now)
+            let owner: [SQLiteValue] = [.int(outcome.jobID), .text(outcome.worker), .int(Int64(outcome.attempt))]
+            return Prepared(
+                id: outcome.jobID,
+                apply: [.text(t.state.rawValue), .optional(t.error), .optional(t.result?.serialized()), .optional(t.runAt),
+                        .optional(t.finishedAt), .int(t.refundsAttempt ? 1 : 0)]
+                    + owner + [.int(t.yieldsToCancel ? 1 : 0), .optional(outcome.leaseExpiredBefore), .optional(t.startedAt)],
+                held: t.yieldsToCancel ? owner + [.optional(outcome.leaseExpiredBefore)] : nil,
+                close: [.int(t.attemptEndedAt), .text(t.attemptOutcome.rawValue), .optional(t.attemptError),
+                        .int(outcome.jobID), .int(Int64(outcome.attempt)), .optional(t.startedAt)])
+        }
         return try await connection.run { db in
             try db.writeTransaction {
                 var reply = FinishReply()
                 var applied: [Int64] = []
-                for outcome in outcomes {
-                    let t = outcome.transition(now: now)
-                    let owner: [SQLiteValue] = [.int(outcome.jobID), .text(outcome.worker), .int(Int64(outcome.attempt))]
-                    try db.prepare(SQLiteSQL.applyTransition).bind([
-                        .text(t.state.rawValue), .optional(t.error), .optional(t.result?.serialized()), .optional(t.runAt),
-                        .optional(t.finishedAt), .int(t.refundsAttempt ? 1 : 0),
-                    ] + owner + [.int(t.yieldsToCancel ? 1 : 0), .optional(outcome.leaseExpiredBefore)]).run()
+                let apply = try db.prepare(SQLiteSQL.applyTransition)
+                let close = try db.prepare(SQLiteSQL.closeAttempt)
+                for p in prepared {
+                    apply.reset()
+                    try apply.bind(p.apply).run()
                     guard db.changes == 1 else {
-                        if t.yieldsToCancel,
-                           try db.prepare(SQLiteSQL.heldWithCancelRequested).bind(owner + [.optional(outcome.leaseExpiredBefore)]).step() {
-                            reply.cancelRequested.insert(outcome.jobID)
+                        if let held = p.held, try db.prepare(SQLiteSQL.heldWithCancelRequested).bind(held).step() {
+                            reply.cancelRequested.insert(p.id)
                         }
                         continue
                     }
-                    reply.applied.insert(outcome.jobID)
-                    applied.append(outcome.jobID)
-                    try db.prepare(SQLiteSQL.closeAttempt).bind([
-                        .int(t.attemptEndedAt), .text(t.attemptOutcome.rawValue), .optional(t.attemptError),
-                        .int(outcome.jobID), .int(Int64(outcome.attempt)),
-                    ]).run()
+                    reply.applied.insert(p.id)
+                    applied.append(p.id)
+                    close.reset()
+                    try close.bind(p.close).run()
                 }
                 try SQLiteJobCounts.movedFromRunning(applied, db)
                 return reply
@@ -173,13 +205,16 @@ public final class SQLiteStore: TaskqStore, @unchecked Sendable {
         try await connection.run { db in
             try db.writeTransaction {
                 var reply = HeartbeatReply()
+                var held: [Int64: Bool] = [:]
+                if !jobIDs.isEmpty {
+                    let update = try db.prepare(SQLiteSQL.extendLeases).bind([.int(leaseUntil), .text(SQLiteSQL.idList(jobIDs)), .text(worker)])
+                    while try update.step() { held[update.int(0)] = update.int(1) != 0 }
+                }
                 for id in jobIDs {
-                    let update = try db.prepare(SQLiteSQL.extendLease).bind([.int(leaseUntil), .int(id), .text(worker)])
-                    if try update.step() {
-                        if update.int(0) != 0 { reply.cancel.append(id) }
-                        try update.run()
-                    } else {
-                        reply.lost.append(id)
+                    switch held[id] {
+                    case true?: reply.cancel.append(id)
+                    case false?: break
+                    case nil: reply.lost.append(id)
                     }
                 }
                 try db.prepare("UPDATE taskq_workers SET last_seen = ? WHERE id = ?").bind([.int(now), .text(worker)]).run()
@@ -416,13 +451,16 @@ public final class SQLiteStore: TaskqStore, @unchecked Sendable {
             if made == nil { made = .some(path == ":memory:" ? nil : FileChangeWatcher(path: path + "-wal")) }
             return made ?? nil
         }
+        // Watched only while waiting: a busy worker's own WAL writes raise no events.
+        let armed = watcher?.arm() ?? false
+        defer { if armed { watcher?.disarm() } }
         let deadline = Clock.monotonicSeconds() + timeout
         var woken = false
         while true {
             if await committedSinceClaim(settling: woken) != false || Task.isCancelled { return }
             let remaining = deadline - Clock.monotonicSeconds()
             guard remaining > 0 else { return }
-            if let event = watcher?.event {
+            if armed, let event = watcher?.event {
                 woken = await withTaskGroup(of: Bool.self) { group in
                     group.addTask { await event.wait(); return true }
                     group.addTask { try? await Task.sleep(nanoseconds: UInt64(remaining * 1e9)); return false }
