@@ -207,7 +207,7 @@ _taskq_create-job() {
     repeating_flags=()
     non_repeating_flags=(--force --json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--database-url --config --task --args --priority --queue --max-retries --retry-delay --backoff --timeout --unique-key --schedule-at --in --from-file)
+    non_repeating_options=(--database-url --config --task --args --priority --queue --max-retries --retry-delay --backoff --timeout --unique-key --schedule-at --in --from-file --log-level --log-format)
     __taskq_offer_flags_options -1
 
     # Offer option value completions
@@ -258,6 +258,14 @@ _taskq_create-job() {
         ;;
     '--from-file')
         __taskq_add_completions -o plusdirs -fX '!*.@(jsonl|json)'
+        return
+        ;;
+    '--log-level')
+        __taskq_add_completions -W 'trace'$'\n''debug'$'\n''info'$'\n''notice'$'\n''warning'$'\n''error'$'\n''critical'
+        return
+        ;;
+    '--log-format')
+        __taskq_add_completions -W 'text'$'\n''json'
         return
         ;;
     esac

@@ -4,7 +4,7 @@ import TaskKit
 import Glibc
 #endif
 
-/// `2026-11-22T19:45:34.123Z info  job 12 completed …` on stderr, one line per record: control characters in the
+/// `2026-11-22T19:45:34.123456Z info  job 12 completed …` on stderr, one line per record: control characters in the
 /// message (a multi-line error, escape sequences from job output) are escaped.
 struct TextLogHandler: LogHandler {
     let label: String
@@ -18,7 +18,7 @@ struct TextLogHandler: LogHandler {
 
     func log(event: LogEvent) {
         let level = event.level.rawValue + String(repeating: " ", count: max(0, 8 - event.level.rawValue.count))
-        fputs("\(TimeFormat.iso8601(Clock.now())) \(level)\(TerminalText.escaped(event.message.description))\n", stderr)
+        fputs("\(TimeFormat.iso8601Micros(Clock.nowMicros())) \(level)\(TerminalText.escaped(event.message.description))\n", stderr)
     }
 }
 
@@ -35,7 +35,7 @@ struct JSONLogHandler: LogHandler {
     }
 
     func log(event: LogEvent) {
-        var pairs: [(String, JSONValue)] = [("time", .string(TimeFormat.iso8601(Clock.now()))), ("level", .string(event.level.rawValue)),
+        var pairs: [(String, JSONValue)] = [("time", .string(TimeFormat.iso8601Micros(Clock.nowMicros()))), ("level", .string(event.level.rawValue)),
                                              ("logger", .string(label)), ("message", .string(event.message.description))]
         let merged = metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 })
         for (key, value) in merged.sorted(by: { $0.key < $1.key }) { pairs.append((key, Self.json(value))) }

@@ -41,6 +41,9 @@ struct ParsingTests {
         #expect(TimeFormat.parse("2026-02-30T00:00:00Z") == nil)
         #expect(TimeFormat.parse("tomorrow") == nil && TimeFormat.parse("2026-13-01T00:00:00Z") == nil)
         #expect(TimeFormat.iso8601(1_769_850_000_250) == "2026-01-31T09:00:00.250Z")
+        #expect(TimeFormat.iso8601Micros(1_769_850_000_250_042) == "2026-01-31T09:00:00.250042Z")
+        #expect(TimeFormat.iso8601Micros(-1) == "1969-12-31T23:59:59.999999Z")
+        #expect(TimeFormat.iso8601(-1) == "1969-12-31T23:59:59.999Z")
     }
 
     @Test func secretsAreRedacted() {

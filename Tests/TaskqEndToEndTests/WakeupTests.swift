@@ -32,4 +32,36 @@ struct WakeupTests {
         let late = waits.filter { $0 > 3 }
         #expect(late.isEmpty, "\(late.count) of \(count) jobs waited more than 3 s to start (longest \(waits.max() ?? 0) s)")
     }
+
+    /// The benchmark's enqueue-to-start figure comes from two log records: `create-job`'s record of its commit and
+    /// the worker's `job N started`, both with microsecond times.
+    @Test func enqueueToStartReadsFromTheLogsInMicroseconds() throws {
+        let cli = try CLI()
+        try cli.run(["migrate"])
+        let worker = try cli.start(["run-worker", "--log-level", "debug", "--log-format", "json"])
+        defer { worker.signal(SIGTERM); _ = try? worker.wait(timeout: 30) }
+        try cli.waitUntil(30, "the worker to start") { worker.stderrText.contains("started: queues") }
+        let created = try cli.run(["create-job", "timed", "--task", "noop", "--log-level", "debug", "--log-format", "json"])
+        #expect(created.status == 0)
+        let id = created.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let commit = try #require(Self.records(created.stderr).first { ($0["message"] as? String) == "job \(id) created in queue default" })
+        try cli.waitUntil(30, "the job to start") { worker.stderrText.contains("\"job \(id) started: timed [noop]") }
+        let start = try #require(Self.records(worker.stderrText).first { ($0["message"] as? String)?.hasPrefix("job \(id) started:") == true })
+        let (committedAt, startedAt) = (try #require(Self.micros(commit["time"])), try #require(Self.micros(start["time"])))
+        #expect(startedAt >= committedAt && startedAt - committedAt < 10_000_000, "\(committedAt) → \(startedAt)")
+    }
+
+    private static func records(_ text: String) -> [[String: Any]] {
+        text.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+    }
+
+    /// `2026-11-30T07:31:51.822625Z` as microseconds since the epoch; nil unless it has exactly six fractional digits.
+    private static func micros(_ value: Any?) -> Int64? {
+        guard let text = value as? String, text.count == 27, text.hasSuffix("Z") else { return nil }
+        let parts = text.dropLast().split(separator: ".")
+        guard parts.count == 2, parts[1].count == 6, let fraction = Int64(parts[1]) else { return nil }
+        let formatter = ISO8601DateFormatter()
+        guard let whole = formatter.date(from: parts[0] + "Z") else { return nil }
+        return Int64(whole.timeIntervalSince1970) * 1_000_000 + fraction
+    }
 }

@@ -15,6 +15,13 @@ public enum Clock {
         return Millis(ts.tv_sec) * 1000 + Millis(ts.tv_nsec) / 1_000_000
     }
 
+    /// The wall clock in microseconds since the Unix epoch (log records).
+    public static func nowMicros() -> Int64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Int64(ts.tv_sec) * 1_000_000 + Int64(ts.tv_nsec) / 1000
+    }
+
     /// Monotonic seconds, for measuring intervals.
     public static func monotonicSeconds() -> Double {
         var ts = timespec()

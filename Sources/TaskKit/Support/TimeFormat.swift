@@ -8,12 +8,21 @@ import Darwin
 public enum TimeFormat {
     /// `2026-11-22T19:45:34.123Z`.
     public static func iso8601(_ ms: Millis) -> String {
-        var seconds = time_t(ms >= 0 ? ms / 1000 : (ms - 999) / 1000)
-        let millis = Int(ms - Millis(seconds) * 1000)
+        stamp(seconds: ms >= 0 ? ms / 1000 : (ms - 999) / 1000, fraction: ms, scale: 1000, digits: 3)
+    }
+
+    /// `2026-11-22T19:45:34.123456Z`: log records, so that intervals below a millisecond show.
+    public static func iso8601Micros(_ us: Int64) -> String {
+        stamp(seconds: us >= 0 ? us / 1_000_000 : (us - 999_999) / 1_000_000, fraction: us, scale: 1_000_000, digits: 6)
+    }
+
+    private static func stamp(seconds whole: Int64, fraction value: Int64, scale: Int64, digits: Int) -> String {
+        var seconds = time_t(whole)
+        let fraction = Int(value - whole * scale)
         var parts = tm()
         gmtime_r(&seconds, &parts)
         return "\(pad(Int(parts.tm_year) + 1900, 4))-\(pad(Int(parts.tm_mon) + 1, 2))-\(pad(Int(parts.tm_mday), 2))T"
-            + "\(pad(Int(parts.tm_hour), 2)):\(pad(Int(parts.tm_min), 2)):\(pad(Int(parts.tm_sec), 2)).\(pad(millis, 3))Z"
+            + "\(pad(Int(parts.tm_hour), 2)):\(pad(Int(parts.tm_min), 2)):\(pad(Int(parts.tm_sec), 2)).\(pad(fraction, digits))Z"
     }
 
     /// `2026-11-22 19:45:34` in UTC, for tables.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Logging
 import TaskKit
 #if canImport(Glibc)
 import Glibc
@@ -38,6 +39,9 @@ struct CreateJob: TaskqSubcommand {
     @Argument(parsing: .postTerminator, help: ArgumentHelp("Command and arguments for a shell task, after --.", valueName: "command"))
     var command: [String] = []
 
+    /// `--log-level debug` logs each commit (µs timestamps: the enqueue end of an enqueue-to-start measurement).
+    @OptionGroup var logging: LogOptions
+
     func validate() throws {
         if fromFile != nil {
             if name != nil || !command.isEmpty || job.task != nil || job.args != nil {
@@ -53,8 +57,10 @@ struct CreateJob: TaskqSubcommand {
 
     func run(registry: TaskRegistry) async throws {
         let context = try Context(store, registry: registry)
+        logging.bootstrap(defaultLevel: .warning)
+        let logger = Logger(label: "taskq.create-job")
         if let fromFile {
-            try await enqueueFile(fromFile, context: context)
+            try await enqueueFile(fromFile, context: context, logger: logger)
             return
         }
         var request = try job.request(name: name, command: command)
@@ -66,6 +72,7 @@ struct CreateJob: TaskqSubcommand {
             var warnings: [String] = []
             let now = Clock.now()
             let result = try await JobActions.create([request], builder: builder, in: store, now: now, warnings: &warnings)[0]
+            logger.debug("job \(result.id) \(result.created ? "created" : "exists (unique key)") in queue \(result.queue)")
             warnings.forEach(Output.warning)
             await warnIfUnread([result.queue], store: store, now: now)
             if !result.created { Output.note(JobMessages.uniqueKeyExists(request.uniqueKey ?? "", id: result.id)) }
@@ -79,7 +86,7 @@ struct CreateJob: TaskqSubcommand {
 
     /// Reads and checks every line first (nothing is written when any line is bad), then enqueues in batches,
     /// one transaction each.
-    private func enqueueFile(_ path: String, context: Context) async throws {
+    private func enqueueFile(_ path: String, context: Context, logger: Logger) async throws {
         Output.status("reading \(path == "-" ? "stdin" : path)…")
         let lines = try readLines(path)
         Output.status("checking \(lines.count) line(s)…")
@@ -96,6 +103,7 @@ struct CreateJob: TaskqSubcommand {
             var ids: [Int64] = []
             ids.reserveCapacity(jobs.count)
             try await BulkEnqueue.enqueue(jobs, store: store, now: now) { batch in
+                logger.debug("committed \(batch.count) job(s): ids \(batch.first?.id ?? 0)…\(batch.last?.id ?? 0)")
                 ids += batch.map(\.id)
                 progress.update(ids.count)
                 if !json {
