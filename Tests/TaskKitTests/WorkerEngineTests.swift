@@ -228,8 +228,11 @@ struct WorkerEngineTests {
         let gate = Gate(), ran = TaskKit.Locked<[String]>([])
         let store = try await backend.makeLocation().migrated()
         let (gateID, behind) = try await enqueueBehindAGate(store, behind: 10)
+        // A long grace period: on a loaded machine the checks below may take seconds, and the gate must not be
+        // released for running past it.
         let worker = Worker(store: store, registry: prefetchRegistry(gate: gate, ran: ran),
-                            options: options { $0.concurrency = 1; $0.backlogPatienceMillis = 60_000; $0.prefetchHorizon = 600 }, logger: Self.logger)
+                            options: options { $0.concurrency = 1; $0.backlogPatienceMillis = 60_000; $0.prefetchHorizon = 600
+                                               $0.gracePeriodMillis = 60_000 }, logger: Self.logger)
         let run = Task { try await worker.run() }
         try await waitUntil { gate.hasStarted }
         try await waitUntil { try await running(store) == 11 } // the gate and its backlog: claimed, held, not started
@@ -314,7 +317,9 @@ struct WorkerEngineTests {
     func aBurstOfShortJobsClaimedAheadRunsEachOnce(backend: Backend) async throws {
         let store = try await backend.makeLocation().migrated()
         _ = try await store.enqueue((0..<600).map { newJob("j\($0)", priority: $0 % 11) }, now: Clock.now())
-        let summary = try await Worker(store: store, registry: .builtins(), options: options { $0.burst = true; $0.concurrency = 2 },
+        // Patience of a minute: a machine stalled for a second must not turn a backlog job into a release here.
+        let summary = try await Worker(store: store, registry: .builtins(),
+                                       options: options { $0.burst = true; $0.concurrency = 2; $0.backlogPatienceMillis = 60_000 },
                                        logger: Self.logger).run()
         #expect(summary.completed == 600 && summary.released == 0)
         let jobs = try await store.list(JobFilter(limit: 1_000))

@@ -35,7 +35,7 @@ struct WorkerOutputTests {
     @Test(arguments: Backend.allCases)
     func outputIsStoredWhileTheJobRuns(backend: Backend) async throws {
         let store = try await backend.makeLocation().migrated()
-        let ids = try await store.enqueue([shell("slow", "echo first; sleep 2; echo second")], now: Clock.now()).map(\.id)
+        let ids = try await store.enqueue([shell("slow", "echo first; sleep 5; echo second")], now: Clock.now()).map(\.id)
         let worker = Worker(store: store, registry: .builtins(), options: engine.options { $0.maxTasks = 1 }, logger: WorkerEngineTests.logger)
         let run = Task { try await worker.run() }
         try await engine.waitUntil(10) {
