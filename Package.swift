@@ -50,6 +50,7 @@ let package = Package(
                 .embedInCode("postgres/postgres_0005_users.sql"),
                 .embedInCode("postgres/postgres_0006_worker_retries.sql"),
                 .embedInCode("postgres/postgres_0007_job_counts.sql"),
+                .embedInCode("postgres/postgres_0008_autovacuum.sql"),
             ]
         ),
         .target(

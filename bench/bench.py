@@ -114,6 +114,34 @@ def postgres_table_health():
     return dict(zip(keys, out.split("|")))
 
 
+def pg_churn():
+    """PostgreSQL under churn (BENCH_CHURN_CYCLES, default 15): each cycle enqueues N jobs, drains them with a default
+    worker and purges what finished (`purge --older-than 1ms`, as a cron line would): the drain rate, dead rows, table and
+    index sizes must level off, with autovacuum's defaults."""
+    if BACKEND != "postgres":
+        return
+    reset()
+    from urllib.parse import urlsplit, parse_qs
+    schema = parse_qs(urlsplit(URL).query).get("schema", ["taskq"])[0]
+    base = URL.split("?")[0]
+    sizes = ("SELECT pg_relation_size(c.oid) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+             f"WHERE n.nspname = '{schema}' AND c.relname = ")
+    for cycle in range(int(os.environ.get("BENCH_CHURN_CYCLES", "15"))):
+        enqueue_many(N, prefix=f"c{cycle}-")
+        start = time.perf_counter()
+        taskq("run-worker", "--burst", "--log-level", "error")
+        rate = N / (time.perf_counter() - start)
+        taskq("purge", "--older-than", "1ms")
+        health = postgres_table_health()
+        query = ", ".join(f"pg_size_pretty(({sizes}'{name}'))"
+                          for name in ("taskq_jobs", "taskq_jobs_claim", "taskq_jobs_state", "taskq_jobs_pkey", "taskq_attempts"))
+        out = subprocess.run(["psql", base, "-XAtc", f"SELECT {query}"], capture_output=True, text=True, check=True).stdout.strip()
+        heap, claim, state, pkey, attempts = out.split("|")
+        report(f"churn cycle {cycle + 1:>2}: drain {N:,}", f"{rate:,.0f}", "jobs/s")
+        print(f"    dead rows {health['dead']}, autovacuums {health['autovacuums']}, heap {heap}, claim index {claim}, "
+              f"state index {state}, pkey {pkey}, attempts {attempts}", flush=True)
+
+
 def scale():
     """Cost as the work grows: drain n jobs (BENCH_SCALE, default 10k,100k,1M) with a default worker; then, with those n
     finished jobs in the store, drain N fresh ones and time `stats` and `list-jobs` (first page, and by state)."""
@@ -449,7 +477,7 @@ def serve_overview(jobs=int(os.environ.get("BENCH_OVERVIEW_JOBS", "1000000"))):
 if __name__ == "__main__":
     print(f"taskq benchmarks: {BIN} on {BACKEND}, {os.cpu_count()} cores, N={N}")
     try:
-        benches = (floor, bulk_enqueue, drain_defaults, drain_two_processes, drain, latency, latency_waiting, scale, cli_cost, idle_worker_rss, beat, serve_enqueue, serve_bulk, serve_overview)
+        benches = (floor, bulk_enqueue, drain_defaults, drain_two_processes, drain, latency, latency_waiting, scale, pg_churn, cli_cost, idle_worker_rss, beat, serve_enqueue, serve_bulk, serve_overview)
         only = os.environ.get("BENCH_ONLY")
         for bench in benches:
             if only and bench.__name__ not in only.split(","):

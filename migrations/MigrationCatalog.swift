@@ -47,6 +47,8 @@ public enum MigrationCatalog {
                   sql: String(decoding: PackageResources.postgres_0006_worker_retries_sql, as: UTF8.self)),
         Migration(version: 7, name: "job_counts", fileName: "postgres_0007_job_counts.sql",
                   sql: String(decoding: PackageResources.postgres_0007_job_counts_sql, as: UTF8.self)),
+        Migration(version: 8, name: "autovacuum", fileName: "postgres_0008_autovacuum.sql",
+                  sql: String(decoding: PackageResources.postgres_0008_autovacuum_sql, as: UTF8.self)),
     ]
 
     /// All migrations keyed by backend folder name (`sqlite`, `postgres`), for catalog tests.

@@ -20,6 +20,7 @@
     F(PGconn *, PQconnectdbParams, (const char *const *k, const char *const *v, int e), (k, v, e))            \
     V(PQfinish, (PGconn *c), (c))                                                                             \
     F(ConnStatusType, PQstatus, (const PGconn *c), (c))                                                       \
+    F(int, PQserverVersion, (const PGconn *c), (c))                                                           \
     F(char *, PQerrorMessage, (const PGconn *c), (c))                                                         \
     F(int, PQsocket, (const PGconn *c), (c))                                                                  \
     F(PGresult *, PQexec, (PGconn *c, const char *q), (c, q))                                                 \

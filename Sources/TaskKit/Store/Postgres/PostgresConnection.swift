@@ -68,13 +68,18 @@ final class PostgresConnection: @unchecked Sendable {
             throw TaskqError.unavailable("cannot connect to PostgreSQL at \(target.display): \(message)")
         }
         conn = fresh
-        // One round trip: the schema, and no bitmap scans. Until the planner has statistics for what is waiting (a
-        // table never analysed, or analysed before a bulk load), it expects a handful of due jobs, fetches them with
-        // a bitmap scan, which loses the claim index's order, and sorts every waiting job on each claim: 0.7 s a
-        // claim with 1,000,000 jobs waiting, against 1 ms walking the index (BENCHMARKS.md, "Cost as the work
-        // grows"). taskq's statements read one index in order or seek by key, and need no bitmap scan.
-        _ = try exec("SELECT set_config('search_path', $1, false), set_config('enable_bitmapscan', 'off', false)",
-                     [target.quotedSchema], prepare: false)
+        // One round trip: the schema, and plans that do not depend on fresh statistics. A queue table's statistics
+        // are stale by nature: analysed when nothing waited (or just after a purge), then a bulk load, and the
+        // planner expects a handful of rows where there are a million. It then fetched due jobs with a bitmap scan,
+        // losing the claim index's order, and sorted every waiting job on each claim (0.7 s a claim with 1,000,000
+        // waiting), or read every attempt row for each batch of outcomes (seconds a batch after a purge). Each of
+        // taskq's statements has an index made for it, so bitmap and sequential scans are made a last resort, and
+        // JIT compilation (which their penalty cost would trigger) is off. BENCHMARKS.md, "Cost as the work grows".
+        let jit = PQserverVersion(fresh) >= 110_000 ? ", set_config('jit', 'off', false)" : ""
+        _ = try exec("""
+            SELECT set_config('search_path', $1, false), set_config('enable_bitmapscan', 'off', false),
+                   set_config('enable_seqscan', 'off', false)\(jit)
+            """, [target.quotedSchema], prepare: false)
     }
 
     /// Runs one parameterised statement (prepared once per connection) and returns its result.
