@@ -114,7 +114,7 @@ public final class RedisStore: TaskqStore, @unchecked Sendable {
     static func appendEnqueueArguments(_ job: NewJob, now: Millis, to args: inout [String]) {
         let runAt = job.dueAt(now: now)
         let state = job.initialState(now: now)
-        let score = state == .scheduled ? runAt : Int64(Priority.range.upperBound - job.priority) * 10_000_000_000_000 + runAt
+        let score = state == .scheduled ? runAt : readyScore(priority: job.priority, runAt: runAt)
         args.append(job.name)
         args.append(job.task)
         args.append(job.args.serialized())
@@ -128,6 +128,18 @@ public final class RedisStore: TaskqStore, @unchecked Sendable {
         args.append(job.uniqueKey ?? "")
         args.append(state.rawValue)
         args.append(String(score))
+    }
+
+    /// The ready set's score, `(10 - priority) × 10¹³ + run_at`, as the scripts' `rscore` computes it. Values no job
+    /// builder lets through (the store does not check them) are worked out in floating point, as Lua would, and
+    /// saturated rather than trapping.
+    static func readyScore(priority: Int, runAt: Millis) -> Int64 {
+        if Priority.range.contains(priority) {
+            let exact = (Int64(Priority.range.upperBound - priority) * 10_000_000_000_000).addingReportingOverflow(runAt)
+            if !exact.overflow { return exact.partialValue }
+        }
+        let score = (Double(Priority.range.upperBound) - Double(priority)) * 1e13 + Double(runAt)
+        return score >= 9.2e18 ? .max : score <= -9.2e18 ? .min : Int64(score)
     }
 
     public func claim(queues: [String], tasks: [String], limit: Int, worker: String, now: Millis, leaseUntil: Millis) async throws -> [Job] {
