@@ -107,6 +107,67 @@ struct EnqueueConformanceTests {
         #expect(try await store.job(id: ids[2])?.state == .pending)
     }
 
+    /// One enqueue call of many jobs (the size `create-job --from-file` and `POST /api/v1/jobs/bulk` send, past the
+    /// chunks a Redis script writes its indexes in) across queues, tasks, priorities and states, with unique keys
+    /// repeated inside the batch and held by a live job before it: every job is written, its indexes, counts and
+    /// ready order agree with the jobs, and each repeated key returns the live job's id. One claim then takes all
+    /// ~4,800 due jobs (more values than Lua's `unpack` takes at once: Redis scripts write them in chunks).
+    @Test(arguments: Backend.allCases)
+    func aLargeMixedBatchIsWrittenWhole(backend: Backend) async throws {
+        let store = try await backend.makeLocation().migrated()
+        let held = try await store.enqueue([newJob("held", uniqueKey: "u-held")], now: t0)[0]
+        var jobs: [NewJob] = []
+        for i in 0..<6_000 {
+            var job = newJob("b\(i)", task: i % 3 == 0 ? "echo" : "noop", queue: i % 4 == 0 ? "q:a" : "q-b", priority: i % 11,
+                             runAt: i % 5 == 0 ? t0 + 60_000 + Millis(i) : nil,
+                             args: .obj(("text", .string("line\nwith = and | and \u{e9}")), ("i", .int(Int64(i)))))
+            if i % 1_000 == 7 { job.uniqueKey = "u-\(i / 2_000)" }   // 7 and 1007 share u-0, and so on
+            if i == 4_321 { job.uniqueKey = "u-held" }
+            if i % 7 == 0 { job.timeoutMillis = Millis(1_000 + i) }
+            jobs.append(job)
+        }
+        let results = try await store.enqueue(jobs, now: t0)
+        #expect(results.count == jobs.count)
+        var firstHolder: [String: Int64] = [:]
+        var created: [Int64] = []
+        for (job, result) in zip(jobs, results) {
+            if job.uniqueKey == "u-held" {
+                #expect(result == EnqueueResult(id: held.id, created: false))
+            } else if let key = job.uniqueKey, let holder = firstHolder[key] {
+                #expect(result == EnqueueResult(id: holder, created: false))
+            } else {
+                #expect(result.created)
+                if let key = job.uniqueKey { firstHolder[key] = result.id }
+                created.append(result.id)
+            }
+        }
+        #expect(Set(created).count == created.count && created == created.sorted())
+        // Every created job holds what was sent.
+        for (job, result) in zip(jobs, results) where result.created && (result.id % 97 == 0 || job.uniqueKey != nil) {
+            let stored = try #require(try await store.job(id: result.id))
+            #expect(stored.name == job.name && stored.task == job.task && stored.queue == job.queue && stored.priority == job.priority)
+            #expect(stored.args.sortedKeys() == job.args.sortedKeys() && stored.timeoutMillis == job.timeoutMillis && stored.uniqueKey == job.uniqueKey)
+            #expect(stored.state == (job.runAt == nil ? .pending : .scheduled) && stored.attemptOffset == 0 && !stored.cancelRequested)
+        }
+        // Counts, listings by state, queue and task all see the same jobs.
+        let made = zip(jobs, results).filter { $0.1.created }.map(\.0)
+        let counts = try await store.counts()
+        func count(_ q: String, _ s: JobState) -> Int { counts.first { $0.queue == q && $0.state == s }?.count ?? 0 }
+        for q in ["q:a", "q-b"] {
+            #expect(count(q, .pending) == made.filter { $0.queue == q && $0.runAt == nil }.count)
+            #expect(count(q, .scheduled) == made.filter { $0.queue == q && $0.runAt != nil }.count)
+            #expect(try await store.list(JobFilter(queue: q, limit: 10_000)).count == made.filter { $0.queue == q }.count)
+        }
+        #expect(try await store.list(JobFilter(task: "echo", limit: 10_000)).count == made.filter { $0.task == "echo" }.count)
+        #expect(try await store.list(JobFilter(states: [.scheduled], limit: 10_000)).count == made.filter { $0.runAt != nil }.count)
+        #expect(try await store.list(JobFilter(limit: 10_000)).count == made.count + 1)
+        // Claims take the due jobs in priority order, then enqueue order.
+        let claimed = try await store.claim(queues: ["q:a", "q-b"], limit: 10_000, worker: "w", now: t0, leaseUntil: t0 + 1000)
+        let due = zip(jobs, results).filter { $0.1.created && $0.0.runAt == nil }
+            .sorted { ($0.0.priority, -$0.1.id) > ($1.0.priority, -$1.1.id) }.map(\.1.id)
+        #expect(claimed.map(\.id) == due)
+    }
+
     /// Numbers in arguments come back digit for digit on every backend (PostgreSQL's jsonb keeps numeric digits).
     @Test(arguments: Backend.allCases)
     func argumentNumbersRoundTripExactly(backend: Backend) async throws {

@@ -1,8 +1,9 @@
 /// Job scripts: enqueue, claim, finish, heartbeat, expired leases, cancel, retry, list, purge, and the layout migration.
 extension RedisScripts {
-    /// ARGV: prefix, now, JSON array of jobs (each with its initial state). Returns [id, created(0|1), …].
+    /// ARGV: prefix, now, then `enqueueWidth` plain values per job (see `enqueueFunction`). Returns
+    /// [id, created(0|1), …].
     static let enqueue = prelude + enqueueFunction + #"""
-    return enqueue_jobs(ARGV[2], cjson.decode(ARGV[3]))
+    return enqueue_jobs(ARGV[2], ARGV, 3, (#ARGV - 2) / \#(enqueueWidth))
     """#
 
     /// The job fields a claim reads (one HMGET per job, which also checks the state) and returns, as values in this
@@ -64,8 +65,8 @@ extension RedisScripts {
       out[#out + 1] = f
       end
     end
-    for key, ms in pairs(removed) do redis.call('ZREM', key, unpack(ms)) end
-    if #running > 0 then redis.call('ZADD', P .. ':running', unpack(running)) end
+    for key, ms in pairs(removed) do calln('ZREM', key, ms) end
+    calln('ZADD', P .. ':running', running)
     bflush()
     return out
     """#
@@ -123,8 +124,8 @@ extension RedisScripts {
         end
       end
     end
-    if #unleased > 0 then redis.call('ZREM', P .. ':running', unpack(unleased)) end
-    if #done > 0 then redis.call('ZADD', P .. ':finished', unpack(done)) end
+    calln('ZREM', P .. ':running', unleased)
+    calln('ZADD', P .. ':finished', done)
     bflush()
     return {applied, cancel_requested}
     """#

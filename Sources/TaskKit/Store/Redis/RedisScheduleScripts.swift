@@ -65,7 +65,8 @@ extension RedisScripts {
     return 1
     """#
 
-    /// ARGV: prefix, now, name, tick, job JSON, fire-key retention, seen baseline, seen last fire ('' for none).
+    /// ARGV: prefix, now, name, tick, fire-key retention, seen baseline, seen last fire ('' for none), then the job's
+    /// `enqueueWidth` plain values (see `enqueueFunction`).
     /// Fires one tick: checks the schedule is there, not paused and unchanged since it was read, adds the fire key
     /// (ZADD NX), enqueues the job and records the fire. Returns {'fired', id, created} or {'already'}, {'paused'},
     /// {'unknown'}.
@@ -76,12 +77,12 @@ extension RedisScripts {
     if not f[1] then return {'unknown'} end
     if f[2] == '1' then return {'paused'} end
     local tick = tonumber(ARGV[4])
-    if f[4] ~= ARGV[7] or (f[3] or '') ~= ARGV[8] then return {'already'} end
+    if f[4] ~= ARGV[6] or (f[3] or '') ~= ARGV[7] then return {'already'} end
     local fires = P .. ':fires:' .. name
     if redis.call('ZADD', fires, 'NX', ARGV[4], ARGV[4]) == 0 then return {'already'} end
-    local out = enqueue_jobs(ARGV[2], {cjson.decode(ARGV[5])})
+    local out = enqueue_jobs(ARGV[2], ARGV, 8, 1)
     redis.call('HSET', sk, 'last_fire_at', ARGV[4], 'last_job_id', out[1], 'updated_at', ARGV[2])
-    redis.call('ZREMRANGEBYSCORE', fires, '-inf', '(' .. string.format('%.0f', tick - tonumber(ARGV[6])))
+    redis.call('ZREMRANGEBYSCORE', fires, '-inf', '(' .. string.format('%.0f', tick - tonumber(ARGV[5])))
     return {'fired', out[1], out[2]}
     """#
 }

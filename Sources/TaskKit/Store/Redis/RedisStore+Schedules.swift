@@ -70,8 +70,8 @@ extension RedisStore {
     }
 
     public func fireSchedule(name: String, tick: Millis, seen: ScheduleMark, job: NewJob, now: Millis) async throws -> FireResult {
-        let payload = Self.payload(job, now: now).serialized()
-        let args = [String(now), name, String(tick), payload, String(ScheduleRecord.fireKeyRetentionMillis)] + Self.markArgs(seen)
+        var args = [String(now), name, String(tick), String(ScheduleRecord.fireKeyRetentionMillis)] + Self.markArgs(seen)
+        Self.appendEnqueueArguments(job, now: now, to: &args)
         return try await connection.run { db in
             let r = try self.eval(db, RedisScripts.fireSchedule, args).array
             switch r.first?.string {

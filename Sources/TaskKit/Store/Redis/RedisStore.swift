@@ -99,22 +99,47 @@ public final class RedisStore: TaskqStore, @unchecked Sendable {
 
     public func enqueue(_ jobs: [NewJob], now: Millis) async throws -> [EnqueueResult] {
         guard !jobs.isEmpty else { return [] }
-        let payload = JSONValue.array(jobs.map { Self.payload($0, now: now) }).serialized()
+        var args = [String(now)]
+        args.reserveCapacity(1 + RedisScripts.enqueueWidth * jobs.count)
+        for job in jobs { Self.appendEnqueueArguments(job, now: now, to: &args) }
         return try await connection.run { db in
-            let r = try self.eval(db, RedisScripts.enqueue, [String(now), payload]).array
+            let r = try self.eval(db, RedisScripts.enqueue, args).array
             return stride(from: 0, to: r.count - 1, by: 2).map { EnqueueResult(id: r[$0].int ?? 0, created: r[$0 + 1].int == 1) }
         }
     }
 
-    /// A job as the enqueue script reads it (numbers as strings: Lua numbers are doubles).
-    static func payload(_ job: NewJob, now: Millis) -> JSONValue {
-        .obj(("name", .string(job.name)), ("task", .string(job.task)), ("args", .string(job.args.serialized())),
-             ("state", .string(job.initialState(now: now).rawValue)),
-             ("queue", .string(job.queue)), ("priority", .string(String(job.priority))),
-             ("max_retries", .string(String(job.maxRetries))), ("backoff", .string(job.retryPolicy.backoff.rawValue)),
-             ("retry_delay_ms", .string(String(job.retryPolicy.baseDelayMillis))),
-             ("timeout_ms", job.timeoutMillis.map { .string(String($0)) } ?? .null),
-             ("run_at", .string(String(job.dueAt(now: now)))), ("unique_key", job.uniqueKey.map { .string($0) } ?? .null))
+    /// A job as the enqueue scripts read it: `RedisScripts.enqueueWidth` plain values (see
+    /// `RedisScripts.enqueueFunction`), numbers as decimal text, '' for no timeout or unique key (a unique key is never
+    /// empty). The ready set's score is worked out here rather than formatted in Lua for every job.
+    static func appendEnqueueArguments(_ job: NewJob, now: Millis, to args: inout [String]) {
+        let runAt = job.dueAt(now: now)
+        let state = job.initialState(now: now)
+        let score = state == .scheduled ? runAt : readyScore(priority: job.priority, runAt: runAt)
+        args.append(job.name)
+        args.append(job.task)
+        args.append(job.args.serialized())
+        args.append(job.queue)
+        args.append(String(job.priority))
+        args.append(String(job.maxRetries))
+        args.append(job.retryPolicy.backoff.rawValue)
+        args.append(String(job.retryPolicy.baseDelayMillis))
+        args.append(job.timeoutMillis.map { String($0) } ?? "")
+        args.append(String(runAt))
+        args.append(job.uniqueKey ?? "")
+        args.append(state.rawValue)
+        args.append(String(score))
+    }
+
+    /// The ready set's score, `(10 - priority) × 10¹³ + run_at`, as the scripts' `rscore` computes it. Values no job
+    /// builder lets through (the store does not check them) are worked out in floating point, as Lua would, and
+    /// saturated rather than trapping.
+    static func readyScore(priority: Int, runAt: Millis) -> Int64 {
+        if Priority.range.contains(priority) {
+            let exact = (Int64(Priority.range.upperBound - priority) * 10_000_000_000_000).addingReportingOverflow(runAt)
+            if !exact.overflow { return exact.partialValue }
+        }
+        let score = (Double(Priority.range.upperBound) - Double(priority)) * 1e13 + Double(runAt)
+        return score >= 9.2e18 ? .max : score <= -9.2e18 ? .min : Int64(score)
     }
 
     public func claim(queues: [String], tasks: [String], limit: Int, worker: String, now: Millis, leaseUntil: Millis) async throws -> [Job] {
