@@ -26,6 +26,25 @@ struct ClaimConformanceTests {
         #expect(jobs.map(\.name) == ["b-high"])
     }
 
+    /// A batch that spans priority levels and queues comes out in claim order (priority, then due time across the
+    /// queues, then id), passing over jobs of a higher priority that are not due yet.
+    @Test(arguments: Backend.allCases)
+    func aBatchAcrossLevelsAndQueuesIsInClaimOrder(backend: Backend) async throws {
+        let store = try await backend.makeLocation().migrated()
+        _ = try await store.enqueue([
+            newJob("a-top-later", queue: "a", priority: 10, runAt: t0 + 10_000), newJob("a-9", queue: "a", priority: 9, runAt: t0 - 50),
+            newJob("b-9-newer", queue: "b", priority: 9, runAt: t0 - 10), newJob("b-9-older", queue: "b", priority: 9, runAt: t0 - 100),
+            newJob("a-5", queue: "a", priority: 5), newJob("b-5-older", queue: "b", priority: 5, runAt: t0 - 200),
+            newJob("a-0", queue: "a", priority: 0), newJob("c-10", queue: "c", priority: 10),
+        ], now: t0)
+        let first = try await store.claim(queues: ["a", "b"], limit: 4, worker: "w", now: t0, leaseUntil: t0 + 1000)
+        #expect(first.map(\.name) == ["b-9-older", "a-9", "b-9-newer", "b-5-older"])
+        let rest = try await store.claim(queues: ["a", "b"], limit: 10, worker: "w", now: t0, leaseUntil: t0 + 1000)
+        #expect(rest.map(\.name) == ["a-5", "a-0"])
+        let one = try await store.claim(queues: ["a"], limit: 10, worker: "w", now: t0 + 10_000, leaseUntil: t0 + 11_000)
+        #expect(one.map(\.name) == ["a-top-later"])
+    }
+
     @Test(arguments: Backend.allCases)
     func runAtIsHonoured(backend: Backend) async throws {
         let store = try await backend.makeLocation().migrated()

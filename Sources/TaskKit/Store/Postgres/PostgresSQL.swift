@@ -35,18 +35,26 @@ enum PostgresSQL {
     /// correlated NOT EXISTS), the planner guessed that almost no row survives it, gave up on reading the claim order
     /// from an index and sorted every waiting job instead, once the table had statistics (120 ms a claim with
     /// 100,000 jobs waiting).
+    /// Due jobs are read one priority at a time, highest first, each an index range of due times, and the outer
+    /// LIMIT stops at the first levels that fill the batch (a nested loop over the levels keeps their order). One
+    /// scan in (priority, run_at) order had to pass over every job of a higher priority not yet due: with 1,000,000
+    /// jobs due tomorrow at priorities 0-10, 21-35 ms a claim against 0.3-0.6 ms.
     static func claim(singleQueue: Bool) -> String {
         let queues = singleQueue
             ? "queue = ($1::text[])[1] AND NOT EXISTS (SELECT 1 FROM taskq_queues pq WHERE pq.name = ($1::text[])[1] AND pq.paused)"
             : "queue = ANY(ARRAY(SELECT q FROM unnest($1::text[]) AS q WHERE NOT EXISTS (SELECT 1 FROM taskq_queues pq WHERE pq.name = q AND pq.paused)))"
         return """
         WITH picked AS (
-            SELECT id FROM taskq_jobs
-            WHERE state IN ('pending', 'scheduled', 'retrying') AND \(queues)
-              AND run_at <= $2 AND task = ANY($6::text[])
-            ORDER BY priority DESC, run_at, id
+            SELECT due.id FROM generate_series(\(Priority.range.upperBound), \(Priority.range.lowerBound), -1) AS level(priority)
+            CROSS JOIN LATERAL (
+                SELECT id FROM taskq_jobs
+                WHERE state IN ('pending', 'scheduled', 'retrying') AND \(queues)
+                  AND priority = level.priority AND run_at <= $2 AND task = ANY($6::text[])
+                ORDER BY run_at, id
+                LIMIT $3
+                FOR UPDATE SKIP LOCKED
+            ) AS due
             LIMIT $3
-            FOR UPDATE SKIP LOCKED
         ), claimed AS (
             UPDATE taskq_jobs j SET state = 'running', attempt = j.attempt + 1, worker = $4, started_at = $2,
                 lease_until = $5, finished_at = NULL

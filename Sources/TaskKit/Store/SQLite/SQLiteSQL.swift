@@ -17,12 +17,16 @@ enum SQLiteSQL {
 
     /// Served by the partial index taskq_jobs_claim (queue, priority DESC, run_at, id); the task list is spliced
     /// in as `?` placeholders, one per task. The state is for the job counts.
+    /// Due jobs of one queue at one priority, in claim order: one range of the claim index. A claim reads the levels
+    /// from the highest down until it has enough; one scan in (priority, run_at) order passed over every job of a
+    /// higher priority not yet due (with 1,000,000 jobs due tomorrow, ~190 ms a claim). ?1 queue, ?2 priority,
+    /// ?3 now, then the tasks, then the limit.
     static func claimCandidates(taskCount: Int) -> String {
         """
         SELECT id, priority, run_at, state FROM taskq_jobs
-        WHERE queue = ? AND state IN ('pending', 'scheduled', 'retrying') AND run_at <= ?
+        WHERE queue = ? AND priority = ? AND state IN ('pending', 'scheduled', 'retrying') AND run_at <= ?
           AND task IN (\(Array(repeating: "?", count: taskCount).joined(separator: ", ")))
-        ORDER BY priority DESC, run_at, id LIMIT ?
+        ORDER BY run_at, id LIMIT ?
         """
     }
 

@@ -103,9 +103,17 @@ public final class SQLiteStore: TaskqStore, @unchecked Sendable {
                 var paused = Set<String>()
                 let pausedSelect = try db.prepare(SQLiteSQL.pausedQueues)
                 while try pausedSelect.step() { paused.insert(pausedSelect.text(0)) }
+                let select = try db.prepare(candidatesSQL)
                 for queue in queues where !paused.contains(queue) {
-                    let select = try db.prepare(candidatesSQL).bind([.text(queue), .int(now)] + taskParams + [.int(Int64(limit))])
-                    while try select.step() { found.append((select.int(0), select.int(1), select.int(2), select.text(3), queue)) }
+                    var inQueue = 0
+                    for priority in Priority.range.reversed() where inQueue < limit {
+                        select.reset()
+                        _ = try select.bind([.text(queue), .int(Int64(priority)), .int(now)] + taskParams + [.int(Int64(limit - inQueue))])
+                        while try select.step() {
+                            found.append((select.int(0), select.int(1), select.int(2), select.text(3), queue))
+                            inQueue += 1
+                        }
+                    }
                 }
                 return found
             }
