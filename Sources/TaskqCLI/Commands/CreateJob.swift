@@ -81,16 +81,17 @@ struct CreateJob: TaskqSubcommand {
     /// one transaction each.
     private func enqueueFile(_ path: String, context: Context) async throws {
         Output.status("reading \(path == "-" ? "stdin" : path)…")
-        let lines = try readLines(path)
+        let bytes = try readBytes(path)
+        let lines = BulkEnqueue.lineRanges(bytes)
         Output.status("checking \(lines.count) line(s)…")
         let requests: [(line: Int, request: JobRequest)]
-        do { requests = try await BulkEnqueue.parse(lines: lines, source: path == "-" ? "stdin" : path) } catch { Output.clearStatus(); throw error }
+        do { requests = try await BulkEnqueue.parse(bytes: bytes, lines: lines, source: path == "-" ? "stdin" : path) } catch { Output.clearStatus(); throw error }
         Output.clearStatus()
         try await context.withStore { store in
             let tasks = Set(requests.map { $0.request.task ?? ($0.request.command == nil ? "" : "shell") })
             let builder = try await job.builder(context, store: store, tasks: tasks)
             let now = Clock.now()
-            let (jobs, warnings) = try BulkEnqueue.build(requests, source: path == "-" ? "stdin" : path, builder: builder, now: now)
+            let (jobs, warnings) = try await BulkEnqueue.buildConcurrently(requests, source: path == "-" ? "stdin" : path, builder: builder, now: now)
             Set(warnings).sorted().forEach(Output.warning)
             let progress = ProgressBar(total: jobs.count, label: "enqueue")
             var ids: [Int64] = []
@@ -119,12 +120,11 @@ struct CreateJob: TaskqSubcommand {
         if let warning = roster.enqueueWarning(queues: queues) { Output.warning(warning) }
     }
 
-    private func readLines(_ path: String) throws -> [String] {
+    private func readBytes(_ path: String) throws -> [UInt8] {
         let file: UnsafeMutablePointer<FILE>?
         if path == "-" { file = stdin } else { file = fopen(path, "r") }
         guard let file else { throw TaskqError.usage("cannot read '\(TerminalText.escaped(path))': \(String(cString: strerror(errno)))") }
         defer { if path != "-" { fclose(file) } }
-        let bytes = FileBytes.read(file) ?? []
-        return bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
+        return FileBytes.read(file) ?? []
     }
 }
