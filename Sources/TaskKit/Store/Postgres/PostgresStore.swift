@@ -130,7 +130,15 @@ public final class PostgresStore: TaskqStore, @unchecked Sendable {
         }
         func int(_ value: Int64?) {
             guard let value else { out.append(0x5C); out.append(UInt8(ascii: "N")); return }
-            out.append(contentsOf: String(value).utf8)
+            if value < 0 { out.append(UInt8(ascii: "-")) }
+            // Decimal digits written last first, then put in order (no String per number).
+            var rest = value.magnitude
+            let start = out.count
+            repeat {
+                out.append(UInt8(ascii: "0") + UInt8(rest % 10))
+                rest /= 10
+            } while rest > 0
+            out[start...].reverse()
         }
         func tab() { out.append(0x09) }
         int(id); tab()
