@@ -84,10 +84,33 @@ struct CreateJob: TaskqSubcommand {
         let bytes = try readBytes(path)
         let lines = BulkEnqueue.lineRanges(bytes)
         Output.status("checking \(lines.count) line(s)…")
+        // A server store (PostgreSQL, Redis) is opened while the lines are checked: loading its client library and
+        // logging in take ~10 ms. Its errors count only once every line is good, so a bad file still reports its
+        // bad line first and writes nothing. An SQLite file is opened afterwards, as before (opening creates its
+        // -wal and -shm files).
+        let early: Task<TaskqStore, Error>?
+        if let url = try? context.databaseURL(), case .sqlite = url.target {
+            early = nil
+        } else if let url = try? context.databaseURL() {
+            early = Task {
+                let store = try await StoreFactory.open(url)
+                do { try await store.requireSchema() } catch { await store.close(); throw error }
+                return store
+            }
+        } else {
+            early = nil
+        }
         let requests: [(line: Int, request: JobRequest)]
-        do { requests = try await BulkEnqueue.parse(bytes: bytes, lines: lines, source: path == "-" ? "stdin" : path) } catch { Output.clearStatus(); throw error }
+        do {
+            requests = try await BulkEnqueue.parse(bytes: bytes, lines: lines, source: path == "-" ? "stdin" : path)
+        } catch {
+            Output.clearStatus()
+            // Not awaited: an unreachable server must not hold back the line's error for its connect timeout.
+            if let early { Task { if let store = try? await early.value { await store.close() } } }
+            throw error
+        }
         Output.clearStatus()
-        try await context.withStore { store in
+        try await context.withStore(opened: early) { store in
             let tasks = Set(requests.map { $0.request.task ?? ($0.request.command == nil ? "" : "shell") })
             let builder = try await job.builder(context, store: store, tasks: tasks)
             let now = Clock.now()
