@@ -155,7 +155,7 @@ struct BulkEnqueueParsingTests {
             lines[2] = "{\"name\":\"caf\u{e9}\",\"task\":\"noop\"}"
             let text = lines.joined(separator: "\n") + "\n"
             let fromBytes = try await BulkEnqueue.parse(bytes: Array(text.utf8), source: "f")
-            let fromLines = try await BulkEnqueue.parse(lines: text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init), source: "f")
+            let fromLines = try await BulkEnqueue.parse(lines: lines + [""], source: "f")
             #expect(fromBytes.map(\.line) == fromLines.map(\.line) && fromBytes.map(\.request) == fromLines.map(\.request))
             #expect(fromBytes.count == count - 1 && fromBytes[1].request.name == "caf\u{e9}" && fromBytes[1].line == 3)
             var bad = lines

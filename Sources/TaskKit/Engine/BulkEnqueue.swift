@@ -8,7 +8,15 @@ public enum BulkEnqueue {
     /// Parses JSON lines into requests, in parallel chunks. Blank lines are skipped. Throws `TaskqError.badInput`
     /// prefixed with `SOURCE line N: ` for the first bad line.
     public static func parse(lines: [String], source: String) async throws -> [(line: Int, request: JobRequest)] {
-        try await parse(bytes: Array(lines.joined(separator: "\n").utf8), source: source)
+        var bytes: [UInt8] = []
+        var ranges: [Range<Int>] = []
+        ranges.reserveCapacity(lines.count)
+        for line in lines {
+            let start = bytes.count
+            bytes.append(contentsOf: line.utf8)
+            ranges.append(start..<bytes.count)
+        }
+        return try await parse(bytes: bytes, lines: ranges, source: source)
     }
 
     /// Parses the JSON lines of a file's bytes (lines end at `\n`), in parallel chunks, without making a String of
