@@ -41,6 +41,9 @@
     F(char *, PQgetvalue, (const PGresult *r, int t, int f), (r, t, f))                                       \
     F(int, PQgetisnull, (const PGresult *r, int t, int f), (r, t, f))                                         \
     V(PQclear, (PGresult *r), (r))                                                                            \
+    F(PGresult *, PQgetResult, (PGconn *c), (c))                                                              \
+    F(int, PQputCopyData, (PGconn *c, const char *b, int n), (c, b, n))                                       \
+    F(int, PQputCopyEnd, (PGconn *c, const char *e), (c, e))                                                  \
     V(PQfreemem, (void *p), (p))
 
 #define REDIS_FUNCTIONS(F, V)                                                                                 \

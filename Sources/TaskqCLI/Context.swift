@@ -29,6 +29,20 @@ struct Context {
         try await StoreFactory.open(try databaseURL(), create: create)
     }
 
+    /// `withStore` for a store `opened` (and its schema checked) beforehand; nil opens it now.
+    func withStore<T>(opened: Task<TaskqStore, Error>?, _ body: (TaskqStore) async throws -> T) async throws -> T {
+        guard let opened else { return try await withStore(body) }
+        let store = try await opened.value
+        do {
+            let value = try await body(store)
+            await store.close()
+            return value
+        } catch {
+            await store.close()
+            throw error
+        }
+    }
+
     /// Opens the store, checks the schema (unless `create`, used by migrate), runs `body` and closes the store.
     func withStore<T>(create: Bool = false, checkSchema: Bool = true, _ body: (TaskqStore) async throws -> T) async throws -> T {
         let store = try await openStore(create: create)

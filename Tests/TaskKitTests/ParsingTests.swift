@@ -135,3 +135,38 @@ struct RetryPolicyTests {
         }
     }
 }
+
+@Suite("Bulk enqueue parsing")
+struct BulkEnqueueParsingTests {
+    /// Lines as splitting the text at every `\n` gives them: a final newline leaves one empty line, no input one.
+    @Test func lineRangesSplitAtEveryNewline() {
+        func lines(_ text: String) -> [String] {
+            let bytes = Array(text.utf8)
+            return BulkEnqueue.lineRanges(bytes).map { String(decoding: bytes[$0], as: UTF8.self) }
+        }
+        #expect(lines("") == [""])
+        #expect(lines("a") == ["a"])
+        #expect(lines("a\n") == ["a", ""])
+        #expect(lines("\n\nb\r\nc") == ["", "", "b\r", "c"])
+    }
+
+    /// The same requests, line numbers and first error from bytes as from lines, in one chunk or several.
+    @Test func bytesParseLikeLines() async throws {
+        for count in [3, 2_500] {
+            var lines = (0..<count).map { #"{"name":"n\#($0)","task":"noop","priority":\#($0 % 11),"args":{"s":"\u00e9\t"}}"# }
+            lines[1] = "  \t\r"
+            lines[2] = "{\"name\":\"caf\u{e9}\",\"task\":\"noop\"}"
+            let text = lines.joined(separator: "\n") + "\n"
+            let fromBytes = try await BulkEnqueue.parse(bytes: Array(text.utf8), source: "f")
+            let fromLines = try await BulkEnqueue.parse(lines: lines + [""], source: "f")
+            #expect(fromBytes.map(\.line) == fromLines.map(\.line) && fromBytes.map(\.request) == fromLines.map(\.request))
+            #expect(fromBytes.count == count - 1 && fromBytes[1].request.name == "caf\u{e9}" && fromBytes[1].line == 3)
+            var bad = lines
+            bad[count - 1] = "{"
+            bad[0] = #"{"task":"noop","x":1}"#
+            await #expect(throws: TaskqError.badInput("f line 1: unknown field 'x'")) {
+                _ = try await BulkEnqueue.parse(bytes: Array(bad.joined(separator: "\n").utf8), source: "f")
+            }
+        }
+    }
+}

@@ -112,6 +112,49 @@ struct CommandTests {
         #expect((try cli.run(["list-jobs", "--json"]).json as? [Any])?.count == 3)
     }
 
+    /// Lines are checked in parallel chunks: the error still names the first bad line of the file, whichever
+    /// chunk finishes first; a unique key repeated in the file enqueues one job (its id printed for each line);
+    /// blank lines, CRLF line ends and a line that is not UTF-8 are read as before.
+    @Test func fromFileNamesTheFirstBadLineAndDedupesKeysInTheFile() throws {
+        let cli = try CLI()
+        try cli.run(["migrate"])
+        var lines = (1...10_000).map { #"{"name":"j\#($0)","task":"noop"}"# }
+        var bad = lines
+        bad[8_999] = #"{"name":"x","task":"noop","priority":42}"#
+        bad[1_499] = #"{"name":"x","task":"noop","priority":99}"#
+        let built = try cli.run(["create-job", "--from-file", "-"], stdin: bad.joined(separator: "\n"))
+        #expect(built.status == 65 && built.stderr.contains("stdin line 1500:") && !built.stderr.contains("line 9000"), "\(built.stderr)")
+        bad[7_000] = "{not json"
+        bad[3_000] = #"{"name":"x","task":"noop","queue":"a b"}"#
+        bad[2_999] = #"{"name":"x","task":"noop","bogus":1}"#
+        let parsed = try cli.run(["create-job", "--from-file", "-"], stdin: bad.joined(separator: "\n"))
+        #expect(parsed.status == 65 && parsed.stderr.contains("stdin line 3000: unknown field 'bogus'"), "\(parsed.stderr)")
+        #expect((try cli.run(["list-jobs", "--json"]).json as? [Any])?.count == 0)
+
+        lines[0] = #"{"name":"u1","task":"noop","unique_key":"u"}"# + "\r"
+        lines[4_000] = #"{"name":"u2","task":"noop","unique_key":"u"}"#
+        lines[9_999] = #"{"name":"u3","task":"noop","unique_key":"u"}"#
+        lines[5_000] = "  \t\r"
+        lines[6_000] = "{\"name\":\"caf\u{e9} \u{2713}\",\"task\":\"noop\"}"
+        var data = Data(lines.joined(separator: "\n").utf8)
+        data.append(contentsOf: Array("\n{\"name\":\"bad-".utf8) + [0xFF, 0xFE] + Array("\",\"task\":\"noop\"}\n\n".utf8))
+        try data.write(to: URL(fileURLWithPath: cli.path("jobs.jsonl")))
+        let ok = try cli.run(["create-job", "--from-file", "jobs.jsonl"], timeout: 120)
+        #expect(ok.status == 0, "\(ok.stderr)")
+        let ids = ok.lines.compactMap { Int($0) }
+        #expect(ids.count == 10_000, "one id per non-blank line: \(ids.count)")
+        // Line 5001 is blank, so lines after it print one place earlier.
+        #expect(ids[0] == ids[4_000] && ids[0] == ids[9_998] && Set(ids).count == 9_998)
+        let created = ids.enumerated().filter { $0.offset != 4_000 && $0.offset != 9_998 }.map(\.element)
+        #expect(created == created.sorted() && Set(created).count == created.count, "ids ascend in file order")
+        let accented = try cli.object(["show-job", String(ids[5_999]), "--json"])
+        #expect(accented["name"] as? String == "caf\u{e9} \u{2713}")
+        let replaced = try cli.object(["show-job", String(ids[9_999]), "--json"])
+        #expect(replaced["name"] as? String == "bad-\u{FFFD}\u{FFFD}")
+        let stats = try cli.object(["stats", "--json"])
+        #expect(stats["total"] as? Int == 9_998)
+    }
+
     @Test func namedTasksAndDatabaseURLFromTaskqToml() throws {
         let cli = try CLI()
         try """

@@ -118,6 +118,37 @@ struct ServerBackendEndToEndTests {
         }
     }
 
+    /// `--from-file` opens a server store while it checks the lines: a line that is not a job (bad JSON, an
+    /// unknown field) is still reported first (exit 65, nothing written), also when the server is down or the
+    /// schema missing; a good file against a down server or a missing schema exits 69 as before. (A bad value,
+    /// such as priority 11, is checked once the store is open, as before.)
+    @Test(arguments: ServerBackend.allCases)
+    func fromFileChecksLinesWhileConnecting(backend: ServerBackend) throws {
+        let cli = try backend.cli()
+        let good = (0..<3_000).map { #"{"name":"n\#($0)","task":"noop"}"# }
+        var bad = good
+        bad[2_500] = #"{"name":"x","task":"noop","priorty":1}"#
+        let missing = try cli.run(["create-job", "--from-file", "-"], stdin: bad.joined(separator: "\n"))
+        #expect(missing.status == 65 && missing.stderr.contains("stdin line 2501: unknown field 'priorty'"), "\(missing.status) \(missing.stderr)")
+        #expect(try cli.run(["create-job", "--from-file", "-"], stdin: good.joined(separator: "\n")).status == 69)
+        try cli.run(["migrate"])
+        let refused = try cli.run(["create-job", "--from-file", "-"], stdin: bad.joined(separator: "\n"))
+        #expect(refused.status == 65 && refused.stderr.contains("stdin line 2501:") && refused.stdout.isEmpty, "\(refused.stderr)")
+        var badValue = good
+        badValue[2_600] = #"{"name":"x","task":"noop","priority":11}"#
+        let value = try cli.run(["create-job", "--from-file", "-"], stdin: badValue.joined(separator: "\n"))
+        #expect(value.status == 65 && value.stderr.contains("stdin line 2601:") && value.stdout.isEmpty, "\(value.stderr)")
+        #expect(try cli.object(["stats", "--json"])["total"] as? Int == 0)
+        let down = backend == .postgres ? "postgres://app@127.0.0.1:1/app" : "redis://127.0.0.1:1/0"
+        let downBad = try cli.run(["create-job", "--from-file", "-", "--database-url", down], stdin: bad.joined(separator: "\n"))
+        #expect(downBad.status == 65 && downBad.stderr.contains("stdin line 2501:"), "\(downBad.status) \(downBad.stderr)")
+        let downGood = try cli.run(["create-job", "--from-file", "-", "--database-url", down], stdin: good.joined(separator: "\n"))
+        #expect(downGood.status == 69, "\(downGood.stderr)")
+        let ok = try cli.run(["create-job", "--from-file", "-"], stdin: good.joined(separator: "\n"), timeout: 120)
+        #expect(ok.status == 0 && ok.lines.count == 3_000 && ok.lines == ok.lines.sorted { Int($0)! < Int($1)! }, "\(ok.stderr)")
+        #expect(try cli.object(["stats", "--json"])["total"] as? Int == 3_000)
+    }
+
     @Test(arguments: ServerBackend.allCases)
     func fourWorkersTimesEightRunTwentyThousandJobsExactlyOnceDespiteAKill(backend: ServerBackend) throws {
         let cli = try backend.cli()

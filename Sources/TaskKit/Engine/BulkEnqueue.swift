@@ -1,37 +1,111 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Bulk enqueue from JSON lines: every line is checked before anything is written, then jobs go to the store in
 /// batches, one atomic store call (transaction) each.
 public enum BulkEnqueue {
     /// Parses JSON lines into requests, in parallel chunks. Blank lines are skipped. Throws `TaskqError.badInput`
     /// prefixed with `SOURCE line N: ` for the first bad line.
     public static func parse(lines: [String], source: String) async throws -> [(line: Int, request: JobRequest)] {
-        let chunkCount = lines.count < 2_000 ? 1 : 4
-        let chunkSize = (lines.count + chunkCount - 1) / max(1, chunkCount)
-        let chunks: [[(Int, JobRequest)]] = try await withThrowingTaskGroup(of: (Int, [(Int, JobRequest)]).self) { group in
-            for chunk in 0..<chunkCount {
-                let range = (chunk * chunkSize)..<min(lines.count, (chunk + 1) * chunkSize)
-                group.addTask {
-                    var parsed: [(Int, JobRequest)] = []
-                    parsed.reserveCapacity(range.count)
-                    for index in range {
-                        let line = lines[index]
-                        if line.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\r" }) { continue }
-                        do { parsed.append((index + 1, try JobRequest(jsonLine: line))) } catch let error as TaskqError {
-                            throw error.asData(prefix: "\(source) line \(index + 1): ")
-                        }
-                    }
-                    return (chunk, parsed)
-                }
-            }
-            var results = [[(Int, JobRequest)]](repeating: [], count: chunkCount)
-            for try await (chunk, parsed) in group { results[chunk] = parsed }
-            return results
+        var bytes: [UInt8] = []
+        var ranges: [Range<Int>] = []
+        ranges.reserveCapacity(lines.count)
+        for line in lines {
+            let start = bytes.count
+            bytes.append(contentsOf: line.utf8)
+            ranges.append(start..<bytes.count)
         }
-        return chunks.flatMap { $0 }.map { (line: $0.0, request: $0.1) }
+        return try await parse(bytes: bytes, lines: ranges, source: source)
+    }
+
+    /// Parses the JSON lines of a file's bytes (lines end at `\n`), in parallel chunks, without making a String of
+    /// each line: a line of ASCII bytes is parsed as it is, any other line decoded first (invalid UTF-8 becomes
+    /// U+FFFD, as it did when the file was read as text). Blank lines (only spaces, tabs, carriage returns) are
+    /// skipped. Throws `TaskqError.badInput` prefixed with `SOURCE line N: ` for the first bad line.
+    public static func parse(bytes: [UInt8], source: String) async throws -> [(line: Int, request: JobRequest)] {
+        try await parse(bytes: bytes, lines: lineRanges(bytes), source: source)
+    }
+
+    /// `parse(bytes:source:)` with the lines already found (`lineRanges`).
+    public static func parse(bytes: [UInt8], lines: [Range<Int>], source: String) async throws -> [(line: Int, request: JobRequest)] {
+        let chunks = try await inChunks(count: lines.count) { range in
+            bytes.withUnsafeBufferPointer { all -> Result<[(line: Int, request: JobRequest)], TaskqError> in
+                var parsed: [(line: Int, request: JobRequest)] = []
+                parsed.reserveCapacity(range.count)
+                for index in range {
+                    let line = UnsafeBufferPointer(rebasing: all[lines[index]])
+                    var ascii = true
+                    var blank = true
+                    for byte in line {
+                        if byte >= 0x80 { ascii = false; blank = false; break }
+                        if byte != 0x20 && byte != 0x09 && byte != 0x0D { blank = false }
+                    }
+                    if blank { continue }
+                    do {
+                        if ascii {
+                            parsed.append((index + 1, try JobRequest(jsonLine: line)))
+                        } else {
+                            parsed.append((index + 1, try JobRequest(jsonLine: String(decoding: line, as: UTF8.self))))
+                        }
+                    } catch let error as TaskqError {
+                        return .failure(error.asData(prefix: "\(source) line \(index + 1): "))
+                    } catch {
+                        return .failure(.badInput("\(source) line \(index + 1): \(error)"))
+                    }
+                }
+                return .success(parsed)
+            }
+        }
+        var requests: [(line: Int, request: JobRequest)] = []
+        requests.reserveCapacity(lines.count)
+        for chunk in chunks { requests += try chunk.get() }
+        return requests
+    }
+
+    /// Where each line of `bytes` lies, without its `\n` (a last line without one counts; after a final `\n`
+    /// one empty line, as splitting the text at every `\n` gives).
+    public static func lineRanges(_ bytes: [UInt8]) -> [Range<Int>] {
+        var ranges: [Range<Int>] = []
+        ranges.reserveCapacity(bytes.count / 48 + 1)
+        bytes.withUnsafeBufferPointer { all in
+            var start = 0
+            while let base = all.baseAddress, start < all.count,
+                  let hit = memchr(base + start, 0x0A, all.count - start) {
+                let end = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(hit))
+                ranges.append(start..<end)
+                start = end + 1
+            }
+            ranges.append(start..<all.count)
+        }
+        return ranges
+    }
+
+    /// Runs `work` over `0..<count` cut into up to four chunks at once (one when there are fewer than 2,000
+    /// items) and returns the chunks' results in order.
+    static func inChunks<T: Sendable>(count: Int, _ work: @escaping @Sendable (Range<Int>) -> T) async throws -> [T] {
+        let chunkCount = count < 2_000 ? 1 : 4
+        let chunkSize = (count + chunkCount - 1) / max(1, chunkCount)
+        if chunkCount == 1 { return [work(0..<count)] }
+        return try await withThrowingTaskGroup(of: (Int, T).self) { group in
+            for chunk in 0..<chunkCount {
+                let range = min(count, chunk * chunkSize)..<min(count, (chunk + 1) * chunkSize)
+                group.addTask { (chunk, work(range)) }
+            }
+            var results: [T?] = Array(repeating: nil, count: chunkCount)
+            for try await (chunk, result) in group { results[chunk] = result }
+            return results.map { $0! }
+        }
     }
 
     /// Builds every job; throws the first bad line's error as bad input data.
     public static func build(_ requests: [(line: Int, request: JobRequest)], source: String, builder: JobBuilder,
                              now: Millis) throws -> (jobs: [NewJob], warnings: [String]) {
+        try build(requests[...], source: source, builder: builder, now: now)
+    }
+
+    static func build(_ requests: ArraySlice<(line: Int, request: JobRequest)>, source: String, builder: JobBuilder,
+                      now: Millis) throws -> (jobs: [NewJob], warnings: [String]) {
         var jobs: [NewJob] = []
         jobs.reserveCapacity(requests.count)
         var warnings: [String] = []
@@ -39,6 +113,24 @@ public enum BulkEnqueue {
             do { jobs.append(try builder.build(request, now: now, warnings: &warnings)) } catch let error as TaskqError {
                 throw error.asData(prefix: "\(source) line \(line): ")
             }
+        }
+        return (jobs, warnings)
+    }
+
+    /// `build` in parallel chunks: the same jobs in the same order, the same warnings, the first bad line's error.
+    public static func buildConcurrently(_ requests: [(line: Int, request: JobRequest)], source: String,
+                                         builder: JobBuilder, now: Millis) async throws -> (jobs: [NewJob], warnings: [String]) {
+        let chunks = try await inChunks(count: requests.count) { range -> Result<(jobs: [NewJob], warnings: [String]), TaskqError> in
+            Result { try build(requests[range], source: source, builder: builder, now: now) }
+                .mapError { $0 as? TaskqError ?? .badInput("\(source): \($0)") }
+        }
+        var jobs: [NewJob] = []
+        jobs.reserveCapacity(requests.count)
+        var warnings: [String] = []
+        for chunk in chunks {
+            let built = try chunk.get()
+            jobs += built.jobs
+            warnings += built.warnings
         }
         return (jobs, warnings)
     }

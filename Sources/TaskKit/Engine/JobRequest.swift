@@ -24,6 +24,11 @@ public struct JobRequest: Sendable, Equatable {
         try self.init(json: try JSONValue.parse(jsonLine, what: "line"))
     }
 
+    /// `init(jsonLine:)` of a line given as valid UTF-8 bytes (without its newline).
+    public init(jsonLine bytes: UnsafeBufferPointer<UInt8>) throws {
+        try self.init(json: try JSONValue.parse(utf8: bytes, what: "line"))
+    }
+
     /// Reads the fields of `init(jsonLine:)` from a JSON object; `ignoring` names keys left for the caller.
     public init(json value: JSONValue, ignoring: Set<String> = []) throws {
         guard case let .object(pairs) = value else { throw TaskqError.badInput("expected a JSON object") }

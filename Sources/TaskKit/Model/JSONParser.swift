@@ -1,6 +1,6 @@
 /// A strict RFC 8259 JSON parser into `JSONValue`, much faster than going through `Codable` for untyped documents.
 struct JSONParser {
-    private let bytes: [UInt8]
+    private let bytes: UnsafeBufferPointer<UInt8>
     private var i = 0
     private var depth = 0
 
@@ -15,7 +15,12 @@ struct JSONParser {
     }
 
     static func parse(_ text: String) throws -> JSONValue {
-        var parser = JSONParser(bytes: Array(text.utf8))
+        try Array(text.utf8).withUnsafeBufferPointer { try parse(bytes: $0) }
+    }
+
+    /// Parses UTF-8 bytes (valid UTF-8: strings are decoded as they are, invalid sequences become U+FFFD).
+    static func parse(bytes: UnsafeBufferPointer<UInt8>) throws -> JSONValue {
+        var parser = JSONParser(bytes: bytes)
         parser.skipSpace()
         let value = try parser.value()
         parser.skipSpace()
@@ -23,7 +28,7 @@ struct JSONParser {
         return value
     }
 
-    private init(bytes: [UInt8]) { self.bytes = bytes }
+    private init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
     private mutating func skipSpace() {
         while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x0D || bytes[i] == 0x09 { i += 1 }

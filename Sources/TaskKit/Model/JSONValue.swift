@@ -120,10 +120,16 @@ extension JSONValue {
     /// Parses JSON text. Throws `TaskqError.badInput` naming the line and column of the problem (the input itself
     /// is not echoed: it may span lines or hold control characters).
     public static func parse(_ text: String, what: String = "JSON") throws -> JSONValue {
+        try Array(text.utf8).withUnsafeBufferPointer { try parse(utf8: $0, what: what) }
+    }
+
+    /// `parse(_:what:)` of text given as bytes, which must be valid UTF-8 (a caller holding other bytes decodes
+    /// them as a String first, where invalid sequences become U+FFFD).
+    public static func parse(utf8 bytes: UnsafeBufferPointer<UInt8>, what: String = "JSON") throws -> JSONValue {
         do {
-            return try JSONParser.parse(text)
+            return try JSONParser.parse(bytes: bytes)
         } catch let failure as JSONParser.Failure {
-            let before = text.utf8.prefix(failure.position)
+            let before = bytes.prefix(failure.position)
             let line = before.reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
             let column = before.reversed().prefix { $0 != 0x0A }.count + 1
             throw TaskqError.badInput("\(what) is not valid JSON: \(failure.reason) at line \(line), column \(column)")

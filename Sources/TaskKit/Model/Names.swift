@@ -17,6 +17,7 @@ public enum Names {
     /// A queue name: 1–64 letters (any script), digits, `.`, `_`, `-` and `:`. Commas are what
     /// `run-worker -q a,b` splits on, and queue names become parts of Redis keys and PostgreSQL notifications.
     public static func checkQueue(_ name: String) throws {
+        if isPlainQueue(name) { return }
         guard !name.isEmpty else { throw TaskqError.usage("queue name must not be empty") }
         guard name.count <= maxQueue else { throw TaskqError.usage("queue name is longer than \(maxQueue) characters") }
         guard name.unicodeScalars.allSatisfy(isQueueCharacter) else {
@@ -60,11 +61,40 @@ public enum Names {
     }
 
     private static func checkLabel(_ text: String, what: String, max: Int) throws {
+        if isPlainLabel(text, max: max) { return }
         guard !text.trimmingSpaces().isEmpty else { throw TaskqError.usage("\(what) must not be empty or blank") }
         guard text.count <= max else { throw TaskqError.usage("\(what) is longer than \(max) characters") }
         guard !text.unicodeScalars.contains(where: TerminalText.isControl) else {
             throw TaskqError.usage("\(what) '\(TerminalText.escaped(text))' contains control characters")
         }
+    }
+
+    /// A label the rules accept, checked on its bytes: 1–`max` printable ASCII characters, not all blanks. Anything
+    /// else (non-ASCII text, control characters, too long, blank) goes through the full checks, which word the error.
+    private static func isPlainLabel(_ text: String, max: Int) -> Bool {
+        var count = 0
+        var blank = true
+        for byte in text.utf8 {
+            guard byte >= 0x20 && byte < 0x7F else { return false }
+            if byte != 0x20 { blank = false }
+            count += 1
+        }
+        return !blank && count <= max
+    }
+
+    /// A queue name of 1–64 ASCII letters, digits, `.`, `_`, `-` and `:`, checked on its bytes; anything else goes
+    /// through the full checks.
+    private static func isPlainQueue(_ name: String) -> Bool {
+        var count = 0
+        for byte in name.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "-"), UInt8(ascii: ":"):
+                count += 1
+            default: return false
+            }
+        }
+        return count > 0 && count <= maxQueue
     }
 
     /// Letters and digits of any script, `.`, `_`, `-` and `:`.

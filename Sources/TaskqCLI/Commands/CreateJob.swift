@@ -88,16 +88,40 @@ struct CreateJob: TaskqSubcommand {
     /// one transaction each.
     private func enqueueFile(_ path: String, context: Context, logger: Logger) async throws {
         Output.status("reading \(path == "-" ? "stdin" : path)…")
-        let lines = try readLines(path)
+        let bytes = try readBytes(path)
+        let lines = BulkEnqueue.lineRanges(bytes)
         Output.status("checking \(lines.count) line(s)…")
+        // A server store (PostgreSQL, Redis) is opened while the lines are checked: loading its client library and
+        // logging in take ~10 ms. Its errors count only once every line is good, so a bad file still reports its
+        // bad line first and writes nothing. An SQLite file is opened afterwards, as before (opening creates its
+        // -wal and -shm files).
+        let early: Task<TaskqStore, Error>?
+        if let url = try? context.databaseURL(), case .sqlite = url.target {
+            early = nil
+        } else if let url = try? context.databaseURL() {
+            early = Task {
+                let store = try await StoreFactory.open(url)
+                do { try await store.requireSchema() } catch { await store.close(); throw error }
+                return store
+            }
+        } else {
+            early = nil
+        }
         let requests: [(line: Int, request: JobRequest)]
-        do { requests = try await BulkEnqueue.parse(lines: lines, source: path == "-" ? "stdin" : path) } catch { Output.clearStatus(); throw error }
+        do {
+            requests = try await BulkEnqueue.parse(bytes: bytes, lines: lines, source: path == "-" ? "stdin" : path)
+        } catch {
+            Output.clearStatus()
+            // Not awaited: an unreachable server must not hold back the line's error for its connect timeout.
+            if let early { Task { if let store = try? await early.value { await store.close() } } }
+            throw error
+        }
         Output.clearStatus()
-        try await context.withStore { store in
+        try await context.withStore(opened: early) { store in
             let tasks = Set(requests.map { $0.request.task ?? ($0.request.command == nil ? "" : "shell") })
             let builder = try await job.builder(context, store: store, tasks: tasks)
             let now = Clock.now()
-            let (jobs, warnings) = try BulkEnqueue.build(requests, source: path == "-" ? "stdin" : path, builder: builder, now: now)
+            let (jobs, warnings) = try await BulkEnqueue.buildConcurrently(requests, source: path == "-" ? "stdin" : path, builder: builder, now: now)
             Set(warnings).sorted().forEach(Output.warning)
             let progress = ProgressBar(total: jobs.count, label: "enqueue")
             var ids: [Int64] = []
@@ -127,12 +151,11 @@ struct CreateJob: TaskqSubcommand {
         if let warning = roster.enqueueWarning(queues: queues) { Output.warning(warning) }
     }
 
-    private func readLines(_ path: String) throws -> [String] {
+    private func readBytes(_ path: String) throws -> [UInt8] {
         let file: UnsafeMutablePointer<FILE>?
         if path == "-" { file = stdin } else { file = fopen(path, "r") }
         guard let file else { throw TaskqError.usage("cannot read '\(TerminalText.escaped(path))': \(String(cString: strerror(errno)))") }
         defer { if path != "-" { fclose(file) } }
-        let bytes = FileBytes.read(file) ?? []
-        return bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
+        return FileBytes.read(file) ?? []
     }
 }

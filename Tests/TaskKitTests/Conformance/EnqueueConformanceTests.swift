@@ -65,6 +65,65 @@ struct EnqueueConformanceTests {
         #expect(third.created && third.id != first.id)
     }
 
+    /// A key repeated inside one batch: the first job with it is created, the later ones return its id; a key a
+    /// live job already holds returns that job for every repeat.
+    @Test(arguments: Backend.allCases)
+    func uniqueKeyRepeatedInsideOneBatch(backend: Backend) async throws {
+        let store = try await backend.makeLocation().migrated()
+        let held = try await store.enqueue([newJob("held", uniqueKey: "old")], now: t0)[0]
+        let batch = [newJob("a", uniqueKey: "k"), newJob("b"), newJob("c", uniqueKey: "k"), newJob("d", uniqueKey: "old"),
+                     newJob("e", uniqueKey: "other"), newJob("f", uniqueKey: "old"), newJob("g", uniqueKey: "k")]
+        let results = try await store.enqueue(batch, now: t0)
+        #expect(results.map(\.created) == [true, true, false, false, true, false, false])
+        #expect(results[2].id == results[0].id && results[6].id == results[0].id)
+        #expect(results[3].id == held.id && results[5].id == held.id)
+        let created = [results[0].id, results[1].id, results[4].id]
+        #expect(created == created.sorted() && Set(created).count == 3, "created in batch order: \(created)")
+        #expect(try await store.job(id: results[0].id)?.name == "a")
+        #expect(try await store.job(id: results[4].id)?.name == "e")
+        #expect(try await store.counts().reduce(0) { $0 + $1.count } == 4)
+    }
+
+    /// Batches larger than one insert statement (SQLite: 128 rows; PostgreSQL copies 128 or more), with and without
+    /// unique keys and with values that need escaping: ids ascend in input order, every field round-trips, the
+    /// counts match.
+    @Test(arguments: Backend.allCases)
+    func largeBatchesKeepOrderFieldsAndCounts(backend: Backend) async throws {
+        let store = try await backend.makeLocation().migrated()
+        let awkward = #"tab\t back\\slash \N "quote" é ✓ 'x' {} [] \."#
+        func make(_ i: Int, keys: Bool) -> NewJob {
+            var job = newJob("\(awkward) \(i)", task: i % 3 == 0 ? "echo" : "noop", queue: i % 2 == 0 ? "q:a" : "q.b",
+                             priority: i % 11, maxRetries: i % 4, runAt: i % 5 == 0 ? t0 + 60_000 : nil,
+                             uniqueKey: keys && i % 7 == 0 ? "key-\(i % 14)" : nil,
+                             args: .obj(("i", .int(Int64(i))), ("text", .string("line\nnext\ttab\\ \(awkward)"))))
+            if i % 6 == 0 { job.timeoutMillis = Int64(i + 1) * 1_000 }
+            job.retryPolicy = RetryPolicy(backoff: i % 2 == 0 ? .fixed : .exponential, baseDelayMillis: Int64(i))
+            return job
+        }
+        for (count, keys) in [(700, false), (601, true), (129, false), (127, false)] {
+            let jobs = (0..<count).map { make($0, keys: keys) }
+            let results = try await store.enqueue(jobs, now: t0)
+            #expect(results.count == count)
+            let created = results.filter(\.created).map(\.id)
+            #expect(created == created.sorted() && Set(created).count == created.count, "\(count): ids ascend in order")
+            if keys {
+                #expect(created.count == count - (0..<count).filter { $0 % 7 == 0 }.count + 2, "\(count): two keys, each once")
+            } else {
+                #expect(created.count == count)
+            }
+            for (index, result) in results.enumerated() where result.created && (index % 97 == 0 || index == count - 1) {
+                let stored = try #require(try await store.job(id: result.id))
+                var made = Job(created: jobs[index], id: result.id, now: t0)
+                #expect(made.args.sortedKeys() == stored.args.sortedKeys(), "\(count) #\(index)")
+                made.args = stored.args
+                #expect(made == stored, "\(count) #\(index)")
+            }
+        }
+        let truth = try await CountsConformanceTests.truth(store)
+        let reported = try await CountsConformanceTests.reported(store)
+        #expect(reported == truth)
+    }
+
     @Test(arguments: Backend.allCases)
     func listFiltersPagesAndOrdersNewestFirst(backend: Backend) async throws {
         let store = try await backend.makeLocation().migrated()

@@ -112,6 +112,39 @@ final class PostgresConnection: @unchecked Sendable {
         return PostgresResult(raw: result!)
     }
 
+    /// Runs `COPY … FROM STDIN` (`sql`, no parameters: the values travel in `data`, COPY's text format) and returns
+    /// the rows copied. Call inside `transaction`: a failure leaves the connection ready for its ROLLBACK.
+    @discardableResult
+    func copyIn(_ sql: String, data: [UInt8]) throws -> Int {
+        guard let conn else { throw TaskqError.unavailable("not connected to PostgreSQL at \(target.display)") }
+        let start = PQexec(conn, sql)
+        guard let start, PQresultStatus(start) == PGRES_COPY_IN else {
+            try check(start, sql)
+            PQclear(start)
+            throw TaskqError.unavailable("PostgreSQL did not start \(sql.prefix(40))")
+        }
+        PQclear(start)
+        // Sent in pieces of at most 1 MiB (an int length each); a piece libpq cannot send ends the COPY with an error.
+        var sent = true
+        data.withUnsafeBufferPointer { buffer in
+            var offset = 0
+            while sent && offset < buffer.count {
+                let length = min(buffer.count - offset, 1 << 20)
+                let piece = UnsafeRawPointer(buffer.baseAddress! + offset).assumingMemoryBound(to: CChar.self)
+                sent = PQputCopyData(conn, piece, Int32(length)) == 1
+                offset += length
+            }
+        }
+        let ended = PQputCopyEnd(conn, sent ? nil : "taskq could not send the rows") == 1
+        // The COPY's own result, then NULL: every result is read so the connection takes the next command.
+        let outcome = PQgetResult(conn)
+        while let extra = PQgetResult(conn) { PQclear(extra) }
+        try check(outcome, sql)
+        defer { PQclear(outcome) }
+        guard sent && ended else { try check(nil, sql); return 0 }
+        return Int(String(cString: PQcmdTuples(outcome))) ?? 0
+    }
+
     /// BEGIN … COMMIT around `body`, ROLLBACK on error.
     func transaction<T>(_ body: () throws -> T) throws -> T {
         try exec("BEGIN", [], prepare: false)

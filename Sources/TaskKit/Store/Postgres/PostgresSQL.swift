@@ -23,6 +23,19 @@ enum PostgresSQL {
         SELECT id, unique_key, CASE WHEN state = 'pending' THEN pg_notify($14, queue) END FROM inserted
         """
 
+    /// Batches of at least this many jobs without unique keys go in with COPY (`copyJobs`): five round trips
+    /// instead of one, but a fifth less server time per job than `insertJobs`.
+    static let copyMinimum = 128
+
+    /// Ids for a COPY batch, drawn ahead (ascending: one `nextval` per row, in order). $1 how many.
+    static let nextJobIDs = "SELECT nextval('taskq_jobs_id_seq') FROM generate_series(1, $1::int)"
+
+    /// The rows themselves travel in COPY's text format (`PostgresStore.copyRow`), not in the SQL.
+    static let copyJobs = """
+        COPY taskq_jobs (id, name, task, args, queue, priority, state, max_retries, backoff, retry_delay_ms, timeout_ms,
+                         run_at, unique_key, created_at) FROM STDIN
+        """
+
     static let liveByUniqueKeys = """
         SELECT id, unique_key FROM taskq_jobs WHERE unique_key = ANY($1::text[]) AND state IN \(live)
         """

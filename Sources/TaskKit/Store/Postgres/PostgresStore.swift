@@ -71,11 +71,91 @@ public final class PostgresStore: TaskqStore, @unchecked Sendable {
         guard !jobs.isEmpty else { return [] }
         let channel = target.channel
         return try await connection.run { db in
-            // Without unique keys one autocommit statement does it all; with them the look-up of existing live jobs
-            // must see the same snapshot, so both run in one transaction.
-            if !jobs.contains(where: { $0.uniqueKey != nil }) { return try Self.insert(jobs, db: db, now: now, channel: channel) }
+            // Without unique keys one autocommit statement does it all, or for a large batch one COPY; with them
+            // the look-up of existing live jobs must see the same snapshot, so both run in one transaction.
+            if !jobs.contains(where: { $0.uniqueKey != nil }) {
+                if jobs.count >= PostgresSQL.copyMinimum {
+                    return try db.transaction { try Self.copy(jobs, db: db, now: now, channel: channel) }
+                }
+                return try Self.insert(jobs, db: db, now: now, channel: channel)
+            }
             return try db.transaction { try Self.insert(jobs, db: db, now: now, channel: channel) }
         }
+    }
+
+    /// Inserts jobs without unique keys with COPY inside the caller's transaction: their ids are drawn from the
+    /// sequence first (in order, so the file order is the id order), then the rows are copied with those ids, and
+    /// the queues that got ready work are notified (at commit). COPY fires the statement-level count triggers
+    /// (migration 0007) like an INSERT.
+    static func copy(_ jobs: [NewJob], db: PostgresConnection, now: Millis, channel: String) throws -> [EnqueueResult] {
+        let drawn = try db.exec(PostgresSQL.nextJobIDs, [String(jobs.count)])
+        guard drawn.rowCount == jobs.count else {
+            throw TaskqError.unavailable("PostgreSQL returned \(drawn.rowCount) ids for \(jobs.count) jobs")
+        }
+        var ids = (0..<drawn.rowCount).map { drawn.int($0, 0) }
+        ids.sort()
+        var data: [UInt8] = []
+        data.reserveCapacity(jobs.count * 128)
+        var ready = Set<String>()
+        for (job, id) in zip(jobs, ids) {
+            let state = job.initialState(now: now)
+            if state == .pending { ready.insert(job.queue) }
+            copyRow(job, id: id, state: state.rawValue, now: now, to: &data)
+        }
+        let copied = try db.copyIn(PostgresSQL.copyJobs, data: data)
+        guard copied == jobs.count else { throw TaskqError.unavailable("PostgreSQL copied \(copied) of \(jobs.count) jobs") }
+        if !ready.isEmpty { try db.exec(PostgresSQL.notifyQueues, [channel, PGArray.text(ready.sorted())]) }
+        return ids.map { EnqueueResult(id: $0, created: true) }
+    }
+
+    /// One row of `PostgresSQL.copyJobs` in COPY's text format: tab-separated, `\N` for NULL, and backslash, tab,
+    /// newline and carriage return escaped with a backslash (so no value can end a field, a row or the data).
+    static func copyRow(_ job: NewJob, id: Int64, state: String, now: Millis, to out: inout [UInt8]) {
+        func text(_ value: String?) {
+            guard let value else { out.append(0x5C); out.append(UInt8(ascii: "N")); return }
+            // Most values need no escape: copied whole.
+            if !value.utf8.contains(where: { $0 == 0x5C || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) {
+                out.append(contentsOf: value.utf8)
+                return
+            }
+            for byte in value.utf8 {
+                switch byte {
+                case 0x5C: out.append(0x5C); out.append(0x5C)
+                case 0x09: out.append(0x5C); out.append(UInt8(ascii: "t"))
+                case 0x0A: out.append(0x5C); out.append(UInt8(ascii: "n"))
+                case 0x0D: out.append(0x5C); out.append(UInt8(ascii: "r"))
+                default: out.append(byte)
+                }
+            }
+        }
+        func int(_ value: Int64?) {
+            guard let value else { out.append(0x5C); out.append(UInt8(ascii: "N")); return }
+            if value < 0 { out.append(UInt8(ascii: "-")) }
+            // Decimal digits written last first, then put in order (no String per number).
+            var rest = value.magnitude
+            let start = out.count
+            repeat {
+                out.append(UInt8(ascii: "0") + UInt8(rest % 10))
+                rest /= 10
+            } while rest > 0
+            out[start...].reverse()
+        }
+        func tab() { out.append(0x09) }
+        int(id); tab()
+        text(job.name); tab()
+        text(job.task); tab()
+        text(job.args.serialized()); tab()
+        text(job.queue); tab()
+        int(Int64(job.priority)); tab()
+        text(state); tab()
+        int(Int64(job.maxRetries)); tab()
+        text(job.retryPolicy.backoff.rawValue); tab()
+        int(job.retryPolicy.baseDelayMillis); tab()
+        int(job.timeoutMillis); tab()
+        int(job.dueAt(now: now)); tab()
+        text(job.uniqueKey); tab()
+        int(now)
+        out.append(0x0A)
     }
 
     /// Inserts jobs and notifies their queues' listeners (at commit when inside a transaction). A live job with the

@@ -285,6 +285,28 @@ struct SQLiteStatement {
         return self
     }
 
+    /// Binds text (or NULL for nil) to one parameter.
+    func bindText(_ index: Int32, _ value: String?) throws {
+        let rc: Int32
+        if let value {
+            // The bytes and their length as they are (no strlen); SQLite copies them.
+            rc = value.utf8.withContiguousStorageIfAvailable { bytes -> Int32 in
+                guard let base = bytes.baseAddress, !bytes.isEmpty else { return sqlite3_bind_text(raw, index, "", 0, SQLITE_TRANSIENT) }
+                return sqlite3_bind_text(raw, index, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self),
+                                         Int32(bytes.count), SQLITE_TRANSIENT)
+            } ?? sqlite3_bind_text(raw, index, value, -1, SQLITE_TRANSIENT)
+        } else {
+            rc = sqlite3_bind_null(raw, index)
+        }
+        if rc != SQLITE_OK { try connection.check(rc, "binding parameter \(index)") }
+    }
+
+    /// Binds an integer (or NULL for nil) to one parameter.
+    func bindInt(_ index: Int32, _ value: Int64?) throws {
+        let rc = value.map { sqlite3_bind_int64(raw, index, $0) } ?? sqlite3_bind_null(raw, index)
+        if rc != SQLITE_OK { try connection.check(rc, "binding parameter \(index)") }
+    }
+
     /// Advances; true when a row is available.
     func step() throws -> Bool {
         let rc = sqlite3_step(raw)

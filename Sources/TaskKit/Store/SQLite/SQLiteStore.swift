@@ -62,32 +62,75 @@ public final class SQLiteStore: TaskqStore, @unchecked Sendable {
         }
     }
 
-    /// Inserts jobs inside the caller's write transaction; a live job with the same unique key is returned instead.
+    /// Inserts jobs inside the caller's write transaction; a live job with the same unique key is returned instead
+    /// (also when that job is an earlier one of the same batch).
+    ///
+    /// The jobs to create go in in order, up to `SQLiteSQL.insertRowsMax` rows per statement. Their ids follow from
+    /// the last one: with AUTOINCREMENT each new row gets one more than the largest id the table ever had, and the
+    /// caller's write transaction holds the lock, so a statement's rows get consecutive ids in VALUES order.
     static func insert(_ jobs: [NewJob], db: SQLiteConnection, now: Millis) throws -> [EnqueueResult] {
+        var results = [EnqueueResult](repeating: EnqueueResult(id: 0, created: true), count: jobs.count)
+        // Unique keys first: the live job holding a key, or the batch's first job with it.
+        var create: [Int] = []
+        create.reserveCapacity(jobs.count)
+        var firstWithKey: [String: Int] = [:]
+        var repeats: [(index: Int, first: Int)] = []
+        for (index, job) in jobs.enumerated() {
+            guard let key = job.uniqueKey else { create.append(index); continue }
+            if let first = firstWithKey[key] { repeats.append((index, first)); continue }
+            firstWithKey[key] = index
+            let existing = try db.prepare(SQLiteSQL.findLiveUnique).bind([.text(key)])
+            if try existing.step() {
+                results[index] = EnqueueResult(id: existing.int(0), created: false)
+            } else {
+                create.append(index)
+            }
+        }
         var counts = SQLiteJobCounts()
-        var results: [EnqueueResult] = []
-        results.reserveCapacity(jobs.count)
-        let insert = try db.prepare(SQLiteSQL.insertJob)
-        for job in jobs {
-            if let key = job.uniqueKey {
-                let existing = try db.prepare(SQLiteSQL.findLiveUnique).bind([.text(key)])
-                if try existing.step() {
-                    results.append(EnqueueResult(id: existing.int(0), created: false))
-                    continue
+        // Runs of jobs of one queue and state are counted first and recorded once (a batch is mostly one run).
+        var run: (queue: String, state: String, jobs: Int64) = ("", "", 0)
+        var start = 0
+        while start < create.count {
+            var rows = SQLiteSQL.insertRowsMax
+            while rows > create.count - start { rows /= 2 }
+            let insert = try db.prepare(SQLiteSQL.insertJobs(rows: rows))
+            var parameter: Int32 = 1
+            for index in create[start..<(start + rows)] {
+                let job = jobs[index]
+                let state = job.initialState(now: now).rawValue
+                try insert.bindText(parameter, job.name)
+                try insert.bindText(parameter + 1, job.task)
+                try insert.bindText(parameter + 2, job.args.serialized())
+                try insert.bindText(parameter + 3, job.queue)
+                try insert.bindInt(parameter + 4, Int64(job.priority))
+                try insert.bindText(parameter + 5, state)
+                try insert.bindInt(parameter + 6, Int64(job.maxRetries))
+                try insert.bindText(parameter + 7, job.retryPolicy.backoff.rawValue)
+                try insert.bindInt(parameter + 8, job.retryPolicy.baseDelayMillis)
+                try insert.bindInt(parameter + 9, job.timeoutMillis)
+                try insert.bindInt(parameter + 10, job.dueAt(now: now))
+                try insert.bindText(parameter + 11, job.uniqueKey)
+                try insert.bindInt(parameter + 12, now)
+                parameter += SQLiteSQL.insertColumns
+                if run.jobs > 0 && run.queue == job.queue && run.state == state {
+                    run.jobs += 1
+                } else {
+                    if run.jobs > 0 { counts.add(queue: run.queue, state: run.state, run.jobs) }
+                    run = (job.queue, state, 1)
                 }
             }
-            let runAt = job.dueAt(now: now)
-            let state = job.initialState(now: now)
-            insert.reset()
-            try insert.bind([
-                .text(job.name), .text(job.task), .text(job.args.serialized()), .text(job.queue),
-                .int(Int64(job.priority)), .text(state.rawValue), .int(Int64(job.maxRetries)),
-                .text(job.retryPolicy.backoff.rawValue), .int(job.retryPolicy.baseDelayMillis),
-                .optional(job.timeoutMillis), .int(runAt), .optional(job.uniqueKey), .int(now),
-            ]).run()
-            results.append(EnqueueResult(id: db.lastInsertRowID, created: true))
-            counts.add(queue: job.queue, state: state.rawValue, 1)
+            try insert.run()
+            guard db.changes == rows else {
+                throw TaskqError.unavailable("sqlite inserted \(db.changes) of \(rows) jobs in one statement")
+            }
+            let first = db.lastInsertRowID - Int64(rows - 1)
+            for (offset, index) in create[start..<(start + rows)].enumerated() {
+                results[index] = EnqueueResult(id: first + Int64(offset), created: true)
+            }
+            start += rows
         }
+        if run.jobs > 0 { counts.add(queue: run.queue, state: run.state, run.jobs) }
+        for (index, first) in repeats { results[index] = EnqueueResult(id: results[first].id, created: false) }
         try counts.apply(db)
         return results
     }
