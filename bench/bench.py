@@ -202,9 +202,10 @@ def log_time_us(line):
 
 
 def latency(samples=int(os.environ.get("BENCH_LATENCY_SAMPLES", "300")), waiting=0):
-    """Enqueue to start with an idle default worker, in microseconds: from the `create-job` process's debug record of
-    its commit to the worker's `job N started` record (both clocks are this machine's; log times have µs). Jobs come
-    one `create-job` process at a time, 5-40 ms apart at random."""
+    """Enqueue to start with an idle default worker, in microseconds: from the `create-job` process's debug record
+    written just before it writes the job (so the enqueuer's own commit counts) to the worker's `job N started`
+    record (both clocks are this machine's; log times have µs). Jobs come one `create-job` process at a time, 5-40 ms
+    apart at random."""
     import random
     reset()
     if waiting:
@@ -219,7 +220,7 @@ def latency(samples=int(os.environ.get("BENCH_LATENCY_SAMPLES", "300")), waiting
         for i in range(samples):
             out = taskq("create-job", f"lat-{i}", "--task", "noop", "--log-level", "debug", "--log-format", "json")
             job_id = int(out.stdout.strip())
-            line = next(l for l in out.stderr.splitlines() if f'"job {job_id} created' in l)
+            line = next(l for l in out.stderr.splitlines() if f'"writing job lat-{i}"' in l)
             created[job_id] = log_time_us(line)
             time.sleep(random.uniform(0.005, 0.040))
         deadline = time.time() + 30

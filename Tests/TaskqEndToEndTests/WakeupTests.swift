@@ -33,8 +33,8 @@ struct WakeupTests {
         #expect(late.isEmpty, "\(late.count) of \(count) jobs waited more than 3 s to start (longest \(waits.max() ?? 0) s)")
     }
 
-    /// The benchmark's enqueue-to-start figure comes from two log records: `create-job`'s record of its commit and
-    /// the worker's `job N started`, both with microsecond times.
+    /// The benchmark's enqueue-to-start figure comes from two log records: `create-job`'s record written just before
+    /// the job is (so the job cannot start before it) and the worker's `job N started`, both with microsecond times.
     @Test func enqueueToStartReadsFromTheLogsInMicroseconds() throws {
         let cli = try CLI()
         try cli.run(["migrate"])
@@ -44,7 +44,8 @@ struct WakeupTests {
         let created = try cli.run(["create-job", "timed", "--task", "noop", "--log-level", "debug", "--log-format", "json"])
         #expect(created.status == 0)
         let id = created.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-        let commit = try #require(Self.records(created.stderr).first { ($0["message"] as? String) == "job \(id) created in queue default" })
+        #expect(Self.records(created.stderr).contains { ($0["message"] as? String) == "job \(id) created in queue default" })
+        let commit = try #require(Self.records(created.stderr).first { ($0["message"] as? String) == "writing job timed" })
         try cli.waitUntil(30, "the job to start") { worker.stderrText.contains("\"job \(id) started: timed [noop]") }
         let start = try #require(Self.records(worker.stderrText).first { ($0["message"] as? String)?.hasPrefix("job \(id) started:") == true })
         let (committedAt, startedAt) = (try #require(Self.micros(commit["time"])), try #require(Self.micros(start["time"])))

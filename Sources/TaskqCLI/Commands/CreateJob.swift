@@ -39,7 +39,8 @@ struct CreateJob: TaskqSubcommand {
     @Argument(parsing: .postTerminator, help: ArgumentHelp("Command and arguments for a shell task, after --.", valueName: "command"))
     var command: [String] = []
 
-    /// `--log-level debug` logs each commit (µs timestamps: the enqueue end of an enqueue-to-start measurement).
+    /// `--log-level debug` logs the write of a job (`writing job NAME`, just before it starts: the enqueue end of an
+    /// enqueue-to-start measurement, µs timestamps) and its commit.
     @OptionGroup var logging: LogOptions
 
     func validate() throws {
@@ -71,6 +72,7 @@ struct CreateJob: TaskqSubcommand {
             let builder = try await job.builder(context, store: store, tasks: [request.task ?? (command.isEmpty ? "" : "shell")])
             var warnings: [String] = []
             let now = Clock.now()
+            logger.debug("writing job \(request.name ?? "")")
             let result = try await JobActions.create([request], builder: builder, in: store, now: now, warnings: &warnings)[0]
             logger.debug("job \(result.id) \(result.created ? "created" : "exists (unique key)") in queue \(result.queue)")
             warnings.forEach(Output.warning)
