@@ -32,22 +32,20 @@ struct Context {
     /// `withStore` for a store `opened` (and its schema checked) beforehand; nil opens it now.
     func withStore<T>(opened: Task<TaskqStore, Error>?, _ body: (TaskqStore) async throws -> T) async throws -> T {
         guard let opened else { return try await withStore(body) }
-        let store = try await opened.value
-        do {
-            let value = try await body(store)
-            await store.close()
-            return value
-        } catch {
-            await store.close()
-            throw error
-        }
+        return try await Self.using(try await opened.value, body)
     }
 
     /// Opens the store, checks the schema (unless `create`, used by migrate), runs `body` and closes the store.
     func withStore<T>(create: Bool = false, checkSchema: Bool = true, _ body: (TaskqStore) async throws -> T) async throws -> T {
-        let store = try await openStore(create: create)
-        do {
+        try await Self.using(try await openStore(create: create)) { store in
             if checkSchema && !create { try await store.requireSchema() }
+            return try await body(store)
+        }
+    }
+
+    /// Runs `body` on an open store and closes the store whether `body` returns or throws.
+    private static func using<T>(_ store: TaskqStore, _ body: (TaskqStore) async throws -> T) async throws -> T {
+        do {
             let value = try await body(store)
             await store.close()
             return value
