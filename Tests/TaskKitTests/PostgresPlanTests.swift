@@ -40,6 +40,47 @@ struct PostgresPlanTests {
         #expect(!attemptsPlan.contains("Seq Scan on taskq_attempts"), "\(attemptsPlan)")
     }
 
+    /// After a purge, autovacuum can take statistics of a job table that is nearly empty but keeps its pages: the
+    /// planner then believes any number of new jobs fits in a row or two. Claims and outcomes must still find each
+    /// row by its primary key, never by a join that reads the whole table (0.5-3 s a statement, seen in pg_churn).
+    @Test func claimAndOutcomesFindRowsByKeyWhenStatisticsSayTheTableIsEmpty() async throws {
+        let store = try #require(try await Backend.postgres.makeLocation().migrated() as? PostgresStore)
+        _ = try await store.enqueue((0..<20_000).map { newJob("old\($0)") }, now: Clock.now())
+        let stats = try await store.connection.run { db -> (Double, Int) in
+            _ = try db.exec("ALTER TABLE taskq_jobs SET (autovacuum_enabled = false)", [], prepare: false)
+            // What a purge leaves: every job gone but the last, so a vacuum cannot give the pages back.
+            _ = try db.exec("DELETE FROM taskq_jobs WHERE id < (SELECT max(id) FROM taskq_jobs)", [], prepare: false)
+            _ = try db.exec("VACUUM ANALYZE taskq_jobs", [], prepare: false)
+            let r = try db.exec("SELECT reltuples::float8, relpages FROM pg_class WHERE oid = 'taskq_jobs'::regclass", [], prepare: false)
+            return (Double(r.string(0, 0)) ?? -1, Int(r.int(0, 1)))
+        }
+        #expect(stats.0 >= 0 && stats.0 < 10 && stats.1 > 50, "statistics of a purged table: \(stats)")
+        _ = try await store.enqueue((0..<20_000).map { newJob("new\($0)") }, now: Clock.now())
+
+        let now = Clock.now()
+        let claimParams: [String?] = [PGArray.text(["default"]), String(now), "500", "w", String(now + 60_000), PGArray.text(["noop"])]
+        let claimPlan = try await explain(store, PostgresSQL.claim(singleQueue: true), claimParams)
+        let claimed = try await store.claim(queues: ["default"], tasks: ["noop"], limit: 500, worker: "w", now: now,
+                                            leaseUntil: now + 60_000)
+        #expect(claimed.count == 500)
+        let outcomes = claimed.map { JobOutcome(job: $0, worker: "w", kind: .completed(result: .null)) }
+        let finishPlan = try await explain(store, PostgresSQL.finish, PostgresSQL.finishParameters(outcomes, now: now))
+        for (label, plan) in [("claim", claimPlan), ("outcomes", finishPlan)] {
+            for join in ["Hash Join", "Merge Join", "Join Filter", "Materialize", "taskq_jobs_lease"] {
+                #expect(!plan.contains(join), "\(label) plan uses \(join):\n\(plan)")
+            }
+        }
+        let reply = try await store.finish(outcomes, now: now)
+        #expect(reply.applied.count == 500)
+    }
+
+    private func explain(_ store: PostgresStore, _ sql: String, _ params: [String?]) async throws -> String {
+        try await store.connection.run { db -> String in
+            let result = try db.exec("EXPLAIN " + sql, params, prepare: false)
+            return (0..<result.rowCount).map { result.string($0, 0) }.joined(separator: "\n")
+        }
+    }
+
     @Test func jobTablesAreVacuumedEarlyAndUnthrottled() async throws {
         let store = try #require(try await Backend.postgres.makeLocation().migrated() as? PostgresStore)
         let options = try await store.connection.run { db -> [String] in

@@ -69,9 +69,11 @@ enum PostgresSQL {
             ) AS due
             LIMIT $3
         ), claimed AS (
+            -- No join: the picked ids as one array, each row found by its primary key. Joined to `picked`, a table
+            -- whose statistics were taken just after a purge (nearly empty) was read whole for every claim.
             UPDATE taskq_jobs j SET state = 'running', attempt = j.attempt + 1, worker = $4, started_at = $2,
                 lease_until = $5, finished_at = NULL
-            FROM picked WHERE j.id = picked.id
+            WHERE j.id = ANY(ARRAY(SELECT id FROM picked))
             RETURNING j.*
         ), opened AS (
             INSERT INTO taskq_attempts (job_id, attempt, started_at, worker, outcome)
@@ -105,33 +107,52 @@ enum PostgresSQL {
                 AS t(id, attempt, worker, state, error, result, run_at, finished_at, refund, yields, expired_before,
                      outcome, attempt_error, ended_at, started)
         ), locked AS (
-            -- Lock the rows still held as reported, in id order, each found by its primary key: a join left to the
-            -- planner, with statistics from just after a purge, hashed a scan of the whole lease index instead, which
-            -- holds every job claimed since the last vacuum (0.5-2 s a batch). Under READ COMMITTED the lock returns
-            -- each row's newest version, so a cancel that committed meanwhile is seen by both branches below.
+            -- Lock the rows still held as reported, in id order, each found by its primary key alone. The state test
+            -- stays outside the locking subquery (OFFSET 0 keeps it from being pushed in): inside, it let the planner
+            -- walk the partial lease index (WHERE state = 'running'), which holds every running job, once per outcome.
+            -- Under READ COMMITTED the lock returns each row's newest version, so a cancel that committed meanwhile
+            -- is seen by both branches below.
             SELECT i.*, j.cancel_requested FROM (SELECT * FROM input ORDER BY id) AS i
             CROSS JOIN LATERAL (
-                SELECT held.cancel_requested FROM taskq_jobs held
-                WHERE held.id = i.id AND held.state = 'running' AND held.worker = i.worker AND held.attempt = i.attempt
+                SELECT held.cancel_requested, held.state FROM taskq_jobs held
+                WHERE held.id = i.id AND held.worker = i.worker AND held.attempt = i.attempt
                   AND (i.expired_before IS NULL OR held.lease_until < i.expired_before)
+                OFFSET 0
                 FOR UPDATE
             ) AS j
+            WHERE j.state = 'running'
         ), updated AS (
+            -- `= ANY(ARRAY[…])` is an index condition but neither hash- nor merge-joinable: the only plan left is a
+            -- primary-key lookup per outcome. A plain `j.id = l.id`, with statistics taken just after a purge, had
+            -- the planner hash (or rescan per outcome) a scan of the whole table: 0.5-3 s a batch.
             UPDATE taskq_jobs j SET state = l.state, error = l.error, result = COALESCE(l.result::jsonb, j.result),
                 run_at = COALESCE(l.run_at, j.run_at), finished_at = l.finished_at,
                 attempt_offset = j.attempt_offset + l.refund, lease_until = NULL, started_at = COALESCE(l.started, j.started_at)
             FROM locked l
-            WHERE j.id = l.id AND NOT (l.yields AND l.cancel_requested)
+            WHERE j.id = ANY(ARRAY[l.id]) AND NOT (l.yields AND l.cancel_requested)
             RETURNING j.id, l.attempt, l.outcome, l.attempt_error, l.ended_at, l.started
         ), closed AS (
             UPDATE taskq_attempts a SET finished_at = u.ended_at, outcome = u.outcome, error = u.attempt_error,
                 started_at = COALESCE(u.started, a.started_at)
-            FROM updated u WHERE a.job_id = u.id AND a.attempt = u.attempt
+            FROM updated u WHERE a.job_id = ANY(ARRAY[u.id]) AND a.attempt = u.attempt
         )
         SELECT id, true FROM updated
         UNION ALL
         SELECT id, false FROM locked WHERE yields AND cancel_requested
         """
+
+    /// The 15 parameter arrays of `finish`, one element per outcome.
+    static func finishParameters(_ outcomes: [JobOutcome], now: Millis) -> [String?] {
+        let t = outcomes.map { $0.transition(now: now) }
+        return [
+            PGArray.ints(outcomes.map { $0.jobID }), PGArray.ints(outcomes.map { $0.attempt }), PGArray.text(outcomes.map { $0.worker }),
+            PGArray.text(t.map { $0.state.rawValue }), PGArray.text(t.map { $0.error }), PGArray.text(t.map { $0.result?.serialized() }),
+            PGArray.ints(t.map { $0.runAt }), PGArray.ints(t.map { $0.finishedAt }), PGArray.ints(t.map { $0.refundsAttempt ? 1 : 0 }),
+            PGArray.bools(t.map { $0.yieldsToCancel }), PGArray.ints(outcomes.map { $0.leaseExpiredBefore }),
+            PGArray.text(t.map { $0.attemptOutcome.rawValue }), PGArray.text(t.map { $0.attemptError }), PGArray.ints(t.map { $0.attemptEndedAt }),
+            PGArray.ints(t.map { $0.startedAt }),
+        ]
+    }
 
     static let heartbeat = """
         WITH ids AS (SELECT unnest($1::bigint[]) AS id),

@@ -222,15 +222,7 @@ public final class PostgresStore: TaskqStore, @unchecked Sendable {
 
     public func finish(_ outcomes: [JobOutcome], now: Millis) async throws -> FinishReply {
         guard !outcomes.isEmpty else { return FinishReply() }
-        let t = outcomes.map { $0.transition(now: now) }
-        let params: [String?] = [
-            PGArray.ints(outcomes.map { $0.jobID }), PGArray.ints(outcomes.map { $0.attempt }), PGArray.text(outcomes.map { $0.worker }),
-            PGArray.text(t.map { $0.state.rawValue }), PGArray.text(t.map { $0.error }), PGArray.text(t.map { $0.result?.serialized() }),
-            PGArray.ints(t.map { $0.runAt }), PGArray.ints(t.map { $0.finishedAt }), PGArray.ints(t.map { $0.refundsAttempt ? 1 : 0 }),
-            PGArray.bools(t.map { $0.yieldsToCancel }), PGArray.ints(outcomes.map { $0.leaseExpiredBefore }),
-            PGArray.text(t.map { $0.attemptOutcome.rawValue }), PGArray.text(t.map { $0.attemptError }), PGArray.ints(t.map { $0.attemptEndedAt }),
-            PGArray.ints(t.map { $0.startedAt }),
-        ]
+        let params = PostgresSQL.finishParameters(outcomes, now: now)
         return try await connection.run { db in
             let r = try db.exec(PostgresSQL.finish, params)
             var reply = FinishReply()
