@@ -51,6 +51,7 @@ let package = Package(
                 .embedInCode("postgres/postgres_0006_worker_retries.sql"),
                 .embedInCode("postgres/postgres_0007_job_counts.sql"),
                 .embedInCode("postgres/postgres_0008_autovacuum.sql"),
+                .embedInCode("postgres/postgres_0009_any_queue_claim_index.sql"),
             ]
         ),
         .target(

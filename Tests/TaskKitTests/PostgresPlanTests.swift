@@ -55,17 +55,23 @@ struct PostgresPlanTests {
             return (Double(r.string(0, 0)) ?? -1, Int(r.int(0, 1)))
         }
         #expect(stats.0 >= 0 && stats.0 < 10 && stats.1 > 50, "statistics of a purged table: \(stats)")
-        _ = try await store.enqueue((0..<20_000).map { newJob("new\($0)") }, now: Clock.now())
+        // 20,000 jobs due in another queue: a one-queue claim must not walk past them (the any-queue index).
+        _ = try await store.enqueue((0..<20_000).map { newJob("bulk\($0)", queue: "bulk") }, now: Clock.now())
+        _ = try await store.enqueue((0..<500).map { newJob("new\($0)") }, now: Clock.now())
 
         let now = Clock.now()
         let claimParams: [String?] = [PGArray.text(["default"]), String(now), "500", "w", String(now + 60_000), PGArray.text(["noop"])]
         let claimPlan = try await explain(store, PostgresSQL.claim(singleQueue: true), claimParams)
+        #expect(claimPlan.contains("Index Scan using taskq_jobs_claim on"), "one-queue claim:\n\(claimPlan)")
+        var twoQueues = claimParams
+        twoQueues[0] = PGArray.text(["default", "bulk"])
+        let twoQueuePlan = try await explain(store, PostgresSQL.claim(singleQueue: false), twoQueues)
         let claimed = try await store.claim(queues: ["default"], tasks: ["noop"], limit: 500, worker: "w", now: now,
                                             leaseUntil: now + 60_000)
         #expect(claimed.count == 500)
         let outcomes = claimed.map { JobOutcome(job: $0, worker: "w", kind: .completed(result: .null)) }
         let finishPlan = try await explain(store, PostgresSQL.finish, PostgresSQL.finishParameters(outcomes, now: now))
-        for (label, plan) in [("claim", claimPlan), ("outcomes", finishPlan)] {
+        for (label, plan) in [("claim", claimPlan), ("claim, two queues", twoQueuePlan), ("outcomes", finishPlan)] {
             for join in ["Hash Join", "Merge Join", "Join Filter", "Materialize", "taskq_jobs_lease"] {
                 #expect(!plan.contains(join), "\(label) plan uses \(join):\n\(plan)")
             }

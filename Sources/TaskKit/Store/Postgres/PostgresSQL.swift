@@ -53,9 +53,12 @@ enum PostgresSQL {
     /// scan in (priority, run_at) order had to pass over every job of a higher priority not yet due: with 1,000,000
     /// jobs due tomorrow at priorities 0-10, 21-35 ms a claim against 0.3-0.6 ms.
     static func claim(singleQueue: Bool) -> String {
+        // Only the several-queue claim states the priority range, so only it can use the any-queue index
+        // (migration 0009): a one-queue claim always walks its queue's claim index.
         let queues = singleQueue
             ? "queue = ($1::text[])[1] AND NOT EXISTS (SELECT 1 FROM taskq_queues pq WHERE pq.name = ($1::text[])[1] AND pq.paused)"
             : "queue = ANY(ARRAY(SELECT q FROM unnest($1::text[]) AS q WHERE NOT EXISTS (SELECT 1 FROM taskq_queues pq WHERE pq.name = q AND pq.paused)))"
+                + " AND priority BETWEEN \(Priority.range.lowerBound) AND \(Priority.range.upperBound)"
         return """
         WITH picked AS (
             SELECT due.id FROM generate_series(\(Priority.range.upperBound), \(Priority.range.lowerBound), -1) AS level(priority)
