@@ -29,6 +29,8 @@ public enum MigrationCatalog {
                   sql: String(decoding: PackageResources.sqlite_0006_worker_retries_sql, as: UTF8.self)),
         Migration(version: 7, name: "job_counts", fileName: "sqlite_0007_job_counts.sql",
                   sql: String(decoding: PackageResources.sqlite_0007_job_counts_sql, as: UTF8.self)),
+        Migration(version: 8, name: "state_lists", fileName: "sqlite_0008_state_lists.sql",
+                  sql: String(decoding: PackageResources.sqlite_0008_state_lists_sql, as: UTF8.self)),
     ]
 
     /// Migrations for the PostgreSQL store, in version order (run inside the configured schema).

@@ -4,9 +4,16 @@ import CSQLite
 enum SQLiteSQL {
     static let jobColumns = JobColumns.selectList()
 
+    /// The waiting states, written exactly as the claim index's WHERE clause (migration 0008): SQLite uses a partial
+    /// index only for a query that repeats its terms, and an OR chain costs far less per row than an `IN (…)` list.
+    static let waiting = "(state = 'pending' OR state = 'scheduled' OR state = 'retrying')"
+
+    /// The live states, written exactly as the unique-key index's WHERE clause (migration 0008).
+    static let live = "(state = 'scheduled' OR state = 'pending' OR state = 'running' OR state = 'retrying')"
+
     static let findLiveUnique = """
         SELECT id FROM taskq_jobs
-        WHERE unique_key = ? AND state IN ('scheduled', 'pending', 'running', 'retrying') LIMIT 1
+        WHERE unique_key = ? AND \(live) LIMIT 1
         """
 
     /// Parameters per row of `insertJobs`: name, task, args, queue, priority, state, max_retries, backoff,
@@ -19,7 +26,8 @@ enum SQLiteSQL {
 
     /// `rows` jobs in one INSERT (a multi-row VALUES list, `insertColumns` parameters per row). SQLite evaluates the
     /// `IN (…)` lists of the table's CHECK constraints and partial indexes through a temporary b-tree built once per
-    /// run of a statement: a statement per job paid for that with every job (about half of an insert's cost).
+    /// run of a statement: a statement per job paid for that with every job (about half of an insert's cost; the
+    /// lists are OR chains since migration 0008).
     static func insertJobs(rows: Int) -> String {
         insertJobsByRows.withLock { cache in
             if let sql = cache[rows] { return sql }
@@ -45,7 +53,7 @@ enum SQLiteSQL {
     static func claimCandidates(taskCount: Int) -> String {
         """
         SELECT id, priority, run_at, state FROM taskq_jobs
-        WHERE queue = ? AND priority = ? AND state IN ('pending', 'scheduled', 'retrying') AND run_at <= ?
+        WHERE queue = ? AND priority = ? AND \(waiting) AND run_at <= ?
           AND task IN (\(Array(repeating: "?", count: taskCount).joined(separator: ", ")))
         ORDER BY run_at, id LIMIT ?
         """
@@ -58,7 +66,7 @@ enum SQLiteSQL {
     /// (queue, priority DESC, run_at, id). ?1 queue, ?2 priority, ?3 now.
     static let oldestDueAtPriority = """
         SELECT run_at FROM taskq_jobs
-        WHERE queue = ?1 AND priority = ?2 AND state IN ('pending', 'scheduled', 'retrying') AND run_at <= ?3
+        WHERE queue = ?1 AND priority = ?2 AND \(waiting) AND run_at <= ?3
         ORDER BY run_at LIMIT 1
         """
 
@@ -67,7 +75,7 @@ enum SQLiteSQL {
     static let markRunning = """
         UPDATE taskq_jobs SET state = 'running', attempt = attempt + 1, worker = ?1, started_at = ?2, lease_until = ?3,
             finished_at = NULL
-        WHERE id IN (SELECT value FROM json_each(?4)) AND state IN ('pending', 'scheduled', 'retrying')
+        WHERE id IN (SELECT value FROM json_each(?4)) AND \(waiting)
         RETURNING \(jobColumns)
         """
 

@@ -1,0 +1,57 @@
+import Testing
+@testable import TaskKit
+
+/// The SQLite schema's state lists (migration 0008) and the queries that must match them: SQLite uses a partial index
+/// only for a query whose WHERE clause repeats the index's terms, so a query written with a different list silently
+/// falls back to a scan.
+@Suite("SQLite: state lists as OR chains, partial indexes in use")
+struct SQLitePlanTests {
+    @Test func claimsAndUniqueKeysReadTheirPartialIndexes() async throws {
+        let store = try #require(try await Backend.sqlite.makeLocation().migrated() as? SQLiteStore)
+        _ = try await store.enqueue((0..<50).map { newJob("j\($0)", uniqueKey: "k\($0)") }, now: Clock.now())
+        let plans: [(String, String, [SQLiteValue], String)] = [
+            ("claim candidates", SQLiteSQL.claimCandidates(taskCount: 1),
+             [.text("default"), .int(5), .int(Clock.now()), .text("noop"), .int(10)], "taskq_jobs_claim"),
+            ("oldest due", SQLiteSQL.oldestDueAtPriority, [.text("default"), .int(5), .int(Clock.now())], "taskq_jobs_claim"),
+            ("live unique key", SQLiteSQL.findLiveUnique, [.text("k1")], "taskq_jobs_unique_live"),
+        ]
+        for (label, sql, params, index) in plans {
+            let plan = try await store.connection.run { db -> String in
+                let statement = try db.prepare("EXPLAIN QUERY PLAN " + sql).bind(params)
+                var lines: [String] = []
+                while try statement.step() { lines.append(statement.text(3)) }
+                return lines.joined(separator: "\n")
+            }
+            #expect(plan.contains("INDEX \(index) "), "\(label):\n\(plan)")
+        }
+    }
+
+    @Test func stateListsAreOrChainsThatStillRejectUnknownStates() async throws {
+        let store = try #require(try await Backend.sqlite.makeLocation().migrated() as? SQLiteStore)
+        _ = try await store.enqueue([newJob("one")], now: Clock.now())
+        let schema = try await store.connection.run { db -> [String] in
+            let statement = try db.prepare("""
+                SELECT sql FROM sqlite_schema WHERE tbl_name IN ('taskq_jobs', 'taskq_attempts') AND sql IS NOT NULL
+                """)
+            var sql: [String] = []
+            while try statement.step() { sql.append(statement.text(0)) }
+            return sql
+        }
+        #expect(schema.count >= 7)
+        for sql in schema {
+            for column in ["state", "backoff", "outcome"] {
+                #expect(!sql.contains("\(column) IN ("), "\(sql)")
+            }
+        }
+        await #expect(throws: (any Error).self) {
+            try await store.connection.run { db in
+                try db.execute("INSERT INTO taskq_jobs (name, task, state, run_at, created_at) VALUES ('x', 'noop', 'bogus', 1, 1)")
+            }
+        }
+        await #expect(throws: (any Error).self) {
+            try await store.connection.run { db in
+                try db.execute("UPDATE taskq_jobs SET backoff = 'sometimes'")
+            }
+        }
+    }
+}
