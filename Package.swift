@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 let package = Package(
@@ -14,9 +14,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         // Only its HummingbirdBcrypt product is built and linked: OpenBSD's bcrypt in C, none of the server.
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
-        // `taskq serve`: HTTP server, Prometheus text format. The dashboard's HTML is rendered by our own typed code
-        // (docs/server.md#rendering), not a template engine: swift-mustache imports all of Foundation, and with it ICU.
-        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        // `taskq serve`: HTTP server, Prometheus text format. Hummingbird without its default traits: `FullFoundation`
+        // (only the form coder's `.formatted(DateFormatter)` date strategy, unused) would link all of Foundation and
+        // ICU's 34 MB of data; `ConfigurationSupport` (swift-configuration) is unused. The dashboard's HTML is
+        // rendered by our own typed code (docs/server.md#rendering), not a template engine, for the same reason.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
