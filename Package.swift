@@ -114,6 +114,11 @@ let package = Package(
             swiftSettings: [.swiftLanguageMode(.v5)]
         ),
         .testTarget(
+            name: "TaskqServerTests",
+            dependencies: ["TaskqServer", "TaskKit"],
+            swiftSettings: [.swiftLanguageMode(.v5)]
+        ),
+        .testTarget(
             name: "TaskqEndToEndTests",
             dependencies: ["TaskKit", "TaskqTestSupport"],
             swiftSettings: [.swiftLanguageMode(.v5)]
