@@ -25,11 +25,12 @@ release: deps
 demo: build
 	./scripts/demo.sh "$(BIN_DIR)/taskq"
 
-## Every test: conformance (every backend), engine, end to end, and generated files.
+## Every test: conformance (every backend), engine, dashboard rendering, end to end, and generated files.
 test: deps
 	$(SWIFT) build --build-tests
 	$(MAKE) --no-print-directory verify-generated
 	$(SWIFT) test --skip-build --filter TaskKitTests
+	$(SWIFT) test --skip-build --filter TaskqServerTests
 	@# The end-to-end tests drive processes synchronously (sleeping while they poll); run in parallel they would
 	@# hold Swift's two cooperative threads and starve the async library tests, so they run one at a time.
 	$(SWIFT) test --skip-build --filter TaskqEndToEndTests --no-parallel

@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 let package = Package(
@@ -14,9 +14,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         // Only its HummingbirdBcrypt product is built and linked: OpenBSD's bcrypt in C, none of the server.
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
-        // `taskq serve`: HTTP server, dashboard templates, Prometheus text format.
-        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
-        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        // `taskq serve`: HTTP server, Prometheus text format. Hummingbird without its default traits: `FullFoundation`
+        // (only the form coder's `.formatted(DateFormatter)` date strategy, unused) would link all of Foundation and
+        // ICU's 34 MB of data; `ConfigurationSupport` (swift-configuration) is unused. The dashboard's HTML is
+        // rendered by our own typed code (docs/server.md#rendering), not a template engine, for the same reason.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
@@ -74,29 +76,16 @@ let package = Package(
             dependencies: [
                 "TaskKit",
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            exclude: ["Templates/README.md"],
             resources: [
                 .embedInCode("Resources/openapi.json"),
                 .embedInCode("Resources/taskq.css"),
                 .embedInCode("Resources/taskq.js"),
-                .embedInCode("Templates/layout.mustache"),
-                .embedInCode("Templates/login.mustache"),
-                .embedInCode("Templates/overview.mustache"),
-                .embedInCode("Templates/overview_body.mustache"),
-                .embedInCode("Templates/jobs.mustache"),
-                .embedInCode("Templates/job.mustache"),
-                .embedInCode("Templates/job_body.mustache"),
-                .embedInCode("Templates/new_job.mustache"),
-                .embedInCode("Templates/schedules.mustache"),
-                .embedInCode("Templates/workers.mustache"),
-                .embedInCode("Templates/error.mustache"),
             ],
             swiftSettings: [.swiftLanguageMode(.v5)]
         ),
@@ -124,6 +113,11 @@ let package = Package(
         .testTarget(
             name: "TaskKitTests",
             dependencies: ["TaskKit", "TaskqMigrations", "TaskqTestSupport"],
+            swiftSettings: [.swiftLanguageMode(.v5)]
+        ),
+        .testTarget(
+            name: "TaskqServerTests",
+            dependencies: ["TaskqServer", "TaskKit"],
             swiftSettings: [.swiftLanguageMode(.v5)]
         ),
         .testTarget(

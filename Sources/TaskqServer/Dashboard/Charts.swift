@@ -3,6 +3,9 @@ import TaskKit
 /// Small server-rendered SVG charts (no JavaScript): the overview's throughput bars and per-queue sparklines. The
 /// live feed's buckets hold average rates per second; the charts show jobs per bucket (10 s), each bucket placed by
 /// its start time, so a gap in the history stays a gap instead of shifting the bars.
+///
+/// The SVG is built from numbers only (counts, coordinates) and fixed text, and is the only markup the pages insert
+/// unescaped (`HTML(chartSVG:)`): never put a name or any other text from the store or a request in it.
 enum Charts {
     static let bucketSeconds = Double(LiveFeed.bucketMillis) / 1000
 
@@ -17,7 +20,7 @@ enum Charts {
 
     /// Bars of completed (blue) and failed (red, stacked on top) jobs per 10 s over the last ten minutes. Scales to
     /// its container's width (viewBox); the labels name the peak and the time axis.
-    static func throughput(_ buckets: [LiveFeed.Bucket], now: Millis, width: Int = 1100, height: Int = 170) -> String {
+    static func throughput(_ buckets: [LiveFeed.Bucket], now: Millis, width: Int = 1100, height: Int = 170) -> HTML {
         let slots = LiveFeed.historyBuckets
         var completed = [Double](repeating: 0, count: slots)
         var failed = [Double](repeating: 0, count: slots)
@@ -59,11 +62,11 @@ enum Charts {
         svg += "<text x=\"\(fmt(left))\" y=\"\(labelY)\" font-size=\"12\" fill=\"#667085\">10 min ago</text>"
         svg += "<text x=\"\(fmt(left + plotWidth / 2))\" y=\"\(labelY)\" text-anchor=\"middle\" font-size=\"12\" fill=\"#667085\">5 min ago</text>"
         svg += "<text x=\"\(fmt(Double(width) - right))\" y=\"\(labelY)\" text-anchor=\"end\" font-size=\"12\" fill=\"#667085\">now</text></svg>"
-        return svg
+        return HTML(chartSVG: svg)
     }
 
     /// A sparkline of one queue's completed jobs per 10 s over the last ten minutes (a flat line when idle).
-    static func spark(_ buckets: [(start: Millis, completed: Double)], now: Millis, width: Int = 100, height: Int = 22) -> String {
+    static func spark(_ buckets: [(start: Millis, completed: Double)], now: Millis, width: Int = 100, height: Int = 22) -> HTML {
         let slots = LiveFeed.historyBuckets
         var values = [Double](repeating: 0, count: slots)
         for bucket in buckets {
@@ -73,8 +76,8 @@ enum Charts {
         let step = Double(width) / Double(slots - 1)
         let points = values.enumerated().map { i, v in "\(fmt(Double(i) * step)),\(fmt(Double(height) - 2 - Double(height - 4) * v / peak))" }
         let total = Int(values.reduce(0, +).rounded())
-        return "<svg class=\"spark\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\" role=\"img\" aria-label=\"\(total) completed in 10 minutes\"><title>\(total) completed in the last 10 minutes</title>"
-            + "<polyline fill=\"none\" stroke=\"#2f6fde\" stroke-width=\"1.5\" stroke-linejoin=\"round\" points=\"\(points.joined(separator: " "))\"/></svg>"
+        return HTML(chartSVG: "<svg class=\"spark\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\" role=\"img\" aria-label=\"\(total) completed in 10 minutes\"><title>\(total) completed in the last 10 minutes</title>"
+            + "<polyline fill=\"none\" stroke=\"#2f6fde\" stroke-width=\"1.5\" stroke-linejoin=\"round\" points=\"\(points.joined(separator: " "))\"/></svg>")
     }
 
     /// The chart's top (a multiple of the tick, at least `peak`) and a round tick giving 2 to 5 grid lines.

@@ -43,8 +43,9 @@ struct Dashboard {
                  body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
-    /// An HTML page; `identity` names the user for the access log.
-    static func page(_ template: String, _ data: [String: Any], status: HTTPResponse.Status = .ok, identity: Identity? = nil) -> Response {
+    /// An HTML page (rendered by its `DashboardPage` type, which escapes every text it shows); `identity` names the
+    /// user for the access log.
+    static func page(_ page: some DashboardPage, status: HTTPResponse.Status = .ok, identity: Identity? = nil) -> Response {
         var headers: HTTPFields = [
             .contentType: "text/html; charset=utf-8", .cacheControl: "no-store",
             .contentSecurityPolicy: "default-src 'self'; img-src 'self' data:; style-src 'self'; frame-ancestors 'none'",
@@ -52,7 +53,7 @@ struct Dashboard {
             .referrerPolicy: "same-origin",
         ]
         if let identity { headers[.accessLogUser] = identity.user }
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: Templates.render(template, data))))
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: page.html.text)))
     }
 
     /// 303 to `location` (after a form POST).
@@ -70,9 +71,9 @@ struct Dashboard {
     }
 
     static func errorPage(_ problem: Problem, identity: Identity? = nil) -> Response {
-        var data = Views.layout(identity, title: problem.status.reasonPhrase, nav: "")
-        data.merge(["status": problem.status.code, "detail": problem.detail]) { $1 }
-        var response = page("error", data, status: problem.status, identity: identity)
+        let error = ErrorPage(layout: Layout(title: problem.status.reasonPhrase, section: nil, identity: identity),
+                              status: problem.status.code, detail: problem.detail)
+        var response = page(error, status: problem.status, identity: identity)
         for field in problem.headers { response.headers[field.name] = field.value }
         return response
     }

@@ -4,9 +4,9 @@ import ServiceLifecycle
 import TaskKit
 
 /// Server-Sent Events for the dashboard's live regions: `event: update` carries the region's new HTML (rendered by
-/// the same partial as the page), sent when what it shows changed, woken by the live feed's ticks (no client
-/// polls). A comment line every 15 s keeps proxies from closing an idle stream. Streams end on logout (the next
-/// tick finds no session), on the client leaving, and on graceful shutdown.
+/// the same type as in the page: `OverviewBody`, `JobBody`), sent when what it shows changed, woken by the live
+/// feed's ticks (no client polls). A comment line every 15 s keeps proxies from closing an idle stream. Streams end
+/// on logout (the next tick finds no session), on the client leaving, and on graceful shutdown.
 struct LiveStreams {
     let state: ServerState
 
@@ -20,7 +20,7 @@ struct LiveStreams {
             // Rendered from the feed's shared frame (no store read of its own); sent when anything but the
             // "Updated" clock line changed: counts, and also the throughput chart and last-minute figure, which
             // move as time passes even when no count does.
-            let html = Templates.render("overview_body", try await pages.overviewData(identity))
+            let html = try await pages.overviewBody(identity).html.text
             let key = html.firstRange(of: "<p class=\"updated\">").map { String(html[..<$0.lowerBound]) } ?? html
             return last.withLock { previous -> String? in
                 guard key != previous else { return nil }
@@ -38,7 +38,7 @@ struct LiveStreams {
         let last = Locked("")
         return stream(identity: identity) { _, _ in
             // One read of the job per tick while its page is open; sent only when the rendering changed.
-            let html = Templates.render("job_body", try await pages.jobData(id, identity: identity))
+            let html = try await pages.jobBody(id, identity: identity).html.text
             return last.withLock { previous -> String? in
                 guard html != previous else { return nil }
                 previous = html

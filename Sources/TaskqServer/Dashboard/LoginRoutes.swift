@@ -15,10 +15,7 @@ struct LoginRoutes {
 
     private func loginPage(next: String, username: String, error: String?, status: HTTPResponse.Status, headers: HTTPFields = [:]) -> Response {
         let token = RandomToken.make()
-        var data: [String: Any] = ["title": "Log in", "loginCSRF": token, "next": Self.safeNext(next), "username": username,
-                                   "hasUsername": !username.isEmpty]
-        if let error { data["loginError"] = error }
-        var response = Dashboard.page("login", data, status: status)
+        var response = Dashboard.page(LoginPage(token: token, next: Self.safeNext(next), username: username, error: error), status: status)
         for field in headers { response.headers[field.name] = field.value }
         response.setCookie(Cookie(name: Self.csrfCookie, value: token, maxAge: 3600, path: "/login",
                                   secure: state.settings.cookiesSecure, httpOnly: true, sameSite: .strict))

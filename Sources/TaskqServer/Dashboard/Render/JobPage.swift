@@ -1,0 +1,160 @@
+import TaskKit
+
+/// A job's page (`/jobs/{id}`): the live region `JobBody` in the layout.
+struct JobPage: DashboardPage {
+    var layout: Layout
+    var body: JobBody
+
+    var content: HTML {
+        """
+        <p class="crumbs"><a href="/jobs">← Jobs</a></p>
+        <div id="job" data-live="/events/jobs/\(body.id)">
+        \(body.html)</div>
+
+        """
+    }
+}
+
+/// A job's live region (also sent alone by `/events/jobs/{id}`): every field, arguments, result, error, attempts,
+/// the output tails of the latest attempt, and for admins the cancel / retry / run-again forms.
+struct JobBody {
+    struct AttemptRow {
+        var attempt: Int
+        var started: String
+        var finished: String
+        var worker: String
+        var outcome: String
+        var error: String
+    }
+
+    /// The last lines of one stream of the latest attempt.
+    struct Tail {
+        var stream: OutputStreamName
+        var attempt: Int
+        var text: String
+        /// Bytes before the lines shown (dropped by the worker's cap or not among the last lines).
+        var hidden: Int64
+    }
+
+    static let tailLines = 200
+
+    var id: Int64
+    var state: String
+    var isAdmin: Bool
+    var csrf: String
+    var cancelRequested: Bool
+    var canCancel: Bool
+    var canRetry: Bool
+    var canRunAgain: Bool
+    /// Shown in two columns, row by row: each pair belongs together.
+    var fields: [(key: String, value: String)]
+    var args: String
+    var result: String?
+    /// The job's error (nil when none or empty).
+    var error: String?
+    var attempts: [AttemptRow]
+    var tails: [Tail]
+
+    /// Output tails shown on a job page: the last lines of the latest attempt's streams.
+    static func tails(of job: Job, in store: TaskqStore) async throws -> [Tail] {
+        guard job.attempt > 0 else { return [] }
+        var tails: [Tail] = []
+        for stream in OutputStreamName.allCases {
+            if let output = try await store.output(jobID: job.id, attempt: job.attempt, stream: stream), !output.bytes.isEmpty {
+                let shown = output.lastLines(tailLines)
+                tails.append(Tail(stream: stream, attempt: job.attempt, text: String(decoding: shown, as: UTF8.self),
+                                  hidden: output.total - Int64(shown.count)))
+            }
+        }
+        return tails
+    }
+
+    /// `2026-11-30 04:10:41.589 UTC`: the list's format, with milliseconds.
+    static func utc(_ ms: Millis) -> String {
+        TimeFormat.iso8601(ms).replacing("T", with: " ").replacing("Z", with: " UTC")
+    }
+
+    var html: HTML {
+        let actions: HTML = """
+              <div class="actions">
+                \(if: canCancel, "<form method=\"post\" action=\"/jobs/\(id)/cancel\"><input type=\"hidden\" name=\"csrf\" value=\"\(csrf)\"><button type=\"submit\" class=\"danger\">Cancel</button></form>")
+                \(if: canRetry, "<form method=\"post\" action=\"/jobs/\(id)/retry\"><input type=\"hidden\" name=\"csrf\" value=\"\(csrf)\"><button type=\"submit\">Retry</button></form>")
+                \(if: canRunAgain, "<form method=\"post\" action=\"/jobs/\(id)/retry\"><input type=\"hidden\" name=\"csrf\" value=\"\(csrf)\"><input type=\"hidden\" name=\"again\" value=\"1\"><button type=\"submit\">Run again</button></form>")
+              </div>
+
+            """
+        return """
+            <div class="page-head">
+              <h1>Job \(id) <span class="state \(state)" data-job-state>\(state)</span></h1>
+            \(if: isAdmin, actions)</div>
+            \(if: cancelRequested, "<p class=\"notice\">Cancellation requested: the worker is stopping it.</p>")
+            <dl class="fields">
+              \(fields.map { "<div><dt>\($0.key)</dt><dd>\($0.value)</dd></div>" as HTML })
+            </dl>
+            <h2>Arguments</h2>
+            <pre class="box args">\(args)</pre>
+            \(result.map { "<h2>Result</h2><pre class=\"box result\">\($0)</pre>" as HTML } ?? .empty)
+            \(error.map { "<h2>Error</h2><pre class=\"box err job-error\">\($0)</pre>" as HTML } ?? .empty)
+            <h2>Attempts</h2>
+            \(if: attempts.isEmpty, "<p class=\"empty\">No attempts yet.</p>")
+            \(if: !attempts.isEmpty, attemptTable)\(tails.map(tail))
+            """
+    }
+
+    private var attemptTable: HTML {
+        let rows = attempts.map { a -> HTML in
+            "<tr><td class=\"n\">\(a.attempt)</td><td>\(a.started)</td><td>\(a.finished)</td><td class=\"mono\">\(a.worker)</td><td><span class=\"state \(a.outcome)\">\(a.outcome)</span></td><td class=\"err\" title=\"\(a.error)\">\(a.error)</td></tr>"
+        }
+        return """
+            <div class="table-wrap">
+            <table class="grid attempts">
+              <thead><tr><th class="n">#</th><th>Started (UTC)</th><th>Finished (UTC)</th><th>Worker</th><th>Outcome</th><th>Error</th></tr></thead>
+              <tbody>\(rows)</tbody>
+            </table>
+            </div>
+
+            """
+    }
+
+    private func tail(_ t: Tail) -> HTML {
+        let dropped: HTML = t.hidden > 0 ? "; the first \(ByteSize.format(t.hidden)) were not kept" : .empty
+        return """
+            <h2>\(t.stream.rawValue) <small>attempt \(t.attempt)\(dropped)</small></h2>
+            <pre class="box output">\(t.text)</pre>
+
+            """
+    }
+}
+
+extension JobBody {
+    init(_ job: Job, attempts: [Attempt], tails: [Tail], identity: Identity?) {
+        id = job.id
+        state = job.state.rawValue
+        isAdmin = identity?.role.canChange ?? false
+        csrf = identity?.session?.csrf ?? ""
+        cancelRequested = job.cancelRequested && job.state == .running
+        canCancel = !job.state.isFinished && !cancelRequested
+        canRetry = JobState.retryable.contains(job.state)
+        canRunAgain = job.state == .completed
+        fields = [
+            ("name", job.name), ("task", job.task), ("queue", job.queue), ("priority", String(job.priority)),
+            ("attempts", "\(job.attempt) (max retries \(job.maxRetries))"),
+            ("retry policy", "\(job.retryPolicy.backoff.rawValue), base \(DurationParser.format(job.retryPolicy.baseDelayMillis))"),
+            ("timeout", job.timeoutMillis.map(DurationParser.format) ?? "none"), ("worker", job.worker ?? "–"),
+            ("created", Self.utc(job.createdAt)), ("run at", Self.utc(job.runAt)),
+            ("started", job.startedAt.map(Self.utc) ?? "–"), ("finished", job.finishedAt.map(Self.utc) ?? "–"),
+        ]
+        if let started = job.startedAt, let finished = job.finishedAt, finished >= started {
+            fields.append(("took", DurationParser.format(finished - started)))
+        }
+        if let key = job.uniqueKey { fields.append(("unique key", key)) }
+        args = job.args.pretty(level: 0)
+        result = job.result?.pretty(level: 0)
+        error = job.error.flatMap { $0.isEmpty ? nil : $0 }
+        self.attempts = attempts.map { a in
+            AttemptRow(attempt: a.attempt, started: TimeFormat.short(a.startedAt), finished: a.finishedAt.map(TimeFormat.short) ?? "–",
+                       worker: a.worker, outcome: a.outcome.rawValue, error: a.error ?? "")
+        }
+        self.tails = tails
+    }
+}
