@@ -30,12 +30,14 @@ struct Context {
     }
 
     /// `withStore` for a store `opened` (and its schema checked) beforehand; nil opens it now.
+    @discardableResult
     func withStore<T>(opened: Task<TaskqStore, Error>?, _ body: (TaskqStore) async throws -> T) async throws -> T {
         guard let opened else { return try await withStore(body) }
         return try await Self.using(try await opened.value, body)
     }
 
     /// Opens the store, checks the schema (unless `create`, used by migrate), runs `body` and closes the store.
+    @discardableResult
     func withStore<T>(create: Bool = false, checkSchema: Bool = true, _ body: (TaskqStore) async throws -> T) async throws -> T {
         try await Self.using(try await openStore(create: create)) { store in
             if checkSchema && !create { try await store.requireSchema() }
