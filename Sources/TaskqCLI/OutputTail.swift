@@ -1,27 +1,13 @@
 import TaskKit
 
-/// The end of a job's output as `show-job` prints it: the last lines of the latest attempt's stdout and stderr, as
+/// `show-job`'s output tails: the last lines of the latest attempt's stdout and stderr (`OutputTail.latest`), as
 /// text with control characters escaped. Jobs run before output was stored show the tails kept in a shell result.
-struct OutputTail {
-    static let lines = 20
+extension OutputTail {
+    static let shownLines = 20
 
-    var stream: OutputStreamName
-    var attempt: Int
-    var text: String
-    /// Bytes before the shown lines (dropped by the cap or simply earlier lines).
-    var hidden: Int64
-
-    /// The latest attempt's streams that have output.
-    static func latest(of job: Job, in store: TaskqStore) async throws -> [OutputTail] {
-        guard job.attempt > 0 else { return [] }
-        var tails: [OutputTail] = []
-        for stream in OutputStreamName.allCases {
-            if let output = try await store.output(jobID: job.id, attempt: job.attempt, stream: stream), !output.bytes.isEmpty {
-                let shown = output.lastLines(lines)
-                tails.append(OutputTail(stream: stream, attempt: job.attempt, text: String(decoding: shown, as: UTF8.self),
-                                        hidden: output.total - Int64(shown.count)))
-            }
-        }
+    /// The latest attempt's streams that have output, or the tails kept in its shell result.
+    static func forShowJob(_ job: Job, in store: TaskqStore) async throws -> [OutputTail] {
+        var tails = try await latest(of: job, in: store, lines: shownLines)
         if tails.isEmpty, let shell = shellResult(job.result) {
             for (stream, text) in [(OutputStreamName.stdout, shell.stdout), (.stderr, shell.stderr)] where !text.isEmpty {
                 tails.append(OutputTail(stream: stream, attempt: job.attempt, text: text, hidden: 0))
@@ -33,7 +19,7 @@ struct OutputTail {
     func print() {
         Output.line("")
         let more = hidden > 0 ? ", \(hidden) earlier bytes not shown: taskq logs" + (stream == .stderr ? " --stderr" : "") : ""
-        Output.line("\(stream.rawValue) (attempt \(attempt), last \(Self.lines) lines\(more)):")
+        Output.line("\(stream.rawValue) (attempt \(attempt), last \(Self.shownLines) lines\(more)):")
         var body = TerminalText.escaped(text, keepNewlines: true)
         if body.hasSuffix("\n") { body.removeLast() }
         for line in body.split(separator: "\n", omittingEmptySubsequences: false) { Output.line("  " + line) }

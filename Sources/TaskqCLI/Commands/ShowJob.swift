@@ -16,7 +16,7 @@ struct ShowJob: TaskqSubcommand {
         let (job, history, streams) = try await Context(store, registry: registry).withStore { store -> (Job, [Attempt], [OutputTail]) in
             let job = try await JobActions.job(jobID, in: store)
             let history = try await store.attempts(jobID: jobID)
-            return (job, history, json ? [] : try await OutputTail.latest(of: job, in: store))
+            return (job, history, json ? [] : try await OutputTail.forShowJob(job, in: store))
         }
         if output.json {
             Output.json(job.jsonObject(history: history))

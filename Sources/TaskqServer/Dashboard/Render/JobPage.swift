@@ -27,15 +27,6 @@ struct JobBody {
         var error: String
     }
 
-    /// The last lines of one stream of the latest attempt.
-    struct Tail {
-        var stream: OutputStreamName
-        var attempt: Int
-        var text: String
-        /// Bytes before the lines shown (dropped by the worker's cap or not among the last lines).
-        var hidden: Int64
-    }
-
     static let tailLines = 200
 
     var id: Int64
@@ -53,20 +44,12 @@ struct JobBody {
     /// The job's error (nil when none or empty).
     var error: String?
     var attempts: [AttemptRow]
-    var tails: [Tail]
+    /// The last `tailLines` lines of each stream of the latest attempt.
+    var tails: [OutputTail]
 
-    /// Output tails shown on a job page: the last lines of the latest attempt's streams.
-    static func tails(of job: Job, in store: TaskqStore) async throws -> [Tail] {
-        guard job.attempt > 0 else { return [] }
-        var tails: [Tail] = []
-        for stream in OutputStreamName.allCases {
-            if let output = try await store.output(jobID: job.id, attempt: job.attempt, stream: stream), !output.bytes.isEmpty {
-                let shown = output.lastLines(tailLines)
-                tails.append(Tail(stream: stream, attempt: job.attempt, text: String(decoding: shown, as: UTF8.self),
-                                  hidden: output.total - Int64(shown.count)))
-            }
-        }
-        return tails
+    /// Output tails shown on a job page: the last `tailLines` lines of the latest attempt's streams.
+    static func tails(of job: Job, in store: TaskqStore) async throws -> [OutputTail] {
+        try await OutputTail.latest(of: job, in: store, lines: tailLines)
     }
 
     /// `2026-11-30 04:10:41.589 UTC`: the list's format, with milliseconds.
@@ -116,7 +99,7 @@ struct JobBody {
             """
     }
 
-    private func tail(_ t: Tail) -> HTML {
+    private func tail(_ t: OutputTail) -> HTML {
         let dropped: HTML = t.hidden > 0 ? "; the first \(ByteSize.format(t.hidden)) were not kept" : .empty
         return """
             <h2>\(t.stream.rawValue) <small>attempt \(t.attempt)\(dropped)</small></h2>
@@ -127,7 +110,7 @@ struct JobBody {
 }
 
 extension JobBody {
-    init(_ job: Job, attempts: [Attempt], tails: [Tail], identity: Identity?) {
+    init(_ job: Job, attempts: [Attempt], tails: [OutputTail], identity: Identity?) {
         id = job.id
         state = job.state.rawValue
         isAdmin = identity?.role.canChange ?? false
