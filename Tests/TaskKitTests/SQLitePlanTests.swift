@@ -1,5 +1,6 @@
 import Testing
 @testable import TaskKit
+import TaskqMigrations
 
 /// The SQLite schema's state lists (migration 0008) and the queries that must match them: SQLite uses a partial index
 /// only for a query whose WHERE clause repeats the index's terms, so a query written with a different list silently
@@ -53,5 +54,32 @@ struct SQLitePlanTests {
                 try db.execute("UPDATE taskq_jobs SET backoff = 'sometimes'")
             }
         }
+    }
+}
+
+/// Migration 0008 on a store created and filled by an earlier taskq (migrations 1-7): the jobs, their unique keys
+/// and the claim work afterwards, and the database passes `integrity_check`.
+@Suite("SQLite: upgrading a filled store to the OR-chain state lists")
+struct SQLiteStateListsUpgradeTests {
+    @Test func aStoreFilledBeforeMigration0008KeepsItsJobsAndChecks() async throws {
+        let location = try await Backend.sqlite.makeLocation()
+        let store = try #require(try await location.open(create: true) as? SQLiteStore)
+        let earlier = MigrationCatalog.sqlite.filter { $0.version < 8 }
+        #expect(earlier.count == 7)
+        _ = try await store.connection.run { db in try db.writeTransaction { try SQLMigrations.apply(earlier, on: db, now: 1) } }
+        _ = try await store.enqueue((0..<100).map { newJob("j\($0)", uniqueKey: "k\($0)") }, now: Clock.now())
+
+        #expect(try await store.migrate(now: Clock.now()).map(\.version) == [8])
+        let again = try await store.enqueue([newJob("again", uniqueKey: "k7")], now: Clock.now())
+        #expect(again.first?.created == false)
+        let claimed = try await store.claim(queues: ["default"], tasks: ["noop"], limit: 1_000, worker: "w", now: Clock.now(),
+                                            leaseUntil: Clock.now() + 60_000)
+        #expect(claimed.count == 100)
+        let check = try await store.connection.run { db -> String in
+            let statement = try db.prepare("PRAGMA integrity_check")
+            _ = try statement.step()
+            return statement.text(0)
+        }
+        #expect(check == "ok")
     }
 }
