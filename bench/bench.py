@@ -59,11 +59,7 @@ def drain_with(flags, label):
     reset()
     lines = "".join(json.dumps({"name": f"j{i}", "task": "noop"}) + "\n" for i in range(N))
     taskq("create-job", "--from-file", "-", stdin=lines)
-    start = time.perf_counter()
-    taskq("run-worker", "--burst", *flags, "--log-level", "error")
-    elapsed = time.perf_counter() - start
-    stats = json.loads(taskq("stats", "--json").stdout)
-    assert stats["by_state"]["completed"] == N, stats
+    elapsed = timed_drain(N, flags)
     report(f"one worker draining {N} no-op jobs, {label}", f"{N / elapsed:,.0f}", "jobs/s", f">= {TARGETS[1]}")
 
 
@@ -88,23 +84,28 @@ def enqueue_many(n, prefix="s", later=False):
     os.remove(path)
 
 
-def timed_default_drain(expected_completed):
+def timed_drain(expected_completed, flags=()):
+    """Seconds one `run-worker --burst` (with `flags`; none: the defaults) takes to drain the store; then checks that
+    `expected_completed` jobs are completed."""
     start = time.perf_counter()
-    taskq("run-worker", "--burst", "--log-level", "error")
+    taskq("run-worker", "--burst", *flags, "--log-level", "error")
     elapsed = time.perf_counter() - start
     stats = json.loads(taskq("stats", "--json").stdout)
     assert stats["by_state"]["completed"] == expected_completed, stats
     return elapsed
 
 
+def postgres_location():
+    """The current store's schema and its URL without the query (for psql)."""
+    from urllib.parse import urlsplit, parse_qs
+    return parse_qs(urlsplit(URL).query).get("schema", ["taskq"])[0], URL.split("?")[0]
+
+
 def postgres_table_health():
     """Dead and live rows, vacuum runs and sizes of taskq_jobs and its indexes, from PostgreSQL's own statistics."""
     if BACKEND != "postgres":
         return None
-    from urllib.parse import urlsplit, parse_qs
-    parts = urlsplit(URL)
-    schema = parse_qs(parts.query).get("schema", ["taskq"])[0]
-    base = URL.split("?")[0]
+    schema, base = postgres_location()
     time.sleep(0.6)  # statistics reach pg_stat_* within the stats flush interval
     query = (f"SELECT n_live_tup, n_dead_tup, n_tup_upd, n_tup_hot_upd, autovacuum_count, vacuum_count, "
              f"pg_size_pretty(pg_table_size(relid)), pg_size_pretty(pg_indexes_size(relid)) "
@@ -121,9 +122,7 @@ def pg_churn():
     if BACKEND != "postgres":
         return
     reset()
-    from urllib.parse import urlsplit, parse_qs
-    schema = parse_qs(urlsplit(URL).query).get("schema", ["taskq"])[0]
-    base = URL.split("?")[0]
+    schema, base = postgres_location()
     sizes = ("SELECT pg_relation_size(c.oid) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
              f"WHERE n.nspname = '{schema}' AND c.relname = ")
     for cycle in range(int(os.environ.get("BENCH_CHURN_CYCLES", "15"))):
@@ -148,18 +147,18 @@ def scale():
     sizes = [int(x) for x in os.environ.get("BENCH_SCALE", "10000,100000,1000000").split(",")]
     reset()
     enqueue_many(N)
-    empty = timed_default_drain(N)
+    empty = timed_drain(N)
     report(f"scale: drain {N:,} jobs, empty store", f"{N / empty:,.0f}", "jobs/s")
     for n in sizes:
         reset()
         enqueue_many(n)
-        elapsed = timed_default_drain(n)
+        elapsed = timed_drain(n)
         report(f"scale: drain {n:,} jobs", f"{n / elapsed:,.0f}", "jobs/s", ">= 20,000")
         health = postgres_table_health()
         if health:
             print(f"    taskq_jobs after the drain: {health}", flush=True)
         enqueue_many(N, prefix="f")
-        again = timed_default_drain(n + N)
+        again = timed_drain(n + N)
         report(f"scale: drain {N:,} jobs with {n:,} finished in the store", f"{N / again:,.0f}", "jobs/s",
                f"within 10% of {N / empty:,.0f}")
         for label, args in (("stats", ["stats", "--json"]), ("list-jobs", ["list-jobs", "--json"]),

@@ -29,6 +29,27 @@ struct Context {
         try await StoreFactory.open(try databaseURL(), create: create)
     }
 
+    /// A server store (PostgreSQL, Redis) opened and its schema checked in the background, while the command does
+    /// other work first (loading the client library and logging in take ~10 ms). Nil for SQLite (opening the file
+    /// creates its -wal and -shm files) and for an invalid URL (reported when the store is opened). Hand it to
+    /// `withStore(opened:)`, or to `discard` when the command stops before using it.
+    func openingServerStore() -> Task<TaskqStore, Error>? {
+        guard let url = try? databaseURL() else { return nil }
+        if case .sqlite = url.target { return nil }
+        return Task {
+            let store = try await StoreFactory.open(url)
+            do { try await store.requireSchema() } catch { await store.close(); throw error }
+            return store
+        }
+    }
+
+    /// Closes a store from `openingServerStore` once it is open, without waiting: an unreachable server must not
+    /// hold back the command's own error for its connect timeout.
+    static func discard(_ opening: Task<TaskqStore, Error>?) {
+        guard let opening else { return }
+        Task { if let store = try? await opening.value { await store.close() } }
+    }
+
     /// `withStore` for a store `opened` (and its schema checked) beforehand; nil opens it now.
     @discardableResult
     func withStore<T>(opened: Task<TaskqStore, Error>?, _ body: (TaskqStore) async throws -> T) async throws -> T {

@@ -5,7 +5,7 @@ import TaskKit
 /// `--log-level` and `--log-format` for run-worker, beat, serve and create-job. Logs go to stderr; each record's time
 /// has microseconds (`2026-11-22T19:45:34.123456Z`).
 struct LogOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("trace, debug, info, notice, warning, error or critical. Default info.", valueName: "level"),
+    @Option(help: ArgumentHelp("trace, debug, info, notice, warning, error or critical. Default info (warning for create-job and beat --once).", valueName: "level"),
             completion: .list(Logger.Level.allCases.map(\.rawValue)))
     var logLevel: String?
 

@@ -22,21 +22,15 @@ struct PostgresPlanTests {
              [PGArray.text(["default", "other"]), String(Clock.now()), "500", "w", String(Clock.now() + 60_000), PGArray.text(["noop"])]),
         ]
         for (label, sql, params) in plans {
-            let plan = try await store.connection.run { db -> String in
-                let result = try db.exec("EXPLAIN " + sql, params, prepare: false)
-                return (0..<result.rowCount).map { result.string($0, 0) }.joined(separator: "\n")
-            }
+            let plan = try await explain(store, sql, params)
             #expect(!plan.contains("Bitmap") && !plan.contains("Seq Scan on taskq_jobs"), "\(label):\n\(plan)")
         }
         // A batch of outcomes joins the attempts by key, never by reading all of them.
         let ids = PGArray.ints(claimed.map(\.id))
-        let attemptsPlan = try await store.connection.run { db -> String in
-            let result = try db.exec("""
-                EXPLAIN UPDATE taskq_attempts a SET finished_at = 1 FROM unnest($1::bigint[]) AS u(id)
-                WHERE a.job_id = u.id AND a.attempt = 1
-                """, [ids], prepare: false)
-            return (0..<result.rowCount).map { result.string($0, 0) }.joined(separator: "\n")
-        }
+        let attemptsPlan = try await explain(store, """
+            UPDATE taskq_attempts a SET finished_at = 1 FROM unnest($1::bigint[]) AS u(id)
+            WHERE a.job_id = u.id AND a.attempt = 1
+            """, [ids])
         #expect(!attemptsPlan.contains("Seq Scan on taskq_attempts"), "\(attemptsPlan)")
     }
 

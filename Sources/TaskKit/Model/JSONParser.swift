@@ -14,10 +14,6 @@ struct JSONParser {
         Failure(position: i, reason: reason ?? (i < bytes.count ? "unexpected character" : "unexpected end of input"))
     }
 
-    static func parse(_ text: String) throws -> JSONValue {
-        try Array(text.utf8).withUnsafeBufferPointer { try parse(bytes: $0) }
-    }
-
     /// Parses UTF-8 bytes (valid UTF-8: strings are decoded as they are, invalid sequences become U+FFFD).
     static func parse(bytes: UnsafeBufferPointer<UInt8>) throws -> JSONValue {
         var parser = JSONParser(bytes: bytes)

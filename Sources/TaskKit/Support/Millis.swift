@@ -9,11 +9,7 @@ public typealias Millis = Int64
 
 /// The wall clock, in milliseconds.
 public enum Clock {
-    public static func now() -> Millis {
-        var ts = timespec()
-        clock_gettime(CLOCK_REALTIME, &ts)
-        return Millis(ts.tv_sec) * 1000 + Millis(ts.tv_nsec) / 1_000_000
-    }
+    public static func now() -> Millis { nowMicros() / 1000 }
 
     /// The wall clock in microseconds since the Unix epoch (log records).
     public static func nowMicros() -> Int64 {

@@ -89,33 +89,20 @@ struct CreateJob: TaskqSubcommand {
     /// Reads and checks every line first (nothing is written when any line is bad), then enqueues in batches,
     /// one transaction each.
     private func enqueueFile(_ path: String, context: Context, logger: Logger) async throws {
-        Output.status("reading \(path == "-" ? "stdin" : path)…")
+        let source = path == "-" ? "stdin" : path
+        Output.status("reading \(source)…")
         let bytes = try readBytes(path)
         let lines = BulkEnqueue.lineRanges(bytes)
         Output.status("checking \(lines.count) line(s)…")
-        // A server store (PostgreSQL, Redis) is opened while the lines are checked: loading its client library and
-        // logging in take ~10 ms. Its errors count only once every line is good, so a bad file still reports its
-        // bad line first and writes nothing. An SQLite file is opened afterwards, as before (opening creates its
-        // -wal and -shm files).
-        let early: Task<TaskqStore, Error>?
-        if let url = try? context.databaseURL(), case .sqlite = url.target {
-            early = nil
-        } else if let url = try? context.databaseURL() {
-            early = Task {
-                let store = try await StoreFactory.open(url)
-                do { try await store.requireSchema() } catch { await store.close(); throw error }
-                return store
-            }
-        } else {
-            early = nil
-        }
+        // A server store is opened while the lines are checked. Its errors count only once every line is good, so a
+        // bad file still reports its bad line first and writes nothing.
+        let early = context.openingServerStore()
         let requests: [(line: Int, request: JobRequest)]
         do {
-            requests = try await BulkEnqueue.parse(bytes: bytes, lines: lines, source: path == "-" ? "stdin" : path)
+            requests = try await BulkEnqueue.parse(bytes: bytes, lines: lines, source: source)
         } catch {
             Output.clearStatus()
-            // Not awaited: an unreachable server must not hold back the line's error for its connect timeout.
-            if let early { Task { if let store = try? await early.value { await store.close() } } }
+            Context.discard(early)
             throw error
         }
         Output.clearStatus()
@@ -123,7 +110,7 @@ struct CreateJob: TaskqSubcommand {
             let tasks = Set(requests.map { $0.request.task ?? ($0.request.command == nil ? "" : "shell") })
             let builder = try await job.builder(context, store: store, tasks: tasks)
             let now = Clock.now()
-            let (jobs, warnings) = try await BulkEnqueue.buildConcurrently(requests, source: path == "-" ? "stdin" : path, builder: builder, now: now)
+            let (jobs, warnings) = try await BulkEnqueue.buildConcurrently(requests, source: source, builder: builder, now: now)
             Set(warnings).sorted().forEach(Output.warning)
             let progress = ProgressBar(total: jobs.count, label: "enqueue")
             var ids: [Int64] = []
