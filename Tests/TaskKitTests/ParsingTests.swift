@@ -57,6 +57,32 @@ struct ParsingTests {
         #expect(DatabaseURL.redacted("postgres://app@db/app") == "postgres://app@db/app")
     }
 
+    @Test func postgresOnThisMachineSkipsTLSAndGSSNegotiationUnlessAsked() throws {
+        func defaults(_ url: String, _ env: [String: String] = [:]) throws -> String {
+            guard case let .postgres(target) = try DatabaseURL.parse(url).target else { return "not postgres" }
+            return target.loopbackDefaults { env[$0] }.map { "\($0.keyword)=\($0.value)" }.joined(separator: " ")
+        }
+        let both = "sslmode=allow gssencmode=disable"
+        #expect(try defaults("postgres://app@127.0.0.1:5432/app") == both)
+        #expect(try defaults("postgresql://app:p%40ss@localhost/app?schema=jobs") == both)
+        #expect(try defaults("postgres://app@[::1]:5433/app") == both)
+        #expect(try defaults("postgres://app@127.0.0.1:5432,localhost:5433/app") == both)
+        #expect(try defaults("postgres:///app") == both)                       // no host: libpq's socket directory
+        #expect(try defaults("postgres://%2Fvar%2Frun%2Fpostgresql/app") == both)
+        #expect(try defaults("host=/tmp dbname=app") == both)
+        #expect(try defaults("dbname=app", ["PGHOST": "127.0.0.1"]) == both)
+        // Another machine, or a list that leaves this one: libpq's own defaults (TLS and GSSAPI encryption preferred).
+        #expect(try defaults("postgres://app@db.internal/app") == "")
+        #expect(try defaults("postgres://app@127.0.0.1,db.internal/app") == "")
+        #expect(try defaults("postgres://app@127.0.0.1.example.com/app") == "")
+        #expect(try defaults("dbname=app", ["PGHOST": "db.internal"]) == "")
+        #expect(try defaults("postgres://app@localhost/app?host=db.internal") == "")
+        // What the user sets wins: the URL's parameters, then PGSSLMODE / PGGSSENCMODE.
+        #expect(try defaults("postgres://app@127.0.0.1/app?sslmode=require") == "gssencmode=disable")
+        #expect(try defaults("host=localhost dbname=app gssencmode=require") == "sslmode=allow")
+        #expect(try defaults("postgres://app@localhost/app", ["PGSSLMODE": "verify-full", "PGGSSENCMODE": "prefer"]) == "")
+    }
+
     @Test func databaseURLIsParsedOnceWithItsDisplay() throws {
         let pg = try DatabaseURL.parse("postgres://app:s3cr3t@db/app?schema=jobs")
         guard case let .postgres(target) = pg.target else { Issue.record("not postgres: \(pg)"); return }

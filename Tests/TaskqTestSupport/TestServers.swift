@@ -18,6 +18,14 @@ public enum TestServers {
 
     static let postgres: Result<PostgresServer, Error> = Result { try PostgresServer.start() }
 
+    /// A PostgreSQL cluster of its own with TLS on (a throwaway self-signed certificate from openssl) and `hba` as its
+    /// pg_hba.conf. `setHBA` replaces the rules and restarts the server, so they hold when it returns.
+    public static func dedicatedPostgresWithTLS(hba: String) throws -> TLSPostgres {
+        let server = try PostgresServer.start()
+        try server.enableTLS(hba: hba)
+        return TLSPostgres(url: server.url, setHBA: { try server.setHBA($0) })
+    }
+
     /// A Redis URL (`redis://127.0.0.1:PORT/0`) for a throwaway redis-server with AOF on.
     public static func redisURL() throws -> String { try redis.get().url }
 
@@ -34,6 +42,12 @@ public enum TestServers {
         cleanup.withLock { $0.append("rm -rf '\(path)'") }
         installExitHandler()
     }
+}
+
+/// A TLS-enabled PostgreSQL a single test owns (`TestServers.dedicatedPostgresWithTLS`).
+public struct TLSPostgres: Sendable {
+    public let url: String
+    public let setHBA: @Sendable (String) throws -> Void
 }
 
 /// A server a single test owns: its URL and a way to restart it.
@@ -78,6 +92,19 @@ final class PostgresServer: @unchecked Sendable {
     func restart() throws {
         try shell(asPostgres("\(bin)/pg_ctl -D \(dir)/data -m fast -w -t 60 stop > /dev/null"))
         try startServer()
+    }
+
+    func enableTLS(hba: String) throws {
+        let data = "\(dir)/data"
+        try shell(asPostgres("openssl req -new -x509 -days 2 -nodes -subj /CN=localhost -keyout \(data)/server.key -out \(data)/server.crt > \(dir)/openssl.log 2>&1 && chmod 600 \(data)/server.key && echo 'ssl = on' >> \(data)/postgresql.conf"))
+        try setHBA(hba)
+    }
+
+    func setHBA(_ rules: String) throws {
+        let path = "\(dir)/data/pg_hba.conf"
+        try rules.write(toFile: path, atomically: true, encoding: .utf8)
+        if getuid() == 0 { try shell("chown postgres:postgres \(path)") }
+        try restart()
     }
 
     static func findBin() -> String? {

@@ -10,6 +10,14 @@ protocol MigrationConnection {
     func appliedMigrations() throws -> [Int: Millis]
     /// Records an applied migration in `taskq_migrations`.
     func recordMigration(_ migration: Migration, at now: Millis) throws
+    /// `appliedMigrations`, or none when `taskq_migrations` does not exist.
+    func recordedMigrations() throws -> [Int: Millis]
+}
+
+extension MigrationConnection {
+    func recordedMigrations() throws -> [Int: Millis] {
+        try hasMigrationsTable() ? try appliedMigrations() : [:]
+    }
 }
 
 /// The migration runner SQLite and PostgreSQL share: versioned scripts from `MigrationCatalog`, tracked in
@@ -38,14 +46,14 @@ enum SQLMigrations {
 
     /// Every migration of `catalog` with its applied time (nil when pending).
     static func status(_ catalog: [Migration], on db: MigrationConnection) throws -> [MigrationStatus] {
-        let applied = try db.hasMigrationsTable() ? try db.appliedMigrations() : [:]
+        let applied = try db.recordedMigrations()
         return catalog.map { MigrationStatus(version: $0.version, name: $0.name, appliedAt: applied[$0.version]) }
     }
 
     /// Throws the "run `taskq migrate`" / "upgrade taskq" error unless the schema is current: every migration of
     /// `catalog` applied (not only the newest, since versions may have gaps) and none newer.
     static func require(_ catalog: [Migration], on db: MigrationConnection, place: String) throws {
-        let applied = try db.hasMigrationsTable() ? try db.appliedMigrations() : [:]
+        let applied = try db.recordedMigrations()
         let latest = catalog.last?.version ?? 0
         var current = applied.keys.max() ?? 0
         if current <= latest, let missing = catalog.first(where: { applied[$0.version] == nil }) {

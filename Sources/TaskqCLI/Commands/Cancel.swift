@@ -3,6 +3,7 @@ import TaskKit
 
 struct Cancel: TaskqSubcommand {
     static let configuration = CommandConfiguration(
+        commandName: "cancel",
         abstract: "Cancel a job.",
         discussion: "A scheduled, pending or retrying job is cancelled at once and never runs. A running job is told to stop (a shell task's process group gets SIGTERM, then SIGKILL) and ends cancelled.")
 

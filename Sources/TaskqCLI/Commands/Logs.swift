@@ -7,6 +7,7 @@ import Glibc
 
 struct Logs: TaskqSubcommand {
     static let configuration = CommandConfiguration(
+        commandName: "logs",
         abstract: "Print a job's output (a shell job's stdout or stderr, as stored).",
         discussion: """
             Prints the latest attempt's stdout (--stderr: its stderr; --attempt N: another attempt). Workers keep \

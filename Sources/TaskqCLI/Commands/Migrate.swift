@@ -3,6 +3,7 @@ import TaskKit
 
 struct Migrate: TaskqSubcommand {
     static let configuration = CommandConfiguration(
+        commandName: "migrate",
         abstract: "Create or upgrade the taskq schema (idempotent; safe to run concurrently).",
         discussion: "The SQL migrations are embedded in the binary. With --list, show applied and pending versions.")
 

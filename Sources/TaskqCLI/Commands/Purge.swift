@@ -3,6 +3,7 @@ import TaskKit
 
 struct Purge: TaskqSubcommand {
     static let configuration = CommandConfiguration(
+        commandName: "purge",
         abstract: "Delete finished jobs and their history, in batches.",
         discussion: """
             Deletes jobs that finished (completed, failed or cancelled; --state narrows it) more than --older-than \

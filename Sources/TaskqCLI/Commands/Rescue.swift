@@ -3,6 +3,7 @@ import TaskKit
 
 struct Rescue: TaskqSubcommand {
     static let configuration = CommandConfiguration(
+        commandName: "rescue",
         abstract: "Return jobs whose lease expired (worker killed or lost) to the queue now.",
         discussion: """
             Workers do this on their own every few seconds; run it from cron when no worker may be running. Each job \

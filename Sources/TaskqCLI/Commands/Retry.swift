@@ -3,6 +3,7 @@ import TaskKit
 
 struct Retry: TaskqSubcommand {
     static let configuration = CommandConfiguration(
+        commandName: "retry",
         abstract: "Run a job again, or every failed job at once (--state failed).",
         discussion: """
             A failed or cancelled job becomes pending with a fresh retry budget; a scheduled or retrying job runs now; \

@@ -5,6 +5,7 @@ import TaskqServer
 
 struct Serve: TaskqSubcommand {
     static let configuration = CommandConfiguration(
+        commandName: "serve",
         abstract: "Serve the REST API, the web dashboard, health checks and Prometheus metrics.",
         discussion: """
             Routes: the dashboard at /, the API under /api/v1 (described by /api/openapi.json), /health, \

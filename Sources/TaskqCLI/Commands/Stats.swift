@@ -6,6 +6,7 @@ import Glibc
 
 struct Stats: TaskqSubcommand {
     static let configuration = CommandConfiguration(
+        commandName: "stats",
         abstract: "Count jobs per queue and state; --watch for a live view.",
         discussion: """
             With --watch, redraws every --interval in the manner of top: per queue jobs per state, throughput \

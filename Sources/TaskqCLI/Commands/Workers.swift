@@ -3,6 +3,7 @@ import TaskKit
 
 struct Workers: TaskqSubcommand {
     static let configuration = CommandConfiguration(
+        commandName: "workers",
         abstract: "List live workers (with --all also lost ones).",
         discussion: """
             A worker is lost once its last heartbeat is older than its lease (killed, hung or cut off); its jobs are \

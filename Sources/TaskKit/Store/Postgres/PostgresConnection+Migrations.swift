@@ -8,7 +8,12 @@ extension PostgresConnection: MigrationConnection {
     }
 
     func appliedMigrations() throws -> [Int: Millis] {
-        let r = try exec("SELECT version, applied_at FROM taskq_migrations", [], prepare: false)
+        try recordedMigrations()
+    }
+
+    /// One round trip (every command checks the schema on a fresh connection): a missing table reads as none applied.
+    func recordedMigrations() throws -> [Int: Millis] {
+        guard let r = try execUnlessTableMissing("SELECT version, applied_at FROM taskq_migrations") else { return [:] }
         var applied: [Int: Millis] = [:]
         for row in 0..<r.rowCount { applied[Int(r.int(row, 0))] = r.int(row, 1) }
         return applied

@@ -12,6 +12,9 @@ final class PostgresConnection: @unchecked Sendable {
     private var conn: OpaquePointer?
     /// Prepared statement names by SQL text; cleared on reconnect.
     private var prepared: [String: String] = [:]
+    /// Statements run once, unprepared: a statement is prepared on its second use, so a one-shot command
+    /// (`create-job`) pays one round trip per statement, not two. Cleared on reconnect.
+    private var runOnce: Set<String> = []
     private let conninfo: String
     let target: PostgresTarget
 
@@ -58,8 +61,16 @@ final class PostgresConnection: @unchecked Sendable {
         if let conn { PQfinish(conn) }
         conn = nil
         prepared.removeAll()
-        let keywords = ["connect_timeout", "application_name", "dbname"]
-        let values = ["5", "taskq", conninfo]
+        runOnce.removeAll()
+        // Defaults first, then the URL (`dbname`, expanded), whose own parameters override them (libpq keeps the last).
+        var keywords = ["connect_timeout", "application_name"]
+        var values = ["5", "taskq"]
+        for (keyword, value) in target.loopbackDefaults(environment: ProcessEnvironment.value) {
+            keywords.append(keyword)
+            values.append(value)
+        }
+        keywords.append("dbname")
+        values.append(conninfo)
         let fresh: OpaquePointer? = withCStrings(keywords) { k in withCStrings(values) { v in PQconnectdbParams(k, v, 1) } }
         guard let fresh else { throw TaskqError.unavailable("cannot connect to PostgreSQL at \(target.display): out of memory") }
         guard PQstatus(fresh) == CONNECTION_OK else {
@@ -85,12 +96,17 @@ final class PostgresConnection: @unchecked Sendable {
             """, [target.quotedSchema], prepare: false)
     }
 
-    /// Runs one parameterised statement (prepared once per connection) and returns its result.
+    /// Runs one parameterised statement and returns its result. With `prepare`, the statement is prepared on its
+    /// second use on this connection and run by name from then on; its first use runs it unnamed (one round trip).
     @discardableResult
     func exec(_ sql: String, _ params: [String?], prepare: Bool = true) throws -> PostgresResult {
         guard let conn else { throw TaskqError.unavailable("not connected to PostgreSQL at \(target.display)") }
         let result: OpaquePointer?
-        if prepare {
+        if prepare, prepared[sql] == nil, runOnce.insert(sql).inserted {
+            result = withOptionalCStrings(params) { values in
+                PQexecParams(conn, sql, Int32(params.count), nil, values, nil, nil, 0)
+            }
+        } else if prepare {
             let name: String
             if let existing = prepared[sql] {
                 name = existing
@@ -110,6 +126,20 @@ final class PostgresConnection: @unchecked Sendable {
             result = withOptionalCStrings(params) { values in
                 PQexecParams(conn, sql, Int32(params.count), nil, values, nil, nil, 0)
             }
+        }
+        try check(result, sql)
+        return PostgresResult(raw: result!)
+    }
+
+    /// Runs `sql` (no parameters) and returns its result, or nil when it names a table that does not exist
+    /// (undefined_table), so "is there a table, and what is in it" is one round trip.
+    func execUnlessTableMissing(_ sql: String) throws -> PostgresResult? {
+        guard let conn else { throw TaskqError.unavailable("not connected to PostgreSQL at \(target.display)") }
+        let result = PQexec(conn, sql)
+        if let result, PQresultStatus(result) == PGRES_FATAL_ERROR,
+           let state = PQresultErrorField(result, Int32(UInt8(ascii: "C"))), String(cString: state) == "42P01" {
+            PQclear(result)
+            return nil
         }
         try check(result, sql)
         return PostgresResult(raw: result!)
@@ -172,6 +202,7 @@ final class PostgresConnection: @unchecked Sendable {
         let context = String(sql.prefix(50)).split(separator: "\n").first.map(String.init) ?? ""
         if let conn, PQstatus(conn) != CONNECTION_OK || sqlState.hasPrefix("08") || sqlState == "57P01" || sqlState == "57P02" || sqlState == "57P03" {
             prepared.removeAll()
+            runOnce.removeAll()
             throw TaskqError.unavailable("connection to PostgreSQL at \(target.display) lost: \(message)")
         }
         switch sqlState {

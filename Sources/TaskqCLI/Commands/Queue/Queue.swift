@@ -4,6 +4,7 @@ import TaskKit
 /// `taskq queue …`: list queues, pause and resume them.
 struct Queue: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "queue",
         abstract: "List queues; pause and resume them.",
         discussion: """
             A paused queue keeps accepting jobs, but no worker on any host claims from it until it is resumed; jobs \

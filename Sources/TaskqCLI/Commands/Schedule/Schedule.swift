@@ -4,6 +4,7 @@ import TaskKit
 /// `taskq schedule …`: periodic jobs kept in the store (taskq.toml's `[schedules.NAME]` are listed too).
 struct Schedule: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "schedule",
         abstract: "Add, list, pause, resume and remove periodic schedules (fired by `taskq beat`).",
         discussion: """
             Schedules come from [schedules.NAME] tables in taskq.toml and from `schedule add`. \

@@ -4,6 +4,7 @@ import TaskKit
 /// `taskq token …`: API tokens for `taskq serve`.
 struct Token: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "token",
         abstract: "Create, list and revoke API tokens.",
         discussion: """
             A token acts with its user's role. It is printed once, when created; the store keeps only its SHA-256 \

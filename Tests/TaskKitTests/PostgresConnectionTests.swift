@@ -1,0 +1,40 @@
+import Testing
+import TaskqTestSupport
+@testable import TaskKit
+
+/// A server on this machine is reached without TLS or GSSAPI negotiation (`PostgresTarget.loopbackDefaults`), yet a
+/// server that insists on TLS still gets it, and the URL's own `sslmode` wins.
+@Suite("PostgreSQL connections on this machine")
+struct PostgresConnectionTests {
+    @Test func aLoopbackServerIsReachedWithoutTLSUnlessItInsists() async throws {
+        let server = try TestServers.dedicatedPostgresWithTLS(hba: "local all all trust\nhost all all 127.0.0.1/32 trust\n")
+        // The server takes either: taskq connects in plain text, and TLS when the URL asks for it.
+        #expect(try await usesTLS(server.url) == false)
+        #expect(try await usesTLS(server.url + "?sslmode=require") == true)
+
+        // TLS only (hostssl): the same plain URL still connects, over TLS.
+        try server.setHBA("local all all trust\nhostssl all all 127.0.0.1/32 trust\n")
+        #expect(try await usesTLS(server.url) == true)
+        do {
+            _ = try await usesTLS(server.url + "?sslmode=disable")
+            Issue.record("sslmode=disable connected to a server that accepts only TLS")
+        } catch let error as TaskqError {
+            #expect(error.exitCode == 69 && error.description.contains("no pg_hba.conf entry"), "\(error)")
+        }
+    }
+
+    /// Whether the store's connection to `url` is encrypted, from the server's own view (`pg_stat_ssl`).
+    private func usesTLS(_ url: String) async throws -> Bool {
+        let store = try #require(try await StoreFactory.open(url: url) as? PostgresStore)
+        do {
+            let ssl = try await store.connection.run { db in
+                try db.exec("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()", [], prepare: false).bool(0, 0)
+            }
+            await store.close()
+            return ssl
+        } catch {
+            await store.close()
+            throw error
+        }
+    }
+}
