@@ -1,21 +1,40 @@
 #!/usr/bin/env python3
-"""Start-to-exit of one `taskq create-job` for two binaries, interleaved run by run (each on its own fresh SQLite store,
-as schema versions may differ), so a noisy machine slows both alike. usage: startup_compare.py BEFORE_BIN AFTER_BIN [RUNS]"""
+"""Start-to-exit of one `taskq create-job` (and of `taskq --version`) for two binaries, interleaved run by run, so a
+noisy machine slows both alike.
+
+usage: startup_compare.py BEFORE_BIN AFTER_BIN [RUNS] [DATABASE_URL]
+
+Without a URL each binary gets its own fresh SQLite store (schema versions may differ); with one (a PostgreSQL or
+Redis store both binaries accept, migrated by AFTER_BIN) both write to it. For PostgreSQL, `cc -O2
+bench/pq_oneshot.c -o /tmp/pq_oneshot -lpq` builds the floor: the same statements from C, timed alongside when
+/tmp/pq_oneshot exists (it reads the URL from TASKQ_DATABASE_URL)."""
 import os, statistics, subprocess, sys, tempfile, time
 
 before, after = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
 runs = int(sys.argv[3]) if len(sys.argv) > 3 else 40
+url = sys.argv[4] if len(sys.argv) > 4 else None
 work = tempfile.mkdtemp(prefix="taskq-startup-")
-envs = {b: dict(os.environ, TASKQ_DATABASE_URL=f"sqlite:{work}/{n}.sqlite3", NO_COLOR="1") for n, b in (("a", before), ("b", after))}
-for binary, env in envs.items():
-    subprocess.run([binary, "migrate"], env=env, cwd=work, check=True, capture_output=True)
-walls = {before: [], after: []}
+if url:
+    envs = {b: dict(os.environ, TASKQ_DATABASE_URL=url, NO_COLOR="1") for b in (before, after)}
+    subprocess.run([after, "migrate"], env=envs[after], cwd=work, check=True, capture_output=True)
+else:
+    envs = {b: dict(os.environ, TASKQ_DATABASE_URL=f"sqlite:{work}/{n}.sqlite3", NO_COLOR="1")
+            for n, b in (("a", before), ("b", after))}
+    for binary, env in envs.items():
+        subprocess.run([binary, "migrate"], env=env, cwd=work, check=True, capture_output=True)
+cases = {"before create-job": (before, ["create-job", "s", "--task", "noop"]),
+         "after create-job": (after, ["create-job", "s", "--task", "noop"]),
+         "before --version": (before, ["--version"]), "after --version": (after, ["--version"])}
+if url and url.startswith("postgres") and os.path.exists("/tmp/pq_oneshot"):
+    cases["C client, same statements"] = ("/tmp/pq_oneshot", [])
+walls = {name: [] for name in cases}
 for i in range(runs):
-    for binary in ((before, after) if i % 2 == 0 else (after, before)):
+    for name in (list(cases) if i % 2 == 0 else list(reversed(cases))):
+        binary, args = cases[name]
         start = time.perf_counter()
-        subprocess.run([binary, "create-job", f"s{i}", "--task", "noop"], env=envs[binary], cwd=work, check=True,
+        subprocess.run([binary] + args, env=envs.get(binary, envs[after]), cwd=work, check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        walls[binary].append((time.perf_counter() - start) * 1000)
-for name, binary in (("before", before), ("after", after)):
-    print(f"{name}: median {statistics.median(walls[binary]):.2f} ms, p90 {sorted(walls[binary])[int(runs * 0.9)]:.2f} ms,"
-          f" size {os.path.getsize(binary) / 1e6:.1f} MB ({binary})")
+        walls[name].append((time.perf_counter() - start) * 1000)
+for name, w in walls.items():
+    w.sort()
+    print(f"{name}: median {statistics.median(w):.2f} ms, p25–p75 {w[runs // 4]:.2f}–{w[3 * runs // 4]:.2f} ms")
