@@ -88,11 +88,13 @@ final class PostgresConnection: @unchecked Sendable {
         // JIT compilation (which their penalty cost would trigger) is off. BENCHMARKS.md, "Cost as the work grows".
         // Sorts too: with statistics that call the table nearly empty, a claim of one queue read every waiting job
         // through the state index and sorted "the one row", instead of walking its queue's claim index in order.
+        // Notices ("schema … already exists, skipping" from an up-to-date migrate) would reach stderr through
+        // libpq's default notice processor: only warnings and errors are sent.
         let jit = PQserverVersion(fresh) >= 110_000 ? ", set_config('jit', 'off', false)" : ""
         _ = try exec("""
             SELECT set_config('search_path', $1, false), set_config('enable_bitmapscan', 'off', false),
                    set_config('enable_seqscan', 'off', false),
-                   set_config('enable_sort', 'off', false)\(jit)
+                   set_config('enable_sort', 'off', false), set_config('client_min_messages', 'warning', false)\(jit)
             """, [target.quotedSchema], prepare: false)
     }
 
