@@ -102,6 +102,28 @@ struct ReliabilityInputTests {
         #expect(stats["total"] as? Int == 0, "\(backend): a refused file wrote \(stats["total"] ?? "?") jobs")
     }
 
+    /// A file of more than 100,000 lines streams (checked in full, then read again batch by batch as it is written):
+    /// a bad last line still writes nothing, and a good file from stdin gets every job, ids in file order.
+    @Test func aFileThatStreamsIsCheckedBeforeAnythingIsWritten() throws {
+        let cli = try CLI()
+        try cli.run(["migrate"])
+        var lines = (1...100_050).map { "{\"name\":\"n\($0)\",\"task\":\"noop\",\"args\":{\"n\":\($0)}}" }
+        lines[99] = ""
+        lines[100_049] = "{\"name\":\"last\",\"task\":\"noop\",\"args\":[1]}"
+        try lines.joined(separator: "\n").write(toFile: cli.path("jobs.jsonl"), atomically: true, encoding: .utf8)
+        expectOneLine(try cli.run(["create-job", "--from-file", "jobs.jsonl"], timeout: 120), status: 65,
+                      mentions: "jobs.jsonl line 100050: args must be a JSON object", "bad last line")
+        #expect(try cli.object(["stats", "--json"])["total"] as? Int == 0)
+
+        lines[100_049] = "{\"name\":\"last\",\"task\":\"noop\"}"
+        let result = try cli.run(["create-job", "--from-file", "-"], stdin: lines.joined(separator: "\n"), timeout: 120)
+        let ids = result.stdout.split(separator: "\n").compactMap { Int($0) }
+        #expect(result.status == 0 && ids.count == 100_049 && ids == ids.sorted(), "\(result.stderr)")
+        #expect(try cli.object(["stats", "--json"])["total"] as? Int == 100_049)
+        let last = try cli.object(["show-job", String(ids[ids.count - 1]), "--json"])
+        #expect(last["name"] as? String == "last")
+    }
+
     /// Defect 7: a database in a directory this user cannot write is still readable; writes are refused with 69.
     @Test func readOnlyDirectoryStillReads() throws {
         let cli = try CLI()

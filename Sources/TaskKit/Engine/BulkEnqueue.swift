@@ -29,38 +29,47 @@ public enum BulkEnqueue {
 
     /// `parse(bytes:source:)` with the lines already found (`lineRanges`).
     public static func parse(bytes: [UInt8], lines: [Range<Int>], source: String) async throws -> [(line: Int, request: JobRequest)] {
-        let chunks = try await inChunks(count: lines.count) { range in
-            bytes.withUnsafeBufferPointer { all -> Result<[(line: Int, request: JobRequest)], TaskqError> in
-                var parsed: [(line: Int, request: JobRequest)] = []
-                parsed.reserveCapacity(range.count)
-                for index in range {
-                    let line = UnsafeBufferPointer(rebasing: all[lines[index]])
-                    var ascii = true
-                    var blank = true
-                    for byte in line {
-                        if byte >= 0x80 { ascii = false; blank = false; break }
-                        if byte != 0x20 && byte != 0x09 && byte != 0x0D { blank = false }
-                    }
-                    if blank { continue }
-                    do {
-                        if ascii {
-                            parsed.append((index + 1, try JobRequest(jsonLine: line)))
-                        } else {
-                            parsed.append((index + 1, try JobRequest(jsonLine: String(decoding: line, as: UTF8.self))))
-                        }
-                    } catch let error as TaskqError {
-                        return .failure(error.asData(prefix: "\(source) line \(index + 1): "))
-                    } catch {
-                        return .failure(.badInput("\(source) line \(index + 1): \(error)"))
-                    }
-                }
-                return .success(parsed)
+        let chunks = try await inChunks(count: lines.count) { range -> Result<[(line: Int, request: JobRequest)], TaskqError> in
+            var parsed: [(line: Int, request: JobRequest)] = []
+            parsed.reserveCapacity(range.count)
+            if let error = eachRequest(bytes: bytes, lines: lines, range, source: source, { parsed.append(($0, $1)) }) {
+                return .failure(error)
             }
+            return .success(parsed)
         }
         var requests: [(line: Int, request: JobRequest)] = []
         requests.reserveCapacity(lines.count)
         for chunk in chunks { requests += try chunk.get() }
         return requests
+    }
+
+    /// Parses the lines `range` of `bytes` in order, handing each non-blank line (1-based number, request) to `body`.
+    /// Returns, rather than throws (chunks run concurrently), the first error of a line's parse or of `body`, as bad
+    /// input data prefixed with `SOURCE line N: `; lines after it are not read. A line of ASCII bytes is parsed as it
+    /// is, any other line decoded first (invalid UTF-8 becomes U+FFFD). Blank lines: only spaces, tabs, CRs.
+    static func eachRequest(bytes: [UInt8], lines: [Range<Int>], _ range: Range<Int>, source: String,
+                            _ body: (Int, JobRequest) throws -> Void) -> TaskqError? {
+        bytes.withUnsafeBufferPointer { all -> TaskqError? in
+            for index in range {
+                let line = UnsafeBufferPointer(rebasing: all[lines[index]])
+                var ascii = true
+                var blank = true
+                for byte in line {
+                    if byte >= 0x80 { ascii = false; blank = false; break }
+                    if byte != 0x20 && byte != 0x09 && byte != 0x0D { blank = false }
+                }
+                if blank { continue }
+                do {
+                    let request = ascii ? try JobRequest(jsonLine: line) : try JobRequest(jsonLine: String(decoding: line, as: UTF8.self))
+                    try body(index + 1, request)
+                } catch let error as TaskqError {
+                    return error.asData(prefix: "\(source) line \(index + 1): ")
+                } catch {
+                    return .badInput("\(source) line \(index + 1): \(error)")
+                }
+            }
+            return nil
+        }
     }
 
     /// Where each line of `bytes` lies, without its `\n` (a last line without one counts; after a final `\n`
@@ -142,21 +151,27 @@ public enum BulkEnqueue {
         var start = 0
         while start < jobs.count {
             let end = min(jobs.count, start + batchSize)
-            do {
-                committed(try await store.enqueue(Array(jobs[start..<end]), now: now))
-            } catch let error as TaskqError where start > 0 {
-                let prefix = "enqueued \(start) of \(jobs.count) jobs (their ids are on stdout), then failed: "
-                switch error {
-                case let .usage(m): throw TaskqError.usage(prefix + m)
-                case let .badInput(m): throw TaskqError.badInput(prefix + m)
-                case let .failed(m): throw TaskqError.failed(prefix + m)
-                case let .notFound(m): throw TaskqError.notFound(prefix + m)
-                case let .conflict(m): throw TaskqError.conflict(prefix + m)
-                case let .unavailable(m): throw TaskqError.unavailable(prefix + m)
-                case let .temporary(m): throw TaskqError.temporary(prefix + m)
-                }
-            }
+            try await enqueueBatch(Array(jobs[start..<end]), enqueued: start, of: jobs.count, store: store, now: now, committed: committed)
             start = end
+        }
+    }
+
+    /// One batch, one store call: its results go to `committed`; a failure after `enqueued` jobs of `total` says so.
+    static func enqueueBatch(_ jobs: [NewJob], enqueued: Int, of total: Int, store: JobStore, now: Millis,
+                             committed: ([EnqueueResult]) -> Void) async throws {
+        do {
+            committed(try await store.enqueue(jobs, now: now))
+        } catch let error as TaskqError where enqueued > 0 {
+            let prefix = "enqueued \(enqueued) of \(total) jobs (their ids are on stdout), then failed: "
+            switch error {
+            case let .usage(m): throw TaskqError.usage(prefix + m)
+            case let .badInput(m): throw TaskqError.badInput(prefix + m)
+            case let .failed(m): throw TaskqError.failed(prefix + m)
+            case let .notFound(m): throw TaskqError.notFound(prefix + m)
+            case let .conflict(m): throw TaskqError.conflict(prefix + m)
+            case let .unavailable(m): throw TaskqError.unavailable(prefix + m)
+            case let .temporary(m): throw TaskqError.temporary(prefix + m)
+            }
         }
     }
 }

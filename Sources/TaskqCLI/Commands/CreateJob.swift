@@ -87,49 +87,55 @@ struct CreateJob: TaskqSubcommand {
     }
 
     /// Reads and checks every line first (nothing is written when any line is bad), then enqueues in batches,
-    /// one transaction each.
+    /// one transaction each (`BulkFile`: a large file streams, so memory holds the file and one batch).
     private func enqueueFile(_ path: String, context: Context, logger: Logger) async throws {
         let source = path == "-" ? "stdin" : path
         Output.status("reading \(source)…")
-        let bytes = try readBytes(path)
-        let lines = BulkEnqueue.lineRanges(bytes)
-        Output.status("checking \(lines.count) line(s)…")
-        // A server store is opened while the lines are checked. Its errors count only once every line is good, so a
+        let file = BulkFile(bytes: try readBytes(path), source: source)
+        Output.status("checking \(file.lineCount) line(s)…")
+        // A server store is opened while the lines are parsed. Its errors count only once every line is good, so a
         // bad file still reports its bad line first and writes nothing.
         let early = context.openingServerStore()
-        let requests: [(line: Int, request: JobRequest)]
+        let parsed: [(line: Int, request: JobRequest)]?
         do {
-            requests = try await BulkEnqueue.parse(bytes: bytes, lines: lines, source: source)
+            parsed = try await file.parsedUnlessStreaming()
         } catch {
             Output.clearStatus()
             Context.discard(early)
             throw error
         }
-        Output.clearStatus()
-        try await context.withStore(opened: early) { store in
-            let tasks = Set(requests.map { $0.request.task ?? ($0.request.command == nil ? "" : "shell") })
-            let builder = try await job.builder(context, store: store, tasks: tasks)
-            let now = Clock.now()
-            let (jobs, warnings) = try await BulkEnqueue.buildConcurrently(requests, source: source, builder: builder, now: now)
-            Set(warnings).sorted().forEach(Output.warning)
-            let progress = ProgressBar(total: jobs.count, label: "enqueue")
-            var ids: [Int64] = []
-            ids.reserveCapacity(jobs.count)
-            try await BulkEnqueue.enqueue(jobs, store: store, now: now) { batch in
-                logger.debug("committed \(batch.count) job(s): ids \(batch.first?.id ?? 0)…\(batch.last?.id ?? 0)")
-                ids += batch.map(\.id)
-                progress.update(ids.count)
-                if !json {
-                    // Ids of committed batches go out at once: a later failure cannot hide them.
-                    var out = ""
-                    out.reserveCapacity(batch.count * 8)
-                    for result in batch { out += String(result.id); out += "\n" }
-                    fputs(out, stdout)
-                    fflush(stdout)
+        do {
+            try await context.withStore(opened: early) { store in
+                let builder = try await job.builder(context, store: store, tasks: parsed.map(BulkFile.tasks(of:)))
+                let now = Clock.now()
+                let checked = try await file.check(parsed, builder: builder, now: now)
+                Output.clearStatus()
+                Set(checked.warnings).sorted().forEach(Output.warning)
+                let progress = ProgressBar(total: checked.count, label: "enqueue")
+                var ids: [Int64] = []
+                if json { ids.reserveCapacity(checked.count) }
+                var written = 0
+                try await file.enqueue(checked, store: store) { batch in
+                    logger.debug("committed \(batch.count) job(s): ids \(batch.first?.id ?? 0)…\(batch.last?.id ?? 0)")
+                    written += batch.count
+                    progress.update(written)
+                    if json {
+                        ids += batch.map(\.id)
+                    } else {
+                        // Ids of committed batches go out at once: a later failure cannot hide them.
+                        var out = ""
+                        out.reserveCapacity(batch.count * 8)
+                        for result in batch { out += String(result.id); out += "\n" }
+                        fputs(out, stdout)
+                        fflush(stdout)
+                    }
                 }
+                if json { Output.json(.array(ids.map { .int($0) })) }
+                await warnIfUnread(checked.queues.sorted(), store: store, now: now)
             }
-            if json { Output.json(.array(ids.map { .int($0) })) }
-            await warnIfUnread(jobs.map(\.queue), store: store, now: now)
+        } catch {
+            Output.clearStatus()
+            throw error
         }
     }
 

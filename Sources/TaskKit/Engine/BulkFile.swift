@@ -1,0 +1,116 @@
+/// A file of JSON lines for `create-job --from-file`: nothing is written unless every line is good, and memory holds
+/// the file and at most `inMemoryLines` jobs. A file of up to that many lines is parsed and built once and its jobs
+/// kept until written; a larger one streams: every line is parsed and built to check it (the jobs dropped), then
+/// parsed and built again batch by batch as it is written. Holding every job of a million-line file took 700 MB.
+///
+/// Use: `parsedUnlessStreaming()` (nil for a file that streams), a `JobBuilder` for the tasks named (any task when
+/// nil), then `check`, then `enqueue`.
+public struct BulkFile: Sendable {
+    /// Above this many lines a file streams (BENCHMARKS.md, "create-job --from-file memory").
+    public static let inMemoryLines = 100_000
+
+    public let source: String
+    let bytes: [UInt8]
+    let lines: [Range<Int>]
+    let streams: Bool
+
+    /// `source` names the file in messages (`jobs.jsonl line 7: …`). `inMemoryLines` is for tests.
+    public init(bytes: [UInt8], source: String, inMemoryLines: Int = BulkFile.inMemoryLines) {
+        self.bytes = bytes
+        self.source = source
+        lines = BulkEnqueue.lineRanges(bytes)
+        streams = lines.count > inMemoryLines
+    }
+
+    /// Lines, counting blank ones.
+    public var lineCount: Int { lines.count }
+
+    /// Every line parsed (in parallel chunks), or nil when the file streams. Throws the first bad line.
+    public func parsedUnlessStreaming() async throws -> [(line: Int, request: JobRequest)]? {
+        streams ? nil : try await BulkEnqueue.parse(bytes: bytes, lines: lines, source: source)
+    }
+
+    /// The task names of `parsed`, as the builder is asked for them (`shell` for a command, "" for none).
+    public static func tasks(of parsed: [(line: Int, request: JobRequest)]) -> Set<String> {
+        Set(parsed.map { $0.request.task ?? ($0.request.command == nil ? "" : "shell") })
+    }
+
+    /// Every line built with `builder` (`parsed` from `parsedUnlessStreaming`). Throws the first bad line; nothing
+    /// has been written then.
+    public func check(_ parsed: [(line: Int, request: JobRequest)]?, builder: JobBuilder, now: Millis) async throws -> CheckedBulk {
+        if let parsed {
+            let (jobs, warnings) = try await BulkEnqueue.buildConcurrently(parsed, source: source, builder: builder, now: now)
+            return CheckedBulk(count: jobs.count, warnings: warnings, queues: Set(jobs.map(\.queue)), jobs: jobs,
+                               builder: builder, now: now)
+        }
+        let chunks = try await buildChunks(0..<lines.count, builder: builder, now: now, keep: false)
+        var count = 0
+        var warnings: [String] = []
+        var queues: Set<String> = []
+        for chunk in chunks {
+            count += chunk.count
+            warnings += chunk.warnings
+            queues.formUnion(chunk.queues)
+        }
+        return CheckedBulk(count: count, warnings: warnings, queues: queues, jobs: nil, builder: builder, now: now)
+    }
+
+    /// Writes the checked jobs in batches of `batchSize`, one store call (transaction) each, handing each batch's
+    /// results to `committed` once it is committed. A failure after the first batch names how many were written.
+    public func enqueue(_ checked: CheckedBulk, store: JobStore, batchSize: Int = 5_000,
+                        committed: ([EnqueueResult]) -> Void) async throws {
+        if let jobs = checked.jobs {
+            try await BulkEnqueue.enqueue(jobs, store: store, now: checked.now, batchSize: batchSize, committed: committed)
+            return
+        }
+        var enqueued = 0
+        var start = 0
+        while start < lines.count {
+            let end = min(lines.count, start + batchSize)
+            let chunks = try await buildChunks(start..<end, builder: checked.builder, now: checked.now, keep: true)
+            let jobs = chunks.flatMap(\.jobs)
+            if !jobs.isEmpty {
+                try await BulkEnqueue.enqueueBatch(jobs, enqueued: enqueued, of: checked.count, store: store, now: checked.now,
+                                                   committed: committed)
+                enqueued += jobs.count
+            }
+            start = end
+        }
+    }
+
+    typealias BuiltChunk = (count: Int, warnings: [String], queues: Set<String>, jobs: [NewJob])
+
+    /// Parses and builds the lines `range` in parallel chunks; each chunk's job count, warnings, queues and (with
+    /// `keep`) jobs.
+    private func buildChunks(_ range: Range<Int>, builder: JobBuilder, now: Millis, keep: Bool) async throws -> [BuiltChunk] {
+        let (bytes, lines, source) = (self.bytes, self.lines, self.source)
+        let chunks = try await BulkEnqueue.inChunks(count: range.count) { part -> Result<BuiltChunk, TaskqError> in
+            var count = 0
+            var warnings: [String] = []
+            var queues: Set<String> = []
+            var jobs: [NewJob] = []
+            if keep { jobs.reserveCapacity(part.count) }
+            let lineRange = (range.lowerBound + part.lowerBound)..<(range.lowerBound + part.upperBound)
+            let failure = BulkEnqueue.eachRequest(bytes: bytes, lines: lines, lineRange, source: source) { _, request in
+                let job = try builder.build(request, now: now, warnings: &warnings)
+                count += 1
+                queues.insert(job.queue)
+                if keep { jobs.append(job) }
+            }
+            if let failure { return .failure(failure) }
+            return .success((count, warnings, queues, jobs))
+        }
+        return try chunks.map { try $0.get() }
+    }
+}
+
+/// A `BulkFile` whose every line was built: how many jobs, the builder's warnings, the queues named, and the jobs
+/// themselves unless the file streams.
+public struct CheckedBulk: Sendable {
+    public let count: Int
+    public let warnings: [String]
+    public let queues: Set<String>
+    let jobs: [NewJob]?
+    let builder: JobBuilder
+    let now: Millis
+}
