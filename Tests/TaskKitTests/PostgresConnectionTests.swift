@@ -23,6 +23,33 @@ struct PostgresConnectionTests {
         }
     }
 
+    /// The schema check is one statement; a role that may not use the schema is told so, not to run `migrate`.
+    @Test func aRoleWithoutAccessToTheSchemaIsToldSo() async throws {
+        let location = try await Backend.postgres.makeLocation()
+        let owner = try #require(try await location.migrated() as? PostgresStore)
+        let role = "r_" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+        _ = try await owner.connection.run { db in try db.exec("CREATE ROLE \(role) LOGIN", [], prepare: false) }
+        await owner.close()
+        let url = location.url.replacingOccurrences(of: "postgres://postgres@", with: "postgres://\(role)@")
+        let store = try await StoreFactory.open(url: url)
+        do {
+            try await store.requireSchema()
+            Issue.record("a role without USAGE on the schema passed the schema check")
+        } catch let error as TaskqError {
+            #expect(error.description.contains("permission denied for schema") && !error.description.contains("migrate"), "\(error)")
+        }
+        await store.close()
+        // The owner, on a schema that does not exist yet: the usual advice.
+        let missing = try await StoreFactory.open(url: location.url.replacingOccurrences(of: "?schema=", with: "?schema=none_"))
+        do {
+            try await missing.requireSchema()
+            Issue.record("a missing schema passed the schema check")
+        } catch let error as TaskqError {
+            #expect(error.exitCode == 69 && error.description.contains("taskq migrate"), "\(error)")
+        }
+        await missing.close()
+    }
+
     /// Whether the store's connection to `url` is encrypted, from the server's own view (`pg_stat_ssl`).
     private func usesTLS(_ url: String) async throws -> Bool {
         let store = try #require(try await StoreFactory.open(url: url) as? PostgresStore)

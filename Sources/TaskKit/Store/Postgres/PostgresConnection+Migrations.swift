@@ -13,7 +13,8 @@ extension PostgresConnection: MigrationConnection {
 
     /// One round trip (every command checks the schema on a fresh connection): a missing table reads as none applied.
     func recordedMigrations() throws -> [Int: Millis] {
-        guard let r = try execUnlessTableMissing("SELECT version, applied_at FROM taskq_migrations") else { return [:] }
+        let sql = "SELECT version, applied_at FROM \(target.quotedSchema).taskq_migrations"
+        guard let r = try execUnlessTableMissing(sql) else { return [:] }
         var applied: [Int: Millis] = [:]
         for row in 0..<r.rowCount { applied[Int(r.int(row, 0))] = r.int(row, 1) }
         return applied

@@ -133,13 +133,15 @@ final class PostgresConnection: @unchecked Sendable {
         return PostgresResult(raw: result!)
     }
 
-    /// Runs `sql` (no parameters) and returns its result, or nil when it names a table that does not exist
-    /// (undefined_table), so "is there a table, and what is in it" is one round trip.
+    /// Runs `sql` (no parameters) and returns its result, or nil when it names a table or schema that does not
+    /// exist (undefined_table, invalid_schema_name), so "is there a table, and what is in it" is one round trip.
+    /// Name the table with its schema: through the search path, a schema the role may not use reads as no table.
     func execUnlessTableMissing(_ sql: String) throws -> PostgresResult? {
         guard let conn else { throw TaskqError.unavailable("not connected to PostgreSQL at \(target.display)") }
         let result = PQexec(conn, sql)
         if let result, PQresultStatus(result) == PGRES_FATAL_ERROR,
-           let state = PQresultErrorField(result, Int32(UInt8(ascii: "C"))), String(cString: state) == "42P01" {
+           let state = PQresultErrorField(result, Int32(UInt8(ascii: "C"))),
+           ["42P01", "3F000"].contains(String(cString: state)) {
             PQclear(result)
             return nil
         }
