@@ -83,6 +83,23 @@ struct ParsingTests {
         #expect(try defaults("postgres://app@localhost/app", ["PGSSLMODE": "verify-full", "PGGSSENCMODE": "prefer"]) == "")
     }
 
+    @Test func aFailedConnectionReportsLibpqsLastAttempt() {
+        let fallback = """
+            connection to server at "127.0.0.1", port 5432 failed: FATAL:  no pg_hba.conf entry for host "127.0.0.1", user "app", database "db", no encryption
+            connection to server at "127.0.0.1", port 5432 failed: FATAL:  password authentication failed for user "app"
+
+            """
+        #expect(PostgresConnection.lastAttempt(fallback).hasSuffix("password authentication failed for user \"app\""))
+        let refused = """
+            connection to server at "127.0.0.1", port 1 failed: Connection refused
+            \tIs the server running on that host and accepting TCP/IP connections?
+
+            """
+        #expect(PostgresConnection.lastAttempt(refused) == "connection to server at \"127.0.0.1\", port 1 failed: Connection refused")
+        #expect(PostgresConnection.lastAttempt("could not translate host name \"nope\" to address: Name or service not known\n")
+                == "could not translate host name \"nope\" to address: Name or service not known")
+    }
+
     @Test func databaseURLIsParsedOnceWithItsDisplay() throws {
         let pg = try DatabaseURL.parse("postgres://app:s3cr3t@db/app?schema=jobs")
         guard case let .postgres(target) = pg.target else { Issue.record("not postgres: \(pg)"); return }

@@ -13,8 +13,20 @@ struct PostgresConnectionTests {
         #expect(try await usesTLS(server.url + "?sslmode=require") == true)
 
         // TLS only (hostssl): the same plain URL still connects, over TLS.
-        try server.setHBA("local all all trust\nhostssl all all 127.0.0.1/32 trust\n")
+        let owner = try #require(try await StoreFactory.open(url: server.url) as? PostgresStore)
+        _ = try await owner.connection.run { db in try db.exec("CREATE ROLE app LOGIN PASSWORD 'right-one'", [], prepare: false) }
+        await owner.close()
+        try server.setHBA("local all all trust\nhostssl all postgres 127.0.0.1/32 trust\nhostssl all app 127.0.0.1/32 scram-sha-256\n")
         #expect(try await usesTLS(server.url) == true)
+        let app = server.url.replacingOccurrences(of: "postgres://postgres@", with: "postgres://app:right-one@")
+        #expect(try await usesTLS(app) == true)
+        // A wrong password is reported as such: the refused plain attempt before it is not the news.
+        do {
+            _ = try await usesTLS(app.replacingOccurrences(of: "right-one", with: "wrong-one"))
+            Issue.record("a wrong password connected")
+        } catch let error as TaskqError {
+            #expect(error.description.contains("password authentication failed") && !error.description.contains("wrong-one"), "\(error)")
+        }
         do {
             _ = try await usesTLS(server.url + "?sslmode=disable")
             Issue.record("sslmode=disable connected to a server that accepts only TLS")

@@ -74,7 +74,7 @@ final class PostgresConnection: @unchecked Sendable {
         let fresh: OpaquePointer? = withCStrings(keywords) { k in withCStrings(values) { v in PQconnectdbParams(k, v, 1) } }
         guard let fresh else { throw TaskqError.unavailable("cannot connect to PostgreSQL at \(target.display): out of memory") }
         guard PQstatus(fresh) == CONNECTION_OK else {
-            let message = DatabaseURL.scrubbed(Self.firstLine(String(cString: PQerrorMessage(fresh))), of: conninfo)
+            let message = DatabaseURL.scrubbed(Self.lastAttempt(String(cString: PQerrorMessage(fresh))), of: conninfo)
             PQfinish(fresh)
             throw TaskqError.unavailable("cannot connect to PostgreSQL at \(target.display): \(message)")
         }
@@ -225,6 +225,15 @@ final class PostgresConnection: @unchecked Sendable {
         default:
             throw TaskqError.unavailable("PostgreSQL error \(sqlState) in \(context)…: \(message)")
         }
+    }
+
+    /// The line about libpq's last connection attempt (`connection to server at … failed: …`), else the first line.
+    /// libpq reports every attempt, in order: with `sslmode=allow` a server that takes only TLS first refuses the
+    /// plain attempt ("no pg_hba.conf entry … no encryption"), and the real failure, such as a wrong password, is
+    /// the TLS attempt's, which comes last.
+    static func lastAttempt(_ text: String) -> String {
+        let lines = text.split(separator: "\n").map { String($0).trimmingSpaces() }
+        return lines.last { $0.hasPrefix("connection to server") } ?? firstLine(text)
     }
 
     static func firstLine(_ text: String) -> String {
