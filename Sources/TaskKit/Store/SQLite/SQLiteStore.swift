@@ -478,16 +478,19 @@ public final class SQLiteStore: TaskqStore, @unchecked Sendable {
 
     /// Waits for a commit by another connection (`data_version` changes), woken by inotify on the WAL file and
     /// falling back to probing every few milliseconds where that is unavailable.
-    /// Delays after a WAL write at which `data_version` is read again: the writer appends its frames (the inotify
-    /// event) a moment before it publishes the commit in the WAL index, so the first read can come too early.
-    static let settleMillis: [UInt64] = [0, 1, 1, 1, 1, 1, 2, 2, 2]
+    /// Delays (µs) after a WAL write at which `data_version` is read again: the writer appends its frames (the
+    /// inotify event comes with the first) tens of microseconds before it publishes the commit in the WAL index, so
+    /// the first read can come too early. Short steps first, ~9 ms in all, so no wake-up is lost to a slow writer.
+    /// Steps of 1 ms made the median enqueue-to-start 2.0 ms; 20 µs steps polled so often that they slowed the
+    /// writer they waited for (BENCHMARKS.md, "SQLite wake-up").
+    static let settleMicros: [UInt64] = [0, 100, 100, 200, 300, 500, 1_000, 1_000, 2_000, 2_000, 2_000]
 
     /// Whether another connection committed since the last claim (nil when the database cannot be read). After a
     /// file event (`settling`), reads again over a few milliseconds before answering no, so no wake-up is lost.
     private func committedSinceClaim(settling: Bool) async -> Bool? {
-        for delay in settling ? Self.settleMillis : [0] {
+        for delay in settling ? Self.settleMicros : [0] {
             // A wait cancelled because the worker has other news (a job finished) stops reading at once.
-            if delay > 0 { try? await Task.sleep(nanoseconds: delay * 1_000_000) }
+            if delay > 0 { try? await Task.sleep(nanoseconds: delay * 1_000) }
             if Task.isCancelled { return nil }
             guard let changed = try? await connection.run({ db in try Self.dataVersion(db) != self.lastDataVersion.withLock { $0 } })
             else { return nil }
