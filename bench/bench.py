@@ -205,10 +205,48 @@ def latency(samples=int(os.environ.get("BENCH_LATENCY_SAMPLES", "300")), waiting
     written just before it writes the job (so the enqueuer's own commit counts) to the worker's `job N started`
     record (both clocks are this machine's; log times have µs). Jobs come one `create-job` process at a time, 5-40 ms
     apart at random."""
-    import random
     reset()
     if waiting:
         enqueue_many(waiting, prefix="w", later=True)
+
+    def enqueue(i):
+        out = taskq("create-job", f"lat-{i}", "--task", "noop", "--log-level", "debug", "--log-format", "json")
+        line = next(l for l in out.stderr.splitlines() if f'"writing job lat-{i}"' in l)
+        return int(out.stdout.strip()), log_time_us(line)
+
+    label = f"idle worker, {waiting:,} jobs due later" if waiting else "idle worker"
+    measure_latency(samples, enqueue, label)
+
+
+def latency_serve(samples=int(os.environ.get("BENCH_LATENCY_SAMPLES", "300"))):
+    """The same from a long-lived enqueuer: `POST /api/v1/jobs` to a running `taskq serve` over one keep-alive
+    connection, from the client's clock just before it sends the request to the worker's `job N started` record."""
+    import http.client
+    reset()
+    server = Server()
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+    headers = {"Authorization": f"Bearer {server.token}", "Content-Type": "application/json"}
+
+    def enqueue(i):
+        body = json.dumps({"name": f"lat-{i}", "task": "noop"})
+        sent = time.time_ns() // 1000
+        conn.request("POST", "/api/v1/jobs", body=body, headers=headers)
+        resp = conn.getresponse()
+        data = resp.read()
+        assert resp.status == 201, (resp.status, data)
+        return json.loads(data)["id"], sent
+
+    try:
+        measure_latency(samples, enqueue, "idle worker, POST /api/v1/jobs to taskq serve")
+    finally:
+        conn.close()
+        server.stop()
+
+
+def measure_latency(samples, enqueue, label):
+    """Runs an idle default worker (debug JSON logs), calls `enqueue(i) -> (job id, µs time it began)` `samples`
+    times 5-40 ms apart at random, and reports p50/p99/max from that time to the job's `job N started` record."""
+    import random
     log_path = os.path.join(WORK, f"worker-{time.time_ns()}.log")
     with open(log_path, "w") as log:
         worker = subprocess.Popen([BIN, "run-worker", "--log-level", "debug", "--log-format", "json"], env=ENV, cwd=WORK,
@@ -217,10 +255,8 @@ def latency(samples=int(os.environ.get("BENCH_LATENCY_SAMPLES", "300")), waiting
     try:
         time.sleep(1.0)
         for i in range(samples):
-            out = taskq("create-job", f"lat-{i}", "--task", "noop", "--log-level", "debug", "--log-format", "json")
-            job_id = int(out.stdout.strip())
-            line = next(l for l in out.stderr.splitlines() if f'"writing job lat-{i}"' in l)
-            created[job_id] = log_time_us(line)
+            job_id, began = enqueue(i)
+            created[job_id] = began
             time.sleep(random.uniform(0.005, 0.040))
         deadline = time.time() + 30
         while time.time() < deadline:
@@ -242,7 +278,6 @@ def latency(samples=int(os.environ.get("BENCH_LATENCY_SAMPLES", "300")), waiting
     assert len(lat) == samples, f"{len(lat)} of {samples} jobs started"
     p50 = lat[len(lat) // 2]
     p99 = lat[min(len(lat) - 1, int(len(lat) * 0.99))]
-    label = f"idle worker, {waiting:,} jobs due later" if waiting else "idle worker"
     report(f"enqueue-to-start latency p50 ({label})", f"{p50:.3f}", "ms", f"<= {TARGETS[2]}")
     report(f"enqueue-to-start latency p99 ({label})", f"{p99:.3f}", "ms", f"<= {TARGETS[3]}")
     report(f"enqueue-to-start latency max ({label})", f"{lat[-1]:.3f}", "ms")
@@ -487,7 +522,7 @@ def serve_overview(jobs=int(os.environ.get("BENCH_OVERVIEW_JOBS", "1000000"))):
 if __name__ == "__main__":
     print(f"taskq benchmarks: {BIN} on {BACKEND}, {os.cpu_count()} cores, N={N}")
     try:
-        benches = (floor, bulk_floor, bulk_enqueue, drain_defaults, drain_two_processes, drain, latency, latency_waiting, scale, pg_churn, cli_cost, idle_worker_rss, beat, serve_enqueue, serve_bulk, serve_overview)
+        benches = (floor, bulk_floor, bulk_enqueue, drain_defaults, drain_two_processes, drain, latency, latency_waiting, latency_serve, scale, pg_churn, cli_cost, idle_worker_rss, beat, serve_enqueue, serve_bulk, serve_overview)
         only = os.environ.get("BENCH_ONLY")
         for bench in benches:
             if only and bench.__name__ not in only.split(","):
