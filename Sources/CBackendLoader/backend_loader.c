@@ -44,7 +44,9 @@
     F(PGresult *, PQgetResult, (PGconn *c), (c))                                                              \
     F(int, PQputCopyData, (PGconn *c, const char *b, int n), (c, b, n))                                       \
     F(int, PQputCopyEnd, (PGconn *c, const char *e), (c, e))                                                  \
-    V(PQfreemem, (void *p), (p))
+    V(PQfreemem, (void *p), (p))                                                                              \
+    F(PQconninfoOption *, PQconninfoParse, (const char *c, char **e), (c, e))                                 \
+    V(PQconninfoFree, (PQconninfoOption *o), (o))
 
 #define REDIS_FUNCTIONS(F, V)                                                                                 \
     F(redisContext *, redisConnectWithTimeout, (const char *ip, int port, const struct timeval tv), (ip, port, tv)) \

@@ -5,7 +5,7 @@ import TaskKit
 ///
 /// Every command states its `commandName`: without one, argument-parser derives it with `String(describing:)`, a
 /// reflection that scans every protocol conformance in the binary once per command type, 1.5 ms of each start
-/// (`taskq --version` 5.0 → 3.5 ms, BENCHMARKS.md "create-job").
+/// (`taskq --version` 6.0 → 4.3 ms, BENCHMARKS.md "create-job: where a one-shot command's time goes").
 public struct TaskqCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "taskq",

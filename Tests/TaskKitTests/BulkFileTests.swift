@@ -16,8 +16,8 @@ struct BulkFileTests {
     func write(_ bytes: [UInt8], inMemoryLines: Int) async throws -> (names: [String], batches: [Int], checked: CheckedBulk) {
         let store = try await Backend.sqlite.makeLocation().migrated()
         let file = BulkFile(bytes: bytes, source: "jobs.jsonl", inMemoryLines: inMemoryLines)
-        let parsed = try await file.parsedUnlessStreaming()
-        #expect((parsed == nil) == (file.lineCount > inMemoryLines))
+        let parsed = try await file.parse()
+        #expect((parsed.requests == nil) == (file.lineCount > inMemoryLines) && parsed.tasks == ["noop"])
         let builder = JobBuilder(config: TaskqConfig(), registry: .builtins())
         let now = Clock.now()
         let checked = try await file.check(parsed, builder: builder, now: now)
@@ -46,6 +46,30 @@ struct BulkFileTests {
         #expect(streamed.batches.first == 39 && streamed.batches.dropFirst().allSatisfy { $0 <= 40 })
     }
 
+    /// "More than `inMemoryLines` lines": the empty rest after a final newline is no line.
+    @Test func aFileOfExactlyTheLimitIsHeldInMemory() async throws {
+        let file = BulkFile(bytes: Array("{\"task\":\"noop\"}\n{\"task\":\"noop\"}\n".utf8), source: "f", inMemoryLines: 2)
+        let parsed = try await file.parse()
+        #expect(file.lineCount == 2 && parsed.requests?.count == 2)
+        let longer = BulkFile(bytes: Array("{\"task\":\"noop\"}\n\n{\"task\":\"noop\"}".utf8), source: "f", inMemoryLines: 2)
+        let streamed = try await longer.parse()
+        #expect(longer.lineCount == 3 && streamed.requests == nil)
+    }
+
+    /// A line that is not JSON is found by `parse`, before any store is needed, in either path.
+    @Test func parseFindsTheFirstBadLineWithoutAStore() async {
+        var lines = (1...3_000).map { _ in #"{"task":"noop"}"# }
+        lines[2_000] = "{"
+        lines[2_500] = "[]"
+        for inMemoryLines in [100_000, 10] {
+            let file = BulkFile(bytes: Array(lines.joined(separator: "\n").utf8), source: "f", inMemoryLines: inMemoryLines)
+            await #expect(throws: TaskqError.self) { _ = try await file.parse() }
+            do { _ = try await file.parse() } catch let error as TaskqError {
+                #expect(error.exitCode == 65 && error.description.hasPrefix("f line 2001: "), "\(error)")
+            } catch { Issue.record("\(error)") }
+        }
+    }
+
     @Test func aBadLineWritesNothingAndIsNamed() async throws {
         for inMemoryLines in [100_000, 100] {
             for badLine in [3, 2_300] {
@@ -53,7 +77,7 @@ struct BulkFileTests {
                 let store = try await location.migrated()
                 let file = BulkFile(bytes: Self.text(2_345, badLine: badLine), source: "jobs.jsonl", inMemoryLines: inMemoryLines)
                 do {
-                    let parsed = try await file.parsedUnlessStreaming()
+                    let parsed = try await file.parse()
                     let checked = try await file.check(parsed, builder: JobBuilder(config: TaskqConfig(), registry: .builtins()),
                                                        now: Clock.now())
                     try await file.enqueue(checked, store: store) { _ in Issue.record("a batch was written") }

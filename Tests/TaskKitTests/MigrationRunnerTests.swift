@@ -10,7 +10,7 @@ struct MigrationRunnerTests {
         var scripts: [String] = []
         init(applied: [Int: Millis]) { self.applied = applied }
         func runScript(_ sql: String) throws { scripts.append(sql) }
-        func hasMigrationsTable() throws -> Bool { !applied.isEmpty }
+        func recordedMigrations() throws -> [Int: Millis] { applied }
         func appliedMigrations() throws -> [Int: Millis] { applied }
         func recordMigration(_ migration: Migration, at now: Millis) throws { applied[migration.version] = now }
     }

@@ -1,3 +1,4 @@
+import CBackendLoader
 import Testing
 @testable import TaskKit
 
@@ -58,45 +59,58 @@ struct ParsingTests {
     }
 
     @Test func postgresOnThisMachineSkipsTLSAndGSSNegotiationUnlessAsked() throws {
+        var loadError = [CChar](repeating: 0, count: 256)
+        try #require(taskq_load_libpq(&loadError, loadError.count) == 0)
         func defaults(_ url: String, _ env: [String: String] = [:]) throws -> String {
             guard case let .postgres(target) = try DatabaseURL.parse(url).target else { return "not postgres" }
-            return target.loopbackDefaults { env[$0] }.map { "\($0.keyword)=\($0.value)" }.joined(separator: " ")
+            guard let options = PostgresConnection.parsedOptions(target.conninfo) else { return "unparsed" }
+            return PostgresTarget.loopbackDefaults(options: options) { env[$0] }.map { "\($0.keyword)=\($0.value)" }
+                .joined(separator: " ")
         }
         let both = "sslmode=allow gssencmode=disable"
         #expect(try defaults("postgres://app@127.0.0.1:5432/app") == both)
         #expect(try defaults("postgresql://app:p%40ss@localhost/app?schema=jobs") == both)
         #expect(try defaults("postgres://app@[::1]:5433/app") == both)
         #expect(try defaults("postgres://app@127.0.0.1:5432,localhost:5433/app") == both)
-        #expect(try defaults("postgres:///app") == both)                       // no host: libpq's socket directory
-        #expect(try defaults("postgres://%2Fvar%2Frun%2Fpostgresql/app") == both)
-        #expect(try defaults("host=/tmp dbname=app") == both)
+        #expect(try defaults("host = localhost   dbname=app") == both)
+        #expect(try defaults("host='127.0.0.1' dbname='my app'") == both)
         #expect(try defaults("dbname=app", ["PGHOST": "127.0.0.1"]) == both)
-        // Another machine, or a list that leaves this one: libpq's own defaults (TLS and GSSAPI encryption preferred).
-        #expect(try defaults("postgres://app@db.internal/app") == "")
-        #expect(try defaults("postgres://app@127.0.0.1,db.internal/app") == "")
-        #expect(try defaults("postgres://app@127.0.0.1.example.com/app") == "")
+        // Another machine, or anything that could lead elsewhere: libpq's own defaults (TLS and GSSAPI preferred).
+        for url in ["postgres://app@db.internal/app", "postgres://app@127.0.0.1,db.internal/app",
+                    "postgres://app@127.0.0.1.example.com/app", "postgres://app@localhost/app?host=db.internal",
+                    "host=db.internal\tdbname=app", "postgres://app@localhost/app?hostaddr=203.0.113.5",
+                    "host=localhost hostaddr=203.0.113.5 dbname=app", "service=prod", "postgres:///app?service=prod",
+                    "postgres:///app", "host=/var/run/postgresql dbname=app"] {
+            #expect(try defaults(url) == "", "\(url)")
+        }
+        // What the user sets about security wins: any ssl/gss parameter, or their PG* variables.
+        #expect(try defaults("postgres://app@127.0.0.1/app?sslmode=require") == "")
+        #expect(try defaults("postgres://app@localhost/app?sslrootcert=system") == "")
+        #expect(try defaults("host=localhost dbname=app gssencmode=require") == "")
+        for variable in ["PGSSLMODE", "PGSSLROOTCERT", "PGGSSENCMODE", "PGSERVICE", "PGHOSTADDR"] {
+            #expect(try defaults("postgres://app@localhost/app", [variable: "x"]) == "", "\(variable)")
+        }
         #expect(try defaults("dbname=app", ["PGHOST": "db.internal"]) == "")
-        #expect(try defaults("postgres://app@localhost/app?host=db.internal") == "")
-        // What the user sets wins: the URL's parameters, then PGSSLMODE / PGGSSENCMODE.
-        #expect(try defaults("postgres://app@127.0.0.1/app?sslmode=require") == "gssencmode=disable")
-        #expect(try defaults("host=localhost dbname=app gssencmode=require") == "sslmode=allow")
-        #expect(try defaults("postgres://app@localhost/app", ["PGSSLMODE": "verify-full", "PGGSSENCMODE": "prefer"]) == "")
     }
 
-    @Test func aFailedConnectionReportsLibpqsLastAttempt() {
+    @Test func aFailedConnectionReportsEveryAttempt() {
         let fallback = """
             connection to server at "127.0.0.1", port 5432 failed: FATAL:  no pg_hba.conf entry for host "127.0.0.1", user "app", database "db", no encryption
             connection to server at "127.0.0.1", port 5432 failed: FATAL:  password authentication failed for user "app"
 
             """
-        #expect(PostgresConnection.lastAttempt(fallback).hasSuffix("password authentication failed for user \"app\""))
+        #expect(PostgresConnection.attempts(fallback) == """
+            connection to server at "127.0.0.1", port 5432 failed: FATAL:  no pg_hba.conf entry for host "127.0.0.1", \
+            user "app", database "db", no encryption; connection to server at "127.0.0.1", port 5432 failed: FATAL:  \
+            password authentication failed for user "app"
+            """)
         let refused = """
             connection to server at "127.0.0.1", port 1 failed: Connection refused
             \tIs the server running on that host and accepting TCP/IP connections?
 
             """
-        #expect(PostgresConnection.lastAttempt(refused) == "connection to server at \"127.0.0.1\", port 1 failed: Connection refused")
-        #expect(PostgresConnection.lastAttempt("could not translate host name \"nope\" to address: Name or service not known\n")
+        #expect(PostgresConnection.attempts(refused) == "connection to server at \"127.0.0.1\", port 1 failed: Connection refused")
+        #expect(PostgresConnection.attempts("could not translate host name \"nope\" to address: Name or service not known\n")
                 == "could not translate host name \"nope\" to address: Name or service not known")
     }
 

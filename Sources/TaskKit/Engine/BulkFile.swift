@@ -3,8 +3,8 @@
 /// kept until written; a larger one streams: every line is parsed and built to check it (the jobs dropped), then
 /// parsed and built again batch by batch as it is written. Holding every job of a million-line file took 700 MB.
 ///
-/// Use: `parsedUnlessStreaming()` (nil for a file that streams), a `JobBuilder` for the tasks named (any task when
-/// nil), then `check`, then `enqueue`.
+/// Use: `parse()` (every line; a bad one is reported before any store error), a `JobBuilder` for the tasks it names,
+/// `check`, then `enqueue`.
 public struct BulkFile: Sendable {
     /// Above this many lines a file streams (BENCHMARKS.md, "create-job --from-file memory").
     public static let inMemoryLines = 100_000
@@ -13,32 +13,45 @@ public struct BulkFile: Sendable {
     let bytes: [UInt8]
     let lines: [Range<Int>]
     let streams: Bool
+    /// Lines, counting blank ones but not the empty rest after a final newline.
+    public let lineCount: Int
 
     /// `source` names the file in messages (`jobs.jsonl line 7: …`). `inMemoryLines` is for tests.
     public init(bytes: [UInt8], source: String, inMemoryLines: Int = BulkFile.inMemoryLines) {
         self.bytes = bytes
         self.source = source
         lines = BulkEnqueue.lineRanges(bytes)
-        streams = lines.count > inMemoryLines
+        lineCount = lines.last?.isEmpty == true ? lines.count - 1 : lines.count
+        streams = lineCount > inMemoryLines
     }
 
-    /// Lines, counting blank ones.
-    public var lineCount: Int { lines.count }
-
-    /// Every line parsed (in parallel chunks), or nil when the file streams. Throws the first bad line.
-    public func parsedUnlessStreaming() async throws -> [(line: Int, request: JobRequest)]? {
-        streams ? nil : try await BulkEnqueue.parse(bytes: bytes, lines: lines, source: source)
+    /// Parses every line (in parallel chunks) and throws the first bad one. Keeps the requests unless the file
+    /// streams; either way, the task names the lines ask for.
+    public func parse() async throws -> ParsedBulk {
+        if !streams {
+            let requests = try await BulkEnqueue.parse(bytes: bytes, lines: lines, source: source)
+            return ParsedBulk(tasks: Set(requests.map { Self.taskName($0.request) }), requests: requests)
+        }
+        let (bytes, lines, source) = (self.bytes, self.lines, self.source)
+        let chunks = try await BulkEnqueue.inChunks(count: lines.count) { range -> Result<Set<String>, TaskqError> in
+            var tasks: Set<String> = []
+            if let failure = BulkEnqueue.eachRequest(bytes: bytes, lines: lines, range, source: source, { _, request in
+                tasks.insert(Self.taskName(request))
+            }) { return .failure(failure) }
+            return .success(tasks)
+        }
+        var tasks: Set<String> = []
+        for chunk in chunks { tasks.formUnion(try chunk.get()) }
+        return ParsedBulk(tasks: tasks, requests: nil)
     }
 
-    /// The task names of `parsed`, as the builder is asked for them (`shell` for a command, "" for none).
-    public static func tasks(of parsed: [(line: Int, request: JobRequest)]) -> Set<String> {
-        Set(parsed.map { $0.request.task ?? ($0.request.command == nil ? "" : "shell") })
-    }
+    /// A request's task name as the builder is asked for it (`shell` for a command, "" for none).
+    static func taskName(_ request: JobRequest) -> String { request.task ?? (request.command == nil ? "" : "shell") }
 
-    /// Every line built with `builder` (`parsed` from `parsedUnlessStreaming`). Throws the first bad line; nothing
-    /// has been written then.
-    public func check(_ parsed: [(line: Int, request: JobRequest)]?, builder: JobBuilder, now: Millis) async throws -> CheckedBulk {
-        if let parsed {
+    /// Every line built with `builder` (made for `parsed.tasks`). Throws the first bad line; nothing has been
+    /// written then.
+    public func check(_ parsed: ParsedBulk, builder: JobBuilder, now: Millis) async throws -> CheckedBulk {
+        if let parsed = parsed.requests {
             let (jobs, warnings) = try await BulkEnqueue.buildConcurrently(parsed, source: source, builder: builder, now: now)
             return CheckedBulk(count: jobs.count, warnings: warnings, queues: Set(jobs.map(\.queue)), jobs: jobs,
                                builder: builder, now: now)
@@ -102,6 +115,12 @@ public struct BulkFile: Sendable {
         }
         return try chunks.map { try $0.get() }
     }
+}
+
+/// A `BulkFile` whose every line was parsed: the task names asked for, and the requests unless the file streams.
+public struct ParsedBulk: Sendable {
+    public let tasks: Set<String>
+    let requests: [(line: Int, request: JobRequest)]?
 }
 
 /// A `BulkFile` whose every line was built: how many jobs, the builder's warnings, the queues named, and the jobs

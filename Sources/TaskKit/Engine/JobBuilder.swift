@@ -30,18 +30,11 @@ public struct JobBuilder: Sendable {
         return Set(try await store.knownTasks().map(\.name))
     }
 
-    /// A builder for enqueueing `tasks` into `store` (nil: tasks not known yet, any): unless `force`, it also accepts
-    /// the task names workers announced there (the store is asked only when some name is unknown to `registry`).
-    public static func forEnqueue(config: TaskqConfig, registry: TaskRegistry, store: TaskqStore, tasks: Set<String>?,
+    /// A builder for enqueueing `tasks` into `store`: unless `force`, it also accepts the task names workers
+    /// announced there (the store is asked only when some name is unknown to `registry`).
+    public static func forEnqueue(config: TaskqConfig, registry: TaskRegistry, store: TaskqStore, tasks: Set<String>,
                                   force: Bool) async throws -> JobBuilder {
-        let storeTasks: Set<String>
-        if force {
-            storeTasks = []
-        } else if let tasks {
-            storeTasks = try await announcedTasks(for: Array(tasks), registry: registry, store: store)
-        } else {
-            storeTasks = Set(try await store.knownTasks().map(\.name))
-        }
+        let storeTasks = force ? [] : try await announcedTasks(for: Array(tasks), registry: registry, store: store)
         return JobBuilder(config: config, registry: registry, storeTasks: storeTasks, force: force)
     }
 

@@ -4,20 +4,12 @@ import TaskqMigrations
 protocol MigrationConnection {
     /// Runs a script of one or more statements.
     func runScript(_ sql: String) throws
-    /// Whether `taskq_migrations` exists (in the store's schema).
-    func hasMigrationsTable() throws -> Bool
-    /// Applied versions with their times, from `taskq_migrations`.
+    /// Applied versions with their times, from `taskq_migrations` (which exists: `apply` creates it first).
     func appliedMigrations() throws -> [Int: Millis]
+    /// `appliedMigrations`, or none when `taskq_migrations` does not exist (in the store's schema).
+    func recordedMigrations() throws -> [Int: Millis]
     /// Records an applied migration in `taskq_migrations`.
     func recordMigration(_ migration: Migration, at now: Millis) throws
-    /// `appliedMigrations`, or none when `taskq_migrations` does not exist.
-    func recordedMigrations() throws -> [Int: Millis]
-}
-
-extension MigrationConnection {
-    func recordedMigrations() throws -> [Int: Millis] {
-        try hasMigrationsTable() ? try appliedMigrations() : [:]
-    }
 }
 
 /// The migration runner SQLite and PostgreSQL share: versioned scripts from `MigrationCatalog`, tracked in

@@ -96,9 +96,9 @@ struct CreateJob: TaskqSubcommand {
         // A server store is opened while the lines are parsed. Its errors count only once every line is good, so a
         // bad file still reports its bad line first and writes nothing.
         let early = context.openingServerStore()
-        let parsed: [(line: Int, request: JobRequest)]?
+        let parsed: ParsedBulk
         do {
-            parsed = try await file.parsedUnlessStreaming()
+            parsed = try await file.parse()
         } catch {
             Output.clearStatus()
             Context.discard(early)
@@ -106,7 +106,7 @@ struct CreateJob: TaskqSubcommand {
         }
         do {
             try await context.withStore(opened: early) { store in
-                let builder = try await job.builder(context, store: store, tasks: parsed.map(BulkFile.tasks(of:)))
+                let builder = try await job.builder(context, store: store, tasks: parsed.tasks)
                 let now = Clock.now()
                 let checked = try await file.check(parsed, builder: builder, now: now)
                 Output.clearStatus()

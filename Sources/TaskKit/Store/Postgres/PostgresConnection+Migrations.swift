@@ -3,10 +3,6 @@ import TaskqMigrations
 extension PostgresConnection: MigrationConnection {
     func runScript(_ sql: String) throws { try exec(sql, [], prepare: false) }
 
-    func hasMigrationsTable() throws -> Bool {
-        try exec("SELECT to_regclass(quote_ident($1) || '.taskq_migrations') IS NOT NULL", [target.schema], prepare: false).bool(0, 0)
-    }
-
     func appliedMigrations() throws -> [Int: Millis] {
         try recordedMigrations()
     }

@@ -62,19 +62,27 @@ final class PostgresConnection: @unchecked Sendable {
         conn = nil
         prepared.removeAll()
         runOnce.removeAll()
-        // Defaults first, then the URL (`dbname`, expanded), whose own parameters override them (libpq keeps the last).
-        var keywords = ["connect_timeout", "application_name"]
-        var values = ["5", "taskq"]
-        for (keyword, value) in target.loopbackDefaults(environment: ProcessEnvironment.value) {
-            keywords.append(keyword)
-            values.append(value)
+        // Defaults first, then the URL (`dbname`, expanded), whose own parameters override them (libpq keeps the
+        // last). An explicit keyword also beats its PG* variable, so PGCONNECT_TIMEOUT keeps its say and the name
+        // is only a fallback for PGAPPNAME.
+        var keywords = ["fallback_application_name"]
+        var values = ["taskq"]
+        if ProcessEnvironment.value("PGCONNECT_TIMEOUT") == nil {
+            keywords.append("connect_timeout")
+            values.append("5")
+        }
+        if let options = Self.parsedOptions(conninfo) {
+            for setting in PostgresTarget.loopbackDefaults(options: options, environment: ProcessEnvironment.value) {
+                keywords.append(setting.keyword)
+                values.append(setting.value)
+            }
         }
         keywords.append("dbname")
         values.append(conninfo)
         let fresh: OpaquePointer? = withCStrings(keywords) { k in withCStrings(values) { v in PQconnectdbParams(k, v, 1) } }
         guard let fresh else { throw TaskqError.unavailable("cannot connect to PostgreSQL at \(target.display): out of memory") }
         guard PQstatus(fresh) == CONNECTION_OK else {
-            let message = DatabaseURL.scrubbed(Self.lastAttempt(String(cString: PQerrorMessage(fresh))), of: conninfo)
+            let message = DatabaseURL.scrubbed(Self.attempts(String(cString: PQerrorMessage(fresh))), of: conninfo)
             PQfinish(fresh)
             throw TaskqError.unavailable("cannot connect to PostgreSQL at \(target.display): \(message)")
         }
@@ -227,13 +235,35 @@ final class PostgresConnection: @unchecked Sendable {
         }
     }
 
-    /// The line about libpq's last connection attempt (`connection to server at … failed: …`), else the first line.
-    /// libpq reports every attempt, in order: with `sslmode=allow` a server that takes only TLS first refuses the
-    /// plain attempt ("no pg_hba.conf entry … no encryption"), and the real failure, such as a wrong password, is
-    /// the TLS attempt's, which comes last.
-    static func lastAttempt(_ text: String) -> String {
-        let lines = text.split(separator: "\n").map { String($0).trimmingSpaces() }
-        return lines.last { $0.hasPrefix("connection to server") } ?? firstLine(text)
+    /// The parameters a connection string sets, as libpq itself reads it (URI or key=value); nil when libpq
+    /// cannot parse it (connecting then reports why). Call only once libpq is loaded.
+    static func parsedOptions(_ conninfo: String) -> [String: String]? {
+        var error: UnsafeMutablePointer<CChar>?
+        guard let options = PQconninfoParse(conninfo, &error) else {
+            if let error { PQfreemem(error) }
+            return nil
+        }
+        defer { PQconninfoFree(options) }
+        var parsed: [String: String] = [:]
+        var option = options
+        while let keyword = option.pointee.keyword {
+            if let value = option.pointee.val { parsed[String(cString: keyword)] = String(cString: value) }
+            option += 1
+        }
+        return parsed
+    }
+
+    /// libpq's connection attempts (`connection to server at … failed: …`) on one line, joined by "; ", else the
+    /// message's first line. libpq reports every attempt in order: each host of a list, each address of a name, and
+    /// with `sslmode=allow` against a server that takes only TLS, first the plain attempt's refusal ("no
+    /// pg_hba.conf entry … no encryption") and then the TLS attempt's real failure, such as a wrong password.
+    static func attempts(_ text: String) -> String {
+        var seen: [String] = []
+        for line in text.split(separator: "\n").map({ String($0).trimmingSpaces() })
+        where line.hasPrefix("connection to server") && !seen.contains(line) {
+            seen.append(line)
+        }
+        return seen.isEmpty ? firstLine(text) : seen.joined(separator: "; ")
     }
 
     static func firstLine(_ text: String) -> String {

@@ -40,54 +40,33 @@ public struct PostgresTarget: Sendable, Equatable {
     /// Connection defaults for a server on this machine, where traffic never leaves the host: TLS only if the server
     /// refuses a plain connection (`sslmode=allow`), and no GSSAPI encryption (GSSAPI authentication is unaffected).
     /// libpq's own defaults try both first: a round trip more per connection, and against a server with
-    /// `ssl = on` (Debian's default cluster) a TLS handshake, 4.6 ms of a 16 ms `create-job`. Given only when every
-    /// host the URL names (else `PGHOST`) is a loopback address, `localhost` or a socket directory, and only for what
-    /// neither the URL nor `PGSSLMODE` / `PGGSSENCMODE` sets: `?sslmode=require` still insists on TLS.
-    /// docs/postgres.md#connections.
-    func loopbackDefaults(environment: (String) -> String?) -> [(keyword: String, value: String)] {
-        let hosts = (hostParameter ?? environment("PGHOST") ?? "").split(separator: ",", omittingEmptySubsequences: false)
-        guard hosts.allSatisfy({ Self.isLoopback(String($0)) }) else { return [] }
-        var defaults: [(keyword: String, value: String)] = []
-        if parameter("sslmode") == nil && environment("PGSSLMODE") == nil { defaults.append(("sslmode", "allow")) }
-        if parameter("gssencmode") == nil && environment("PGGSSENCMODE") == nil { defaults.append(("gssencmode", "disable")) }
-        return defaults
+    /// `ssl = on` (Debian's default cluster) a TLS handshake, 4.6 ms of a 16 ms `create-job`.
+    ///
+    /// Fails closed: given only when every host the connection string names (libpq's parse of it, `options`), else
+    /// `PGHOST`, is `localhost` or in 127.0.0.0/8 or `::1`, and when nothing else could send the connection elsewhere
+    /// or asks for a security setting: no `hostaddr` or `service` (nor `PGHOSTADDR`, `PGSERVICE`), and no `ssl…`,
+    /// `gss…`, `requiressl` or `krbsrvname` parameter or environment variable. docs/postgres.md#connections.
+    static func loopbackDefaults(options: [String: String], environment: (String) -> String?) -> [(keyword: String, value: String)] {
+        let keywords = options.keys
+        if keywords.contains(where: { $0 == "hostaddr" || $0 == "service" || $0 == "requiressl" || $0 == "krbsrvname"
+                                      || $0.hasPrefix("ssl") || $0.hasPrefix("gss") }) { return [] }
+        if securityEnvironment.contains(where: { environment($0) != nil }) { return [] }
+        guard let hosts = options["host"] ?? environment("PGHOST"), !hosts.isEmpty else { return [] }
+        guard hosts.split(separator: ",", omittingEmptySubsequences: false).allSatisfy({ isLoopback(String($0)) }) else { return [] }
+        return [("sslmode", "allow"), ("gssencmode", "disable")]
     }
 
-    /// The hosts the connection string names (`host` of a URI, `host=` of key=value, or a URI's `?host=`), or nil.
-    private var hostParameter: String? {
-        if let value = parameter("host") { return value }
-        guard conninfo.hasPrefix("postgres://") || conninfo.hasPrefix("postgresql://") else { return nil }
-        var authority = conninfo.drop { $0 != "/" }.dropFirst(2)
-        if let end = authority.firstIndex(where: { $0 == "/" || $0 == "?" }) { authority = authority[..<end] }
-        if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
-        // host[:port][,host[:port]…]; an IPv6 address is bracketed.
-        let hosts = authority.split(separator: ",").map { entry -> Substring in
-            if entry.hasPrefix("["), let close = entry.firstIndex(of: "]") { return entry[entry.index(after: entry.startIndex)..<close] }
-            return entry.split(separator: ":", maxSplits: 1).first ?? entry
-        }
-        let joined = hosts.joined(separator: ",")
-        return joined.isEmpty ? nil : joined.removingPercentEncodingSimple()
-    }
+    /// libpq's environment variables that choose where or how securely to connect (`loopbackDefaults` then stays out).
+    static let securityEnvironment = [
+        "PGHOSTADDR", "PGSERVICE", "PGSERVICEFILE", "PGSSLMODE", "PGREQUIRESSL", "PGSSLNEGOTIATION", "PGSSLCERT",
+        "PGSSLKEY", "PGSSLCERTMODE", "PGSSLROOTCERT", "PGSSLCRL", "PGSSLCRLDIR", "PGSSLSNI", "PGSSLMINPROTOCOLVERSION",
+        "PGSSLMAXPROTOCOLVERSION", "PGGSSENCMODE", "PGGSSLIB", "PGGSSDELEGATION", "PGKRBSRVNAME", "PGREQUIREAUTH",
+    ]
 
-    /// A parameter's value in a URI query (`?sslmode=…`) or a key=value string, or nil.
-    private func parameter(_ name: String) -> String? {
-        let pairs: [Substring]
-        if conninfo.contains("://") {
-            guard let q = conninfo.firstIndex(of: "?") else { return nil }
-            pairs = conninfo[conninfo.index(after: q)...].split(separator: "&")
-        } else {
-            pairs = conninfo.split(separator: " ")
-        }
-        for pair in pairs.reversed() where pair.hasPrefix(name + "=") {
-            return String(pair.dropFirst(name.count + 1)).removingPercentEncodingSimple()
-        }
-        return nil
-    }
-
-    /// `localhost`, 127.0.0.0/8, ::1, or a Unix socket directory (an absolute path; libpq's default when no host
-    /// is given at all, which never negotiates TLS or GSSAPI).
+    /// `localhost`, an address in 127.0.0.0/8, or `::1`. (A socket directory needs no defaults: libpq negotiates
+    /// neither TLS nor GSSAPI over a Unix socket.)
     static func isLoopback(_ host: String) -> Bool {
-        if host.isEmpty || host.hasPrefix("/") || host == "localhost" || host == "::1" { return true }
+        if host == "localhost" || host == "::1" { return true }
         let parts = host.split(separator: ".", omittingEmptySubsequences: false)
         return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { UInt8($0) != nil }
     }

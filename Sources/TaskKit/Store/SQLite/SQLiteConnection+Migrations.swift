@@ -3,8 +3,9 @@ import TaskqMigrations
 extension SQLiteConnection: MigrationConnection {
     func runScript(_ sql: String) throws { try execute(sql) }
 
-    func hasMigrationsTable() throws -> Bool {
+    func recordedMigrations() throws -> [Int: Millis] {
         try prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'taskq_migrations'").step()
+            ? try appliedMigrations() : [:]
     }
 
     func appliedMigrations() throws -> [Int: Millis] {
