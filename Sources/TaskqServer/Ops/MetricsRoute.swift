@@ -20,30 +20,37 @@ struct MetricsRoute {
         let registry = PrometheusCollectorRegistry()
         for queue in snapshot.queues {
             for jobState in JobState.allCases {
-                registry.makeGauge(name: "taskq_jobs", labels: [("queue", queue), ("state", jobState.rawValue)],
-                                   help: "Jobs in the store per queue and state.")
+                registry.makeGauge(descriptor: .named("taskq_jobs", help: "Jobs in the store per queue and state."),
+                                   labels: [("queue", queue), ("state", jobState.rawValue)])
                     .set(Int64(snapshot.counts.count(queue: queue, state: jobState)))
             }
-            registry.makeGauge(name: "taskq_queue_oldest_waiting_seconds", labels: [("queue", queue)],
-                               help: "Age of the queue's oldest due waiting job (0 when none waits).")
+            registry.makeGauge(descriptor: .named("taskq_queue_oldest_waiting_seconds",
+                                                  help: "Age of the queue's oldest due waiting job (0 when none waits)."),
+                               labels: [("queue", queue)])
                 .set(Double(snapshot.oldestWaitMillis(queue: queue) ?? 0) / 1000)
-            registry.makeGauge(name: "taskq_queue_paused", labels: [("queue", queue)], help: "1 when the queue is paused.")
+            registry.makeGauge(descriptor: .named("taskq_queue_paused", help: "1 when the queue is paused."),
+                               labels: [("queue", queue)])
                 .set(Int64(snapshot.paused[queue] == nil ? 0 : 1))
         }
-        registry.makeGauge(name: "taskq_workers", labels: [("status", "live")], help: "Worker processes by status.")
+        registry.makeGauge(descriptor: .named("taskq_workers", help: "Worker processes by status."),
+                           labels: [("status", "live")])
             .set(Int64(snapshot.workers.live.count))
-        registry.makeGauge(name: "taskq_workers", labels: [("status", "lost")], help: "Worker processes by status.")
+        registry.makeGauge(descriptor: .named("taskq_workers", help: "Worker processes by status."),
+                           labels: [("status", "lost")])
             .set(Int64(snapshot.workers.lost.count))
         for entry in snapshot.workers.entries {
             let labels = [("worker", entry.info.id)]
-            registry.makeCounter(name: "taskq_jobs_completed_total", labels: labels,
-                                 help: "Jobs completed, per worker process since it started.")
+            registry.makeCounter(descriptor: .named("taskq_jobs_completed_total",
+                                                    help: "Jobs completed, per worker process since it started."),
+                                 labels: labels)
                 .increment(by: Int64(entry.info.completed))
-            registry.makeCounter(name: "taskq_jobs_retried_total", labels: labels,
-                                 help: "Failed attempts scheduled for a retry, per worker process since it started.")
+            registry.makeCounter(descriptor: .named("taskq_jobs_retried_total",
+                                                    help: "Failed attempts scheduled for a retry, per worker process since it started."),
+                                 labels: labels)
                 .increment(by: Int64(entry.info.retried))
-            registry.makeCounter(name: "taskq_jobs_failed_total", labels: labels,
-                                 help: "Jobs failed for good (retries exhausted or not retryable), per worker process since it started.")
+            registry.makeCounter(descriptor: .named("taskq_jobs_failed_total",
+                                                    help: "Jobs failed for good (retries exhausted or not retryable), per worker process since it started."),
+                                 labels: labels)
                 .increment(by: Int64(max(0, entry.info.failed - entry.info.retried)))
         }
         var bytes = registry.emitToBuffer()
@@ -60,16 +67,24 @@ final class HTTPMetrics: Sendable {
 
     init() {
         durations = registry.makeDurationHistogram(
-            name: "taskq_http_request_duration_seconds",
-            buckets: [.milliseconds(1), .milliseconds(5), .milliseconds(20), .milliseconds(100), .milliseconds(500), .seconds(2)],
-            help: "Time to answer an HTTP request (streams: until the headers).")
+            descriptor: .named("taskq_http_request_duration_seconds",
+                               help: "Time to answer an HTTP request (streams: until the headers)."),
+            buckets: [.milliseconds(1), .milliseconds(5), .milliseconds(20), .milliseconds(100), .milliseconds(500), .seconds(2)])
     }
 
     func record(method: String, status: Int, nanoseconds: Int64) {
-        registry.makeCounter(name: "taskq_http_requests_total", labels: [("method", method), ("code", String(status / 100) + "xx")],
-                             help: "HTTP requests answered, by method and status class.").increment()
+        registry.makeCounter(descriptor: .named("taskq_http_requests_total",
+                                                help: "HTTP requests answered, by method and status class."),
+                             labels: [("method", method), ("code", String(status / 100) + "xx")]).increment()
         durations.recordNanoseconds(nanoseconds)
     }
 
     func emit(into bytes: inout [UInt8]) { registry.emit(into: &bytes) }
+}
+
+extension MetricNameDescriptor {
+    /// A series named `name` exactly (no unit suffix appended) with its `# HELP` text.
+    static func named(_ name: String, help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(metricName: name, unitName: "", helpText: help)
+    }
 }
