@@ -29,26 +29,33 @@ public enum BulkEnqueue {
 
     /// `parse(bytes:source:)` with the lines already found (`lineRanges`).
     public static func parse(bytes: [UInt8], lines: [Range<Int>], source: String) async throws -> [(line: Int, request: JobRequest)] {
-        let chunks = try await inChunks(count: lines.count) { range -> Result<[(line: Int, request: JobRequest)], TaskqError> in
-            var parsed: [(line: Int, request: JobRequest)] = []
-            parsed.reserveCapacity(range.count)
-            if let error = eachRequest(bytes: bytes, lines: lines, range, source: source, { parsed.append(($0, $1)) }) {
-                return .failure(error)
+        try await foldLines(bytes: bytes, lines: lines, 0..<lines.count, source: source, into: []) { parsed, line, request in
+            parsed.append((line, request))
+        }.flatMap { $0 }
+    }
+
+    /// Runs `body` over the non-blank lines `range` of `bytes` in order, in up to four chunks at once
+    /// (`inChunks`), each folding into a value of its own that starts as `initial`. Returns the chunks' values in
+    /// line order, or throws the first bad line (a parse's or `body`'s error, as `eachRequest` words it).
+    static func foldLines<T: Sendable>(bytes: [UInt8], lines: [Range<Int>], _ range: Range<Int>, source: String, into initial: T,
+                                       _ body: @escaping @Sendable (inout T, Int, JobRequest) throws -> Void) async throws -> [T] {
+        let chunks = try await inChunks(count: range.count) { part -> Result<T, TaskqError> in
+            var value = initial
+            let chunk = (range.lowerBound + part.lowerBound)..<(range.lowerBound + part.upperBound)
+            if let failure = eachRequest(bytes: bytes, lines: lines, chunk, source: source, { try body(&value, $0, $1) }) {
+                return .failure(failure)
             }
-            return .success(parsed)
+            return .success(value)
         }
-        var requests: [(line: Int, request: JobRequest)] = []
-        requests.reserveCapacity(lines.count)
-        for chunk in chunks { requests += try chunk.get() }
-        return requests
+        return try chunks.map { try $0.get() }
     }
 
     /// Parses the lines `range` of `bytes` in order, handing each non-blank line (1-based number, request) to `body`.
     /// Returns, rather than throws (chunks run concurrently), the first error of a line's parse or of `body`, as bad
     /// input data prefixed with `SOURCE line N: `; lines after it are not read. A line of ASCII bytes is parsed as it
     /// is, any other line decoded first (invalid UTF-8 becomes U+FFFD). Blank lines: only spaces, tabs, CRs.
-    static func eachRequest(bytes: [UInt8], lines: [Range<Int>], _ range: Range<Int>, source: String,
-                            _ body: (Int, JobRequest) throws -> Void) -> TaskqError? {
+    private static func eachRequest(bytes: [UInt8], lines: [Range<Int>], _ range: Range<Int>, source: String,
+                                    _ body: (Int, JobRequest) throws -> Void) -> TaskqError? {
         bytes.withUnsafeBufferPointer { all -> TaskqError? in
             for index in range {
                 let line = UnsafeBufferPointer(rebasing: all[lines[index]])

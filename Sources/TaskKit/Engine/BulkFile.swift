@@ -32,17 +32,11 @@ public struct BulkFile: Sendable {
             let requests = try await BulkEnqueue.parse(bytes: bytes, lines: lines, source: source)
             return ParsedBulk(tasks: Set(requests.map { Self.taskName($0.request) }), requests: requests)
         }
-        let (bytes, lines, source) = (self.bytes, self.lines, self.source)
-        let chunks = try await BulkEnqueue.inChunks(count: lines.count) { range -> Result<Set<String>, TaskqError> in
-            var tasks: Set<String> = []
-            if let failure = BulkEnqueue.eachRequest(bytes: bytes, lines: lines, range, source: source, { _, request in
-                tasks.insert(Self.taskName(request))
-            }) { return .failure(failure) }
-            return .success(tasks)
+        let chunks = try await BulkEnqueue.foldLines(bytes: bytes, lines: lines, 0..<lines.count, source: source,
+                                                     into: Set<String>()) { tasks, _, request in
+            tasks.insert(Self.taskName(request))
         }
-        var tasks: Set<String> = []
-        for chunk in chunks { tasks.formUnion(try chunk.get()) }
-        return ParsedBulk(tasks: tasks, requests: nil)
+        return ParsedBulk(tasks: chunks.reduce(into: Set<String>()) { $0.formUnion($1) }, requests: nil)
     }
 
     /// A request's task name as the builder is asked for it (`shell` for a command, "" for none).
@@ -91,29 +85,23 @@ public struct BulkFile: Sendable {
         }
     }
 
-    typealias BuiltChunk = (count: Int, warnings: [String], queues: Set<String>, jobs: [NewJob])
+    /// One chunk's share of `buildChunks`.
+    struct BuiltChunk: Sendable {
+        var count = 0
+        var warnings: [String] = []
+        var queues: Set<String> = []
+        var jobs: [NewJob] = []
+    }
 
     /// Parses and builds the lines `range` in parallel chunks; each chunk's job count, warnings, queues and (with
     /// `keep`) jobs.
     private func buildChunks(_ range: Range<Int>, builder: JobBuilder, now: Millis, keep: Bool) async throws -> [BuiltChunk] {
-        let (bytes, lines, source) = (self.bytes, self.lines, self.source)
-        let chunks = try await BulkEnqueue.inChunks(count: range.count) { part -> Result<BuiltChunk, TaskqError> in
-            var count = 0
-            var warnings: [String] = []
-            var queues: Set<String> = []
-            var jobs: [NewJob] = []
-            if keep { jobs.reserveCapacity(part.count) }
-            let lineRange = (range.lowerBound + part.lowerBound)..<(range.lowerBound + part.upperBound)
-            let failure = BulkEnqueue.eachRequest(bytes: bytes, lines: lines, lineRange, source: source) { _, request in
-                let job = try builder.build(request, now: now, warnings: &warnings)
-                count += 1
-                queues.insert(job.queue)
-                if keep { jobs.append(job) }
-            }
-            if let failure { return .failure(failure) }
-            return .success((count, warnings, queues, jobs))
+        try await BulkEnqueue.foldLines(bytes: bytes, lines: lines, range, source: source, into: BuiltChunk()) { chunk, _, request in
+            let job = try builder.build(request, now: now, warnings: &chunk.warnings)
+            chunk.count += 1
+            chunk.queues.insert(job.queue)
+            if keep { chunk.jobs.append(job) }
         }
-        return try chunks.map { try $0.get() }
     }
 }
 

@@ -65,21 +65,15 @@ final class PostgresConnection: @unchecked Sendable {
         // Defaults first, then the URL (`dbname`, expanded), whose own parameters override them (libpq keeps the
         // last). An explicit keyword also beats its PG* variable, so PGCONNECT_TIMEOUT keeps its say and the name
         // is only a fallback for PGAPPNAME.
-        var keywords = ["fallback_application_name"]
-        var values = ["taskq"]
-        if ProcessEnvironment.value("PGCONNECT_TIMEOUT") == nil {
-            keywords.append("connect_timeout")
-            values.append("5")
-        }
+        var settings: [(keyword: String, value: String)] = [("fallback_application_name", "taskq")]
+        if ProcessEnvironment.value("PGCONNECT_TIMEOUT") == nil { settings.append(("connect_timeout", "5")) }
         if let options = Self.parsedOptions(conninfo) {
-            for setting in PostgresTarget.loopbackDefaults(options: options, environment: ProcessEnvironment.value) {
-                keywords.append(setting.keyword)
-                values.append(setting.value)
-            }
+            settings += PostgresTarget.loopbackDefaults(options: options, environment: ProcessEnvironment.value)
         }
-        keywords.append("dbname")
-        values.append(conninfo)
-        let fresh: OpaquePointer? = withCStrings(keywords) { k in withCStrings(values) { v in PQconnectdbParams(k, v, 1) } }
+        settings.append(("dbname", conninfo))
+        let fresh: OpaquePointer? = withCStrings(settings.map(\.keyword)) { k in
+            withCStrings(settings.map(\.value)) { v in PQconnectdbParams(k, v, 1) }
+        }
         guard let fresh else { throw TaskqError.unavailable("cannot connect to PostgreSQL at \(target.display): out of memory") }
         guard PQstatus(fresh) == CONNECTION_OK else {
             let message = DatabaseURL.scrubbed(Self.attempts(String(cString: PQerrorMessage(fresh))), of: conninfo)

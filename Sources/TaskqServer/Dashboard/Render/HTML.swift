@@ -17,6 +17,12 @@ struct HTML: ExpressibleByStringInterpolation, CustomStringConvertible, Sendable
     /// The empty fragment.
     static let empty = HTML(markup: "")
 
+    /// A region taskq.js keeps up to date: replaced by each HTML fragment the server pushes on the event stream
+    /// `events` (which also sends `body`'s later versions alone).
+    static func liveRegion(id: String, events: String, _ body: HTML) -> HTML {
+        "<div id=\"\(id)\" data-live=\"\(events)\">\n\(body)</div>"
+    }
+
     /// A literal written in the source: markup, inserted unescaped.
     init(stringLiteral literal: StaticString) {
         text = literal.description

@@ -8,8 +8,7 @@ struct JobPage: DashboardPage {
     var content: HTML {
         """
         <p class="crumbs"><a href="/jobs">← Jobs</a></p>
-        <div id="job" data-live="/events/jobs/\(body.id)">
-        \(body.html)</div>
+        \(HTML.liveRegion(id: "job", events: "/events/jobs/\(body.id)", body.html))
 
         """
     }

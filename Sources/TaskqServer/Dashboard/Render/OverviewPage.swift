@@ -8,8 +8,7 @@ struct OverviewPage: DashboardPage {
     var content: HTML {
         """
         <h1>Overview</h1>
-        <div id="overview" data-live="/events/overview">
-        \(body.html)</div>
+        \(HTML.liveRegion(id: "overview", events: "/events/overview", body.html))
 
         """
     }
