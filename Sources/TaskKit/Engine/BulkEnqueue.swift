@@ -29,18 +29,28 @@ public enum BulkEnqueue {
 
     /// `parse(bytes:source:)` with the lines already found (`lineRanges`).
     public static func parse(bytes: [UInt8], lines: [Range<Int>], source: String) async throws -> [(line: Int, request: JobRequest)] {
-        try await foldLines(bytes: bytes, lines: lines, 0..<lines.count, source: source, into: []) { parsed, line, request in
+        let chunks = try await foldLines(bytes: bytes, lines: lines, 0..<lines.count, source: source, into: { count in
+            var parsed: [(line: Int, request: JobRequest)] = []
+            parsed.reserveCapacity(count)
+            return parsed
+        }) { parsed, line, request in
             parsed.append((line, request))
-        }.flatMap { $0 }
+        }
+        var requests: [(line: Int, request: JobRequest)] = []
+        requests.reserveCapacity(lines.count)
+        for chunk in chunks { requests += chunk }
+        return requests
     }
 
     /// Runs `body` over the non-blank lines `range` of `bytes` in order, in up to four chunks at once
-    /// (`inChunks`), each folding into a value of its own that starts as `initial`. Returns the chunks' values in
-    /// line order, or throws the first bad line (a parse's or `body`'s error, as `eachRequest` words it).
-    static func foldLines<T: Sendable>(bytes: [UInt8], lines: [Range<Int>], _ range: Range<Int>, source: String, into initial: T,
+    /// (`inChunks`), each folding into a value of its own that starts as `initial(lines in the chunk)`. Returns the
+    /// chunks' values in line order, or throws the first bad line (a parse's or `body`'s error, as `eachRequest`
+    /// words it).
+    static func foldLines<T: Sendable>(bytes: [UInt8], lines: [Range<Int>], _ range: Range<Int>, source: String,
+                                       into initial: @escaping @Sendable (Int) -> T,
                                        _ body: @escaping @Sendable (inout T, Int, JobRequest) throws -> Void) async throws -> [T] {
         let chunks = try await inChunks(count: range.count) { part -> Result<T, TaskqError> in
-            var value = initial
+            var value = initial(part.count)
             let chunk = (range.lowerBound + part.lowerBound)..<(range.lowerBound + part.upperBound)
             if let failure = eachRequest(bytes: bytes, lines: lines, chunk, source: source, { try body(&value, $0, $1) }) {
                 return .failure(failure)

@@ -33,7 +33,7 @@ public struct BulkFile: Sendable {
             return ParsedBulk(tasks: Set(requests.map { Self.taskName($0.request) }), requests: requests)
         }
         let chunks = try await BulkEnqueue.foldLines(bytes: bytes, lines: lines, 0..<lines.count, source: source,
-                                                     into: Set<String>()) { tasks, _, request in
+                                                     into: { _ in Set<String>() }) { tasks, _, request in
             tasks.insert(Self.taskName(request))
         }
         return ParsedBulk(tasks: chunks.reduce(into: Set<String>()) { $0.formUnion($1) }, requests: nil)
@@ -96,7 +96,11 @@ public struct BulkFile: Sendable {
     /// Parses and builds the lines `range` in parallel chunks; each chunk's job count, warnings, queues and (with
     /// `keep`) jobs.
     private func buildChunks(_ range: Range<Int>, builder: JobBuilder, now: Millis, keep: Bool) async throws -> [BuiltChunk] {
-        try await BulkEnqueue.foldLines(bytes: bytes, lines: lines, range, source: source, into: BuiltChunk()) { chunk, _, request in
+        try await BulkEnqueue.foldLines(bytes: bytes, lines: lines, range, source: source, into: { count in
+            var chunk = BuiltChunk()
+            if keep { chunk.jobs.reserveCapacity(count) }
+            return chunk
+        }) { chunk, _, request in
             let job = try builder.build(request, now: now, warnings: &chunk.warnings)
             chunk.count += 1
             chunk.queues.insert(job.queue)
