@@ -125,7 +125,7 @@ final class RedisServer: @unchecked Sendable {
     }
 
     static func start() throws -> RedisServer {
-        sweepStale(prefix: "taskq-redis-") { dir in _ = try? shell("kill -9 $(cat \(dir)/redis.pid) 2>/dev/null; true") }
+        sweepStale(prefix: "taskq-redis-") { dir in _ = try? shell("kill -9 $(cat \(dir)/redis.pid 2>/dev/null) 2>/dev/null; true") }
         guard FileManager.default.fileExists(atPath: "/usr/bin/redis-server") else {
             throw TestServerError("redis-server not found: run `make deps` (apt-get install redis-server)")
         }
@@ -135,7 +135,7 @@ final class RedisServer: @unchecked Sendable {
         try server.startServer()
         // Stop it before removing its directory: a SIGTERM'd Redis whose AOF directory is gone refuses to exit.
         cleanup.withLock {
-            $0.append("redis-cli -p \(server.port) shutdown nosave >/dev/null 2>&1; kill -9 $(cat \(dir)/redis.pid) 2>/dev/null; rm -rf \(dir)")
+            $0.append("redis-cli -p \(server.port) shutdown nosave >/dev/null 2>&1; kill -9 $(cat \(dir)/redis.pid 2>/dev/null) 2>/dev/null; rm -rf \(dir)")
         }
         installExitHandler()
         return server

@@ -20,6 +20,23 @@ struct OutcomeConformanceTests {
     }
 
     @Test(arguments: Backend.allCases)
+    func aSuccessAfterAFailedAttemptClearsTheErrorAndTheLease(backend: Backend) async throws {
+        let store = try await backend.makeLocation().migrated()
+        _ = try await store.enqueue([newJob()], now: t0)
+        let first = try await claimOne(store)
+        #expect(try await store.job(id: first.id)?.leaseUntil == t0 + 1_000)
+        _ = try await store.finish([JobOutcome(job: first, worker: "w", kind: .retry(error: "boom", runAt: t0 + 10, outcome: .failed))],
+                                   now: t0 + 5)
+        let retrying = try #require(try await store.job(id: first.id))
+        #expect(retrying.state == .retrying && retrying.error == "boom" && retrying.leaseUntil == nil)
+        let second = try await claimOne(store, now: t0 + 20)
+        _ = try await store.finish([JobOutcome(job: second, worker: "w", kind: .completed(result: .null))], now: t0 + 30)
+        let done = try #require(try await store.job(id: first.id))
+        #expect(done.state == .completed && done.error == nil && done.leaseUntil == nil && done.attempt == 2)
+        #expect(try await store.attempts(jobID: first.id).map(\.error) == ["boom", nil])
+    }
+
+    @Test(arguments: Backend.allCases)
     func anOutcomeRecordsWhenItsAttemptReallyStarted(backend: Backend) async throws {
         let store = try await backend.makeLocation().migrated()
         let ids = try await store.enqueue([newJob("a"), newJob("b")], now: t0).map(\.id)

@@ -96,4 +96,53 @@ struct SchemaConformanceTests {
         let leftover = try await store.connection.run { db in try db.command(["EXISTS", "\(p):ready:default"]).int }
         #expect(leftover == 0)
     }
+
+    /// Redis only: a layout-2 store, whose attempts lived in a hash of their own per job (`attempts:ID`), keeps every
+    /// attempt across `taskq migrate` to layout 3 (attempts inside the job hash), over more jobs than one migration
+    /// chunk, and its jobs go on running.
+    @Test func redisLayoutTwoUpgradeMovesAttemptsIntoTheJobHash() async throws {
+        let location = try await Backend.redis.makeLocation()
+        let store = try #require(try await location.migrated() as? RedisStore)
+        let count = RedisStore.migrationChunk + 500
+        let ids = try await store.enqueue((0..<count).map { newJob("j\($0)") }, now: t0).map(\.id)
+        let claimed = try await store.claim(queues: ["default"], limit: 3, worker: "w", now: t0 + 10, leaseUntil: t0 + 30_000)
+        _ = try await store.finish([JobOutcome(job: claimed[0], worker: "w", kind: .failed(error: "boom", outcome: .failed))],
+                                   now: t0 + 20)
+        // The last job gets an attempt too, so the final chunk has one to move.
+        let last = try #require(ids.last)
+        var before: [Int64: [Attempt]] = [:]
+        for id in claimed.map(\.id) { before[id] = try await store.attempts(jobID: id) }
+        #expect(before[claimed[0].id]?.first?.outcome == .failed)
+        #expect(before[claimed[1].id]?.first?.outcome == .running)
+        // Rewrite the three jobs' attempts as layout 2 kept them, add one for the last job, and record version 2.
+        let p = store.target.prefix
+        try await store.connection.run { db in
+            for id in claimed.map(\.id) {
+                let fields = try db.command(["HGETALL", "\(p):job:\(id)"]).array.compactMap(\.string)
+                for k in stride(from: 0, to: fields.count - 1, by: 2) where fields[k].first?.isNumber == true {
+                    try db.command(["HDEL", "\(p):job:\(id)", fields[k]])
+                    try db.command(["HSET", "\(p):attempts:\(id)", fields[k], fields[k + 1]])
+                }
+            }
+            try db.command(["HSET", "\(p):attempts:\(last)", "1.started_at", "5", "1.worker", "old", "1.outcome", "lost",
+                            "1.finished_at", "6"])
+            try db.command(["HSET", "\(p):meta", "layout_version", "2"])
+        }
+        #expect(try await store.attempts(jobID: claimed[0].id).isEmpty)
+        let reopened = try await location.open()
+        await #expect(throws: TaskqError.self) { try await reopened.requireSchema() }
+        #expect(try await reopened.migrate(now: t0).map(\.version) == [RedisStore.layoutVersion])
+        #expect(try await reopened.migrate(now: t0).isEmpty)
+        try await reopened.requireSchema()
+        for id in claimed.map(\.id) { #expect(try await reopened.attempts(jobID: id) == before[id]) }
+        #expect(try await reopened.attempts(jobID: last).map(\.outcome) == [.lost])
+        let left = try await store.connection.run { db in
+            try (claimed.map(\.id) + [last]).map { try db.command(["EXISTS", "\(p):attempts:\($0)"]).int ?? -1 }
+        }
+        #expect(left == [0, 0, 0, 0])
+        // The running job finishes and closes the attempt it opened under layout 2.
+        let reply = try await reopened.finish([JobOutcome(job: claimed[1], worker: "w", kind: .completed(result: .null))], now: t0 + 40)
+        #expect(reply.applied == [claimed[1].id])
+        #expect(try await reopened.attempts(jobID: claimed[1].id).map(\.outcome) == [.completed])
+    }
 }

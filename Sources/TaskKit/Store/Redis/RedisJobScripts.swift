@@ -31,24 +31,28 @@ extension RedisScripts {
         if f[1] then redis.call('ZADD', rkey(f[1], f[4]), rscore(f[2], f[3]), m) end
       end
     until #due < 1000
-    local cands = {}
+    local cands, sources = {}, 0
     for i = 7, 6 + nq do
       -- A paused queue is skipped in this same script: a pause holds from the next claim on.
       if redis.call('SISMEMBER', P .. ':queues:paused', ARGV[i]) == 0 then
       for j = 7 + nq, #ARGV do
         local key = rkey(ARGV[i], ARGV[j])
         local r = redis.call('ZRANGE', key, 0, limit - 1, 'WITHSCORES')
+        if #r > 0 then sources = sources + 1 end
         for c = 1, #r, 2 do cands[#cands + 1] = {r[c], tonumber(r[c + 1]), ARGV[i], key} end
       end
       end
     end
-    table.sort(cands, function(a, b) if a[2] ~= b[2] then return a[2] < b[2] end return a[1] < b[1] end)
+    -- One set's members come in claim order already (score, then member); only a merge of several needs sorting.
+    if sources > 1 then
+      table.sort(cands, function(a, b) if a[2] ~= b[2] then return a[2] < b[2] end return a[1] < b[1] end)
+    end
     local out, running, removed, seen = {}, {}, {}, {}
     local claimed = 0
     for i = 1, #cands do
       if claimed >= limit then break end
       local m, q, key = cands[i][1], cands[i][3], cands[i][4]
-      local id = tonumber(m)
+      local id = tostring(tonumber(m)) -- the unpadded id, made text once: every use below is a key or a member
       local k = jk(id)
       local taken = removed[key] or {}; taken[#taken + 1] = m; removed[key] = taken
       -- Ready jobs never carry finished_at (retry removes it), so claiming is one read and one write. A member
@@ -57,11 +61,12 @@ extension RedisScripts {
       if not seen[m] and (f[2] == 'pending' or f[2] == 'scheduled' or f[2] == 'retrying') then
       seen[m] = true
       claimed = claimed + 1
-      local attempt = tonumber(f[3]) + 1
-      redis.call('HSET', k, 'state', 'running', 'attempt', attempt, 'worker', worker, 'started_at', ARGV[2], 'lease_until', lease)
+      local attempt = tostring(tonumber(f[3]) + 1)
+      local set = {'state', 'running', 'attempt', attempt, 'worker', worker, 'started_at', ARGV[2], 'lease_until', lease}
+      open_attempt(set, attempt, ARGV[2], worker)
+      redis.call('HSET', k, unpack(set))
       bmove(id, q, f[2], 'running')
       running[#running + 1] = lease; running[#running + 1] = id
-      open_attempt(id, attempt, ARGV[2], worker)
       out[#out + 1] = f
       end
     end
@@ -84,42 +89,41 @@ extension RedisScripts {
     local function time(v) if v == '' then return nil end return v end
     local applied, cancel_requested, unleased, done = {}, {}, {}, {}
     for i = 3, #ARGV - 14, 15 do
-      local o = {id = ARGV[i], attempt = ARGV[i + 1], worker = ARGV[i + 2], state = ARGV[i + 3], error = text(ARGV[i + 4]),
-                 result = text(ARGV[i + 5]), run_at = time(ARGV[i + 6]), finished_at = time(ARGV[i + 7]),
-                 refund = ARGV[i + 8] == '1', yields = ARGV[i + 9] == '1', expired_before = time(ARGV[i + 10]),
-                 outcome = ARGV[i + 11], attempt_error = text(ARGV[i + 12]), ended_at = ARGV[i + 13],
-                 started_at = time(ARGV[i + 14])}
-      local id = o.id
+      local id, attempt, worker, state = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
+      local expired_before = time(ARGV[i + 10])
       local k = jk(id)
       local f = redis.call('HMGET', k, 'state', 'worker', 'attempt', 'cancel_requested', 'queue', 'priority', 'unique_key',
-                           'lease_until', 'task')
-      if f[1] == 'running' and f[2] == o.worker and tonumber(f[3]) == tonumber(o.attempt)
-         and (o.expired_before == nil or tonumber(f[8] or '0') < tonumber(o.expired_before)) then
-        if o.yields and f[4] == '1' then
+                           'lease_until', 'task', 'error')
+      if f[1] == 'running' and f[2] == worker and tonumber(f[3]) == tonumber(attempt)
+         and (expired_before == nil or (tonumber(f[8]) or 0) < tonumber(expired_before)) then
+        if ARGV[i + 9] == '1' and f[4] == '1' then
           cancel_requested[#cancel_requested + 1] = id
         else
           unleased[#unleased + 1] = id
-          local set, del = {'state', o.state}, {'lease_until'}
-          if o.error ~= nil then set[#set + 1] = 'error'; set[#set + 1] = o.error else del[#del + 1] = 'error' end
-          if o.result ~= nil then set[#set + 1] = 'result'; set[#set + 1] = o.result end
-          if o.run_at ~= nil then set[#set + 1] = 'run_at'; set[#set + 1] = o.run_at end
-          if o.started_at ~= nil then set[#set + 1] = 'started_at'; set[#set + 1] = o.started_at end
-          if o.finished_at ~= nil then
-            set[#set + 1] = 'finished_at'; set[#set + 1] = o.finished_at
-            done[#done + 1] = o.finished_at; done[#done + 1] = id
+          -- lease_until is emptied (read as none) in the same HSET; only an old error needs an HDEL of its own.
+          local set = {'state', state, 'lease_until', ''}
+          local err, result, run_at, started_at, finished_at =
+            text(ARGV[i + 4]), text(ARGV[i + 5]), time(ARGV[i + 6]), time(ARGV[i + 14]), time(ARGV[i + 7])
+          if err ~= nil then set[#set + 1] = 'error'; set[#set + 1] = err end
+          if result ~= nil then set[#set + 1] = 'result'; set[#set + 1] = result end
+          if run_at ~= nil then set[#set + 1] = 'run_at'; set[#set + 1] = run_at end
+          if started_at ~= nil then set[#set + 1] = 'started_at'; set[#set + 1] = started_at end
+          if finished_at ~= nil then
+            set[#set + 1] = 'finished_at'; set[#set + 1] = finished_at
+            done[#done + 1] = finished_at; done[#done + 1] = id
           end
-          if o.refund then redis.call('HINCRBY', k, 'attempt_offset', 1) end
+          if ARGV[i + 8] == '1' then redis.call('HINCRBY', k, 'attempt_offset', 1) end
+          close_attempt(set, attempt, ARGV[i + 13], ARGV[i + 11], text(ARGV[i + 12]), started_at)
           redis.call('HSET', k, unpack(set))
-          redis.call('HDEL', k, unpack(del))
-          bmove(id, f[5], 'running', o.state)
-          if o.finished_at ~= nil then
+          if err == nil and f[10] then redis.call('HDEL', k, 'error') end
+          bmove(id, f[5], 'running', state)
+          if finished_at ~= nil then
             finish_unique(id, f[7])
-          elseif o.state == 'pending' then
-            make_ready(id, f[5], f[9], f[6], redis.call('HGET', k, 'run_at'))
+          elseif state == 'pending' then
+            make_ready(id, f[5], f[9], f[6], run_at or redis.call('HGET', k, 'run_at'))
           else
-            redis.call('ZADD', P .. ':delayed', redis.call('HGET', k, 'run_at'), member(id))
+            redis.call('ZADD', P .. ':delayed', run_at or redis.call('HGET', k, 'run_at'), member(id))
           end
-          close_attempt(id, o.attempt, o.ended_at, o.outcome, o.attempt_error, o.started_at)
           applied[#applied + 1] = id
         end
       end
@@ -264,7 +268,7 @@ extension RedisScripts {
       if deleted >= limit then break end
       local f = redis.call('HMGET', jk(id), 'state', 'queue', 'task')
       if f[1] and states[f[1]] then
-        redis.call('DEL', jk(id), P .. ':attempts:' .. id)
+        redis.call('DEL', jk(id))
         -- The job's output: one string per attempt and stream, listed by the fields of its output hash.
         local okey = P .. ':output:' .. id
         for _, field in ipairs(redis.call('HKEYS', okey)) do redis.call('DEL', okey .. ':' .. field) end
@@ -306,11 +310,17 @@ extension RedisScripts {
     return out
     """#
 
-    /// ARGV: prefix, layout version, now. Records the layout version; refuses a newer one; moves the ready sets
-    /// of layout 1 (one per queue) to layout 2 (one per queue and task). Returns the version before (0 if none).
+    /// ARGV: prefix, layout version, now, cursor ('-inf' at first, then what the last call returned), chunk size.
+    /// Refuses a newer layout; moves the ready sets of layout 1 (one per queue) to layout 2 (one per queue and task);
+    /// then, one chunk of `idx:all` per call, moves each job's attempts from layout 2's `attempts:ID` hash into its
+    /// job hash (layout 3); the call that moves the last chunk records the version. Every step can run again (a
+    /// moved job has no `attempts:ID` left), so a migration cut short, or two at once, finish the same.
+    /// Returns {version before, next cursor ('' when done), 1 when this call recorded the version}.
     static let migrate = prelude + #"""
+    local target = tonumber(ARGV[2])
     local current = tonumber(redis.call('HGET', P .. ':meta', 'layout_version') or '0')
-    if current > tonumber(ARGV[2]) then return redis.error_reply('NEWER layout ' .. current) end
+    if current > target then return redis.error_reply('NEWER layout ' .. current) end
+    if current == target then return {current, '', 0} end
     if current == 1 then
       local queues = {}
       for _, field in ipairs(redis.call('HKEYS', P .. ':counts')) do
@@ -332,10 +342,19 @@ extension RedisScripts {
           if t then redis.call('ZADD', rkey(q, t), r[i + 1], r[i]) end
         end
       end
+      redis.call('HSET', P .. ':meta', 'layout_version', 2)
     end
-    if current < tonumber(ARGV[2]) then
-      redis.call('HSET', P .. ':meta', 'layout_version', ARGV[2], 'migrated_at', ARGV[3])
+    local limit = tonumber(ARGV[5])
+    local ids = redis.call('ZRANGEBYSCORE', P .. ':idx:all', ARGV[4], '+inf', 'LIMIT', 0, limit)
+    for _, id in ipairs(ids) do
+      local akey = P .. ':attempts:' .. id
+      local fields = redis.call('HGETALL', akey)
+      if #fields > 0 and redis.call('EXISTS', jk(id)) == 1 then calln('HSET', jk(id), fields) end
+      redis.call('DEL', akey)
     end
-    return current
+    if #ids == limit then return {current, '(' .. ids[#ids], 0} end
+    redis.call('HSET', P .. ':meta', 'layout_version', target, 'migrated_at', ARGV[3])
+    return {current, '', 1}
     """#
+
 }

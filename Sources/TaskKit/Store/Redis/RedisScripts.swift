@@ -46,16 +46,19 @@ enum RedisScripts {
     local function finish_unique(id, key)
       if key and redis.call('HGET', P .. ':unique', key) == tostring(id) then redis.call('HDEL', P .. ':unique', key) end
     end
-    -- Attempts live in a hash per job: fields N.started_at, N.worker, N.finished_at, N.outcome, N.error.
-    local function open_attempt(id, attempt, now, worker)
-      redis.call('HSET', P .. ':attempts:' .. id, attempt .. '.started_at', now, attempt .. '.worker', worker,
-        attempt .. '.outcome', 'running')
+    -- Attempts live in the job's own hash (layout 3), as fields N.started_at, N.worker, N.outcome, N.finished_at,
+    -- N.error: no job field starts with a digit. These append an attempt's fields to a job's HSET list `f`, so
+    -- opening or closing an attempt costs no call of its own.
+    local function open_attempt(f, attempt, now, worker)
+      f[#f + 1] = attempt .. '.started_at'; f[#f + 1] = now
+      f[#f + 1] = attempt .. '.worker'; f[#f + 1] = worker
+      f[#f + 1] = attempt .. '.outcome'; f[#f + 1] = 'running'
     end
-    local function close_attempt(id, attempt, now, outcome, err, started)
-      local f = {attempt .. '.finished_at', now, attempt .. '.outcome', outcome}
+    local function close_attempt(f, attempt, now, outcome, err, started)
+      f[#f + 1] = attempt .. '.finished_at'; f[#f + 1] = now
+      f[#f + 1] = attempt .. '.outcome'; f[#f + 1] = outcome
       if err then f[#f + 1] = attempt .. '.error'; f[#f + 1] = err end
       if started then f[#f + 1] = attempt .. '.started_at'; f[#f + 1] = started end
-      redis.call('HSET', P .. ':attempts:' .. id, unpack(f))
     end
     local function set_finished(id, now)
       redis.call('HSET', jk(id), 'finished_at', now)

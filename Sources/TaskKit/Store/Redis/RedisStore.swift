@@ -7,8 +7,12 @@ import Glibc
 /// SHA, reloaded after a server restart). Idle workers block on per-queue wake lists. Key layout: docs/redis.md.
 public final class RedisStore: TaskqStore, @unchecked Sendable {
     public let backend = "redis"
-    /// The key-layout version `taskq migrate` records (2: ready sets per queue and task).
-    public static let layoutVersion = 2
+    /// The key-layout version `taskq migrate` records (2: ready sets per queue and task; 3: attempts inside the job
+    /// hash).
+    public static let layoutVersion = 3
+    /// Jobs whose attempts one `migrate` script call moves into their job hashes (layout 2 to 3), so no call holds
+    /// the server long.
+    static let migrationChunk = 2_000
     let connection: RedisConnection
     let target: RedisTarget
     private let listener: RedisListener
@@ -68,8 +72,17 @@ public final class RedisStore: TaskqStore, @unchecked Sendable {
     public func migrate(now: Millis) async throws -> [MigrationStatus] {
         try await connection.run { db in
             do {
-                let before = try self.eval(db, RedisScripts.migrate, [String(Self.layoutVersion), String(now)]).int ?? 0
-                return before < Self.layoutVersion ? [MigrationStatus(version: Self.layoutVersion, name: "layout", appliedAt: now)] : []
+                var cursor = "-inf"
+                while true {
+                    let r = try self.eval(db, RedisScripts.migrate, [String(Self.layoutVersion), String(now), cursor,
+                                                                     String(Self.migrationChunk)]).array
+                    guard r.count == 3, let next = r[1].string else { throw TaskqError.failed("unexpected reply from the migrate script") }
+                    if next.isEmpty {
+                        // Only the call that recorded the version reports it, so of two migrations at once one does.
+                        return r[2].int == 1 ? [MigrationStatus(version: Self.layoutVersion, name: "layout", appliedAt: now)] : []
+                    }
+                    cursor = next
+                }
             } catch let TaskqError.failed(message) where message.contains("NEWER layout") {
                 throw TaskqError.unavailable("the taskq key layout at \(self.target.display) (prefix \(self.p)) is newer than this taskq knows (\(Self.layoutVersion)): upgrade taskq")
             }
@@ -230,8 +243,9 @@ public final class RedisStore: TaskqStore, @unchecked Sendable {
 
     public func attempts(jobID: Int64) async throws -> [Attempt] {
         try await connection.run { db in
-            // Fields N.started_at, N.worker, N.finished_at, N.outcome, N.error (see docs/redis.md).
-            let r = try db.command(["HGETALL", "\(self.p):attempts:\(jobID)"]).array
+            // The job hash's fields N.started_at, N.worker, N.finished_at, N.outcome, N.error (see docs/redis.md);
+            // its other fields start with a letter and are skipped.
+            let r = try db.command(["HGETALL", "\(self.p):job:\(jobID)"]).array
             var fields: [Int: [String: String]] = [:]
             for i in stride(from: 0, to: r.count - 1, by: 2) {
                 guard let key = r[i].string, let dot = key.firstIndex(of: "."), let n = Int(key[..<dot]) else { continue }
