@@ -126,6 +126,9 @@ struct SchemaConformanceTests {
             }
             try db.command(["HSET", "\(p):attempts:\(last)", "1.started_at", "5", "1.worker", "old", "1.outcome", "lost",
                             "1.finished_at", "6"])
+            // An index entry whose job hash is gone: its attempts go, and no job hash is made for it.
+            try db.command(["ZADD", "\(p):idx:all", "999999", "999999"])
+            try db.command(["HSET", "\(p):attempts:999999", "1.outcome", "lost"])
             try db.command(["HSET", "\(p):meta", "layout_version", "2"])
         }
         #expect(try await store.attempts(jobID: claimed[0].id).isEmpty)
@@ -140,6 +143,10 @@ struct SchemaConformanceTests {
             try (claimed.map(\.id) + [last]).map { try db.command(["EXISTS", "\(p):attempts:\($0)"]).int ?? -1 }
         }
         #expect(left == [0, 0, 0, 0])
+        let orphan = try await store.connection.run { db in
+            try ["\(p):attempts:999999", "\(p):job:999999"].map { try db.command(["EXISTS", $0]).int ?? -1 }
+        }
+        #expect(orphan == [0, 0])
         // The running job finishes and closes the attempt it opened under layout 2.
         let reply = try await reopened.finish([JobOutcome(job: claimed[1], worker: "w", kind: .completed(result: .null))], now: t0 + 40)
         #expect(reply.applied == [claimed[1].id])

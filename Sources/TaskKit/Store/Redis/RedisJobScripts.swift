@@ -268,7 +268,9 @@ extension RedisScripts {
       if deleted >= limit then break end
       local f = redis.call('HMGET', jk(id), 'state', 'queue', 'task')
       if f[1] and states[f[1]] then
-        redis.call('DEL', jk(id))
+        -- attempts:ID is layout 2's attempt hash: none is left after `taskq migrate`, except what a layout-2 worker
+        -- still running during the upgrade wrote (docs/redis.md), which goes with its job.
+        redis.call('DEL', jk(id), P .. ':attempts:' .. id)
         -- The job's output: one string per attempt and stream, listed by the fields of its output hash.
         local okey = P .. ':output:' .. id
         for _, field in ipairs(redis.call('HKEYS', okey)) do redis.call('DEL', okey .. ':' .. field) end
@@ -313,8 +315,8 @@ extension RedisScripts {
     /// ARGV: prefix, layout version, now, cursor ('-inf' at first, then what the last call returned), chunk size.
     /// Refuses a newer layout; moves the ready sets of layout 1 (one per queue) to layout 2 (one per queue and task);
     /// then, one chunk of `idx:all` per call, moves each job's attempts from layout 2's `attempts:ID` hash into its
-    /// job hash (layout 3); the call that moves the last chunk records the version. Every step can run again (a
-    /// moved job has no `attempts:ID` left), so a migration cut short, or two at once, finish the same.
+    /// job hash (layout 3); the call that finds fewer than a chunk left records the version. Every step can run
+    /// again (a moved job has no `attempts:ID` left), so a migration cut short, or two at once, finish the same.
     /// Returns {version before, next cursor ('' when done), 1 when this call recorded the version}.
     static let migrate = prelude + #"""
     local target = tonumber(ARGV[2])
