@@ -20,12 +20,7 @@ case "$backend" in
     python3 "$here/bench.py" "$bin" "postgres://postgres@127.0.0.1:$port/postgres"
     ;;
   redis)
-    dir=$(mktemp -d /tmp/taskq-bench-redis-XXXXXX)
-    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-    redis-server --port "$port" --bind 127.0.0.1 --dir "$dir" --appendonly yes --save '' --daemonize yes \
-      --pidfile "$dir/redis.pid" --logfile "$dir/redis.log"
-    trap 'kill "$(cat "$dir/redis.pid")"; sleep 0.2; rm -rf "$dir"' EXIT
-    until redis-cli -p "$port" ping >/dev/null 2>&1; do sleep 0.05; done
+    . "$here/redis-server.sh"
     python3 "$here/bench.py" "$bin" "redis://127.0.0.1:$port/0"
     ;;
   *) exec python3 "$here/bench.py" "$bin" "$backend" ;;
