@@ -58,6 +58,16 @@ struct ParsingTests {
         #expect(DatabaseURL.redacted("postgres://app@db/app") == "postgres://app@db/app")
     }
 
+    /// A libpq key=value string stays one when a value holds `://` (a password, say): it is not read as a URI.
+    @Test func aKeyValueStringMayHoldSchemeLikeText() throws {
+        let url = "host=127.0.0.1 password=ab://cd@ef dbname=app"
+        guard case .postgres = try DatabaseURL.parse(url).target else { Issue.record("not read as PostgreSQL"); return }
+        #expect(DatabaseURL.redacted(url) == "host=127.0.0.1 password=*** dbname=app")
+        #expect(DatabaseURL.uriScheme(url) == nil && DatabaseURL.uriScheme("postgresql+x.y-z://db/app") == "postgresql+x.y-z")
+        #expect(throws: TaskqError.self) { try DatabaseURL.parse("mysql://db/app") }
+        #expect(throws: TaskqError.self) { try DatabaseURL.parse("taskq.sqlite3") }
+    }
+
     @Test func postgresOnThisMachineSkipsTLSAndGSSNegotiationUnlessAsked() throws {
         var loadError = [CChar](repeating: 0, count: 256)
         try #require(taskq_load_libpq(&loadError, loadError.count) == 0)

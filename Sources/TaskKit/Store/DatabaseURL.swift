@@ -36,7 +36,7 @@ public struct DatabaseURL: Sendable, Equatable {
             guard !path.isEmpty else { throw TaskqError.usage("database URL '\(TerminalText.escaped(display))' has no file path (example: sqlite:taskq.sqlite3)") }
             return DatabaseURL(target: .sqlite(path: path), display: display)
         }
-        if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") || (!url.contains("://") && url.contains("=")) {
+        if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") || (uriScheme(url) == nil && url.contains("=")) {
             return DatabaseURL(target: .postgres(try PostgresTarget(url: url, display: display)), display: display)
         }
         if url.hasPrefix("redis://") || url.hasPrefix("unix://") {
@@ -59,10 +59,20 @@ public struct DatabaseURL: Sendable, Equatable {
         return out
     }
 
+    /// The scheme of a URI (`postgres` of `postgres://…`), or nil: a libpq key=value string is not a URI even when a
+    /// value holds `://` (`password=a://b`), since a scheme is only letters, digits, `+`, `-` and `.`.
+    static func uriScheme(_ url: String) -> Substring? {
+        guard let separator = url.firstRange(of: "://") else { return nil }
+        let scheme = url[..<separator.lowerBound]
+        guard let first = scheme.first, first.isASCII, first.isLetter,
+              scheme.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "+-.".contains($0)) }) else { return nil }
+        return scheme
+    }
+
     private static func redaction(_ url: String) -> (text: String, secrets: [String]) {
         var secrets: [String] = []
         var out = url
-        if let schemeEnd = out.firstRange(of: "://") {
+        if uriScheme(url) != nil, let schemeEnd = out.firstRange(of: "://") {
             let rest = out[schemeEnd.upperBound...]
             let authorityEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" }) ?? rest.endIndex
             if let at = rest[..<authorityEnd].lastIndex(of: "@") {
