@@ -211,8 +211,9 @@ def latency(samples=int(os.environ.get("BENCH_LATENCY_SAMPLES", "300")), waiting
 
     def enqueue(i):
         out = taskq("create-job", f"lat-{i}", "--task", "noop", "--log-level", "debug", "--log-format", "json")
-        line = next(l for l in out.stderr.splitlines() if f'"writing job lat-{i}"' in l)
-        return int(out.stdout.strip()), log_time_us(line)
+        writing = next(l for l in out.stderr.splitlines() if f'"writing job lat-{i}"' in l)
+        created = next(l for l in out.stderr.splitlines() if " created in queue " in l)
+        return int(out.stdout.strip()), log_time_us(writing), log_time_us(created)
 
     label = f"idle worker, {waiting:,} jobs due later" if waiting else "idle worker"
     measure_latency(samples, enqueue, label)
@@ -244,19 +245,22 @@ def latency_serve(samples=int(os.environ.get("BENCH_LATENCY_SAMPLES", "300"))):
 
 
 def measure_latency(samples, enqueue, label):
-    """Runs an idle default worker (debug JSON logs), calls `enqueue(i) -> (job id, µs time it began)` `samples`
-    times 5-40 ms apart at random, and reports p50/p99/max from that time to the job's `job N started` record."""
+    """Runs an idle default worker (debug JSON logs), calls `enqueue(i) -> (job id, µs time it began[, µs time its
+    write was done])` `samples` times 5-40 ms apart at random, and reports p50/p99/max from that time to the job's
+    `job N started` record; with the write's end, also the p50 of each part (the enqueuer's write, then the rest)."""
     import random
     log_path = os.path.join(WORK, f"worker-{time.time_ns()}.log")
     with open(log_path, "w") as log:
         worker = subprocess.Popen([BIN, "run-worker", "--log-level", "debug", "--log-format", "json"], env=ENV, cwd=WORK,
                                   stdout=subprocess.DEVNULL, stderr=log)
-    created = {}
+    created, written = {}, {}
     try:
         time.sleep(1.0)
         for i in range(samples):
-            job_id, began = enqueue(i)
+            job_id, began, *done = enqueue(i)
             created[job_id] = began
+            if done:
+                written[job_id] = done[0]
             time.sleep(random.uniform(0.005, 0.040))
         deadline = time.time() + 30
         while time.time() < deadline:
@@ -281,6 +285,11 @@ def measure_latency(samples, enqueue, label):
     report(f"enqueue-to-start latency p50 ({label})", f"{p50:.3f}", "ms", f"<= {TARGETS[2]}")
     report(f"enqueue-to-start latency p99 ({label})", f"{p99:.3f}", "ms", f"<= {TARGETS[3]}")
     report(f"enqueue-to-start latency max ({label})", f"{lat[-1]:.3f}", "ms")
+    if written:
+        write = sorted((written[j] - created[j]) / 1000 for j in written)
+        rest = sorted((started[j] - written[j]) / 1000 for j in written if j in started)
+        report("  of which the enqueuer's write, p50", f"{write[len(write) // 2]:.3f}", "ms")
+        report("  of which the rest (wake, claim, start), p50", f"{rest[len(rest) // 2]:.3f}", "ms")
 
 
 def latency_waiting():
