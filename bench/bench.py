@@ -211,8 +211,9 @@ def latency(samples=int(os.environ.get("BENCH_LATENCY_SAMPLES", "300")), waiting
 
     def enqueue(i):
         out = taskq("create-job", f"lat-{i}", "--task", "noop", "--log-level", "debug", "--log-format", "json")
-        writing = next(l for l in out.stderr.splitlines() if f'"writing job lat-{i}"' in l)
-        created = next(l for l in out.stderr.splitlines() if " created in queue " in l)
+        records = out.stderr.splitlines()
+        writing = next(l for l in records if f'"writing job lat-{i}"' in l)
+        created = next(l for l in records if " created in queue " in l)
         return int(out.stdout.strip()), log_time_us(writing), log_time_us(created)
 
     label = f"idle worker, {waiting:,} jobs due later" if waiting else "idle worker"

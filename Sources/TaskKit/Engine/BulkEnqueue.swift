@@ -179,16 +179,7 @@ public enum BulkEnqueue {
         do {
             committed(try await store.enqueue(jobs, now: now))
         } catch let error as TaskqError where enqueued > 0 {
-            let prefix = "enqueued \(enqueued) of \(total) jobs (their ids are on stdout), then failed: "
-            switch error {
-            case let .usage(m): throw TaskqError.usage(prefix + m)
-            case let .badInput(m): throw TaskqError.badInput(prefix + m)
-            case let .failed(m): throw TaskqError.failed(prefix + m)
-            case let .notFound(m): throw TaskqError.notFound(prefix + m)
-            case let .conflict(m): throw TaskqError.conflict(prefix + m)
-            case let .unavailable(m): throw TaskqError.unavailable(prefix + m)
-            case let .temporary(m): throw TaskqError.temporary(prefix + m)
-            }
+            throw error.prefixed("enqueued \(enqueued) of \(total) jobs (their ids are on stdout), then failed: ")
         }
     }
 }

@@ -6,4 +6,17 @@ extension TaskqError {
         default: return self
         }
     }
+
+    /// The same error (kind and exit code) with `prefix` before its message.
+    public func prefixed(_ prefix: String) -> TaskqError {
+        switch self {
+        case let .usage(m): return .usage(prefix + m)
+        case let .badInput(m): return .badInput(prefix + m)
+        case let .failed(m): return .failed(prefix + m)
+        case let .notFound(m): return .notFound(prefix + m)
+        case let .conflict(m): return .conflict(prefix + m)
+        case let .unavailable(m): return .unavailable(prefix + m)
+        case let .temporary(m): return .temporary(prefix + m)
+        }
+    }
 }

@@ -32,12 +32,9 @@ struct MetricsRoute {
                                labels: [("queue", queue)])
                 .set(Int64(snapshot.paused[queue] == nil ? 0 : 1))
         }
-        registry.makeGauge(descriptor: .named("taskq_workers", help: "Worker processes by status."),
-                           labels: [("status", "live")])
-            .set(Int64(snapshot.workers.live.count))
-        registry.makeGauge(descriptor: .named("taskq_workers", help: "Worker processes by status."),
-                           labels: [("status", "lost")])
-            .set(Int64(snapshot.workers.lost.count))
+        let workers = MetricNameDescriptor.named("taskq_workers", help: "Worker processes by status.")
+        registry.makeGauge(descriptor: workers, labels: [("status", "live")]).set(Int64(snapshot.workers.live.count))
+        registry.makeGauge(descriptor: workers, labels: [("status", "lost")]).set(Int64(snapshot.workers.lost.count))
         for entry in snapshot.workers.entries {
             let labels = [("worker", entry.info.id)]
             registry.makeCounter(descriptor: .named("taskq_jobs_completed_total",
