@@ -80,7 +80,7 @@ final class SQLiteConnection: @unchecked Sendable {
             throw TaskqError.unavailable("cannot open database '\(TerminalText.escaped(path))': \(message)")
         }
         sqlite3_extended_result_codes(db, 1)
-        // On a locked database, retry soon, then back off: 50 µs doubling to 1 ms (with jitter, so two waiting
+        // On a locked database, retry soon, then back off: 50 µs doubling to 250 µs (with jitter, so two waiting
         // processes do not poll in step), for about 10 s in all. SQLite's default back-off starts at 1 ms and
         // grows to 100 ms, far longer than a worker's transactions hold the lock.
         sqlite3_busy_handler(db, { _, count in
@@ -91,12 +91,18 @@ final class SQLiteConnection: @unchecked Sendable {
     }
 
     /// Retries of a locked database before SQLITE_BUSY (exit 75): about 10 s of `busyDelayMicros`.
-    static let busyRetries: Int32 = 10_000
+    static let busyRetries: Int32 = 40_000
 
-    /// Microseconds to wait before retry `attempt` (0-based) of a locked database: 50 µs doubling to 1 ms, ±25 %.
+    /// The longest wait between two tries of a locked database. Two workers take turns at the write lock, each
+    /// holding it for well under a millisecond: a waiter that slept 1 ms left the lock idle for most of that
+    /// (BENCHMARKS.md, "SQLite: the busy back-off").
+    static let busyDelayCapMicros: UInt32 = 250
+
+    /// Microseconds to wait before retry `attempt` (0-based) of a locked database: 50 µs doubling to
+    /// `busyDelayCapMicros`, ±25 %.
     static func busyDelayMicros(attempt: Int) -> UInt32 {
         let base = UInt32(50) << UInt32(min(attempt, 5))
-        let capped = min(base, 1_000)
+        let capped = min(base, busyDelayCapMicros)
         return capped - capped / 4 + UInt32.random(in: 0...(capped / 2))
     }
 
