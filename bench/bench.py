@@ -379,6 +379,18 @@ def floor():
     report(f"raw floor: drain {N} jobs (bare client, batches of 100)", f"{rate:,.0f}", "jobs/s")
 
 
+def schema_floor():
+    """The drain floor on taskq's own schema (bench/schema_floor.py): what the schema's indexes, attempts and counts
+    cost beside floor(), and what is left for the worker itself. SQLite and PostgreSQL."""
+    if BACKEND == "redis":
+        return
+    here = os.path.dirname(os.path.abspath(__file__))
+    out = subprocess.run([sys.executable, os.path.join(here, "schema_floor.py"), BIN, BASE_URL, str(N)], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    rate = float(out.stdout.strip())
+    report(f"schema floor: drain {N} jobs on taskq's own tables (bare client, batches of 100)", f"{rate:,.0f}", "jobs/s")
+
+
 def bulk_floor():
     """The raw floor for bulk enqueue (bench/bulk_floor.py), to read bulk_enqueue against."""
     if BACKEND == "redis":
@@ -532,7 +544,7 @@ def serve_overview(jobs=int(os.environ.get("BENCH_OVERVIEW_JOBS", "1000000"))):
 if __name__ == "__main__":
     print(f"taskq benchmarks: {BIN} on {BACKEND}, {os.cpu_count()} cores, N={N}")
     try:
-        benches = (floor, bulk_floor, bulk_enqueue, drain_defaults, drain_two_processes, drain, latency, latency_waiting, latency_serve, scale, pg_churn, cli_cost, idle_worker_rss, beat, serve_enqueue, serve_bulk, serve_overview)
+        benches = (floor, schema_floor, bulk_floor, bulk_enqueue, drain_defaults, drain_two_processes, drain, latency, latency_waiting, latency_serve, scale, pg_churn, cli_cost, idle_worker_rss, beat, serve_enqueue, serve_bulk, serve_overview)
         only = os.environ.get("BENCH_ONLY")
         for bench in benches:
             if only and bench.__name__ not in only.split(","):
