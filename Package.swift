@@ -46,6 +46,7 @@ let package = Package(
                 .embedInCode("sqlite/sqlite_0006_worker_retries.sql"),
                 .embedInCode("sqlite/sqlite_0007_job_counts.sql"),
                 .embedInCode("sqlite/sqlite_0008_state_lists.sql"),
+                .embedInCode("sqlite/sqlite_0009_state_index_without_running.sql"),
                 .embedInCode("postgres/postgres_0001_init.sql"),
                 .embedInCode("postgres/postgres_0002_schedules.sql"),
                 .embedInCode("postgres/postgres_0003_operators.sql"),

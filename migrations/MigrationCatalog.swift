@@ -31,6 +31,8 @@ public enum MigrationCatalog {
                   sql: String(decoding: PackageResources.sqlite_0007_job_counts_sql, as: UTF8.self)),
         Migration(version: 8, name: "state_lists", fileName: "sqlite_0008_state_lists.sql",
                   sql: String(decoding: PackageResources.sqlite_0008_state_lists_sql, as: UTF8.self)),
+        Migration(version: 9, name: "state_index_without_running", fileName: "sqlite_0009_state_index_without_running.sql",
+                  sql: String(decoding: PackageResources.sqlite_0009_state_index_without_running_sql, as: UTF8.self)),
     ]
 
     /// Migrations for the PostgreSQL store, in version order (run inside the configured schema).

@@ -2,12 +2,12 @@ import Testing
 @testable import TaskKit
 import TaskqMigrations
 
-/// The SQLite schema's state lists (migration 0008) and the queries that must match them: SQLite uses a partial index
-/// only for a query whose WHERE clause repeats the index's terms, so a query written with a different list silently
-/// falls back to a scan.
+/// The SQLite schema's state lists (migration 0008), its state index without running jobs (0009) and the queries that
+/// must match them: SQLite uses a partial index only for a query whose WHERE clause repeats the index's terms, so a
+/// query written otherwise silently falls back to a scan of every job.
 @Suite("SQLite: state lists as OR chains, partial indexes in use")
 struct SQLitePlanTests {
-    @Test func claimsAndUniqueKeysReadTheirPartialIndexes() async throws {
+    @Test func claimsUniqueKeysAndListingsReadTheirPartialIndexes() async throws {
         let store = try #require(try await Backend.sqlite.makeLocation().migrated() as? SQLiteStore)
         _ = try await store.enqueue((0..<50).map { newJob("j\($0)", uniqueKey: "k\($0)") }, now: Clock.now())
         let plans: [(String, String, [SQLiteValue], String)] = [
@@ -15,6 +15,14 @@ struct SQLitePlanTests {
              [.text("default"), .int(5), .int(Clock.now()), .text("noop"), .int(10)], "taskq_jobs_claim"),
             ("oldest due", SQLiteSQL.oldestDueAtPriority, [.text("default"), .int(5), .int(Clock.now())], "taskq_jobs_claim"),
             ("live unique key", SQLiteSQL.findLiveUnique, [.text("k1")], "taskq_jobs_unique_live"),
+            ("listing running jobs", SQLiteSQL.listJobs(states: [.running], filter: JobFilter(queue: "x", limit: 50)).sql,
+             [.text("x"), .int(50)], "taskq_jobs_lease"),
+            ("listing finished jobs", SQLiteSQL.listJobs(states: [.completed, .failed], filter: JobFilter(limit: 50)).sql,
+             [.text("completed"), .text("failed"), .int(50)], "taskq_jobs_state"),
+            ("listing waiting jobs, a page on", SQLiteSQL.listJobs(states: [.pending], filter: JobFilter(limit: 50, beforeID: 40)).sql,
+             [.text("pending"), .int(40), .int(50)], "taskq_jobs_state"),
+            ("running jobs per worker", "SELECT worker, COUNT(*) FROM taskq_jobs WHERE state = 'running' GROUP BY worker", [],
+             "taskq_jobs_lease"),
         ]
         for (label, sql, params, index) in plans {
             let plan = try await store.connection.run { db -> String in
@@ -23,7 +31,9 @@ struct SQLitePlanTests {
                 while try statement.step() { lines.append(statement.text(3)) }
                 return lines.joined(separator: "\n")
             }
-            #expect(plan.contains("INDEX \(index) "), "\(label):\n\(plan)")
+            // "SEARCH … USING INDEX name (terms)" or, reading a whole partial index, "SCAN … USING INDEX name".
+            let uses = plan.split(separator: "\n").contains { $0.contains("INDEX \(index) ") || $0.hasSuffix("INDEX \(index)") }
+            #expect(uses, "\(label):\n\(plan)")
         }
     }
 
@@ -69,7 +79,7 @@ struct SQLiteStateListsUpgradeTests {
         _ = try await store.connection.run { db in try db.writeTransaction { try SQLMigrations.apply(earlier, on: db, now: 1) } }
         _ = try await store.enqueue((0..<100).map { newJob("j\($0)", uniqueKey: "k\($0)") }, now: Clock.now())
 
-        #expect(try await store.migrate(now: Clock.now()).map(\.version) == [8])
+        #expect(try await store.migrate(now: Clock.now()).map(\.version) == [8, 9])
         let again = try await store.enqueue([newJob("again", uniqueKey: "k7")], now: Clock.now())
         #expect(again.first?.created == false)
         let claimed = try await store.claim(queues: ["default"], tasks: ["noop"], limit: 1_000, worker: "w", now: Clock.now(),

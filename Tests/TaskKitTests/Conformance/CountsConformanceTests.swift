@@ -231,8 +231,13 @@ struct CountsConformanceTests {
             now += 1
         }
         for job in try await store.list(JobFilter(states: [.pending], limit: 3)) { _ = try await store.cancel(id: job.id, now: now) }
+        // Jobs left running too: SQLite lists them through their own index and merges them with the other states
+        // (migration 0009).
+        #expect(try await store.claim(queues: ["x", "y"], limit: 3, worker: "w2", now: now, leaseUntil: now + 1_000).count == 3)
         let all = try await store.list(JobFilter(limit: 1000))
+        #expect(all.filter { $0.state == .running }.count == 3)
         let stateSets: [[JobState]] = [[.completed], [.failed], [.pending, .failed], [.failed, .completed, .cancelled], [.running, .retrying],
+                                       [.running], [.running, .running], [.completed, .running], [.running, .pending, .failed],
                                        JobState.allCases]
         for states in stateSets {
             for queue in [nil, "x"] as [String?] {

@@ -137,6 +137,29 @@ enum SQLiteSQL {
         WHERE id = ?
         """
 
+    /// A page of jobs, newest first, in `states` (none: any state) and the filter's queue, task and id bound. Running
+    /// jobs alone are read through the lease index (the state index leaves them out, migration 0009; on its own the
+    /// planner would rather walk the whole table in id order than sort the few running jobs); other states through
+    /// the state index, whose term the query repeats. `states` holds running alone or no running job.
+    static func listJobs(states: [JobState], filter: JobFilter) -> (sql: String, params: [SQLiteValue]) {
+        var sql = "SELECT \(jobColumns) FROM taskq_jobs"
+        var params: [SQLiteValue] = []
+        if states == [.running] {
+            sql += " INDEXED BY taskq_jobs_lease WHERE state = 'running'"
+        } else if !states.isEmpty {
+            sql += " WHERE state IN (\(states.map { _ in "?" }.joined(separator: ", "))) AND state <> 'running'"
+            params += states.map { .text($0.rawValue) }
+        } else {
+            sql += " WHERE 1 = 1"
+        }
+        if let queue = filter.queue { sql += " AND queue = ?"; params.append(.text(queue)) }
+        if let task = filter.task { sql += " AND task = ?"; params.append(.text(task)) }
+        if let before = filter.beforeID { sql += " AND id < ?"; params.append(.int(before)) }
+        sql += " ORDER BY id DESC LIMIT ?"
+        params.append(.int(Int64(max(0, filter.limit))))
+        return (sql, params)
+    }
+
     /// Ids as a JSON array, for `json_each`.
     static func idList<S: Sequence>(_ ids: S) -> String where S.Element == Int64 {
         "[" + ids.map { String($0) }.joined(separator: ",") + "]"

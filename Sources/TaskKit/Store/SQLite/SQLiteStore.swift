@@ -351,23 +351,27 @@ public final class SQLiteStore: TaskqStore, @unchecked Sendable {
         }
     }
 
+    /// Newest first. A filter on running and other states reads each through its own index (migration 0009: the
+    /// state index leaves out running jobs), in one snapshot, and merges the two pages.
     public func list(_ filter: JobFilter) async throws -> [Job] {
-        var sql = "SELECT \(SQLiteSQL.jobColumns) FROM taskq_jobs WHERE 1 = 1"
-        var params: [SQLiteValue] = []
-        if !filter.states.isEmpty {
-            sql += " AND state IN (\(filter.states.map { _ in "?" }.joined(separator: ", ")))"
-            params += filter.states.map { .text($0.rawValue) }
-        }
-        if let queue = filter.queue { sql += " AND queue = ?"; params.append(.text(queue)) }
-        if let task = filter.task { sql += " AND task = ?"; params.append(.text(task)) }
-        if let before = filter.beforeID { sql += " AND id < ?"; params.append(.int(before)) }
-        sql += " ORDER BY id DESC LIMIT ?"
-        params.append(.int(Int64(max(0, filter.limit))))
-        return try await connection.run { [sql, params] db in
-            let select = try db.prepare(sql).bind(params)
-            var jobs: [Job] = []
-            while try select.step() { jobs.append(try SQLiteSQL.decodeJob(select)) }
-            return jobs
+        let others = filter.states.filter { $0 != .running }
+        var parts: [[JobState]] = []
+        if filter.states.isEmpty || !others.isEmpty { parts.append(others) }
+        if filter.states.contains(.running) { parts.append([.running]) }
+        let limit = max(0, filter.limit)
+        return try await connection.run { db in
+            func page(_ states: [JobState]) throws -> [Job] {
+                let (sql, params) = SQLiteSQL.listJobs(states: states, filter: filter)
+                let select = try db.prepare(sql).bind(params)
+                var jobs: [Job] = []
+                while try select.step() { jobs.append(try SQLiteSQL.decodeJob(select)) }
+                return jobs
+            }
+            guard parts.count > 1 else { return try page(parts[0]) }
+            return try db.readTransaction {
+                let merged = try parts.flatMap(page).sorted { $0.id > $1.id }
+                return Array(merged.prefix(limit))
+            }
         }
     }
 
