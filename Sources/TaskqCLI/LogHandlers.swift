@@ -10,6 +10,8 @@ struct TextLogHandler: LogHandler {
     let label: String
     var logLevel: Logger.Level = .info
     var metadata: Logger.Metadata = [:]
+    /// Kept for loggers derived from this one (a job's fields); a text record prints its message only.
+    var metadataProvider: Logger.MetadataProvider?
 
     subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
@@ -22,12 +24,15 @@ struct TextLogHandler: LogHandler {
     }
 }
 
-/// One JSON object per line on stderr: `time`, `level`, `logger`, `message` and the metadata as fields of their own
+/// One JSON object per line on stderr: `time`, `level`, `logger`, `message` and the metadata (the provider's, the
+/// handler's, the record's, later ones winning) as fields of their own
 /// (a job's records carry `job_id`, `task`, `queue`, `attempt` and, once it ended, `duration_ms`; integers as numbers).
 struct JSONLogHandler: LogHandler {
     let label: String
     var logLevel: Logger.Level = .info
     var metadata: Logger.Metadata = [:]
+    /// Fields made when a record is written (a job's `job_id`, `task`, `queue`, `attempt`: `Worker`).
+    var metadataProvider: Logger.MetadataProvider?
 
     subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
@@ -37,7 +42,9 @@ struct JSONLogHandler: LogHandler {
     func log(event: LogEvent) {
         var pairs: [(String, JSONValue)] = [("time", .string(TimeFormat.iso8601Micros(Clock.nowMicros()))), ("level", .string(event.level.rawValue)),
                                              ("logger", .string(label)), ("message", .string(event.message.description))]
-        let merged = metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 })
+        var merged = metadataProvider?.get() ?? [:]
+        merged.merge(metadata, uniquingKeysWith: { $1 })
+        merged.merge(event.metadata ?? [:], uniquingKeysWith: { $1 })
         for (key, value) in merged.sorted(by: { $0.key < $1.key }) { pairs.append((key, Self.json(value))) }
         fputs(JSONValue.object(pairs).serialized() + "\n", stderr)
     }

@@ -22,7 +22,7 @@ struct WorkerLogTests {
         let cli = try CLI()
         try cli.run(["migrate"])
         let id = try cli.run(["create-job", "hello", "--task", "echo", "--queue", "mail"]).stdout.trimmed
-        let worker = try cli.run(["run-worker", "--burst", "--queue", "mail", "--log-format", "json"])
+        let worker = try cli.run(["run-worker", "--burst", "--queue", "mail", "--log-format", "json", "--log-level", "debug"])
         #expect(worker.status == 0)
         let records = worker.stderr.split(separator: "\n").compactMap {
             try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
@@ -31,5 +31,10 @@ struct WorkerLogTests {
                                 "\(worker.stderr)")
         #expect(done["job_id"] as? Int == Int(id) && done["task"] as? String == "echo" && done["queue"] as? String == "mail")
         #expect(done["attempt"] as? Int == 1 && (done["duration_ms"] as? Int).map { $0 >= 0 } == true, "\(done)")
+        // Records of the job's own logger (its start, what its task logs) carry the fields too, made as written.
+        let started = try #require(records.first { ($0["message"] as? String)?.contains("job \(id) started") == true },
+                                   "\(worker.stderr)")
+        #expect(started["job_id"] as? Int == Int(id) && started["task"] as? String == "echo" && started["queue"] as? String == "mail"
+                && started["attempt"] as? Int == 1, "\(started)")
     }
 }

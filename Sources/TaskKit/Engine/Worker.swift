@@ -267,7 +267,10 @@ public final class Worker: @unchecked Sendable {
             return (job.failure(error: "worker \(options.workerID) has no handler for task '\(job.task)'", outcome: .failed, at: now), now)
         }
         var jobLogger = logger
-        jobLogger.handler.metadata.merge(Self.metadata(job)) { $1 } // one copy of the handler's metadata, not four
+        // The job's fields are made only for a record that is written: a drain of short jobs logs nothing per job
+        // below --log-level info, and merging them into the handler's metadata up front cost ~5 % of its CPU.
+        let fields = Logger.MetadataProvider { Self.metadata(job) }
+        jobLogger.handler.metadataProvider = logger.handler.metadataProvider.map { .multiplex([$0, fields]) } ?? fields
         jobLogger.debug("job \(job.id) started: \(job.name) [\(job.task)] attempt \(job.attempt)")
         let output = JobOutputSink(store: store, jobID: job.id, attempt: job.attempt, worker: options.workerID,
                                    cap: options.outputCapBytes, logger: jobLogger)
