@@ -12,7 +12,8 @@ was started). Prints the drain rate in jobs/s.
   SQLite: Python's sqlite3 module.  PostgreSQL: pgbench running the two statements.  Redis: two Lua scripts over
   a bare RESP socket.
 """
-import os, socket, sqlite3, subprocess, sys, tempfile, time
+import socket, sqlite3, subprocess, sys, time
+from floor_common import pg_env, pgbench_seconds, run_floor
 from urllib.parse import urlparse
 
 URL = sys.argv[1]
@@ -57,11 +58,7 @@ def sqlite_floor(path):
 
 
 def postgres_floor(url):
-    u = urlparse(url)
-    env = dict(os.environ, PGHOST=u.hostname or "127.0.0.1", PGPORT=str(u.port or 5432), PGUSER=u.username or "postgres",
-               PGDATABASE=(u.path or "/postgres").lstrip("/") or "postgres")
-    if u.password:
-        env["PGPASSWORD"] = u.password
+    env = pg_env(url)
     setup = f"""
         DROP TABLE IF EXISTS floor_jobs;
         DROP TABLE IF EXISTS floor_attempts;
@@ -87,14 +84,8 @@ def postgres_floor(url):
         UPDATE floor_attempts a SET outcome = 'completed', finished_at = 1 FROM done
             WHERE a.job_id = done.id AND a.attempt = done.attempt;
     """
-    with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as f:
-        f.write(script)
     transactions = N // BATCH
-    start = time.perf_counter()
-    subprocess.run(["pgbench", "-n", "-c", "1", "-t", str(transactions), "-f", f.name], env=env, check=True,
-                   capture_output=True)
-    elapsed = time.perf_counter() - start
-    os.unlink(f.name)
+    elapsed = pgbench_seconds(script, transactions, env)
     left = subprocess.run(["psql", "-Atq", "-c", "SELECT count(*) FROM floor_jobs WHERE state <> 'completed'"], env=env,
                           check=True, capture_output=True, text=True).stdout.strip()
     subprocess.run(["psql", "-q", "-c", "DROP TABLE floor_jobs; DROP TABLE floor_attempts"], env=env, check=True, capture_output=True)
@@ -188,13 +179,4 @@ def redis_floor(url):
 
 
 if __name__ == "__main__":
-    if URL.startswith("sqlite:"):
-        with tempfile.TemporaryDirectory() as d:
-            rate = sqlite_floor(os.path.join(d, "floor.sqlite3"))
-    elif URL.startswith("postgres"):
-        rate = postgres_floor(URL)
-    elif URL.startswith("redis"):
-        rate = redis_floor(URL)
-    else:
-        sys.exit(f"floor.py: unsupported URL {URL}")
-    print(f"{rate:.0f}")
+    run_floor("floor.py", URL, sqlite=sqlite_floor, postgres=postgres_floor, redis=redis_floor)

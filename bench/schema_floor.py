@@ -14,8 +14,8 @@ drain is what the worker itself costs. Durability as taskq's. Prints the drain r
           counts themselves, as this does). PostgreSQL: pgbench; the statement-level count triggers fire, as for
           taskq. Redis: not here; `bench/redis_drain_cpu.sh` gives the server's CPU per job, the same ceiling.
 """
-import os, sqlite3, subprocess, sys, tempfile, time
-from urllib.parse import urlparse
+import os, sqlite3, subprocess, sys, time
+from floor_common import pg_env, pgbench_seconds, run_floor
 
 BIN, URL = os.path.abspath(sys.argv[1]), sys.argv[2]
 N = int(sys.argv[3]) if len(sys.argv) > 3 else 20000
@@ -77,12 +77,8 @@ def sqlite_floor(path):
 
 
 def postgres_floor(url):
-    u = urlparse(url)
     schema = f"schemafloor_{time.time_ns()}"
-    env = dict(os.environ, PGHOST=u.hostname or "127.0.0.1", PGPORT=str(u.port or 5432), PGUSER=u.username or "postgres",
-               PGDATABASE=(u.path or "/postgres").lstrip("/") or "postgres", PGOPTIONS=f"-c search_path={schema}")
-    if u.password:
-        env["PGPASSWORD"] = u.password
+    env = pg_env(url, options=f"-c search_path={schema}")
     base = url.split("?")[0]
     migrate(f"{base}?schema={schema}")
     psql = ["psql", "-q", "-v", "ON_ERROR_STOP=1", "-c"]
@@ -103,29 +99,17 @@ def postgres_floor(url):
         UPDATE taskq_attempts a SET outcome = 'completed', finished_at = 4 FROM done
             WHERE a.job_id = done.id AND a.attempt = done.attempt;
     """
-    with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as f:
-        f.write(script)
     transactions = N // BATCH
     try:
-        start = time.perf_counter()
-        subprocess.run(["pgbench", "-n", "-c", "1", "-t", str(transactions), "-f", f.name], env=env, check=True,
-                       capture_output=True)
-        elapsed = time.perf_counter() - start
+        elapsed = pgbench_seconds(script, transactions, env)
         left = subprocess.run(["psql", "-Atq", "-c", "SELECT count(*) FROM taskq_jobs WHERE state <> 'completed'"],
                               env=env, check=True, capture_output=True, text=True).stdout.strip()
     finally:
-        os.unlink(f.name)
         subprocess.run(psql + [f"DROP SCHEMA {schema} CASCADE"], env=env, check=True, capture_output=True)
     assert left == "0", f"{left} jobs not drained"
     return transactions * BATCH / elapsed
 
 
 if __name__ == "__main__":
-    if URL.startswith("sqlite:"):
-        with tempfile.TemporaryDirectory() as d:
-            rate = sqlite_floor(os.path.join(d, "floor.sqlite3"))
-    elif URL.startswith("postgres"):
-        rate = postgres_floor(URL)
-    else:
-        sys.exit(f"schema_floor.py: the schema floor is for SQLite and PostgreSQL (Redis: bench/redis_drain_cpu.sh)")
-    print(f"{rate:.0f}")
+    # Redis: bench/redis_drain_cpu.sh gives the server's CPU per job, the same ceiling.
+    run_floor("schema_floor.py", URL, sqlite=sqlite_floor, postgres=postgres_floor)
