@@ -3,9 +3,9 @@
 
 usage: schema_floor.py TASKQ_BINARY DATABASE_URL [JOBS] [BATCH]
 
-floor.py drains a minimal table (one claim index). taskq's schema keeps more per job: six indexes on taskq_jobs
-(claim per queue, claim across queues, state, lease, finished, live unique keys), the attempt rows with a foreign
-key, and the job counts that `stats` and the dashboard read. This floor makes the same state changes as a taskq
+floor.py drains a minimal table (one claim index). taskq's schema keeps more per job: five secondary indexes on taskq_jobs
+on SQLite (claim, state, lease, finished, live unique keys; PostgreSQL adds a claim across queues), the attempt rows
+with a foreign key, and the job counts that `stats` and the dashboard read. This floor makes the same state changes as a taskq
 worker on those tables, set-based, with the simplest client: claim a batch (mark running with a lease, open an
 attempt per job, count the move), then complete it (result, finished_at, close the attempts, count the move), one
 transaction each. The gap between the two floors is what the schema costs; the gap between this floor and taskq's
@@ -79,8 +79,9 @@ def sqlite_floor(path):
 def postgres_floor(url):
     schema = f"schemafloor_{time.time_ns()}"
     env = pg_env(url, options=f"-c search_path={schema}")
-    base = url.split("?")[0]
-    migrate(f"{base}?schema={schema}")
+    base, _, query = url.partition("?")
+    params = [p for p in query.split("&") if p and not p.startswith("schema=")] + [f"schema={schema}"]
+    migrate(f"{base}?{'&'.join(params)}")
     psql = ["psql", "-q", "-v", "ON_ERROR_STOP=1", "-c"]
     subprocess.run(psql + [f"""INSERT INTO taskq_jobs (name, task, queue, priority, state, run_at, created_at)
                                SELECT 'j' || g, 'noop', 'default', 5, 'pending', 1, 1 FROM generate_series(1, {N}) g"""],
@@ -99,7 +100,7 @@ def postgres_floor(url):
         UPDATE taskq_attempts a SET outcome = 'completed', finished_at = 4 FROM done
             WHERE a.job_id = done.id AND a.attempt = done.attempt;
     """
-    transactions = N // BATCH
+    transactions = -(-N // BATCH)  # the last one claims what is left
     try:
         elapsed = pgbench_seconds(script, transactions, env)
         left = subprocess.run(["psql", "-Atq", "-c", "SELECT count(*) FROM taskq_jobs WHERE state <> 'completed'"],
@@ -107,7 +108,7 @@ def postgres_floor(url):
     finally:
         subprocess.run(psql + [f"DROP SCHEMA {schema} CASCADE"], env=env, check=True, capture_output=True)
     assert left == "0", f"{left} jobs not drained"
-    return transactions * BATCH / elapsed
+    return N / elapsed
 
 
 if __name__ == "__main__":

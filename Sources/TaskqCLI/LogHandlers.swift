@@ -24,8 +24,8 @@ struct TextLogHandler: LogHandler {
     }
 }
 
-/// One JSON object per line on stderr: `time`, `level`, `logger`, `message` and the metadata (the provider's, the
-/// handler's, the record's, later ones winning) as fields of their own
+/// One JSON object per line on stderr: `time`, `level`, `logger`, `message` and the metadata (the handler's, the
+/// provider's, the record's, later ones winning, as swift-log's own handlers merge them) as fields of their own
 /// (a job's records carry `job_id`, `task`, `queue`, `attempt` and, once it ended, `duration_ms`; integers as numbers).
 struct JSONLogHandler: LogHandler {
     let label: String
@@ -42,8 +42,8 @@ struct JSONLogHandler: LogHandler {
     func log(event: LogEvent) {
         var pairs: [(String, JSONValue)] = [("time", .string(TimeFormat.iso8601Micros(Clock.nowMicros()))), ("level", .string(event.level.rawValue)),
                                              ("logger", .string(label)), ("message", .string(event.message.description))]
-        var merged = metadataProvider?.get() ?? [:]
-        merged.merge(metadata, uniquingKeysWith: { $1 })
+        var merged = metadata
+        merged.merge(metadataProvider?.get() ?? [:], uniquingKeysWith: { $1 })
         merged.merge(event.metadata ?? [:], uniquingKeysWith: { $1 })
         for (key, value) in merged.sorted(by: { $0.key < $1.key }) { pairs.append((key, Self.json(value))) }
         fputs(JSONValue.object(pairs).serialized() + "\n", stderr)

@@ -6,7 +6,10 @@
 -- of a worker's write transactions. Running jobs are few (at most the workers' slots) and already have their own
 -- index, taskq_jobs_lease (lease_until) WHERE state = 'running', which a listing of running jobs reads instead
 -- (SQLiteStore.list, SQLiteSQL.listJobs). Measured with bench/schema_floor.py (this schema's own drain floor):
--- 92,000-95,000 jobs/s with running jobs in the index, 124,000-135,000 without (BENCHMARKS.md).
+-- 94,000-95,000 jobs/s with running jobs in the index, 126,000-135,000 without (BENCHMARKS.md).
+--
+-- The index is rebuilt inside the migration's transaction, holding the write lock meanwhile (about a second for a
+-- million jobs); stop workers or expect their writes to wait, as for any migration.
 --
 -- Queries that should use this index repeat its term, `state <> 'running'`: SQLite uses a partial index only for a
 -- query whose WHERE clause contains the index's terms.

@@ -81,21 +81,37 @@ final class SQLiteConnection: @unchecked Sendable {
         }
         sqlite3_extended_result_codes(db, 1)
         // On a locked database, retry soon, then back off: 50 µs doubling to 250 µs (with jitter, so two waiting
-        // processes do not poll in step), for about 10 s in all. SQLite's default back-off starts at 1 ms and
-        // grows to 100 ms, far longer than a worker's transactions hold the lock.
-        sqlite3_busy_handler(db, { _, count in
-            if count >= SQLiteConnection.busyRetries { return 0 }
-            usleep(SQLiteConnection.busyDelayMicros(attempt: Int(count)))
-            return 1
-        }, nil)
+        // processes do not poll in step), for 10 s in all. SQLite's default back-off starts at 1 ms and grows to
+        // 100 ms, far longer than a worker's transactions hold the lock. The handler runs on this connection's
+        // queue, which the connection outlives its handle on (`closeOnQueue`).
+        sqlite3_busy_handler(db, { connection, count in
+            guard let connection else { return 0 }
+            return Unmanaged<SQLiteConnection>.fromOpaque(connection).takeUnretainedValue().retryLocked(attempt: Int(count)) ? 1 : 0
+        }, Unmanaged.passUnretained(self).toOpaque())
     }
 
-    /// Retries of a locked database before SQLITE_BUSY (exit 75): about 10 s of `busyDelayMicros`.
-    static let busyRetries: Int32 = 40_000
+    /// How long a statement waits for a locked database before SQLITE_BUSY (exit 75).
+    static let busyTimeoutNanos: UInt64 = 10_000_000_000
+
+    /// When the current wait for a locked database began (monotonic); touched only on the connection's queue.
+    private var busySince: UInt64 = 0
+
+    /// Sleeps before retry `attempt` (0-based) of a locked database; false once the wait has lasted
+    /// `busyTimeoutNanos` (timed, not counted: a short sleep often lasts longer than asked).
+    private func retryLocked(attempt: Int) -> Bool {
+        let now = DispatchTime.now().uptimeNanoseconds
+        if attempt == 0 {
+            busySince = now
+        } else if now - busySince >= Self.busyTimeoutNanos {
+            return false
+        }
+        usleep(Self.busyDelayMicros(attempt: attempt))
+        return true
+    }
 
     /// The longest wait between two tries of a locked database. Two workers take turns at the write lock, each
     /// holding it for well under a millisecond: a waiter that slept 1 ms left the lock idle for most of that
-    /// (BENCHMARKS.md, "SQLite: the busy back-off").
+    /// (BENCHMARKS.md, "The schema's own floor, SQLite's state index, the busy back-off").
     static let busyDelayCapMicros: UInt32 = 250
 
     /// Microseconds to wait before retry `attempt` (0-based) of a locked database: 50 µs doubling to

@@ -142,9 +142,10 @@ enum SQLiteSQL {
     /// planner would rather walk the whole table in id order than sort the few running jobs); other states through
     /// the state index, whose term the query repeats. `states` holds running alone or no running job.
     static func listJobs(states: [JobState], filter: JobFilter) -> (sql: String, params: [SQLiteValue]) {
+        precondition(!states.contains(.running) || states.allSatisfy { $0 == .running }, "running jobs are listed apart")
         var sql = "SELECT \(jobColumns) FROM taskq_jobs"
         var params: [SQLiteValue] = []
-        if states == [.running] {
+        if states.contains(.running) {
             sql += " INDEXED BY taskq_jobs_lease WHERE state = 'running'"
         } else if !states.isEmpty {
             sql += " WHERE state IN (\(states.map { _ in "?" }.joined(separator: ", "))) AND state <> 'running'"
