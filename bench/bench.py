@@ -370,12 +370,17 @@ def beat(schedules=100):
     report(f"continuous beat watching {schedules} schedules (none due): CPU", f"{(after - before) / os.sysconf('SC_CLK_TCK') / 5 * 100:.1f}", "% of a core")
 
 
+def floor_rate(script, *args):
+    """Runs a floor script of bench/ with `args` and returns the rate it prints (jobs/s)."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    out = subprocess.run([sys.executable, os.path.join(here, script), *args], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    return float(out.stdout.strip())
+
+
 def floor():
     """The store's raw floor for the drain (bench/floor.py), to read the drain figures against."""
-    here = os.path.dirname(os.path.abspath(__file__))
-    out = subprocess.run([sys.executable, os.path.join(here, "floor.py"), BASE_URL, str(N)], capture_output=True, text=True)
-    assert out.returncode == 0, out.stderr
-    rate = float(out.stdout.strip())
+    rate = floor_rate("floor.py", BASE_URL, str(N))
     report(f"raw floor: drain {N} jobs (bare client, batches of 100)", f"{rate:,.0f}", "jobs/s")
 
 
@@ -384,10 +389,7 @@ def schema_floor():
     cost beside floor(), and what is left for the worker itself. SQLite and PostgreSQL."""
     if BACKEND == "redis":
         return
-    here = os.path.dirname(os.path.abspath(__file__))
-    out = subprocess.run([sys.executable, os.path.join(here, "schema_floor.py"), BIN, BASE_URL, str(N)], capture_output=True, text=True)
-    assert out.returncode == 0, out.stderr
-    rate = float(out.stdout.strip())
+    rate = floor_rate("schema_floor.py", BIN, BASE_URL, str(N))
     report(f"schema floor: drain {N} jobs on taskq's own tables (bare client, batches of 100)", f"{rate:,.0f}", "jobs/s")
 
 
