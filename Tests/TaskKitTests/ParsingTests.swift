@@ -45,6 +45,17 @@ struct ParsingTests {
         #expect(TimeFormat.iso8601Micros(1_769_850_000_250_042) == "2026-01-31T09:00:00.250042Z")
         #expect(TimeFormat.iso8601Micros(-1) == "1969-12-31T23:59:59.999999Z")
         #expect(TimeFormat.iso8601(-1) == "1969-12-31T23:59:59.999Z")
+        #expect(TimeFormat.iso8601(951_868_799_999) == "2000-02-29T23:59:59.999Z")
+        #expect(TimeFormat.iso8601(-2_203_891_200_000) == "1900-03-01T00:00:00.000Z")
+    }
+
+    /// Formatting (calendar arithmetic) and parsing (`timegm`) agree on instants from 1900 to 2300.
+    @Test func timesRoundTrip() {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2_000 {
+            let ms = Millis.random(in: -2_208_988_800_000...10_413_792_000_000, using: &generator)
+            #expect(TimeFormat.parse(TimeFormat.iso8601(ms)) == ms, "\(ms) → \(TimeFormat.iso8601(ms))")
+        }
     }
 
     @Test func secretsAreRedacted() {

@@ -16,13 +16,15 @@ public enum TimeFormat {
         stamp(seconds: us >= 0 ? us / 1_000_000 : (us - 999_999) / 1_000_000, fraction: us, scale: 1_000_000, digits: 6)
     }
 
+    /// UTC by calendar arithmetic (`CivilDate`), not `gmtime_r`: glibc reads /etc/localtime the first time any of its
+    /// time conversions runs, which a process's first log record would otherwise pay for.
     private static func stamp(seconds whole: Int64, fraction value: Int64, scale: Int64, digits: Int) -> String {
-        var seconds = time_t(whole)
         let fraction = Int(value - whole * scale)
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        return "\(pad(Int(parts.tm_year) + 1900, 4))-\(pad(Int(parts.tm_mon) + 1, 2))-\(pad(Int(parts.tm_mday), 2))T"
-            + "\(pad(Int(parts.tm_hour), 2)):\(pad(Int(parts.tm_min), 2)):\(pad(Int(parts.tm_sec), 2)).\(pad(fraction, digits))Z"
+        let day = whole >= 0 ? whole / 86_400 : (whole - 86_399) / 86_400
+        let second = Int(whole - day * 86_400)
+        let date = CivilDate.date(days: day)
+        return "\(pad(date.year, 4))-\(pad(date.month, 2))-\(pad(date.day, 2))T"
+            + "\(pad(second / 3600, 2)):\(pad(second / 60 % 60, 2)):\(pad(second % 60, 2)).\(pad(fraction, digits))Z"
     }
 
     /// `2026-11-22 19:45:34` in UTC, for tables.

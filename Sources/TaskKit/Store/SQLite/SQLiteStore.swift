@@ -6,8 +6,7 @@ public final class SQLiteStore: TaskqStore, @unchecked Sendable {
     public let backend = "sqlite"
     let connection: SQLiteConnection
     let path: String
-    /// `data_version` seen at the last claim; a change means another connection committed.
-    private let lastDataVersion = Locked<Int64>(-1)
+    private let wake = Locked(WakeState())
     /// Interval between `data_version` probes while waiting for work.
     static let wakeProbeSeconds = 0.003
 
@@ -166,7 +165,7 @@ public final class SQLiteStore: TaskqStore, @unchecked Sendable {
             // commit after it wakes the next `waitForWork`.
             let (anyDue, version) = try db.readTransaction { (try !candidates(limit: 1).isEmpty, try Self.dataVersion(db)) }
             guard anyDue else {
-                self.lastDataVersion.withLock { $0 = version }
+                self.claimSaw(version: version)
                 return []
             }
             let (rows, seen): ([SQLiteSQL.CopiedRow], Int64) = try db.writeTransaction {
@@ -200,7 +199,7 @@ public final class SQLiteStore: TaskqStore, @unchecked Sendable {
                 try counts.apply(db)
                 return (claimed, seen)
             }
-            self.lastDataVersion.withLock { $0 = seen }
+            self.claimSaw(version: seen)
             // Decoded after the commit; RETURNING gives no order: back to claim order.
             return rows.map { JobColumns.decode($0) }.sorted { a, b in
                 if a.priority != b.priority { return a.priority > b.priority }
@@ -480,29 +479,48 @@ public final class SQLiteStore: TaskqStore, @unchecked Sendable {
     /// Made on the first wait (nil where inotify is unavailable); only the worker's wait loop touches it.
     private let watcher = Locked<FileChangeWatcher??>(nil)
 
-    /// Waits for a commit by another connection (`data_version` changes), woken by inotify on the WAL file and
-    /// falling back to probing every few milliseconds where that is unavailable.
+    /// What the claim and `waitForWork` share about wake-ups.
+    private struct WakeState {
+        /// `data_version` seen at the last claim; a change means another connection committed.
+        var lastDataVersion: Int64 = -1
+        /// A file event ended the last wait and no claim has seen a new commit since. The event can come before the
+        /// commit it announces is visible, so the next wait reads `data_version` again over a few ms (`settleMicros`).
+        var unconfirmedEvent = false
+    }
+
+    /// Records the `data_version` a claim read; a new one confirms the event that woke the worker, if any.
+    private func claimSaw(version: Int64) {
+        wake.withLock { w in
+            if version != w.lastDataVersion { w.unconfirmedEvent = false }
+            w.lastDataVersion = version
+        }
+    }
+
     /// Delays (µs) after a WAL write at which `data_version` is read again: the writer appends its frames (the
     /// inotify event comes with the first) tens of microseconds before it publishes the commit in the WAL index, so
-    /// the first read can come too early. Short steps first, ~9 ms in all, so no wake-up is lost to a slow writer.
+    /// a read can come too early. Short steps first, ~9 ms in all, so no wake-up is lost to a slow writer.
     /// Steps of 1 ms made the median enqueue-to-start 2.0 ms; 20 µs steps polled so often that they slowed the
     /// writer they waited for (BENCHMARKS.md, "SQLite wake-up").
     static let settleMicros: [UInt64] = [0, 100, 100, 200, 300, 500, 1_000, 1_000, 2_000, 2_000, 2_000]
 
-    /// Whether another connection committed since the last claim (nil when the database cannot be read). After a
-    /// file event (`settling`), reads again over a few milliseconds before answering no, so no wake-up is lost.
+    /// Whether another connection committed since the last claim (nil when the database cannot be read). With
+    /// `settling`, reads again over a few milliseconds before answering no, so no wake-up is lost.
     private func committedSinceClaim(settling: Bool) async -> Bool? {
         for delay in settling ? Self.settleMicros : [0] {
             // A wait cancelled because the worker has other news (a job finished) stops reading at once.
             if delay > 0 { try? await Task.sleep(nanoseconds: delay * 1_000) }
             if Task.isCancelled { return nil }
-            guard let changed = try? await connection.run({ db in try Self.dataVersion(db) != self.lastDataVersion.withLock { $0 } })
+            guard let changed = try? await connection.run({ db in try Self.dataVersion(db) != self.wake.withLock { $0.lastDataVersion } })
             else { return nil }
             if changed { return true }
         }
         return false
     }
 
+    /// Waits for a commit by another connection (`data_version` changes), woken by inotify on the WAL file and
+    /// falling back to probing every few milliseconds where that is unavailable. A file event ends the wait at once,
+    /// without reading the database: the claim that follows reads `data_version` in its own look for due jobs, and
+    /// when it finds no new commit the next wait settles (`WakeState.unconfirmedEvent`).
     public func waitForWork(queues: [String], timeout: Double) async {
         let path = self.path
         let watcher = self.watcher.withLock { made -> FileChangeWatcher? in
@@ -513,18 +531,25 @@ public final class SQLiteStore: TaskqStore, @unchecked Sendable {
         let armed = watcher?.arm() ?? false
         defer { if armed { watcher?.disarm() } }
         let deadline = Clock.monotonicSeconds() + timeout
-        var woken = false
+        var settling = wake.withLock { $0.unconfirmedEvent }
         while true {
-            if await committedSinceClaim(settling: woken) != false || Task.isCancelled { return }
+            if await committedSinceClaim(settling: settling) != false || Task.isCancelled { return }
+            // Settled with nothing new: the event announced no commit (or one this worker's claim already saw).
+            if settling { wake.withLock { $0.unconfirmedEvent = false } }
+            settling = false
             let remaining = deadline - Clock.monotonicSeconds()
             guard remaining > 0 else { return }
             if armed, let event = watcher?.event {
-                woken = await withTaskGroup(of: Bool.self) { group in
+                let woken = await withTaskGroup(of: Bool.self) { group in
                     group.addTask { await event.wait(); return true }
                     group.addTask { try? await Task.sleep(nanoseconds: UInt64(remaining * 1e9)); return false }
                     let first = await group.next() ?? false
                     group.cancelAll()
                     return first
+                }
+                if woken {
+                    wake.withLock { $0.unconfirmedEvent = true }
+                    return
                 }
             } else {
                 try? await Task.sleep(nanoseconds: UInt64(min(remaining, Self.wakeProbeSeconds) * 1e9))
