@@ -16,8 +16,6 @@ public final class RedisStore: TaskqStore, @unchecked Sendable {
     let connection: RedisConnection
     let target: RedisTarget
     private let listener: RedisListener
-    /// Script SHAs by source; only touched on the connection's queue.
-    private let shas = Locked<[String: String]>([:])
 
     private init(connection: RedisConnection, target: RedisTarget) {
         self.connection = connection
@@ -48,23 +46,33 @@ public final class RedisStore: TaskqStore, @unchecked Sendable {
         }
     }
 
+    /// Calls a script by its SHA-1, worked out here: the server usually has it already (scripts stay until it
+    /// restarts or `SCRIPT FLUSH`), so a process's first call needs no `SCRIPT LOAD` round trip. On NOSCRIPT the
+    /// script is loaded and called again.
     private func eval(_ db: RedisConnection, _ source: String, call: (String) throws -> RedisValue) throws -> RedisValue {
-        for _ in 0..<2 {
-            let sha: String
-            if let known = shas.withLock({ $0[source] }) { sha = known } else {
-                guard let loaded = try db.command(["SCRIPT", "LOAD", source]).string else {
-                    throw TaskqError.unavailable("Redis did not load a script")
-                }
-                shas.withLock { $0[source] = loaded }
-                sha = loaded
-            }
-            do {
-                return try call(sha)
-            } catch let TaskqError.failed(message) where message.hasPrefix("NOSCRIPT") {
-                shas.withLock { $0[source] = nil }
+        let sha = Self.scriptSHA(source)
+        do {
+            return try call(sha)
+        } catch let TaskqError.failed(message) where message.hasPrefix("NOSCRIPT") {
+            guard try db.command(["SCRIPT", "LOAD", source]).string == sha else {
+                throw TaskqError.unavailable("Redis did not load a script under its SHA-1")
             }
         }
-        throw TaskqError.unavailable("Redis keeps forgetting taskq's scripts")
+        do {
+            return try call(sha)
+        } catch let TaskqError.failed(message) where message.hasPrefix("NOSCRIPT") {
+            throw TaskqError.unavailable("Redis keeps forgetting taskq's scripts")
+        }
+    }
+
+    /// Each script's SHA-1 in hex, worked out once per process.
+    private static let scriptSHAs = Locked<[String: String]>([:])
+
+    static func scriptSHA(_ source: String) -> String {
+        if let known = scriptSHAs.withLock({ $0[source] }) { return known }
+        let sha = Hex.encode(SHA1.digest(Array(source.utf8)))
+        scriptSHAs.withLock { $0[source] = sha }
+        return sha
     }
 
     // MARK: Schema
