@@ -131,6 +131,22 @@ int taskq_load_hiredis(char *error, size_t size) {
     return -1;
 }
 
+static void *preload(void *postgres) {
+    if (postgres) pthread_once(&pq_once, open_pq);
+    else pthread_once(&redis_once, open_redis);
+    return NULL;
+}
+
+void taskq_preload_backend(int postgres) {
+    pthread_attr_t attributes;
+    pthread_t thread;
+    if (pthread_attr_init(&attributes) != 0) return;
+    pthread_attr_setdetachstate(&attributes, PTHREAD_CREATE_DETACHED);
+    // Without a thread the load simply happens later, on first use.
+    (void)pthread_create(&thread, &attributes, preload, postgres ? (void *)1 : NULL);
+    pthread_attr_destroy(&attributes);
+}
+
 /// Makes sure the library was loaded (pthread_once also orders the pointer writes before this read); a call
 /// without a successful taskq_load_* is a bug in taskq and stops the process with a message, never a NULL call.
 static void require_pq(const char *name) {

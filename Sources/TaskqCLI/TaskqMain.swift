@@ -12,6 +12,7 @@ public enum TaskqMain {
     /// exit code of docs/contracts.md#exit-codes.
     public static func run(registry: TaskRegistry = .builtins(), arguments: [String]? = nil) async -> Never {
         let args = arguments ?? Array(CommandLine.arguments.dropFirst())
+        ClientLibraryPreload.start(arguments: args)
         do {
             var command = try await TaskqCommand.asyncParseAsRoot(try CommandLineInput.prepare(args))
             if let subcommand = command as? TaskqSubcommand {

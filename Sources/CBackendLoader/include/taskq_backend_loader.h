@@ -8,4 +8,9 @@
 int taskq_load_libpq(char *error, size_t size);
 int taskq_load_hiredis(char *error, size_t size);
 
+/// Starts loading libpq (`postgres` non-zero) or hiredis on a detached thread and returns at once, so the load
+/// overlaps whatever the process does before it opens its store; the taskq_load_* call that follows waits for it.
+/// Nothing is reported here: a failed load is reported by that call.
+void taskq_preload_backend(int postgres);
+
 #endif

@@ -1,3 +1,5 @@
+import CBackendLoader
+
 /// Picks and opens a backend from a database URL.
 public enum StoreFactory {
     /// The default when no URL is configured: `taskq.sqlite3` in the working directory.
@@ -13,6 +15,18 @@ public enum StoreFactory {
             return try await PostgresStore.open(target: target)
         case let .redis(target):
             return try await RedisStore.open(target: target)
+        }
+    }
+
+    /// Starts loading the client library of the backend `url` names (libpq: 3–4 ms and ~20 shared libraries;
+    /// hiredis) on a thread of its own, so that the load overlaps the command's start-up; the store's open waits for
+    /// it. Does nothing for SQLite or for a URL that does not parse (the open reports that).
+    public static func preloadClientLibrary(for url: String?) {
+        guard let url, let parsed = try? DatabaseURL.parse(url) else { return }
+        switch parsed.target {
+        case .sqlite: break
+        case .postgres: taskq_preload_backend(1)
+        case .redis: taskq_preload_backend(0)
         }
     }
 
