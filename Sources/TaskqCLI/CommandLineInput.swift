@@ -27,6 +27,18 @@ enum CommandLineInput {
         return out
     }
 
+    /// The value of the last `--name VALUE` or `--name=VALUE` before any `--` (argument-parser keeps the last of a
+    /// repeated option); nil when absent or empty.
+    static func optionValue(_ name: String, in words: [String]) -> String? {
+        var found: String?
+        for (i, word) in words.enumerated() {
+            if word == "--" { break }
+            if word == name, i + 1 < words.count { found = words[i + 1] }
+            if word.hasPrefix(name + "=") { found = String(word.dropFirst(name.count + 1)) }
+        }
+        return found?.isEmpty == false ? found : nil
+    }
+
     /// `-5`, `-1.5`, `-5m`: a leading hyphen followed by a digit.
     static func isNegativeNumber(_ arg: String) -> Bool {
         arg.count > 1 && arg.hasPrefix("-") && arg.dropFirst().first.map { $0.isASCII && $0.isNumber } == true

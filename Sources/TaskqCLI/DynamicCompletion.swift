@@ -33,7 +33,7 @@ enum DynamicCompletion {
     /// opened still lets `read` answer from the config.
     private static func candidates(_ words: [String], _ prefix: String, storeOptional: Bool = false,
                                    _ read: @escaping @Sendable (TaskqStore?, TaskqConfig) async throws -> [String]) async -> [String] {
-        let flag = value(of: "--database-url", in: words), configPath = value(of: "--config", in: words)
+        let flag = CommandLineInput.optionValue("--database-url", in: words), configPath = CommandLineInput.optionValue("--config", in: words)
         // Unstructured tasks raced through one continuation: the answer (or nothing) comes at the budget even when
         // opening the store blocks (a connect to an unreachable host cannot be cancelled); the process exits after.
         let first = Locked<CheckedContinuation<[String], Never>?>(nil)
@@ -56,14 +56,5 @@ enum DynamicCompletion {
             }
         }
         return values.filter { $0.hasPrefix(prefix) }
-    }
-
-    /// The value of `--name VALUE` or `--name=VALUE` in `words`.
-    private static func value(of name: String, in words: [String]) -> String? {
-        for (i, word) in words.enumerated() {
-            if word == name, i + 1 < words.count { return words[i + 1] }
-            if word.hasPrefix(name + "=") { return String(word.dropFirst(name.count + 1)) }
-        }
-        return nil
     }
 }

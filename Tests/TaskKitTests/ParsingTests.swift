@@ -49,11 +49,10 @@ struct ParsingTests {
         #expect(TimeFormat.iso8601(-2_203_891_200_000) == "1900-03-01T00:00:00.000Z")
     }
 
-    /// Formatting (calendar arithmetic) and parsing (`timegm`) agree on instants from 1900 to 2300.
+    /// Formatting (calendar arithmetic) and parsing (`timegm`) agree on ~2,000 instants from 1900 to 2300 (a step
+    /// that is no whole number of seconds, days or years, so every field and leap rule comes round).
     @Test func timesRoundTrip() {
-        var generator = SystemRandomNumberGenerator()
-        for _ in 0..<2_000 {
-            let ms = Millis.random(in: -2_208_988_800_000...10_413_792_000_000, using: &generator)
+        for ms in stride(from: Millis(-2_208_988_800_000), through: 10_413_792_000_000, by: 6_306_390_961) {
             #expect(TimeFormat.parse(TimeFormat.iso8601(ms)) == ms, "\(ms) → \(TimeFormat.iso8601(ms))")
         }
     }

@@ -18,7 +18,7 @@ public enum StoreFactory {
         }
     }
 
-    /// Starts loading the client library of the backend `url` names (libpq: 3–4 ms and ~20 shared libraries;
+    /// Starts loading the client library of the backend `url` names (libpq: 2.7–3.8 ms and ~20 shared libraries;
     /// hiredis) on a thread of its own, so that the load overlaps the command's start-up; the store's open waits for
     /// it. Does nothing for SQLite or for a URL that does not parse (the open reports that).
     public static func preloadClientLibrary(for url: String?) {

@@ -34,7 +34,7 @@ public final class RedisStore: TaskqStore, @unchecked Sendable {
 
     var p: String { target.prefix }
 
-    /// Runs a script by SHA, loading it first (and again after NOSCRIPT, e.g. a restarted server).
+    /// Runs a script by its SHA-1 (loaded first only when the server answers NOSCRIPT, e.g. after a restart).
     func eval(_ db: RedisConnection, _ source: String, _ args: [String]) throws -> RedisValue {
         try eval(db, source) { sha in try db.command(["EVALSHA", sha, "0", self.target.prefix] + args) }
     }

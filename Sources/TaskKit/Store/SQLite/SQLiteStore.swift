@@ -484,7 +484,8 @@ public final class SQLiteStore: TaskqStore, @unchecked Sendable {
         /// `data_version` seen at the last claim; a change means another connection committed.
         var lastDataVersion: Int64 = -1
         /// A file event ended the last wait and no claim has seen a new commit since. The event can come before the
-        /// commit it announces is visible, so the next wait reads `data_version` again over a few ms (`settleMicros`).
+        /// commit it announces is visible, so the next wait reads `data_version` again over a few ms (`settleMicros`)
+        /// before it sleeps; that wait clears the flag.
         var unconfirmedEvent = false
     }
 
@@ -531,23 +532,24 @@ public final class SQLiteStore: TaskqStore, @unchecked Sendable {
         let armed = watcher?.arm() ?? false
         defer { if armed { watcher?.disarm() } }
         let deadline = Clock.monotonicSeconds() + timeout
-        var settling = wake.withLock { $0.unconfirmedEvent }
+        // Each unconfirmed event is settled once, by this wait, as it was before the event ended a wait early: a wait
+        // cancelled while it settles (the worker has other news) claims next anyway.
+        var settling = wake.withLock { w in defer { w.unconfirmedEvent = false }; return w.unconfirmedEvent }
         while true {
             if await committedSinceClaim(settling: settling) != false || Task.isCancelled { return }
-            // Settled with nothing new: the event announced no commit (or one this worker's claim already saw).
-            if settling { wake.withLock { $0.unconfirmedEvent = false } }
             settling = false
             let remaining = deadline - Clock.monotonicSeconds()
             guard remaining > 0 else { return }
             if armed, let event = watcher?.event {
                 let woken = await withTaskGroup(of: Bool.self) { group in
-                    group.addTask { await event.wait(); return true }
+                    // A wait cancelled by the worker is no file event: `wait()` returns then too.
+                    group.addTask { await event.wait(); return !Task.isCancelled }
                     group.addTask { try? await Task.sleep(nanoseconds: UInt64(remaining * 1e9)); return false }
                     let first = await group.next() ?? false
                     group.cancelAll()
                     return first
                 }
-                if woken {
+                if woken && !Task.isCancelled {
                     wake.withLock { $0.unconfirmedEvent = true }
                     return
                 }
