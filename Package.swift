@@ -56,6 +56,7 @@ let package = Package(
                 .embedInCode("postgres/postgres_0007_job_counts.sql"),
                 .embedInCode("postgres/postgres_0008_autovacuum.sql"),
                 .embedInCode("postgres/postgres_0009_any_queue_claim_index.sql"),
+                .embedInCode("postgres/postgres_0010_state_index_without_running.sql"),
             ]
         ),
         .target(

@@ -55,6 +55,8 @@ public enum MigrationCatalog {
                   sql: String(decoding: PackageResources.postgres_0008_autovacuum_sql, as: UTF8.self)),
         Migration(version: 9, name: "any_queue_claim_index", fileName: "postgres_0009_any_queue_claim_index.sql",
                   sql: String(decoding: PackageResources.postgres_0009_any_queue_claim_index_sql, as: UTF8.self)),
+        Migration(version: 10, name: "state_index_without_running", fileName: "postgres_0010_state_index_without_running.sql",
+                  sql: String(decoding: PackageResources.postgres_0010_state_index_without_running_sql, as: UTF8.self)),
     ]
 
     /// All migrations keyed by backend folder name (`sqlite`, `postgres`), for catalog tests.

@@ -74,9 +74,79 @@ struct PostgresPlanTests {
         #expect(reply.applied.count == 500)
     }
 
-    private func explain(_ store: PostgresStore, _ sql: String, _ params: [String?]) async throws -> String {
+    /// Listings by state read the state index, which leaves running jobs out (migration 0010), and running jobs
+    /// through the lease index, never by walking every job in id order: with statistics taken when the table held
+    /// one job, and again with statistics of a purged table that kept its pages.
+    @Test func listingsReadTheStateAndLeaseIndexesWhateverTheStatistics() async throws {
+        let store = try #require(try await Backend.postgres.makeLocation().migrated() as? PostgresStore)
+        _ = try await store.enqueue([newJob("first")], now: Clock.now())
+        _ = try await store.connection.run { db in try db.exec("ANALYZE taskq_jobs", [], prepare: false) }
+        _ = try await store.enqueue((0..<20_000).map { newJob("j\($0)") }, now: Clock.now())
+        let claimed = try await store.claim(queues: ["default"], tasks: ["noop"], limit: 300, worker: "w", now: Clock.now(),
+                                            leaseUntil: Clock.now() + 60_000)
+        let done = claimed.prefix(200).map { JobOutcome(job: $0, worker: "w", kind: .completed(result: .null)) }
+        #expect(try await store.finish(Array(done), now: Clock.now()).applied.count == 200)
+        // Newer pending jobs than every running one: a walk of the primary key would cross them all.
+        _ = try await store.enqueue((0..<5_000).map { newJob("later\($0)") }, now: Clock.now())
+
+        func checkPlans(_ when: String) async throws {
+            let listings: [(String, JobFilter, [String])] = [
+                ("running", JobFilter(states: [.running], limit: 50), ["taskq_jobs_lease"]),
+                ("running in a queue, a page on", JobFilter(states: [.running], queue: "default", limit: 50, beforeID: 250),
+                 ["taskq_jobs_lease"]),
+                ("completed", JobFilter(states: [.completed], limit: 50), ["taskq_jobs_state"]),
+                ("running and completed", JobFilter(states: [.running, .completed], limit: 50), ["taskq_jobs_lease", "taskq_jobs_state"]),
+                ("pending and failed", JobFilter(states: [.pending, .failed], limit: 50), ["taskq_jobs_state"]),
+            ]
+            for (label, filter, indexes) in listings {
+                let (sql, params) = PostgresSQL.listJobs(filter)
+                for generic in [false, true] {
+                    let plan = try await explain(store, sql, params, generic: generic)
+                    let what = "\(when), \(label), \(generic ? "generic" : "custom") plan"
+                    for index in indexes { #expect(plan.contains(index), "\(what):\n\(plan)") }
+                    #expect(!plan.contains("Seq Scan") && !plan.contains("Bitmap"), "\(what):\n\(plan)")
+                    #expect(!plan.contains("Filter: (state"), "\(what) filters rows by state:\n\(plan)")
+                }
+            }
+            #expect(try await store.list(JobFilter(states: [.running], limit: 500)).count == 100)
+            #expect(try await store.list(JobFilter(states: [.running, .completed], limit: 500)).map(\.state).sorted { $0.rawValue < $1.rawValue }
+                    == Array(repeating: JobState.completed, count: 200) + Array(repeating: .running, count: 100))
+        }
+        try await checkPlans("statistics of one job")
+        // What a purge leaves: the finished jobs gone, their pages kept; statistics then say the table is nearly empty.
+        _ = try await store.connection.run { db in
+            _ = try db.exec("ALTER TABLE taskq_jobs SET (autovacuum_enabled = false)", [], prepare: false)
+            _ = try db.exec("DELETE FROM taskq_jobs WHERE state = 'completed'", [], prepare: false)
+            _ = try db.exec("VACUUM ANALYZE taskq_jobs", [], prepare: false)
+            return 0
+        }
+        _ = try await store.claim(queues: ["default"], tasks: ["noop"], limit: 200, worker: "w", now: Clock.now(),
+                                  leaseUntil: Clock.now() + 60_000)
+        let running = try await store.list(JobFilter(states: [.running], limit: 500))
+        #expect(running.count == 300)
+        #expect(try await store.finish(running.prefix(200).map { JobOutcome(job: $0, worker: "w", kind: .completed(result: .null)) },
+                                       now: Clock.now()).applied.count == 200)
+        try await checkPlans("statistics of a purged table")
+    }
+
+    /// The plan of `sql` with `params`: a custom plan (made for these values), or with `generic` the plan a
+    /// prepared statement settles on after a few runs, made without the values (`EXPLAIN` of a statement with
+    /// parameters plans it for their values, so that plan comes from `EXPLAIN EXECUTE` of a prepared statement).
+    private func explain(_ store: PostgresStore, _ sql: String, _ params: [String?], generic: Bool = false) async throws -> String {
         try await store.connection.run { db -> String in
-            let result = try db.exec("EXPLAIN " + sql, params, prepare: false)
+            let result: PostgresResult
+            if generic {
+                _ = try db.exec("PREPARE taskq_explained AS " + sql, [], prepare: false)
+                _ = try db.exec("SET plan_cache_mode = force_generic_plan", [], prepare: false)
+                defer {
+                    _ = try? db.exec("RESET plan_cache_mode", [], prepare: false)
+                    _ = try? db.exec("DEALLOCATE taskq_explained", [], prepare: false)
+                }
+                let values = params.map { $0.map { "'" + $0.replacingOccurrences(of: "'", with: "''") + "'" } ?? "NULL" }
+                result = try db.exec("EXPLAIN EXECUTE taskq_explained(\(values.joined(separator: ", ")))", [], prepare: false)
+            } else {
+                result = try db.exec("EXPLAIN " + sql, params, prepare: false)
+            }
             return (0..<result.rowCount).map { result.string($0, 0) }.joined(separator: "\n")
         }
     }

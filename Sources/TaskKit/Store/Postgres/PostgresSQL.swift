@@ -170,6 +170,47 @@ enum PostgresSQL {
         FROM ids LEFT JOIN extended ON extended.id = ids.id
         """
 
+    /// A page of jobs, newest first, in the filter's states (none: any state), queue, task and id bound; one
+    /// statement, so one snapshot.
+    /// - A state other than running is walked backwards through the state index (state, id) from its newest job.
+    ///   PostgreSQL would rather walk the primary key backwards and skip rows of other states (it assumes they are
+    ///   spread evenly), which first crosses every newer job, e.g. a backlog of pending jobs before the newest
+    ///   completed one. Written as a range with `ORDER BY state DESC, id DESC`, only that index gives the order (an
+    ///   equality would let the planner drop `state` from it); the literal `state <> 'running'` is the index's own
+    ///   term (migration 0010), without which a generic plan could not use it.
+    /// - Running jobs are not in that index: they are read through the lease index (WHERE state = 'running'), which
+    ///   holds only them (the workers' slots and backlogs), and ordered by id afterwards. Asked for their newest
+    ///   first directly, the planner would rather walk the primary key backwards past every newer job.
+    /// - Several states: the ids of each part, merged and ordered by id.
+    static func listJobs(_ filter: JobFilter) -> (sql: String, params: [String?]) {
+        var params: [String?] = []
+        func add(_ value: String) -> String { params.append(value); return "$\(params.count)" }
+        var rest = ""
+        if let queue = filter.queue { rest += " AND queue = \(add(queue))" }
+        if let task = filter.task { rest += " AND task = \(add(task))" }
+        if let before = filter.beforeID { rest += " AND id < \(add(String(before)))::bigint" }
+        let limit = add(String(max(0, filter.limit))) + "::bigint"
+        func walk(_ state: JobState, _ columns: String) -> String {
+            let p = add(state.rawValue)
+            return "SELECT \(columns) FROM taskq_jobs WHERE state >= \(p) AND state <= \(p) AND state <> 'running'\(rest) "
+                + "ORDER BY state DESC, id DESC LIMIT \(limit)"
+        }
+        let running = "SELECT id FROM taskq_jobs WHERE state = 'running'\(rest)"
+        func page(ids: String) -> String {
+            "SELECT \(jobColumns) FROM taskq_jobs WHERE id = ANY(ARRAY(\(ids))) ORDER BY id DESC LIMIT \(limit)"
+        }
+        let states = filter.states.uniqued()
+        let sql: String
+        switch states.count {
+        case 0: sql = "SELECT \(jobColumns) FROM taskq_jobs WHERE true\(rest) ORDER BY id DESC LIMIT \(limit)"
+        case 1: sql = states[0] == .running ? page(ids: running) : walk(states[0], jobColumns)
+        default:
+            let parts = states.map { $0 == .running ? "(\(running))" : "(\(walk($0, "id")))" }
+            sql = page(ids: parts.joined(separator: " UNION ALL "))
+        }
+        return (sql, params)
+    }
+
     static let expiredLeases = """
         SELECT \(jobColumns) FROM taskq_jobs WHERE state = 'running' AND lease_until < $1 ORDER BY lease_until LIMIT $2
         """

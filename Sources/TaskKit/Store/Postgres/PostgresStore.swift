@@ -311,33 +311,10 @@ public final class PostgresStore: TaskqStore, @unchecked Sendable {
         }
     }
 
-    /// Newest first, one page. A state filter walks the index (state, id) backwards from the newest job in that
-    /// state. PostgreSQL would rather walk the primary key backwards and skip rows of other states (it assumes
-    /// they are spread evenly), which first crosses every newer job, e.g. a backlog of pending jobs before the
-    /// newest completed one. Written as a range with `ORDER BY state DESC, id DESC`, only that index gives the
-    /// order (an equality would let the planner drop `state` from it). Several states: one walk per state, merged.
+    /// Newest first, one page (`PostgresSQL.listJobs`).
     public func list(_ filter: JobFilter) async throws -> [Job] {
-        var params: [String?] = []
-        func add(_ value: String) -> String { params.append(value); return "$\(params.count)" }
-        var rest = ""
-        if let queue = filter.queue { rest += " AND queue = \(add(queue))" }
-        if let task = filter.task { rest += " AND task = \(add(task))" }
-        if let before = filter.beforeID { rest += " AND id < \(add(String(before)))::bigint" }
-        let limit = add(String(max(0, filter.limit))) + "::bigint"
-        func walk(_ state: String, _ columns: String) -> String {
-            let p = add(state)
-            return "SELECT \(columns) FROM taskq_jobs WHERE state >= \(p) AND state <= \(p)\(rest) ORDER BY state DESC, id DESC LIMIT \(limit)"
-        }
-        let states = filter.states.map(\.rawValue).uniqued()
-        let sql: String
-        switch states.count {
-        case 0: sql = "SELECT \(PostgresSQL.jobColumns) FROM taskq_jobs WHERE true\(rest) ORDER BY id DESC LIMIT \(limit)"
-        case 1: sql = walk(states[0], PostgresSQL.jobColumns)
-        default:
-            let walks = states.map { "(\(walk($0, "id")))" }.joined(separator: " UNION ALL ")
-            sql = "SELECT \(PostgresSQL.jobColumns) FROM taskq_jobs WHERE id = ANY(ARRAY(\(walks))) ORDER BY id DESC LIMIT \(limit)"
-        }
-        return try await connection.run { [sql, params] db in
+        let (sql, params) = PostgresSQL.listJobs(filter)
+        return try await connection.run { db in
             let r = try db.exec(sql, params)
             return (0..<r.rowCount).map { PostgresSQL.decodeJob(r, $0) }
         }

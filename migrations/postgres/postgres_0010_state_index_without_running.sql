@@ -1,0 +1,17 @@
+-- taskq schema v10 for PostgreSQL: the state index leaves out running jobs (issue 12), as SQLite's did in its v9.
+--
+-- taskq_jobs_state (state, id) serves listings by state (`list-jobs --state`, the dashboard, the API) of any size:
+-- a million completed or waiting jobs. Every attempt passes through `running`. An update that changes an indexed
+-- column writes a new entry into every index whose predicate the new row version meets, so a claim added a
+-- (running, id) entry here besides its primary-key and lease entries, and each such entry is one more for vacuum to
+-- remove. Running jobs are few (the workers' slots and backlogs) and already have their own index, taskq_jobs_lease
+-- (lease_until) WHERE state = 'running', which a listing of running jobs reads instead (PostgresStore.list,
+-- PostgresSQL.listJobs). Measured with bench/schema_floor.py, this schema's own drain floor (BENCHMARKS.md).
+--
+-- The index is rebuilt inside the migration's transaction, which blocks writes to taskq_jobs meanwhile (about 1 s
+-- per million jobs); stop workers or expect their writes to wait, as for any migration.
+--
+-- A query that should use this index repeats its term, `state <> 'running'`: PostgreSQL uses a partial index only
+-- when it can prove the query's WHERE clause implies the index's, and a parameter ($1) proves nothing in a generic plan.
+DROP INDEX taskq_jobs_state;
+CREATE INDEX taskq_jobs_state ON taskq_jobs (state, id) WHERE state <> 'running';
