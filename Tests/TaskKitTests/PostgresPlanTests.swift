@@ -22,8 +22,10 @@ struct PostgresPlanTests {
              [PGArray.text(["default", "other"]), String(Clock.now()), "500", "w", String(Clock.now() + 60_000), PGArray.text(["noop"])]),
         ]
         for (label, sql, params) in plans {
-            let plan = try await explain(store, sql, params)
-            #expect(!plan.contains("Bitmap") && !plan.contains("Seq Scan on taskq_jobs"), "\(label):\n\(plan)")
+            for generic in [false, true] {
+                let plan = try await explain(store, sql, params, generic: generic)
+                #expect(!plan.contains("Bitmap") && !plan.contains("Seq Scan on taskq_jobs"), "\(label), generic \(generic):\n\(plan)")
+            }
         }
         // A batch of outcomes joins the attempts by key, never by reading all of them.
         let ids = PGArray.ints(claimed.map(\.id))
@@ -55,17 +57,25 @@ struct PostgresPlanTests {
 
         let now = Clock.now()
         let claimParams: [String?] = [PGArray.text(["default"]), String(now), "500", "w", String(now + 60_000), PGArray.text(["noop"])]
-        let claimPlan = try await explain(store, PostgresSQL.claim(singleQueue: true), claimParams)
-        #expect(claimPlan.contains("Index Scan using taskq_jobs_claim on"), "one-queue claim:\n\(claimPlan)")
         var twoQueues = claimParams
         twoQueues[0] = PGArray.text(["default", "bulk"])
-        let twoQueuePlan = try await explain(store, PostgresSQL.claim(singleQueue: false), twoQueues)
+        var plans: [(String, String)] = []
+        for generic in [false, true] {
+            let claimPlan = try await explain(store, PostgresSQL.claim(singleQueue: true), claimParams, generic: generic)
+            #expect(claimPlan.contains("Index Scan using taskq_jobs_claim on"), "one-queue claim, generic \(generic):\n\(claimPlan)")
+            plans += [("claim, generic \(generic)", claimPlan),
+                      ("claim, two queues, generic \(generic)",
+                       try await explain(store, PostgresSQL.claim(singleQueue: false), twoQueues, generic: generic))]
+        }
         let claimed = try await store.claim(queues: ["default"], tasks: ["noop"], limit: 500, worker: "w", now: now,
                                             leaseUntil: now + 60_000)
         #expect(claimed.count == 500)
         let outcomes = claimed.map { JobOutcome(job: $0, worker: "w", kind: .completed(result: .null)) }
-        let finishPlan = try await explain(store, PostgresSQL.finish, PostgresSQL.finishParameters(outcomes, now: now))
-        for (label, plan) in [("claim", claimPlan), ("claim, two queues", twoQueuePlan), ("outcomes", finishPlan)] {
+        for generic in [false, true] {
+            plans.append(("outcomes, generic \(generic)",
+                          try await explain(store, PostgresSQL.finish, PostgresSQL.finishParameters(outcomes, now: now), generic: generic)))
+        }
+        for (label, plan) in plans {
             for join in ["Hash Join", "Merge Join", "Join Filter", "Materialize", "taskq_jobs_lease"] {
                 #expect(!plan.contains(join), "\(label) plan uses \(join):\n\(plan)")
             }
