@@ -5,9 +5,7 @@ extension PostgresStore {
         let finished = states.filter(\.isFinished)
         guard !finished.isEmpty else { return [:] }
         return try await connection.run { db in
-            let r = try db.exec("""
-                SELECT state, count(*) FROM taskq_jobs WHERE state = ANY($1::text[]) AND finished_at < $2 GROUP BY state
-                """, [PGArray.text(finished.map(\.rawValue)), String(before)])
+            let r = try db.exec(PostgresSQL.purgeableCounts, [PGArray.text(finished.map(\.rawValue)), String(before)])
             var counts: [JobState: Int] = [:]
             for row in 0..<r.rowCount { if let state = JobState(rawValue: r.string(row, 0)) { counts[state] = Int(r.int(row, 1)) } }
             return counts

@@ -358,10 +358,7 @@ public final class PostgresStore: TaskqStore, @unchecked Sendable {
         let finished = states.filter(\.isFinished)
         guard !finished.isEmpty, limit > 0 else { return 0 }
         return try await connection.run { db in
-            let r = try db.exec("""
-                DELETE FROM taskq_jobs WHERE id IN (
-                    SELECT id FROM taskq_jobs WHERE state = ANY($1::text[]) AND finished_at < $2 LIMIT $3 FOR UPDATE SKIP LOCKED)
-                """, [PGArray.text(finished.map(\.rawValue)), String(before), String(limit)])
+            let r = try db.exec(PostgresSQL.purgeBatch, [PGArray.text(finished.map(\.rawValue)), String(before), String(limit)])
             return r.affected
         }
     }
