@@ -54,7 +54,7 @@ struct UserCommandTests {
     }
 
     @Test(arguments: AnyBackend.allCases)
-    func usersAndTokensWithJSONAndNoSecretEverShownTwice(backend: AnyBackend) throws {
+    func usersAndTokensWithJSONAndNoSecretEverShownTwice(backend: AnyBackend) async throws {
         let cli = try backend.migratedCLI()
         cli.environment["TASKQ_SUPERUSER_PASSWORD"] = Self.password
         #expect(try cli.run(["createsuperuser", "--noinput", "--username", "root"]).stdout == "Superuser 'root' created.\n")
@@ -93,7 +93,7 @@ struct UserCommandTests {
         #expect((outputs[4].json as? [[String: Any]])?.compactMap { $0["name"] as? String } == ["root", "watcher"])
 
         // The store holds the token's SHA-256 and the password's bcrypt hash, never either secret.
-        try Self.checkStoreHoldsNoSecrets(cli: cli, backend: backend, secrets: [secret, second, Self.password])
+        try await Self.checkStoreHoldsNoSecrets(cli: cli, backend: backend, secrets: [secret, second, Self.password])
 
         // Removing a user revokes its tokens; revoking twice fails.
         let removed = try cli.object(["user", "remove", "watcher", "--json"])
@@ -113,15 +113,15 @@ struct UserCommandTests {
         #expect(try cli.run(["changepassword", "ghost", "--noinput"]).status == 1)
         cli.environment["TASKQ_SUPERUSER_PASSWORD"] = "root"
         #expect(try cli.run(["changepassword", "root", "--noinput"]).status == 64)
-        let store = try Self.openStore(cli: cli, backend: backend)
-        let root = try Self.blocking { try await store.user(named: "root") }
+        let store = try await Self.openStore(cli: cli, backend: backend)
+        let root = try await store.user(named: "root")
         #expect(root.map { PasswordHasher.verify("Another-Sturdy-Phrase", against: $0.passwordHash) } == true)
-        Self.blocking { await store.close() }
+        await store.close()
     }
 
     /// Django-style prompts on a real pseudo-terminal: bad answers are explained and asked again, passwords are read
     /// with echo off, and the terminal is restored after success, a refusal and Ctrl-C.
-    @Test func interactiveCreatesuperuserAndChangepasswordOnAPseudoTerminal() throws {
+    @Test func interactiveCreatesuperuserAndChangepasswordOnAPseudoTerminal() async throws {
         let cli = try AnyBackend.sqlite.migratedCLI()
         let pty = try PseudoTerminal(cli: cli)
         let ok = try pty.run(["createsuperuser"], [
@@ -159,24 +159,30 @@ struct UserCommandTests {
 
         let users = try cli.run(["user", "list", "--json"]).json as? [[String: Any]] ?? []
         #expect(users.compactMap { $0["name"] as? String } == ["alice", "bob"])
-        let store = try Self.openStore(cli: cli, backend: .sqlite)
-        let alice = try Self.blocking { try await store.user(named: "alice") }
+        let store = try await Self.openStore(cli: cli, backend: .sqlite)
+        let alice = try await store.user(named: "alice")
         #expect(alice.map { PasswordHasher.verify("Brand-New-Secret-1", against: $0.passwordHash) } == true)
-        Self.blocking { await store.close() }
+        await store.close()
     }
 
     // MARK: Helpers
 
-    static func openStore(cli: CLI, backend: AnyBackend) throws -> TaskqStore {
+    static func openStore(cli: CLI, backend: AnyBackend) async throws -> TaskqStore {
         let url = cli.databaseURL ?? "sqlite:\(cli.path("taskq.sqlite3"))"
-        return try blocking { try await StoreFactory.open(url: url, create: false) }
+        return try await StoreFactory.open(url: url, create: false)
     }
 
-    static func checkStoreHoldsNoSecrets(cli: CLI, backend: AnyBackend, secrets: [String]) throws {
-        let store = try openStore(cli: cli, backend: backend)
-        defer { blocking { await store.close() } }
-        let users = try blocking { try await store.users() }
-        let tokens = try blocking { try await store.tokens(user: nil) }
+    static func checkStoreHoldsNoSecrets(cli: CLI, backend: AnyBackend, secrets: [String]) async throws {
+        let store = try await openStore(cli: cli, backend: backend)
+        let users: [UserRecord], tokens: [TokenRecord]
+        do {
+            users = try await store.users()
+            tokens = try await store.tokens(user: nil)
+            await store.close()
+        } catch {
+            await store.close()
+            throw error
+        }
         for user in users {
             #expect(user.passwordHash.encoded.hasPrefix("$2b$12$") && user.passwordHash.cost == 12)
             for secret in secrets { #expect(!user.passwordHash.encoded.contains(secret) && !(user.email ?? "").contains(secret)) }
@@ -192,26 +198,6 @@ struct UserCommandTests {
             for secret in secrets { #expect(bytes.range(of: Data(secret.utf8)) == nil, "a secret in the database file") }
         }
     }
-
-    /// Runs async store code from a synchronous end-to-end test.
-    static func blocking<T>(_ body: @escaping () async throws -> T) throws -> T {
-        let box = ResultBox<T>()
-        let done = DispatchSemaphore(value: 0)
-        Task.detached {
-            do { box.result = .success(try await body()) } catch { box.result = .failure(error) }
-            done.signal()
-        }
-        done.wait()
-        return try box.result!.get()
-    }
-
-    static func blocking(_ body: @escaping () async -> Void) {
-        _ = try? blocking { () async throws -> Int in await body(); return 0 }
-    }
-}
-
-private final class ResultBox<T>: @unchecked Sendable {
-    var result: Result<T, Error>?
 }
 
 /// Drives `taskq` on a pseudo-terminal through a small Python `pty` program: waits for each prompt, records whether
