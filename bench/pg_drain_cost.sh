@@ -12,10 +12,10 @@ jobs=${JOBS:-20000} rounds=${ROUNDS:-3}
 pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 dir=$(mktemp -d /tmp/taskq-pgcost-XXXXXX)
 as_pg() { if [ "$(id -u)" -eq 0 ]; then chown -R postgres:postgres "$dir"; runuser -u postgres -- "$@"; else "$@"; fi; }
+trap '[ -f "$dir/data/postmaster.pid" ] && as_pg "$pgbin/pg_ctl" -D "$dir/data" -m immediate stop >/dev/null 2>&1; rm -rf "$dir"' EXIT
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 as_pg "$pgbin/initdb" -D "$dir/data" -A trust -U postgres >/dev/null
 as_pg "$pgbin/pg_ctl" -D "$dir/data" -l "$dir/log" -w -o "-p $port -c listen_addresses=127.0.0.1 -k $dir" start >/dev/null
-trap 'as_pg "$pgbin/pg_ctl" -D "$dir/data" -m immediate stop >/dev/null; rm -rf "$dir"' EXIT
 psql_() { psql -h 127.0.0.1 -p "$port" -U postgres -XAtq "$@"; }
 python3 -c "
 import sys
@@ -23,6 +23,15 @@ with open(sys.argv[1], 'w') as f:
     for i in range($jobs): f.write('{\"name\": \"j%d\", \"task\": \"noop\"}\n' % i)
 " "$dir/jobs.jsonl"
 ticks=$(getconf CLK_TCK)
+# Waits until no session but the asking one is connected to database $1, then a moment for the postmaster to collect
+# the backends that ended: a backend's CPU time moves from the live processes to the postmaster's children's times
+# only when it is collected, and one read between the two would be counted in neither.
+settle() {
+  while [ "$(psql_ -d "$1" -c "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")" != 0 ]; do
+    sleep 0.05
+  done
+  sleep 0.3
+}
 server_cpu() {
   local postmaster; postmaster=$(head -1 "$dir/data/postmaster.pid")
   { awk '{print $16 + $17}' "/proc/$postmaster/stat"
@@ -37,11 +46,14 @@ for round in $(seq "$rounds"); do
     "$bin" migrate >/dev/null
     "$bin" create-job --from-file "$dir/jobs.jsonl" >/dev/null 2>&1
     psql_ -d "$db" -c "CHECKPOINT"
-    lsn0=$(psql_ -d "$db" -c "SELECT pg_current_wal_lsn()")
+    lsn0=$(psql_ -d "$db" -c "SELECT pg_current_wal_insert_lsn()")
+    settle "$db"
     cpu0=$(server_cpu) start=$(date +%s.%N)
     "$bin" run-worker --burst --log-level error
-    end=$(date +%s.%N) cpu1=$(server_cpu)
-    wal=$(psql_ -d "$db" -c "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '$lsn0')")
+    end=$(date +%s.%N)
+    settle "$db"
+    cpu1=$(server_cpu)
+    wal=$(psql_ -d "$db" -c "SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), '$lsn0')")
     psql_ -d postgres -c "DROP DATABASE $db"
     python3 -c "
 import sys

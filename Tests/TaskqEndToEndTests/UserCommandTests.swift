@@ -195,6 +195,7 @@ struct UserCommandTests {
             // The database file and its WAL, byte for byte.
             var bytes = Data()
             for suffix in ["", "-wal"] { bytes += (try? Data(contentsOf: URL(fileURLWithPath: cli.path("taskq.sqlite3") + suffix))) ?? Data() }
+            #expect(bytes.range(of: Data("w@example.com".utf8)) != nil, "the users are in the bytes read")
             for secret in secrets { #expect(bytes.range(of: Data(secret.utf8)) == nil, "a secret in the database file") }
         }
     }

@@ -8,14 +8,14 @@
 -- (lease_until) WHERE state = 'running', which a listing of running jobs reads instead (PostgresStore.list,
 -- PostgresSQL.listJobs). A drain writes 4 % less WAL and the state index grows a quarter less (BENCHMARKS.md).
 --
--- The new index is built before the old one is dropped, inside the migration's transaction: the build blocks
--- writes to taskq_jobs (it sorts every job that is not running) but not reads; the drop's exclusive lock comes last
--- and is held only until the commit. Stop workers or expect their writes to wait, as for any migration. A worker or
--- `taskq serve` started before the migration lists running jobs the old way, without an index, until restarted.
+-- The index is dropped and rebuilt inside the migration's transaction, which holds taskq_jobs exclusively
+-- meanwhile (the build sorts every job that is not running): stop workers or expect their statements to wait, as for
+-- any migration. (Building the new index first would let reads go on during the build, but its lock would then have
+-- to be raised for the drop, which can deadlock with a worker's statements.) A worker or `taskq serve` started
+-- before the migration lists running jobs the old way, without an index, until restarted.
 --
 -- A query that should use this index repeats its term, `state <> 'running'`: PostgreSQL uses a partial index only
 -- when it can prove the query's WHERE clause implies the index's, and a parameter ($1) proves nothing in a generic
 -- plan.
-CREATE INDEX taskq_jobs_state_without_running ON taskq_jobs (state, id) WHERE state <> 'running';
 DROP INDEX taskq_jobs_state;
-ALTER INDEX taskq_jobs_state_without_running RENAME TO taskq_jobs_state;
+CREATE INDEX taskq_jobs_state ON taskq_jobs (state, id) WHERE state <> 'running';
