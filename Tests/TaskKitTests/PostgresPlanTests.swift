@@ -147,13 +147,22 @@ struct PostgresPlanTests {
         try await addJobs("b")
         try await checkPlans("statistics of a purged table")
 
-        // A purge batch deletes its rows by key, never by a join that walks every job.
-        let purgeParams: [String?] = [PGArray.text(["completed", "failed", "cancelled"]), String(Clock.now() + 1), "1000"]
-        for generic in [false, true] {
-            let plan = try await explain(store, PostgresSQL.purgeBatch, purgeParams, generic: generic)
-            #expect(plan.contains("Index Scan using taskq_jobs_pkey"), "purge, generic \(generic):\n\(plan)")
-            for join in ["Hash", "Merge Join", "Nested Loop", "Seq Scan", "Bitmap"] {
-                #expect(!plan.contains(join), "purge, generic \(generic), uses \(join):\n\(plan)")
+        // A purge batch deletes its rows by key, never by a join that walks every job; every finished state is read
+        // through the finish-time index, some of them through the state index.
+        let cutoff = String(Clock.now() + 1)
+        let purges: [(String, Bool, [String], String)] = [
+            ("purge", false, ["completed", "failed", "cancelled"], "taskq_jobs_finished"),
+            ("purge --state failed", true, ["failed"], "taskq_jobs_state"),
+        ]
+        for (label, byState, states, index) in purges {
+            for generic in [false, true] {
+                let plan = try await explain(store, PostgresSQL.purgeBatch(byState: byState), [PGArray.text(states), cutoff, "1000"],
+                                             generic: generic)
+                #expect(plan.contains("Index Scan using taskq_jobs_pkey") && plan.contains("Index Scan using \(index) "),
+                        "\(label), generic \(generic):\n\(plan)")
+                for join in ["Hash", "Merge Join", "Nested Loop", "Seq Scan", "Bitmap", "Sort"] {
+                    #expect(!plan.contains(join), "\(label), generic \(generic), uses \(join):\n\(plan)")
+                }
             }
         }
         #expect(try await store.purge(states: [.completed, .failed, .cancelled], finishedBefore: Clock.now() + 1, limit: 1000) == 200)

@@ -317,9 +317,11 @@ struct WorkerEngineTests {
     func aBurstOfShortJobsClaimedAheadRunsEachOnce(backend: Backend) async throws {
         let store = try await backend.makeLocation().migrated()
         _ = try await store.enqueue((0..<600).map { newJob("j\($0)", priority: $0 % 11) }, now: Clock.now())
-        // Patience of a minute: a machine stalled for a second must not turn a backlog job into a release here.
+        // Patience of a minute and a lease of a minute: a machine stalled for a second or two must not turn a backlog job
+        // into a release here (a backlog job whose lease went unrenewed for 80 % of it is released, not started).
         let summary = try await Worker(store: store, registry: .builtins(),
-                                       options: options { $0.burst = true; $0.concurrency = 2; $0.backlogPatienceMillis = 60_000 },
+                                       options: options { $0.burst = true; $0.concurrency = 2; $0.backlogPatienceMillis = 60_000
+                                                          $0.leaseMillis = 60_000 },
                                        logger: Self.logger).run()
         #expect(summary.completed == 600 && summary.released == 0)
         let jobs = try await store.list(JobFilter(limit: 1_000))

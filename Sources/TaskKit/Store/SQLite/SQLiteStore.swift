@@ -390,11 +390,7 @@ public final class SQLiteStore: TaskqStore, @unchecked Sendable {
     public func purge(states: [JobState], finishedBefore before: Millis, limit: Int) async throws -> Int {
         let finished = states.filter(\.isFinished)
         guard !finished.isEmpty, limit > 0 else { return 0 }
-        let sql = """
-            DELETE FROM taskq_jobs WHERE id IN (SELECT id FROM taskq_jobs
-            WHERE state IN (\(finished.map { _ in "?" }.joined(separator: ", "))) AND finished_at < ? LIMIT ?)
-            RETURNING queue, state
-            """
+        let sql = SQLiteSQL.purgeBatch(states: finished.count, byState: Set(finished) != Set(JobState.finished))
         let params: [SQLiteValue] = finished.map { .text($0.rawValue) } + [.int(before), .int(Int64(limit))]
         return try await connection.run { db in
             try db.writeTransaction {
