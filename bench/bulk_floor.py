@@ -12,7 +12,7 @@ competitor. Prints one line per method, jobs/s, timed from the connection's open
   PostgreSQL: psql `\\copy` (COPY FROM STDIN), stock server settings (fsync, synchronous_commit on), the count
           triggers on; the time includes psql's own start-up (~10-30 ms).
 """
-import os, subprocess, sqlite3, sys, tempfile, time
+import os, shutil, subprocess, sqlite3, sys, tempfile, time
 
 BIN, URL = os.path.abspath(sys.argv[1]), sys.argv[2]
 N = int(sys.argv[3]) if len(sys.argv) > 3 else 20000
@@ -52,7 +52,9 @@ def sqlite_floor(per_statement):
                            [v for r in chunk for v in r])
         db.execute("COMMIT")
     db.close()
-    return N / (time.perf_counter() - start)
+    rate = N / (time.perf_counter() - start)
+    shutil.rmtree(work, ignore_errors=True)
+    return rate
 
 
 def postgres_floor():
@@ -77,7 +79,9 @@ def postgres_floor():
             "-U", u.username or "postgres", "-d", (u.path or "/postgres").lstrip("/") or "postgres", "-f", sql]
     start = time.perf_counter()
     subprocess.run(args, check=True, env=env, capture_output=True)
-    return N / (time.perf_counter() - start)
+    rate = N / (time.perf_counter() - start)
+    shutil.rmtree(work, ignore_errors=True)
+    return rate
 
 
 if URL.startswith("sqlite"):

@@ -23,10 +23,8 @@ struct SQLitePlanTests {
              [.text("pending"), .int(40), .int(50)], "taskq_jobs_state"),
             ("running jobs per worker", "SELECT worker, COUNT(*) FROM taskq_jobs WHERE state = 'running' GROUP BY worker", [],
              "taskq_jobs_lease"),
-            ("purge, every finished state", SQLiteSQL.purgeBatch(states: 3, byState: false),
+            ("purge", SQLiteSQL.purgeBatch(states: 3),
              [.text("completed"), .text("failed"), .text("cancelled"), .int(Clock.now()), .int(1000)], "taskq_jobs_finished"),
-            ("purge, failed jobs only", SQLiteSQL.purgeBatch(states: 1, byState: true), [.text("failed"), .int(Clock.now()), .int(1000)],
-             "taskq_jobs_state"),
         ]
         for (label, sql, params, index) in plans {
             let plan = try await store.connection.run { db -> String in

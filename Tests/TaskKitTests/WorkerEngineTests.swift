@@ -337,6 +337,22 @@ struct PrefetchTests {
             result: nil, error: nil, createdAt: 0, startedAt: nil, finishedAt: nil, worker: "w", leaseUntil: nil, cancelRequested: false)
     }
 
+    /// A heartbeat that held backlog jobs moves their lease time on (the worker releases, unstarted, a backlog job whose
+    /// lease went unrenewed for most of a lease); one that did not hold them, or came earlier, does not.
+    @Test func heartbeatsRenewTheLeaseOfTheJobsTheyHeld() {
+        var backlog = Backlog()
+        backlog.add([job(1), job(2), job(3)], at: 10)
+        backlog.renewed([1, 3], at: 12)
+        backlog.renewed([3], at: 11) // an older heartbeat's reply arriving late moves nothing back
+        backlog.renewed([4], at: 13) // a job that is not waiting here
+        var leaseFrom: [Int64: Double] = [:]
+        while let entry = backlog.popFirst() {
+            leaseFrom[entry.job.id] = entry.leaseFrom
+            #expect(entry.claimedAt == 10)
+        }
+        #expect(leaseFrom == [1: 12, 2: 10, 3: 12])
+    }
+
     @Test func claimsOnlyTheFreeSlotsUntilAJobEnds() {
         let prefetch = Prefetch(concurrency: 10, limit: 1_000)
         #expect(prefetch.target == 0)

@@ -214,19 +214,14 @@ enum PostgresSQL {
     /// Deletes finished jobs in the states $1 that finished before $2, at most $3 of them, skipping rows another
     /// purge holds. The picked ids go to the delete as one array, so each row is found by its primary key: written
     /// as `id IN (subquery)`, the plan a prepared statement settles on hashed the batch and walked the whole primary
-    /// key for every batch (200,000 index entries for 1,000 rows).
-    /// - `byState` false (every finished state): the finish-time index, oldest first, which stops at the cutoff.
-    /// - `byState` true (some finished states, `purge --state failed`): the state index, each state in id order, so old
-    ///   jobs of the other states that stay are not passed over again in every batch. The literal `state <>
-    ///   'running'` (finished jobs never are) is the partial index's own term (migration 0010); the order is the
-    ///   index's, so no other index can give it without a sort.
-    static func purgeBatch(byState: Bool) -> String {
-        """
+    /// key for every batch (200,000 index entries for 1,000 rows). Finished jobs are never running: the literal term
+    /// lets a generic plan weigh the state index (migration 0010) against the finish-time index, as a custom plan
+    /// can.
+    static let purgeBatch = """
         DELETE FROM taskq_jobs WHERE id = ANY(ARRAY(
-            SELECT id FROM taskq_jobs WHERE state = ANY($1::text[])\(byState ? " AND state <> 'running'" : "") AND finished_at < $2
-            \(byState ? "ORDER BY state, id " : "")LIMIT $3 FOR UPDATE SKIP LOCKED))
+            SELECT id FROM taskq_jobs WHERE state = ANY($1::text[]) AND state <> 'running' AND finished_at < $2
+            LIMIT $3 FOR UPDATE SKIP LOCKED))
         """
-    }
 
     /// How many jobs `purgeBatch` would delete, per state (`purge --dry-run`).
     static let purgeableCounts = """

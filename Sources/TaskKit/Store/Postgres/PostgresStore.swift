@@ -358,8 +358,7 @@ public final class PostgresStore: TaskqStore, @unchecked Sendable {
         let finished = states.filter(\.isFinished)
         guard !finished.isEmpty, limit > 0 else { return 0 }
         return try await connection.run { db in
-            let byState = Set(finished) != Set(JobState.finished)
-            let r = try db.exec(PostgresSQL.purgeBatch(byState: byState), [PGArray.text(finished.map(\.rawValue)), String(before), String(limit)])
+            let r = try db.exec(PostgresSQL.purgeBatch, [PGArray.text(finished.map(\.rawValue)), String(before), String(limit)])
             return r.affected
         }
     }

@@ -161,17 +161,12 @@ enum SQLiteSQL {
         return (sql, params)
     }
 
-    /// Deletes finished jobs in `states` states (bound first) that finished before ?, at most ? of them; returns each
-    /// one's queue and state for the counts.
-    /// - `byState` false (every finished state): through the finish-time index, oldest first, which stops at the cutoff.
-    /// - `byState` true (some finished states, `purge --state failed`): through the state index, so old jobs of the
-    ///   other states that stay are not passed over again in every batch. The literal `state <> 'running'` (finished
-    ///   jobs never are) is that partial index's own term (migration 0009), without which SQLite cannot use it.
-    static func purgeBatch(states: Int, byState: Bool) -> String {
+    /// Deletes finished jobs in `states` states (bound first) that finished before ?, at most ? of them, through the
+    /// finish-time index (oldest first, it stops at the cutoff); returns each one's queue and state for the counts.
+    static func purgeBatch(states: Int) -> String {
         """
         DELETE FROM taskq_jobs WHERE id IN (SELECT id FROM taskq_jobs
-        WHERE state IN (\(Array(repeating: "?", count: states).joined(separator: ", ")))\(byState ? " AND state <> 'running'" : "")
-          AND finished_at < ? LIMIT ?)
+        WHERE state IN (\(Array(repeating: "?", count: states).joined(separator: ", "))) AND finished_at < ? LIMIT ?)
         RETURNING queue, state
         """
     }

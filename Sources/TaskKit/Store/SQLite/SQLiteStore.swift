@@ -390,7 +390,7 @@ public final class SQLiteStore: TaskqStore, @unchecked Sendable {
     public func purge(states: [JobState], finishedBefore before: Millis, limit: Int) async throws -> Int {
         let finished = states.filter(\.isFinished)
         guard !finished.isEmpty, limit > 0 else { return 0 }
-        let sql = SQLiteSQL.purgeBatch(states: finished.count, byState: Set(finished) != Set(JobState.finished))
+        let sql = SQLiteSQL.purgeBatch(states: finished.count)
         let params: [SQLiteValue] = finished.map { .text($0.rawValue) } + [.int(before), .int(Int64(limit))]
         return try await connection.run { db in
             try db.writeTransaction {
