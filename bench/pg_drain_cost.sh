@@ -2,20 +2,14 @@
 # What a drain costs PostgreSQL itself, per job: WAL written and server CPU. WAL bytes do not move with a noisy
 # machine, so they compare schema changes where a drain's rate cannot.
 #   bench/pg_drain_cost.sh BIN [BIN…]    # alternates the binaries, ROUNDS (default 3) times
-# Starts a throwaway cluster with stock settings (as bench/run.sh does); per binary and round: a fresh database,
+# Starts a throwaway cluster with stock settings (bench/postgres-server.sh, as bench/run.sh does); per binary and round: a fresh database,
 # `migrate`, JOBS (default 20,000) no-op jobs enqueued, a CHECKPOINT, then one default `run-worker --burst` timed.
 # WAL: pg_current_wal_lsn() before and after. CPU: user + system time of every server process, counting backends that
 # ended through the postmaster's children's times (/proc/PID/stat), in clock ticks. Prints jobs/s, WAL bytes per job
 # and server CPU µs per job.
 set -euo pipefail
 jobs=${JOBS:-20000} rounds=${ROUNDS:-3}
-pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
-dir=$(mktemp -d /tmp/taskq-pgcost-XXXXXX)
-as_pg() { if [ "$(id -u)" -eq 0 ]; then chown -R postgres:postgres "$dir"; runuser -u postgres -- "$@"; else "$@"; fi; }
-trap '[ -f "$dir/data/postmaster.pid" ] && as_pg "$pgbin/pg_ctl" -D "$dir/data" -m immediate stop >/dev/null 2>&1; rm -rf "$dir"' EXIT
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-as_pg "$pgbin/initdb" -D "$dir/data" -A trust -U postgres >/dev/null
-as_pg "$pgbin/pg_ctl" -D "$dir/data" -l "$dir/log" -w -o "-p $port -c listen_addresses=127.0.0.1 -k $dir" start >/dev/null
+. "$(dirname "$0")/postgres-server.sh"
 psql_() { psql -h 127.0.0.1 -p "$port" -U postgres -XAtq "$@"; }
 python3 -c "
 import sys

@@ -10,13 +10,7 @@ bin=$1 backend=${2:-sqlite}
 case "$backend" in
   sqlite) exec python3 "$here/bench.py" "$bin" ;;
   postgres)
-    pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
-    dir=$(mktemp -d /tmp/taskq-bench-pg-XXXXXX)
-    as_pg() { if [ "$(id -u)" -eq 0 ]; then chown -R postgres:postgres "$dir"; runuser -u postgres -- "$@"; else "$@"; fi; }
-    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-    as_pg "$pgbin/initdb" -D "$dir/data" -A trust -U postgres >/dev/null
-    as_pg "$pgbin/pg_ctl" -D "$dir/data" -l "$dir/log" -w -o "-p $port -c listen_addresses=127.0.0.1 -k $dir" start >/dev/null
-    trap 'as_pg "$pgbin/pg_ctl" -D "$dir/data" -m immediate stop >/dev/null; rm -rf "$dir"' EXIT
+    . "$here/postgres-server.sh"
     python3 "$here/bench.py" "$bin" "postgres://postgres@127.0.0.1:$port/postgres"
     ;;
   redis)

@@ -16,15 +16,14 @@ public enum TimeFormat {
         stamp(seconds: us >= 0 ? us / 1_000_000 : (us - 999_999) / 1_000_000, fraction: us, scale: 1_000_000, digits: 6)
     }
 
-    /// UTC by calendar arithmetic (`CivilDate`), not `gmtime_r`: glibc reads /etc/localtime the first time any of its
-    /// time conversions runs, which a process's first log record would otherwise pay for.
+    /// UTC by calendar arithmetic (`LocalTime`, as if a UTC wall clock), not `gmtime_r`: glibc reads /etc/localtime
+    /// the first time any of its time conversions runs, which a process's first log record would otherwise pay for.
     private static func stamp(seconds whole: Int64, fraction value: Int64, scale: Int64, digits: Int) -> String {
         let fraction = Int(value - whole * scale)
-        let day = whole >= 0 ? whole / 86_400 : (whole - 86_399) / 86_400
-        let second = Int(whole - day * 86_400)
-        let date = CivilDate.date(days: day)
-        return "\(pad(date.year, 4))-\(pad(date.month, 2))-\(pad(date.day, 2))T"
-            + "\(pad(second / 3600, 2)):\(pad(second / 60 % 60, 2)):\(pad(second % 60, 2)).\(pad(fraction, digits))Z"
+        let t = LocalTime(wallSeconds: whole)
+        let second = Int(whole - t.wallSeconds)
+        return "\(pad(t.year, 4))-\(pad(t.month, 2))-\(pad(t.day, 2))T"
+            + "\(pad(t.hour, 2)):\(pad(t.minute, 2)):\(pad(second, 2)).\(pad(fraction, digits))Z"
     }
 
     /// `2026-11-22 19:45:34` in UTC, for tables.
