@@ -47,6 +47,7 @@ let package = Package(
                 .embedInCode("sqlite/sqlite_0007_job_counts.sql"),
                 .embedInCode("sqlite/sqlite_0008_state_lists.sql"),
                 .embedInCode("sqlite/sqlite_0009_state_index_without_running.sql"),
+                .embedInCode("sqlite/sqlite_0010_user_and_token_ids_never_reused.sql"),
                 .embedInCode("postgres/postgres_0001_init.sql"),
                 .embedInCode("postgres/postgres_0002_schedules.sql"),
                 .embedInCode("postgres/postgres_0003_operators.sql"),
@@ -57,6 +58,7 @@ let package = Package(
                 .embedInCode("postgres/postgres_0008_autovacuum.sql"),
                 .embedInCode("postgres/postgres_0009_any_queue_claim_index.sql"),
                 .embedInCode("postgres/postgres_0010_state_index_without_running.sql"),
+                .embedInCode("postgres/postgres_0011_inserts_count_themselves.sql"),
             ]
         ),
         .target(

@@ -33,6 +33,8 @@ public enum MigrationCatalog {
                   sql: String(decoding: PackageResources.sqlite_0008_state_lists_sql, as: UTF8.self)),
         Migration(version: 9, name: "state_index_without_running", fileName: "sqlite_0009_state_index_without_running.sql",
                   sql: String(decoding: PackageResources.sqlite_0009_state_index_without_running_sql, as: UTF8.self)),
+        Migration(version: 10, name: "user_and_token_ids_never_reused", fileName: "sqlite_0010_user_and_token_ids_never_reused.sql",
+                  sql: String(decoding: PackageResources.sqlite_0010_user_and_token_ids_never_reused_sql, as: UTF8.self)),
     ]
 
     /// Migrations for the PostgreSQL store, in version order (run inside the configured schema).
@@ -57,6 +59,8 @@ public enum MigrationCatalog {
                   sql: String(decoding: PackageResources.postgres_0009_any_queue_claim_index_sql, as: UTF8.self)),
         Migration(version: 10, name: "state_index_without_running", fileName: "postgres_0010_state_index_without_running.sql",
                   sql: String(decoding: PackageResources.postgres_0010_state_index_without_running_sql, as: UTF8.self)),
+        Migration(version: 11, name: "inserts_count_themselves", fileName: "postgres_0011_inserts_count_themselves.sql",
+                  sql: String(decoding: PackageResources.postgres_0011_inserts_count_themselves_sql, as: UTF8.self)),
     ]
 
     /// All migrations keyed by backend folder name (`sqlite`, `postgres`), for catalog tests.

@@ -8,6 +8,7 @@ enum CommandLineInput {
     /// answers (`invalid priority '-1'`) instead of "missing value". A negative number standing alone (a job id
     /// such as `show-job -1`) is refused here with one clear line.
     static func prepare(_ args: [String]) throws -> [String] {
+        if args.first == "help" { try checkHelpTopic(Array(args.dropFirst())) }
         var out: [String] = []
         var index = 0
         while index < args.count {
@@ -25,6 +26,23 @@ enum CommandLineInput {
             index += 1
         }
         return out
+    }
+
+    /// `taskq help A B` names commands: an unknown one is a usage error (argument-parser would print the top-level
+    /// help and exit 0, as if the topic existed).
+    static func checkHelpTopic(_ words: [String]) throws {
+        var command: ParsableCommand.Type = TaskqCommand.self
+        var path: [String] = []
+        for word in words where !word.hasPrefix("-") {
+            guard let sub = command.configuration.subcommands.first(where: {
+                $0.configuration.commandName == word || $0.configuration.aliases.contains(word)
+            }) else {
+                let shown = TerminalText.escaped((path + [word]).joined(separator: " "))
+                throw TaskqError.usage("unknown command '\(shown)': see `taskq --help`")
+            }
+            command = sub
+            path.append(word)
+        }
     }
 
     /// The value of the last `--name VALUE` or `--name=VALUE` before any `--` (argument-parser keeps the last of a

@@ -69,7 +69,8 @@ struct JobOptions: ParsableArguments {
     }
 
     /// A builder that also accepts task names workers have announced (asked only when some name is unknown here).
-    func builder(_ context: Context, store: TaskqStore, tasks: Set<String>) async throws -> JobBuilder {
-        try await JobBuilder.forEnqueue(config: context.config, registry: context.registry, store: store, tasks: tasks, force: force)
+    func builder(_ context: Context, store: TaskqStore, tasks: Set<String>, keyNames: Bool = false) async throws -> JobBuilder {
+        try await JobBuilder.forEnqueue(config: context.config, registry: context.registry, store: store, tasks: tasks, force: force,
+                                        keyNames: keyNames)
     }
 }

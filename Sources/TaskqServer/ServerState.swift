@@ -35,6 +35,8 @@ final class ServerState: Sendable {
     /// Messages name JSON keys (`timeout`), not flags.
     func builder(tasks: Set<String>) async throws -> JobBuilder {
         let announced = try await JobBuilder.announcedTasks(for: Array(tasks), registry: registry, store: store)
-        return JobBuilder(config: config, registry: registry, storeTasks: announced, force: false, keyNames: true)
+        // Only tasks some worker announced (or this process knows) are accepted over HTTP: no force here.
+        return JobBuilder(config: config, registry: registry, storeTasks: announced, force: false, keyNames: true,
+                          forceHint: "start a worker that announces it (`taskq create-job --force` enqueues it anyway)")
     }
 }

@@ -19,9 +19,10 @@ struct JobBuilderTests {
     }
 
     @Test func precedence() throws {
-        let job = try build { $0.task = "backup" }
+        let dest = JSONValue.obj(("dest", .string("/tmp/x.tgz")))
+        let job = try build { $0.task = "backup"; $0.args = dest }
         #expect(job.queue == "maintenance" && job.priority == 8 && job.maxRetries == 5 && job.timeoutMillis == 600_000)
-        let flagged = try build { $0.task = "backup"; $0.queue = "q"; $0.priority = "low" }
+        let flagged = try build { $0.task = "backup"; $0.args = dest; $0.queue = "q"; $0.priority = "low" }
         #expect(flagged.queue == "q" && flagged.priority == 0)
         let plain = try build { $0.task = "echo" }
         #expect(plain.queue == "work" && plain.priority == 5 && plain.retryPolicy.backoff == .exponential)
@@ -31,6 +32,19 @@ struct JobBuilderTests {
         let job = try build { $0.command = ["ls", "-l"] }
         #expect(job.task == "shell" && job.args["command"] == .array([.string("ls"), .string("-l")]))
         #expect(throws: TaskqError.self) { try build { $0.command = ["ls"]; $0.task = "echo" } }
+        #expect(throws: TaskqError.self) { try build { $0.command = ["", "-l"] } }
+    }
+
+    /// A job of a command task that leaves a `{key}` of its command without a value is refused when enqueued,
+    /// instead of failing every attempt.
+    @Test func commandTaskArgumentsAreCheckedAtEnqueue() throws {
+        do {
+            _ = try build { $0.task = "backup" }
+            Issue.record("a backup job without dest was accepted")
+        } catch let error as TaskqError {
+            #expect(error.exitCode == 64 && error.description.contains("needs argument 'dest'"), "\(error)")
+        }
+        #expect(throws: TaskqError.self) { try build { $0.task = "backup"; $0.args = .obj(("dest", .null)) } }
     }
 
     @Test func badInputIsRefused() {
@@ -105,5 +119,6 @@ struct JobBuilderTests {
         #expect(try task.substitute("{dest}", .obj(("dest", .string("/tmp/x.tgz")))) == "/tmp/x.tgz")
         #expect(try task.substitute("n={n}", .obj(("n", .int(3)))) == "n=3")
         #expect(throws: TaskFailure.self) { try task.substitute("{missing}", .object([])) }
+        #expect(try task.substitute("{{lit}} {{{n}}} }", .obj(("n", .int(3)))) == "{lit} {3} }")
     }
 }

@@ -41,6 +41,13 @@ struct ParsingTests {
         #expect(TimeFormat.parse("2026-01-31 09:00:00") != nil) // local time
         #expect(TimeFormat.parse("2026-02-30T00:00:00Z") == nil)
         #expect(TimeFormat.parse("tomorrow") == nil && TimeFormat.parse("2026-13-01T00:00:00Z") == nil)
+        // Offsets: ±hh, ±hhmm, ±hh:mm up to 23:59; anything else is refused, not read as some other time.
+        #expect(TimeFormat.parse("2026-01-31T10:00:00+0100") == 1_769_850_000_000)
+        #expect(TimeFormat.parse("2026-01-31T10:00:00+01") == 1_769_850_000_000)
+        #expect(TimeFormat.parse("2026-01-31T04:30:00-04:30") == 1_769_850_000_000)
+        for bad in ["+99:99", "+25:00", "+24:00", "+01:60", "+01:", "+1", "+01:0", "+01:00:00"] {
+            #expect(TimeFormat.parse("2026-01-31T09:00:00" + bad) == nil, "\(bad)")
+        }
         #expect(TimeFormat.iso8601(1_769_850_000_250) == "2026-01-31T09:00:00.250Z")
         #expect(TimeFormat.iso8601Micros(1_769_850_000_250_042) == "2026-01-31T09:00:00.250042Z")
         #expect(TimeFormat.iso8601Micros(-1) == "1969-12-31T23:59:59.999999Z")
@@ -66,6 +73,15 @@ struct ParsingTests {
             #expect(!shown.contains("s3cr3t") && !shown.contains("cr3t"), "\(shown)")
         }
         #expect(DatabaseURL.redacted("postgres://app@db/app") == "postgres://app@db/app")
+        // An unescaped '@' in a PostgreSQL password: refused before libpq could quote the part after it as a host.
+        do {
+            _ = try DatabaseURL.parse("postgres://app:Leak@At5@127.0.0.1:1/x")
+            Issue.record("a URL with two '@' was accepted")
+        } catch let error as TaskqError {
+            #expect(error.exitCode == 64 && error.description.contains("%40") && !error.description.contains("Leak")
+                    && !error.description.contains("At5"), "\(error)")
+        } catch { Issue.record("\(error)") }
+        #expect(throws: Never.self) { try DatabaseURL.parse("postgres://app:Leak%40At5@127.0.0.1:1/x?options=a@b") }
     }
 
     /// A libpq key=value string stays one when a value holds `://` (a password, say): it is not read as a URI.

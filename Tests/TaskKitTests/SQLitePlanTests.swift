@@ -81,7 +81,7 @@ struct SQLiteStateListsUpgradeTests {
         _ = try await store.connection.run { db in try db.writeTransaction { try SQLMigrations.apply(earlier, on: db, now: 1) } }
         _ = try await store.enqueue((0..<100).map { newJob("j\($0)", uniqueKey: "k\($0)") }, now: Clock.now())
 
-        #expect(try await store.migrate(now: Clock.now()).map(\.version) == [8, 9])
+        #expect(try await store.migrate(now: Clock.now()).map(\.version) == Array(8...MigrationCatalog.sqlite.last!.version))
         let again = try await store.enqueue([newJob("again", uniqueKey: "k7")], now: Clock.now())
         #expect(again.first?.created == false)
         let claimed = try await store.claim(queues: ["default"], tasks: ["noop"], limit: 1_000, worker: "w", now: Clock.now(),

@@ -63,4 +63,64 @@ struct BadInputTests {
         try "[tasks.x]\ncommand = 3\n".write(toFile: cli.path("taskq.toml"), atomically: true, encoding: .utf8)
         try expectRefused(cli, ["list-jobs"], status: 65, mentions: "taskq.toml")
     }
+
+    /// Input that used to be taken silently as something else: each is refused, and nothing is written.
+    @Test func quietMisreadingsAreRefused() throws {
+        let cli = try CLI()
+        try cli.run(["migrate"])
+        let failed = try cli.run(["create-job", "f", "--task", "fail", "--max-retries", "1", "--retry-delay", "1h"]).stdout.trimmed
+        #expect(try cli.run(["run-worker", "--burst"]).status == 0)
+        let waiting = try cli.run(["show-job", failed, "--json"]).json as? [String: Any]
+        #expect(waiting?["state"] as? String == "retrying" && waiting?["error"] is String, "\(String(describing: waiting))")
+        // An empty state (an unset shell variable) is not "every state".
+        try expectRefused(cli, ["list-jobs", "--state", ""], status: 64, mentions: "empty --state")
+        try expectRefused(cli, ["retry", "--state", ""], status: 64, mentions: "empty --state")
+        try expectRefused(cli, ["purge", "--older-than", "1ms", "--state", ""], status: 64, mentions: "empty --state")
+        try expectRefused(cli, ["list-jobs", "--state", "failed,,pending"], status: 64, mentions: "empty --state")
+        // An impossible UTC offset is not some other time.
+        try expectRefused(cli, ["create-job", "x", "--task", "noop", "--schedule-at", "2030-07-01T09:30:00+99:99"], status: 64, mentions: "invalid time")
+        try expectRefused(cli, ["create-job", "x", "--task", "noop", "--schedule-at", "2030-07-01T09:30:00+25:00"], status: 64, mentions: "invalid time")
+        // Job flags cannot apply to a file's lines.
+        let file = cli.path("jobs.jsonl")
+        try "{\"name\": \"q\", \"task\": \"noop\"}\n".write(toFile: file, atomically: true, encoding: .utf8)
+        try expectRefused(cli, ["create-job", "--from-file", file, "--queue", "other", "--priority", "9"], status: 64,
+                          mentions: "--queue, --priority cannot apply")
+        try expectRefused(cli, ["create-job", "--from-file", file, "--in", "1h"], status: 64, mentions: "--in cannot apply")
+        // A line's error names the line's keys, not the flags.
+        try "{\"task\": \"noop\", \"in\": \"soonish\"}\n".write(toFile: file, atomically: true, encoding: .utf8)
+        try expectRefused(cli, ["create-job", "--from-file", file], status: 65, mentions: "invalid duration for in:")
+        try "{\"task\": \"noop\", \"in\": \"5m\", \"run_at\": \"2030-01-01T00:00:00Z\"}\n".write(toFile: file, atomically: true, encoding: .utf8)
+        try expectRefused(cli, ["create-job", "--from-file", file], status: 65, mentions: "give either run_at or in")
+        try "{\"task\": \"nosuch\"}\n".write(toFile: file, atomically: true, encoding: .utf8)
+        try expectRefused(cli, ["create-job", "--from-file", file], status: 65, mentions: "pass --force")
+        // A command needs a program; a help topic must exist; a config must be a file; --sql prints SQL only.
+        try expectRefused(cli, ["create-job", "x", "--", "", "arg"], status: 64, mentions: "first word is empty")
+        try expectRefused(cli, ["help", "nosuch"], status: 64, mentions: "unknown command 'nosuch'")
+        try expectRefused(cli, ["help", "queue", "nosuch"], status: 64, mentions: "unknown command 'queue nosuch'")
+        #expect(try cli.run(["help", "queue", "pause"]).status == 0)
+        try FileManager.default.createDirectory(atPath: cli.path("conf.d"), withIntermediateDirectories: true)
+        try expectRefused(cli, ["list-jobs", "--config", cli.path("conf.d")], status: 64, mentions: "is a directory")
+        try expectRefused(cli, ["migrate", "--sql", "--json"], status: 64, mentions: "--sql")
+        // An '@' left in a PostgreSQL password: refused before libpq could quote part of it as a host.
+        try expectRefused(cli, ["list-jobs", "--database-url", "postgres://app:Leak@At5@127.0.0.1:1/x"], status: 64, mentions: "%40")
+        #expect(try !cli.run(["list-jobs", "--database-url", "postgres://app:Leak@At5@127.0.0.1:1/x"]).stderr.contains("At5"))
+        // A command task's missing argument is refused at enqueue instead of failing every attempt.
+        try "[tasks.copy]\ncommand = [\"cp\", \"{src}\", \"{{literal}}\"]\n".write(toFile: cli.path("taskq.toml"), atomically: true, encoding: .utf8)
+        try expectRefused(cli, ["create-job", "c", "--task", "copy"], status: 64, mentions: "needs argument 'src'")
+        #expect((try cli.run(["list-jobs", "--json"]).json as? [Any])?.count == 1)
+        // Retrying a job that waits for its retry runs it now with its error cleared (the attempts keep it).
+        #expect(try cli.run(["retry", failed]).status == 0)
+        let job = try cli.run(["show-job", failed, "--json"]).json as? [String: Any]
+        #expect(job?["state"] as? String == "pending" && job?["error"] is NSNull && job?["started_at"] is NSNull, "\(String(describing: job))")
+    }
+
+    /// A unique key already held returns the live job: no warning about a queue the request named but nothing uses.
+    @Test func anExistingUniqueJobGetsNoQueueWarning() throws {
+        let cli = try CLI()
+        try cli.run(["migrate"])
+        let first = try cli.run(["create-job", "u", "--task", "noop", "--unique-key", "K"])
+        let again = try cli.run(["create-job", "u", "--task", "noop", "--unique-key", "K", "--queue", "other"])
+        #expect(again.status == 0 && again.stdout == first.stdout)
+        #expect(!again.stderr.contains("other") && again.stderr.contains("unique key 'K'"), "\(again.stderr)")
+    }
 }

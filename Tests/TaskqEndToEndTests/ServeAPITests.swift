@@ -253,6 +253,8 @@ struct ServeAPITests {
             ("POST", "/api/v1/jobs", #"{"task":"noop","priority":"urgent"}"#, nil, 422,
              try api.cliError(["create-job", "x", "--task", "noop", "--priority", "urgent"])),
             ("POST", "/api/v1/jobs", #"{"task":"no-such-task"}"#, nil, 422, "unknown task 'no-such-task'"),
+            // The API has no force: the hint names what works instead.
+            ("POST", "/api/v1/jobs", #"{"task":"no-such-task"}"#, nil, 422, "start a worker that announces it"),
             ("POST", "/api/v1/jobs", #"{"task":"noop","run_at":"2030-01-01T00:00:00Z","in":"5m"}"#, nil, 422, "not both"),
             ("POST", "/api/v1/jobs", #"{"task":"noop"}"#, "text/plain", 415, "send the body as application/json"),
             ("POST", "/api/v1/jobs", #"{"task":"noop"}"#, "application/jsonp", 415, "send the body as application/json"),
@@ -278,6 +280,8 @@ struct ServeAPITests {
             ("GET", "/api/v1/jobs?limit=1001", nil, nil, 400, "invalid limit '1001': expected an integer 1-1000"),
             ("GET", "/api/v1/jobs?before_id=x", nil, nil, 400, "invalid before_id 'x': expected an integer at least 1"),
             ("GET", "/api/v1/jobs?state=bogus", nil, nil, 400, try api.cliError(["list-jobs", "--state", "bogus"])),
+            ("GET", "/api/v1/jobs?state=", nil, nil, 400, "empty state value"),
+            ("GET", "/api/v1/jobs/\(done)/output?attempt=5", nil, nil, 404, "job \(done) has no attempt 5 (attempts so far: 1)"),
             ("GET", "/api/v1/jobs/abc", nil, nil, 400, try api.cliError(["show-job", "abc"])),
             ("GET", "/api/v1/jobs/\(waiting)/output?stream=both", nil, nil, 400, "invalid stream 'both': expected stdout or stderr"),
             ("GET", "/api/v1/schedules?next=-1", nil, nil, 400, "invalid next '-1': expected an integer 0-1000"),

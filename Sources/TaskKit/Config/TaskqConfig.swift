@@ -43,6 +43,10 @@ public struct TaskqConfig: Sendable {
         } else {
             return TaskqConfig()
         }
+        var info = stat()
+        if stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
+            throw TaskqError.usage("config file '\(TerminalText.escaped(path))' is a directory")
+        }
         var config = try TaskqConfig(toml: try readFile(path), path: path)
         config.path = path
         return config

@@ -9,13 +9,18 @@ public struct JobBuilder: Sendable {
     public let force: Bool
     /// Name values in messages as file keys (`timeout`) rather than flags (`--timeout`): for taskq.toml tables.
     public let keyNames: Bool
+    /// How the caller can enqueue a task nobody announced, for the unknown-task message; nil: `--force`, or with
+    /// `keyNames` `force = true` (a schedule's key).
+    public let forceHint: String?
 
-    public init(config: TaskqConfig, registry: TaskRegistry, storeTasks: Set<String> = [], force: Bool = false, keyNames: Bool = false) {
+    public init(config: TaskqConfig, registry: TaskRegistry, storeTasks: Set<String> = [], force: Bool = false, keyNames: Bool = false,
+                forceHint: String? = nil) {
         self.config = config
         self.registry = registry
         self.storeTasks = storeTasks
         self.force = force
         self.keyNames = keyNames
+        self.forceHint = forceHint
     }
 
     /// `--retry-delay` as a flag, or `retry_delay` as a key.
@@ -32,10 +37,13 @@ public struct JobBuilder: Sendable {
 
     /// A builder for enqueueing `tasks` into `store`: unless `force`, it also accepts the task names workers
     /// announced there (the store is asked only when some name is unknown to `registry`).
+    /// With `keyNames` (the lines of `create-job --from-file`) messages name the lines' keys; `--force` still
+    /// applies to the whole file.
     public static func forEnqueue(config: TaskqConfig, registry: TaskRegistry, store: TaskqStore, tasks: Set<String>,
-                                  force: Bool) async throws -> JobBuilder {
+                                  force: Bool, keyNames: Bool = false) async throws -> JobBuilder {
         let storeTasks = force ? [] : try await announcedTasks(for: Array(tasks), registry: registry, store: store)
-        return JobBuilder(config: config, registry: registry, storeTasks: storeTasks, force: force)
+        return JobBuilder(config: config, registry: registry, storeTasks: storeTasks, force: force, keyNames: keyNames,
+                          forceHint: keyNames ? "pass --force if a worker elsewhere knows it" : nil)
     }
 
     /// Whether `task` is known locally (without asking the store).
@@ -64,9 +72,13 @@ public struct JobBuilder: Sendable {
             do { _ = try ShellTask.argv(from: args) } catch let failure as TaskFailure { throw TaskqError.usage(failure.message) }
         }
         guard force || registry.contains(taskName) || storeTasks.contains(taskName) else {
-            throw TaskqError.usage("unknown task '\(TerminalText.escaped(taskName))': see `taskq list-tasks`, or \(keyNames ? "set force = true" : "pass --force") if a worker elsewhere knows it")
+            let hint = forceHint ?? "\(keyNames ? "set force = true" : "pass --force") if a worker elsewhere knows it"
+            throw TaskqError.usage("unknown task '\(TerminalText.escaped(taskName))': see `taskq list-tasks`, or \(hint)")
         }
 
+        if let definition = config.tasks[taskName] {
+            do { try ConfiguredTask(definition).checkArguments(args) } catch let failure as TaskFailure { throw TaskqError.usage(failure.message) }
+        }
         let named = config.tasks[taskName]?.defaults ?? JobDefaults()
         let defaults = named.merged(over: config.defaults)
         var job = NewJob(name: request.name ?? taskName, task: taskName, args: args)
@@ -101,7 +113,7 @@ public struct JobBuilder: Sendable {
             job.timeoutMillis = defaults.timeoutMillis
         }
         if request.scheduleAt != nil && request.runIn != nil {
-            throw TaskqError.usage("give either --schedule-at or --in, not both")
+            throw TaskqError.usage(keyNames ? "give either run_at or in, not both" : "give either --schedule-at or --in, not both")
         }
         if let text = request.scheduleAt {
             guard let at = TimeFormat.parse(text) else {
@@ -114,7 +126,7 @@ public struct JobBuilder: Sendable {
                 job.runAt = at
             }
         } else if let text = request.runIn {
-            job.runAt = now + (try DurationParser.require(text, option: "--in"))
+            job.runAt = now + (try DurationParser.require(text, option: option("--in")))
         }
         if let key = request.uniqueKey {
             guard !key.isEmpty else { throw TaskqError.usage("\(option("--unique-key")) must not be empty") }

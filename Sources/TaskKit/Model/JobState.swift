@@ -49,11 +49,13 @@ public enum JobState: String, Sendable, CaseIterable, Codable {
 
 extension JobState {
     /// Parses state names (each value may be a comma list; synonyms accepted) for `--state` and `?state=`.
-    /// Throws `TaskqError.usage` naming the first bad one.
+    /// Throws `TaskqError.usage` naming the first bad one. An empty name (`--state ''`, `state=`, `failed,,x`) is
+    /// refused too: an unset shell variable must not turn a filter into "every state".
     public static func parseList(_ values: [String], expected: String = JobState.allCases.map(\.rawValue).joined(separator: ", "),
                                  allowed: Set<JobState> = Set(JobState.allCases), refusal: String = "",
                                  option: String = "--state") throws -> [JobState] {
-        try values.flatMap { $0.split(separator: ",") }.map { text in
+        try values.flatMap { $0.split(separator: ",", omittingEmptySubsequences: false) }.map { text in
+            guard !text.allSatisfy({ $0 == " " }) else { throw TaskqError.usage("empty \(option) value: expected \(expected)") }
             guard let state = JobState(parsing: String(text)) else {
                 throw TaskqError.usage("unknown state '\(TerminalText.escaped(String(text)))': expected \(expected)")
             }

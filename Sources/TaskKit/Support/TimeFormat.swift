@@ -71,9 +71,10 @@ public enum TimeFormat {
                 else if s[i] == 43 || s[i] == 45 { // + -
                     let sign = s[i] == 45 ? -1 : 1
                     i += 1
-                    guard let oh = number(2) else { return nil }
-                    _ = expect(58)
-                    let om = number(2) ?? 0
+                    // ±hh, ±hhmm or ±hh:mm, at most 23:59 (RFC 3339): +25:00 or +99:99 is a typo, not a time.
+                    guard let oh = number(2), oh <= 23 else { return nil }
+                    let om = expect(58) ? number(2) : (i < s.count ? number(2) : 0)
+                    guard let om, om <= 59 else { return nil }
                     offsetSeconds = sign * (oh * 3600 + om * 60)
                 } else { return nil }
             }

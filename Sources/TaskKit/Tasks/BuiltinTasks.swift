@@ -17,10 +17,12 @@ public struct ShellTask: TaskHandler {
         guard let items = args["command"]?.arrayValue, !items.isEmpty else {
             throw TaskFailure("shell task needs args.command as a non-empty array of strings")
         }
-        return try items.map {
+        let argv = try items.map {
             guard let s = $0.stringValue else { throw TaskFailure("shell task args.command must contain only strings") }
             return s
         }
+        guard !argv[0].isEmpty else { throw TaskFailure("shell task needs a program: the command's first word is empty") }
+        return argv
     }
 
     public func run(_ context: JobContext) async throws -> JSONValue {

@@ -29,25 +29,49 @@ public struct ConfiguredTask: TaskHandler {
         return .object(merged)
     }
 
-    /// Replaces `{key}` with the argument's value (strings as-is, other values as JSON). `{{` is a literal `{`.
+    /// Replaces `{key}` with the argument's value (strings as-is, other values as JSON). `{{` and `}}` are literal
+    /// braces.
     func substitute(_ template: String, _ args: JSONValue) throws -> String {
+        try Self.render(template) { key in
+            guard let value = args[key], value != .null else { throw Self.missing(key, task: name) }
+            return value.stringValue ?? value.serialized()
+        }
+    }
+
+    /// Throws, as `create-job` does, when a job's arguments (over the task's presets) leave a `{key}` of the
+    /// command without a value, so the job is refused instead of failing each attempt at run time.
+    public func checkArguments(_ args: JSONValue) throws {
+        guard let template = definition.command else { return }
+        let merged = merge(defaults: definition.args, over: args)
+        for part in template {
+            _ = try Self.render(part) { key in
+                guard let value = merged[key], value != .null else { throw Self.missing(key, task: name) }
+                return ""
+            }
+        }
+    }
+
+    private static func missing(_ key: String, task: String) -> TaskFailure {
+        TaskFailure("task \(task) needs argument '\(TerminalText.escaped(key))' for its command")
+    }
+
+    /// The template with each `{key}` replaced by `value(key)`; `{{` and `}}` give `{` and `}`; a `{` with no `}`
+    /// after it, or a lone `}`, stays as it is.
+    private static func render(_ template: String, _ value: (String) throws -> String) throws -> String {
         var out = ""
         var i = template.startIndex
         while i < template.endIndex {
             let c = template[i]
-            if c == "{" {
-                let next = template.index(after: i)
-                if next < template.endIndex && template[next] == "{" { out.append("{"); i = template.index(after: next); continue }
-                guard let close = template[next...].firstIndex(of: "}") else { out.append(c); i = next; continue }
-                let key = String(template[next..<close])
-                guard let value = args[key], value != .null else {
-                    throw TaskFailure("task \(name) needs argument '\(TerminalText.escaped(key))' for its command")
-                }
-                out += value.stringValue ?? value.serialized()
+            let next = template.index(after: i)
+            if (c == "{" || c == "}") && next < template.endIndex && template[next] == c {
+                out.append(c)
+                i = template.index(after: next)
+            } else if c == "{", let close = template[next...].firstIndex(of: "}") {
+                out += try value(String(template[next..<close]))
                 i = template.index(after: close)
             } else {
                 out.append(c)
-                i = template.index(after: i)
+                i = next
             }
         }
         return out

@@ -48,6 +48,17 @@ struct CreateJob: TaskqSubcommand {
             if name != nil || !command.isEmpty || job.task != nil || job.args != nil {
                 throw ValidationError("--from-file takes jobs from the file; do not also give a name, --task, --args or a command")
             }
+            // Each line says its own queue, priority, time and so on (docs/json.md): a flag would be silently ignored.
+            let flags: [(name: String, given: Bool)] = [
+                ("--queue", job.queue != nil), ("--priority", job.priority != nil), ("--max-retries", job.maxRetries != nil),
+                ("--retry-delay", job.retryDelay != nil), ("--backoff", job.backoff != nil), ("--timeout", job.timeout != nil),
+                ("--unique-key", job.uniqueKey != nil), ("--schedule-at", scheduleAt != nil), ("--in", runIn != nil),
+            ]
+            let given = flags.filter(\.given).map(\.name)
+            if !given.isEmpty {
+                throw ValidationError("--from-file takes each job's settings from its line; \(given.joined(separator: ", ")) "
+                                      + "cannot apply to it (put \"queue\", \"priority\", \"run_at\", … in the lines)")
+            }
         } else if name == nil {
             throw ValidationError("missing job name (usage: taskq create-job NAME --task TASK, or --from-file FILE)")
         }
@@ -76,7 +87,8 @@ struct CreateJob: TaskqSubcommand {
             let result = try await JobActions.create([request], builder: builder, in: store, now: now, warnings: &warnings)[0]
             logger.debug("job \(result.id) \(result.created ? "created" : "exists (unique key)") in queue \(result.queue)")
             warnings.forEach(Output.warning)
-            await warnIfUnread([result.queue], store: store, now: now)
+            // An existing job (its unique key was live) stays where it is: no warning about the queue asked for.
+            if result.created { await warnIfUnread([result.queue], store: store, now: now) }
             if !result.created { Output.note(JobMessages.uniqueKeyExists(request.uniqueKey ?? "", id: result.id)) }
             if json, let stored = try await store.job(id: result.id) {
                 Output.json(stored.jsonObject())
@@ -106,7 +118,7 @@ struct CreateJob: TaskqSubcommand {
         }
         do {
             try await context.withStore(opened: early) { store in
-                let builder = try await job.builder(context, store: store, tasks: parsed.tasks)
+                let builder = try await job.builder(context, store: store, tasks: parsed.tasks, keyNames: true)
                 let now = Clock.now()
                 let checked = try await file.check(parsed, builder: builder, now: now)
                 Output.clearStatus()

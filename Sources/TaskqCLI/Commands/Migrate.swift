@@ -15,6 +15,12 @@ struct Migrate: TaskqSubcommand {
     @Flag(name: .long, help: "Print the SQL that migrate applies (for teams that apply schema with their own tools); connects to nothing.")
     var sql = false
 
+    func validate() throws {
+        if sql && (list || output.json) {
+            throw ValidationError("--sql prints the SQL script itself; it cannot be combined with \(list ? "--list" : "--json")")
+        }
+    }
+
     func run(registry: TaskRegistry) async throws {
         let context = try Context(store, registry: registry)
         let database = try context.databaseURL()

@@ -179,7 +179,11 @@ struct JobsAPI {
         let query = request.uri.queryParameters
         let streamName = query["stream"].map(String.init) ?? "stdout"
         guard let stream = OutputStreamName(rawValue: streamName) else { throw Problem(.badRequest, "invalid stream '\(TerminalText.escaped(streamName))': expected stdout or stderr") }
-        let attempt = try Query.int(query["attempt"], name: "attempt", range: 1...1_000_000) ?? max(1, job.attempt)
+        let asked = try Query.int(query["attempt"], name: "attempt", range: 1...1_000_000)
+        if let asked, asked > job.attempt {  // as `taskq logs ID --attempt N`
+            throw Problem(.notFound, "job \(id) has no attempt \(asked) (attempts so far: \(job.attempt))")
+        }
+        let attempt = asked ?? max(1, job.attempt)
         let output = try await state.store.output(jobID: id, attempt: attempt, stream: stream)
         var headers: HTTPFields = [.contentType: "text/plain; charset=utf-8", .cacheControl: "no-store"]
         if let dropped = output?.dropped, dropped > 0 { headers[.droppedBytes] = String(dropped) }

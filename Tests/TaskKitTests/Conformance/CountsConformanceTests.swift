@@ -49,6 +49,11 @@ struct CountsConformanceTests {
                                                 now: t0 + 1)
         #expect(duplicate.map(\.created) == [false, true])
         try await expectCounts(store, "enqueue")
+        // A batch as large as a file's (PostgreSQL copies it): pending and scheduled jobs in two queues.
+        _ = try await store.enqueue((0..<300).map { i in
+            newJob("bulk \(i)", queue: i % 2 == 0 ? "bulk" : "bulk2", runAt: i % 3 == 0 ? t0 + 70_000 : nil)
+        }, now: t0 + 2)
+        try await expectCounts(store, "a bulk enqueue")
 
         // Claim, heartbeat (no move), complete, fail with a retry left, fail for good.
         let claimed = try await store.claim(queues: ["a"], limit: 3, worker: "w", now: t0 + 10, leaseUntil: t0 + 1_000)
@@ -121,7 +126,7 @@ struct CountsConformanceTests {
         // Drain everything that is left, then purge: nothing is reported.
         var now = t0 + 2_000_000
         while true {
-            let batch = try await store.claim(queues: ["a", "b", "u", "r", "sched"], limit: 4, worker: "w", now: now, leaseUntil: now + 1_000)
+            let batch = try await store.claim(queues: ["a", "b", "u", "r", "sched", "bulk", "bulk2"], limit: 50, worker: "w", now: now, leaseUntil: now + 1_000)
             if batch.isEmpty { break }
             _ = try await store.finish(batch.map { JobOutcome(job: $0, worker: "w", kind: .completed(result: .null)) }, now: now + 1)
             now += 10
@@ -259,7 +264,7 @@ struct CountsConformanceTests {
 
     /// Migration 0007 on a database that already has jobs counts them; afterwards writers that change jobs with plain
     /// SQL (an older taskq during an upgrade, a shell) keep the counts right through the schema's triggers, beside
-    /// taskq's own changes (which SQLite records without triggers). The SQL backends.
+    /// taskq's own changes (which SQLite records without triggers, as PostgreSQL does its inserts). The SQL backends.
     @Test(arguments: [Backend.sqlite, .postgres])
     func upgradeCountsExistingJobsAndTriggersCountOtherWriters(backend: Backend) async throws {
         let location = try await backend.makeLocation()
@@ -274,7 +279,11 @@ struct CountsConformanceTests {
                         try db.exec("CREATE SCHEMA \(schema)", [], prepare: false)
                         _ = try SQLMigrations.apply(Array(MigrationCatalog.postgres.prefix(6)), on: db, now: t0)
                     }
+                    // As any other program's session: without the setting by which taskq's inserts count themselves
+                    // (migration 0011), so the trigger counts them.
+                    try db.exec("SELECT set_config('taskq.inserts_counted', '', false)", [], prepare: false)
                     for statement in sql { try db.exec(statement, [], prepare: false) }
+                    try db.exec("SELECT set_config('taskq.inserts_counted', 'on', false)", [], prepare: false)
                 }
             }
         } else {

@@ -206,7 +206,11 @@ struct ScheduleConformanceTests {
         let after = try #require(try await store.job(id: id))
         #expect(after.state == .retrying && after.runAt == t0 + 60_000)
         #expect(try await store.retry(id: id, now: t0 + 2, from: [.failed, .retrying]) == .retried)
-        #expect(try await store.job(id: id)?.state == .pending)
+        // It runs now, with its retry budget; the last attempt's error and times go, as for a finished job.
+        let retried = try #require(try await store.job(id: id))
+        #expect(retried.state == .pending && retried.runAt == t0 + 2 && retried.attempt == 1)
+        #expect(retried.error == nil && retried.startedAt == nil && retried.finishedAt == nil && retried.worker == nil, "\(retried)")
+        #expect(try await store.attempts(jobID: id).first?.error == "x")
     }
 
     @Test(arguments: Backend.allCases)

@@ -95,6 +95,24 @@ struct UserConformanceTests {
         }
     }
 
+    /// An id is never handed out again: after the newest token is revoked or the newest user removed, a stale
+    /// `taskq token revoke ID` from shell history cannot hit someone else's.
+    @Test(arguments: Backend.allCases)
+    func idsOfRemovedUsersAndRevokedTokensAreNotReused(backend: Backend) async throws {
+        let store = try await backend.makeLocation().migrated()
+        func add(_ name: String) async throws -> UserRecord {
+            try #require(try await store.addUser(NewUser(name: name, email: nil, role: .viewer, passwordHash: Self.hash), now: t0))
+        }
+        let first = try await add("first"), newest = try await add("newest")
+        #expect(try await store.removeUser(named: "newest") == 0)
+        let next = try await add("next")
+        #expect(first.id < newest.id && newest.id < next.id)
+        let (_, revoked) = try await Credentials.createToken(user: "first", name: "a", lifetime: nil, store: store, now: t0)
+        #expect(try await store.revokeToken(id: revoked.id))
+        let (_, fresh) = try await Credentials.createToken(user: "first", name: "b", lifetime: nil, store: store, now: t0)
+        #expect(fresh.id > revoked.id)
+    }
+
     @Test(arguments: Backend.allCases)
     func removingAUserRevokesItsTokensOnly(backend: Backend) async throws {
         let store = try await backend.makeLocation().migrated()

@@ -92,11 +92,14 @@ final class PostgresConnection: @unchecked Sendable {
         // through the state index and sorted "the one row", instead of walking its queue's claim index in order.
         // Notices ("schema … already exists, skipping" from an up-to-date migrate) would reach stderr through
         // libpq's default notice processor: only warnings and errors are sent.
+        // `taskq.inserts_counted`: this session's inserts count the jobs they add themselves, so the count trigger
+        // skips them (migration 0011; PostgresSQL.insertJobsAndNotify, countCopiedAndNotify).
         let jit = PQserverVersion(fresh) >= 110_000 ? ", set_config('jit', 'off', false)" : ""
         _ = try exec("""
             SELECT set_config('search_path', $1, false), set_config('enable_bitmapscan', 'off', false),
                    set_config('enable_seqscan', 'off', false),
-                   set_config('enable_sort', 'off', false), set_config('client_min_messages', 'warning', false)\(jit)
+                   set_config('enable_sort', 'off', false), set_config('client_min_messages', 'warning', false),
+                   set_config('taskq.inserts_counted', 'on', false)\(jit)
             """, [target.quotedSchema], prepare: false)
     }
 

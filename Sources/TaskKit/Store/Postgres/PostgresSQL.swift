@@ -17,9 +17,21 @@ enum PostgresSQL {
         RETURNING id, unique_key, queue, state
         """
 
-    /// The insert plus a NOTIFY per queue that got ready work, in one statement (one round trip, one commit).
+    /// Adds rows of (queue, state, n) to this server process's counter rows (migration 0007's slots), in a stable
+    /// order. taskq's inserts count themselves with it; the count trigger skips their sessions (migration 0011).
+    static func countJobs(from rows: String) -> String {
+        """
+        INSERT INTO taskq_job_counts AS c (slot, queue, state, n)
+            SELECT pg_backend_pid(), queue, state, sum(n) FROM \(rows) GROUP BY queue, state ORDER BY queue, state
+            ON CONFLICT (slot, queue, state) DO UPDATE SET n = c.n + excluded.n
+        """
+    }
+
+    /// The insert, its counts and a NOTIFY per queue that got ready work, in one statement (one round trip, one
+    /// commit). A duplicate of a live unique key inserts no row, so it is neither counted nor returned.
     static let insertJobsAndNotify = """
-        WITH inserted AS (\(insertJobs))
+        WITH inserted AS (\(insertJobs)),
+        counted AS (\(countJobs(from: "(SELECT queue, state, 1 AS n FROM inserted) AS t")))
         SELECT id, unique_key, CASE WHEN state = 'pending' THEN pg_notify($14, queue) END FROM inserted
         """
 
@@ -41,6 +53,13 @@ enum PostgresSQL {
         """
 
     static let notifyQueues = "SELECT pg_notify($1, q) FROM unnest($2::text[]) AS q"
+
+    /// After a COPY (which the count trigger skips in taskq's sessions): the batch's counts, `$2` queues, `$3`
+    /// states and `$4` numbers worked out by the client, and a NOTIFY on channel `$1` for each of the queues `$5`.
+    static let countCopiedAndNotify = """
+        WITH counted AS (\(countJobs(from: "unnest($2::text[], $3::text[], $4::bigint[]) AS t(queue, state, n)")))
+        SELECT pg_notify($1, q) FROM unnest($5::text[]) AS q
+        """
 
     /// One statement per claim: lock due jobs in claim order, skipping rows other workers hold and paused queues,
     /// mark them running and open their attempts. `$1` queues, `$2` now, `$3` limit, `$4` worker, `$5` lease end, `$6` tasks.
@@ -254,8 +273,12 @@ enum PostgresSQL {
         RETURNING queue
         """
 
+    /// A scheduled or retrying job runs now, its retry budget unchanged; the last attempt's result, error and times
+    /// are cleared as for a finished job (the attempts keep them).
     static let retryWaiting = """
-        UPDATE taskq_jobs SET state = 'pending', run_at = $1 WHERE id = $2 AND state IN ('scheduled', 'retrying')
+        UPDATE taskq_jobs SET state = 'pending', run_at = $1, finished_at = NULL, started_at = NULL, worker = NULL,
+            error = NULL, result = NULL
+        WHERE id = $2 AND state IN ('scheduled', 'retrying')
         RETURNING queue
         """
 

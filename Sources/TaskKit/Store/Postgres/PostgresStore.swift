@@ -85,8 +85,8 @@ public final class PostgresStore: TaskqStore, @unchecked Sendable {
 
     /// Inserts jobs without unique keys with COPY inside the caller's transaction: their ids are drawn from the
     /// sequence first (in order, so the file order is the id order), then the rows are copied with those ids, and
-    /// the queues that got ready work are notified (at commit). COPY fires the statement-level count triggers
-    /// (migration 0007) like an INSERT.
+    /// the batch is counted and the queues that got ready work are notified (at commit), in one statement. The
+    /// count trigger skips taskq's sessions (migration 0011), COPY included.
     static func copy(_ jobs: [NewJob], db: PostgresConnection, now: Millis, channel: String) throws -> [EnqueueResult] {
         let drawn = try db.exec(PostgresSQL.nextJobIDs, [String(jobs.count)])
         guard drawn.rowCount == jobs.count else {
@@ -97,14 +97,19 @@ public final class PostgresStore: TaskqStore, @unchecked Sendable {
         var data: [UInt8] = []
         data.reserveCapacity(jobs.count * 128)
         var ready = Set<String>()
+        struct QueueState: Hashable { let queue: String, state: String }
+        var counts: [QueueState: Int64] = [:]
         for (job, id) in zip(jobs, ids) {
             let state = job.initialState(now: now)
             if state == .pending { ready.insert(job.queue) }
+            counts[QueueState(queue: job.queue, state: state.rawValue), default: 0] += 1
             copyRow(job, id: id, state: state.rawValue, now: now, to: &data)
         }
         let copied = try db.copyIn(PostgresSQL.copyJobs, data: data)
         guard copied == jobs.count else { throw TaskqError.unavailable("PostgreSQL copied \(copied) of \(jobs.count) jobs") }
-        if !ready.isEmpty { try db.exec(PostgresSQL.notifyQueues, [channel, PGArray.text(ready.sorted())]) }
+        let keys = Array(counts.keys)
+        try db.exec(PostgresSQL.countCopiedAndNotify, [channel, PGArray.text(keys.map(\.queue)), PGArray.text(keys.map(\.state)),
+                                                       PGArray.ints(keys.map { counts[$0] }), PGArray.text(ready.sorted())])
         return ids.map { EnqueueResult(id: $0, created: true) }
     }
 

@@ -215,6 +215,7 @@ extension RedisScripts {
     elseif st == 'scheduled' or st == 'retrying' then
       redis.call('ZREM', P .. ':delayed', member(id))
       redis.call('HSET', k, 'state', 'pending', 'run_at', now)
+      redis.call('HDEL', k, 'finished_at', 'started_at', 'worker', 'error', 'result')
     else
       return {st, 'skip'}
     end

@@ -137,6 +137,14 @@ enum SQLiteSQL {
         WHERE id = ?
         """
 
+    /// A scheduled or retrying job runs now, its retry budget unchanged; the last attempt's result, error and times
+    /// are cleared as for a finished job (the attempts keep them).
+    static let retryWaiting = """
+        UPDATE taskq_jobs SET state = 'pending', run_at = ?, finished_at = NULL, started_at = NULL, worker = NULL,
+            error = NULL, result = NULL
+        WHERE id = ?
+        """
+
     /// A page of jobs, newest first, in `states` (none: any state) and the filter's queue, task and id bound. Running
     /// jobs alone are read through the lease index (the state index leaves them out, migration 0009; on its own the
     /// planner would rather walk the whole table in id order than sort the few running jobs); other states through

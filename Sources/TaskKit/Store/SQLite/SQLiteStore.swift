@@ -318,7 +318,7 @@ public final class SQLiteStore: TaskqStore, @unchecked Sendable {
                     }
                     try db.prepare(SQLiteSQL.retryFinished).bind([.int(now), .int(id)]).run()
                 case .scheduled, .retrying:
-                    try db.prepare("UPDATE taskq_jobs SET state = 'pending', run_at = ? WHERE id = ?").bind([.int(now), .int(id)]).run()
+                    try db.prepare(SQLiteSQL.retryWaiting).bind([.int(now), .int(id)]).run()
                 case .pending, .running:
                     return .notRetryable(state)
                 }
