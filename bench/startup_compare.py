@@ -5,7 +5,7 @@ noisy machine slows both alike.
 usage: startup_compare.py BEFORE_BIN AFTER_BIN [RUNS] [DATABASE_URL]
 
 Each binary gets its own store, migrated by itself (so their schema versions may differ): without a URL a fresh
-SQLite file each; with a PostgreSQL or Redis URL a schema (`?schema=`) or key prefix (`?prefix=`) of its own on that
+SQLite file each; with a `postgres://` or `redis://` URL (not a key=value string) a schema (`?schema=`) or key prefix (`?prefix=`) of its own on that
 server. For PostgreSQL, `cc -O2 bench/pq_oneshot.c -o /tmp/pq_oneshot -lpq` builds the floor: the same statements
 from C, timed alongside when /tmp/pq_oneshot exists (on AFTER_BIN's schema). The schemas and prefixes stay on the
 server: use a throwaway one."""

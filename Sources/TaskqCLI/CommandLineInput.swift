@@ -33,7 +33,7 @@ enum CommandLineInput {
     static func checkHelpTopic(_ words: [String]) throws {
         var command: ParsableCommand.Type = TaskqCommand.self
         var path: [String] = []
-        for word in words where !word.hasPrefix("-") {
+        for word in words where !word.hasPrefix("-") && !(path.isEmpty && word == "help") {
             guard let sub = command.configuration.subcommands.first(where: {
                 $0.configuration.commandName == word || $0.configuration.aliases.contains(word)
             }) else {

@@ -45,6 +45,14 @@ struct JobBuilderTests {
             #expect(error.exitCode == 64 && error.description.contains("needs argument 'dest'"), "\(error)")
         }
         #expect(throws: TaskqError.self) { try build { $0.task = "backup"; $0.args = .obj(("dest", .null)) } }
+        // A file entry named like a built-in does not run (the built-in wins), so it checks nothing.
+        let shadowing = try TaskqConfig(json: JSONValue.parse(#"{"tasks": {"echo": {"command": ["echo", "{msg}"]}}}"#))
+        var warnings: [String] = []
+        var request = JobRequest()
+        request.task = "echo"
+        #expect(throws: Never.self) {
+            try JobBuilder(config: shadowing, registry: .standard(config: shadowing)).build(request, now: t0, warnings: &warnings)
+        }
     }
 
     @Test func badInputIsRefused() {

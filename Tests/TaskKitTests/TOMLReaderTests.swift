@@ -86,8 +86,31 @@ struct TOMLReaderTests {
         #expect(throws: TaskqError.badInput("taskq.toml:3: [worker] lease must be a finite number, not nan or inf")) {
             try TaskqConfig(toml: Array(text.utf8))
         }
-        #expect(throws: TaskqError.badInput("taskq.toml: [worker] lease must be a finite duration from 0 up to 100 years")) {
+        #expect(throws: TaskqError.badInput("taskq.toml:2: [worker] lease must be a finite duration from 0 up to 100 years")) {
             try TaskqConfig(toml: Array("[worker]\nlease = 1e300\n".utf8))
+        }
+    }
+
+    /// A setting taskq refuses is named with the line it was written on (docs/contracts.md: a taskq.toml error names
+    /// the file and line): the key's own line, else its table's header.
+    @Test func refusedSettingsNameTheirLine() {
+        let cases: [(String, String)] = [
+            ("# settings\n[defaults]\nqueue = \"q\"\nqueu = \"x\"\n", "taskq.toml:4: [defaults] has an unknown setting 'queu'"),
+            ("[defaults]\n\npriority = 11\n", "taskq.toml:3: [defaults] invalid priority '11'"),
+            ("[tasks.backup]\ndescription = \"b\"\n", "taskq.toml:1: [tasks.backup] needs exactly one of command = [...] or builtin = \"NAME\""),
+            ("[tasks.b]\nbuiltin = \"nope\"\n", "taskq.toml:2: [tasks.b] builtin 'nope' is not one of"),
+            ("[tasks.b]\nbuiltin = \"sleep\"\ntimeout = \"soon\"\n", "taskq.toml:3: [tasks.b] timeout must be a duration"),
+            ("[worker]\nconcurrency = 3\n\nconcurency = 4\n", "taskq.toml:4: [worker] has an unknown setting 'concurency'"),
+            ("tasks.b.builtin = \"sleep\"\ntasks.b.colour = 1\n", "taskq.toml:2: [tasks.b] has an unknown setting 'colour'"),
+            ("\n\ncolour = 1\n", "taskq.toml:3: unknown setting 'colour'"),
+        ]
+        for (text, message) in cases {
+            do {
+                _ = try TaskqConfig(toml: Array(text.utf8))
+                Issue.record("accepted: \(text)")
+            } catch let error as TaskqError {
+                #expect(error.description.hasPrefix(message), "\(error.description)")
+            } catch { Issue.record("\(error)") }
         }
     }
 

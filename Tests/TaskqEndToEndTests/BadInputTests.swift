@@ -97,9 +97,13 @@ struct BadInputTests {
         try expectRefused(cli, ["create-job", "x", "--", "", "arg"], status: 64, mentions: "first word is empty")
         try expectRefused(cli, ["help", "nosuch"], status: 64, mentions: "unknown command 'nosuch'")
         try expectRefused(cli, ["help", "queue", "nosuch"], status: 64, mentions: "unknown command 'queue nosuch'")
-        #expect(try cli.run(["help", "queue", "pause"]).status == 0)
+        #expect(try cli.run(["help", "queue", "pause"]).status == 0 && cli.run(["help", "help"]).status == 0)
         try FileManager.default.createDirectory(atPath: cli.path("conf.d"), withIntermediateDirectories: true)
         try expectRefused(cli, ["list-jobs", "--config", cli.path("conf.d")], status: 64, mentions: "is a directory")
+        // A directory that merely has the default name is no config file: ignored, as an absent one is.
+        try FileManager.default.createDirectory(atPath: cli.path("taskq.toml"), withIntermediateDirectories: true)
+        #expect(try cli.run(["list-jobs"]).status == 0)
+        try FileManager.default.removeItem(atPath: cli.path("taskq.toml"))
         try expectRefused(cli, ["migrate", "--sql", "--json"], status: 64, mentions: "--sql")
         // An '@' left in a PostgreSQL password: refused before libpq could quote part of it as a host.
         try expectRefused(cli, ["list-jobs", "--database-url", "postgres://app:Leak@At5@127.0.0.1:1/x"], status: 64, mentions: "%40")

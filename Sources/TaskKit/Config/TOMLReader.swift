@@ -17,11 +17,15 @@ struct TOMLReader {
     /// Nesting of arrays and inline tables beyond this is refused.
     static let maxDepth = 64
 
-    static func parse(_ bytes: [UInt8]) throws -> JSONValue {
+    static func parse(_ bytes: [UInt8]) throws -> JSONValue { try parseWithLines(bytes).json }
+
+    /// The document and the 1-based line where each table header and each key was written (full key paths; a
+    /// value inside an inline table or array counts as its key's line), so a refused setting can name its line.
+    static func parseWithLines(_ bytes: [UInt8]) throws -> (json: JSONValue, lines: [[String]: Int]) {
         var reader = TOMLReader(bytes: bytes)
         try reader.checkEncoding()
         try reader.document()
-        return reader.root.json
+        return (reader.root.json, reader.lines)
     }
 
     static func parse(_ text: String) throws -> JSONValue { try parse(Array(text.utf8)) }
@@ -56,6 +60,8 @@ struct TOMLReader {
     private let root = Table()
     private var current: Table
     private var currentPath: [String] = []
+    /// Where each header and key was written (`parseWithLines`).
+    private var lines: [[String]: Int] = [:]
 
     private init(bytes: [UInt8]) {
         self.bytes = bytes
@@ -168,6 +174,7 @@ struct TOMLReader {
         table.defined = true
         current = table
         currentPath = path
+        lines[path] = line
     }
 
     /// `key = value` into `table`; dotted keys make (or extend) tables below it.
@@ -199,6 +206,7 @@ struct TOMLReader {
         }
         let last = path[path.count - 1]
         guard target.values[last] == nil else { throw fail("key \(Self.display(currentPath + path)) is defined twice") }
+        lines[currentPath + path] = line
         let value = try self.value(key: currentPath + path)
         target.keys.append(last)
         switch value {

@@ -38,15 +38,12 @@ public struct TaskqConfig: Sendable {
                 throw TaskqError.usage("config file '\(TerminalText.escaped(explicitPath))' not found or not readable")
             }
             path = explicitPath
-        } else if access(fileName, R_OK) == 0 {
+        } else if access(fileName, R_OK) == 0, !isDirectory(fileName) {
             path = fileName
         } else {
             return TaskqConfig()
         }
-        var info = stat()
-        if stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
-            throw TaskqError.usage("config file '\(TerminalText.escaped(path))' is a directory")
-        }
+        if isDirectory(path) { throw TaskqError.usage("config file '\(TerminalText.escaped(path))' is a directory") }
         var config = try TaskqConfig(toml: try readFile(path), path: path)
         config.path = path
         return config
@@ -55,46 +52,60 @@ public struct TaskqConfig: Sendable {
     /// Builds settings from the text of a TOML file (`TOMLReader`: no input crashes it). Throws
     /// `TaskqError.badInput` naming the file and line for text that is not TOML, the file and key for a bad value.
     public init(toml bytes: [UInt8], path: String = TaskqConfig.fileName) throws {
-        let json: JSONValue
+        let parsed: (json: JSONValue, lines: [[String]: Int])
         do {
-            json = try TOMLReader.parse(bytes)
+            parsed = try TOMLReader.parseWithLines(bytes)
         } catch let failure as TOMLReader.Failure {
             let kind = failure.syntax ? "invalid TOML: " : ""
             throw TaskqError.badInput("\(TerminalText.escaped(path)):\(failure.line): \(kind)\(failure.reason)")
         }
-        try self.init(json: json, path: path)
+        try self.init(json: parsed.json, path: path, lines: parsed.lines)
     }
 
-    /// Builds settings from the file's content as JSON (tests use this directly).
+    /// Builds settings from the file's content as JSON (tests use this directly). `lines` (from the TOML reader)
+    /// lets an error name the line of the setting at fault: `taskq.toml:3: [defaults] has an unknown setting 'queu'`.
     public init(json: JSONValue, path: String = TaskqConfig.fileName) throws {
+        try self.init(json: json, path: path, lines: [:])
+    }
+
+    init(json: JSONValue, path: String, lines: [[String]: Int]) throws {
         let shownPath = TerminalText.escaped(path)
-        func fail(_ message: String) -> TaskqError { .badInput("\(shownPath): \(message)") }
-        guard case let .object(root) = json else { throw fail("expected a table at the top level") }
+        /// The error for the setting at `key` (a full key path), at the line of its longest written prefix.
+        func fail(_ message: String, _ key: [String]) -> TaskqError {
+            let line = (0...key.count).reversed().lazy.compactMap { lines[Array(key.prefix($0))] }.first
+            return .badInput("\(shownPath)\(line.map { ":\($0)" } ?? ""): \(message)")
+        }
+        guard case let .object(root) = json else { throw fail("expected a table at the top level", []) }
         for (key, value) in root {
             switch key {
             case "database_url":
-                guard let url = value.stringValue else { throw fail("database_url must be a string") }
+                guard let url = value.stringValue else { throw fail("database_url must be a string", [key]) }
                 databaseURL = url
             case "defaults":
-                defaults = try JobDefaults(json: value, context: "[defaults]", fail: fail)
+                defaults = try JobDefaults(json: value, context: "[defaults]", at: [key], fail: fail)
             case "worker":
                 worker = try WorkerDefaults(json: value, fail: fail)
             case "tasks":
-                guard case let .object(entries) = value else { throw fail("[tasks] must hold tables") }
+                guard case let .object(entries) = value else { throw fail("[tasks] must hold tables", [key]) }
                 for (name, body) in entries { tasks[name] = try NamedTask(name: name, json: body, fail: fail) }
             case "schedules":
-                guard case let .object(entries) = value else { throw fail("[schedules] must hold tables") }
+                guard case let .object(entries) = value else { throw fail("[schedules] must hold tables", [key]) }
                 for (name, body) in entries {
                     do {
                         schedules.append(try ScheduleDefinition(name: name, json: body, source: .config))
                     } catch let error as TaskqError {
-                        throw fail("[schedules.\(TOMLReader.display([name]))] \(error.description)")
+                        throw fail("[schedules.\(TOMLReader.display([name]))] \(error.description)", [key, name])
                     }
                 }
             default:
-                throw fail("unknown setting '\(TerminalText.escaped(key))' (expected database_url, [defaults], [worker], [tasks.NAME], [schedules.NAME])")
+                throw fail("unknown setting '\(TerminalText.escaped(key))' (expected database_url, [defaults], [worker], [tasks.NAME], [schedules.NAME])", [key])
             }
         }
+    }
+
+    private static func isDirectory(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
     }
 
     private static func readFile(_ path: String) throws -> [UInt8] {
@@ -116,9 +127,12 @@ public struct JobDefaults: Sendable, Equatable {
 
     public init() {}
 
-    init(json: JSONValue, context: String, fail: (String) -> TaskqError, allowExtra: Set<String> = []) throws {
-        guard case let .object(pairs) = json else { throw fail("\(context) must be a table") }
+    /// `at`: the table's key path, for the line of a refused setting.
+    init(json: JSONValue, context: String, at table: [String], fail settingError: (String, [String]) -> TaskqError,
+         allowExtra: Set<String> = []) throws {
+        guard case let .object(pairs) = json else { throw settingError("\(context) must be a table", table) }
         for (key, value) in pairs {
+            func fail(_ message: String) -> TaskqError { settingError(message, table + [key]) }
             switch key {
             case "queue":
                 guard let q = value.stringValue, !q.isEmpty else { throw fail("\(context) queue must be a non-empty string") }
@@ -185,9 +199,10 @@ public struct WorkerDefaults: Sendable, Equatable {
 
     public init() {}
 
-    init(json: JSONValue, fail: (String) -> TaskqError) throws {
-        guard case let .object(pairs) = json else { throw fail("[worker] must be a table") }
+    init(json: JSONValue, fail settingError: (String, [String]) -> TaskqError) throws {
+        guard case let .object(pairs) = json else { throw settingError("[worker] must be a table", ["worker"]) }
         for (key, value) in pairs {
+            func fail(_ message: String) -> TaskqError { settingError(message, ["worker", key]) }
             switch key {
             case "queues":
                 guard let items = value.arrayValue?.compactMap(\.stringValue), !items.isEmpty else {
@@ -225,27 +240,29 @@ public struct NamedTask: Sendable, Equatable {
     public var args: JSONValue
     public var defaults: JobDefaults
 
-    init(name: String, json: JSONValue, fail: (String) -> TaskqError) throws {
+    init(name: String, json: JSONValue, fail taskError: (String, [String]) -> TaskqError) throws {
         let context = "[tasks.\(TOMLReader.display([name]))]"
+        let table = ["tasks", name]
+        func fail(_ message: String, _ key: String? = nil) -> TaskqError { taskError(message, table + (key.map { [$0] } ?? [])) }
         do { try Names.checkTask(name) } catch let error as TaskqError { throw fail("\(context) \(error.description)") }
         self.name = name
         description = json["description"]?.stringValue ?? ""
         if let commandValue = json["command"] {
             guard let items = commandValue.arrayValue, !items.isEmpty, items.allSatisfy({ $0.stringValue != nil }) else {
-                throw fail("\(context) command must be a non-empty array of strings (argv, no shell)")
+                throw fail("\(context) command must be a non-empty array of strings (argv, no shell)", "command")
             }
             command = items.compactMap(\.stringValue)
         }
         builtin = json["builtin"]?.stringValue
         args = json["args"] ?? .object([])
-        guard args.isObject else { throw fail("\(context) args must be a table") }
+        guard args.isObject else { throw fail("\(context) args must be a table", "args") }
         guard (command == nil) != (builtin == nil) else {
             throw fail("\(context) needs exactly one of command = [...] or builtin = \"NAME\"")
         }
         if let builtin, !BuiltinTasks.all.contains(where: { $0.name == builtin }) {
-            throw fail("\(context) builtin '\(TerminalText.escaped(builtin))' is not one of \(BuiltinTasks.all.map(\.name).joined(separator: ", "))")
+            throw fail("\(context) builtin '\(TerminalText.escaped(builtin))' is not one of \(BuiltinTasks.all.map(\.name).joined(separator: ", "))", "builtin")
         }
-        defaults = try JobDefaults(json: json, context: context, fail: fail,
+        defaults = try JobDefaults(json: json, context: context, at: table, fail: taskError,
                                    allowExtra: ["description", "command", "builtin", "args"])
         if description.isEmpty {
             description = command.map { "Run: " + $0.joined(separator: " ") } ?? "Built-in \(builtin ?? "") with preset args"

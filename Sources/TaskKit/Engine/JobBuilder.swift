@@ -76,8 +76,10 @@ public struct JobBuilder: Sendable {
             throw TaskqError.usage("unknown task '\(TerminalText.escaped(taskName))': see `taskq list-tasks`, or \(hint)")
         }
 
-        if let definition = config.tasks[taskName] {
-            do { try ConfiguredTask(definition).checkArguments(args) } catch let failure as TaskFailure { throw TaskqError.usage(failure.message) }
+        // Only when a taskq.toml command task is what runs it (a built-in or an application's own handler of the
+        // same name wins over the file's entry).
+        if let configured = registry.handler(named: taskName) as? ConfiguredTask {
+            do { try configured.checkArguments(args) } catch let failure as TaskFailure { throw TaskqError.usage(failure.message) }
         }
         let named = config.tasks[taskName]?.defaults ?? JobDefaults()
         let defaults = named.merged(over: config.defaults)

@@ -262,6 +262,27 @@ struct CountsConformanceTests {
         }
     }
 
+    /// A PostgreSQL store one migration behind (before 0011 its insert trigger counts every insert) refuses to
+    /// enqueue rather than count the jobs twice, also when TaskKit is used as a library without a command's check.
+    @Test func postgresBehindMigration0011RefusesToEnqueue() async throws {
+        let location = try await Backend.postgres.makeLocation()
+        let store = try #require(try await location.open(create: true) as? PostgresStore)
+        let schema = store.target.quotedSchema
+        try await store.connection.run { db in
+            try db.exec("CREATE SCHEMA \(schema)", [], prepare: false)
+            _ = try SQLMigrations.apply(Array(MigrationCatalog.postgres.prefix(10)), on: db, now: t0)
+        }
+        do {
+            _ = try await store.enqueue([newJob("early")], now: t0)
+            Issue.record("enqueued on a schema behind the binary")
+        } catch let error as TaskqError {
+            #expect(error.exitCode == 69 && error.description.contains("taskq migrate"), "\(error)")
+        }
+        #expect(try await store.migrate(now: t0).map(\.version) == [11])
+        _ = try await store.enqueue([newJob("after")], now: t0)
+        try await expectCounts(store, "enqueue after the upgrade")
+    }
+
     /// Migration 0007 on a database that already has jobs counts them; afterwards writers that change jobs with plain
     /// SQL (an older taskq during an upgrade, a shell) keep the counts right through the schema's triggers, beside
     /// taskq's own changes (which SQLite records without triggers, as PostgreSQL does its inserts). The SQL backends.

@@ -95,12 +95,17 @@ final class PostgresConnection: @unchecked Sendable {
         // `taskq.inserts_counted`: this session's inserts count the jobs they add themselves, so the count trigger
         // skips them (migration 0011; PostgresSQL.insertJobsAndNotify, countCopiedAndNotify).
         let jit = PQserverVersion(fresh) >= 110_000 ? ", set_config('jit', 'off', false)" : ""
+        // A session without these settings must not be used: without `taskq.inserts_counted` its inserts would be
+        // counted twice (here and by the trigger), without the search path it would write to another schema.
+        var sessionReady = false
+        defer { if !sessionReady { PQfinish(fresh); conn = nil } }
         _ = try exec("""
             SELECT set_config('search_path', $1, false), set_config('enable_bitmapscan', 'off', false),
                    set_config('enable_seqscan', 'off', false),
                    set_config('enable_sort', 'off', false), set_config('client_min_messages', 'warning', false),
                    set_config('taskq.inserts_counted', 'on', false)\(jit)
             """, [target.quotedSchema], prepare: false)
+        sessionReady = true
     }
 
     /// Runs one parameterised statement and returns its result. With `prepare`, the statement is prepared on its

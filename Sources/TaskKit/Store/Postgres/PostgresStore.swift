@@ -69,6 +69,9 @@ public final class PostgresStore: TaskqStore, @unchecked Sendable {
 
     public func enqueue(_ jobs: [NewJob], now: Millis) async throws -> [EnqueueResult] {
         guard !jobs.isEmpty else { return [] }
+        // Inserts count themselves since migration 0011; against an older schema the trigger would count them too.
+        // Checked once per store (commands have checked already).
+        try await requireSchema(recheck: false)
         let channel = target.channel
         return try await connection.run { db in
             // Without unique keys one autocommit statement does it all, or for a large batch one COPY; with them
