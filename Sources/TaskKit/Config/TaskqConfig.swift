@@ -50,7 +50,8 @@ public struct TaskqConfig: Sendable {
     }
 
     /// Builds settings from the text of a TOML file (`TOMLReader`: no input crashes it). Throws
-    /// `TaskqError.badInput` naming the file and line for text that is not TOML, the file and key for a bad value.
+    /// `TaskqError.badInput` naming the file and line for text that is not TOML and for a setting taskq refuses (the
+    /// line of its key, else of its table's header).
     public init(toml bytes: [UInt8], path: String = TaskqConfig.fileName) throws {
         let parsed: (json: JSONValue, lines: [[String]: Int])
         do {

@@ -67,7 +67,15 @@ struct EnqueueForm: CSRFForm {
         request.priority = value(priority)
         if let runAt = value(run_at) {
             // <input type="datetime-local"> sends 2026-12-01T09:30 (no seconds, no zone): the form says UTC.
-            request.scheduleAt = runAt.count == 16 ? runAt + ":00Z" : (runAt.hasSuffix("Z") ? runAt : runAt + "Z")
+            // A time with its own zone (Z, +01:00) is taken as written; the message quotes what was typed.
+            let utc = runAt.count == 16 ? runAt + ":00Z" : runAt + "Z"
+            if TimeFormat.parse(utc) != nil {
+                request.scheduleAt = utc
+            } else if TimeFormat.parse(runAt) != nil, runAt.count > 16 {
+                request.scheduleAt = runAt
+            } else {
+                throw TaskqError.usage("invalid time '\(TerminalText.escaped(runAt))': expected YYYY-MM-DDTHH:MM (UTC)")
+            }
         }
         if let retries = value(max_retries) {
             guard let n = Int(retries), n >= 0 else { throw TaskqError.usage("invalid retries '\(TerminalText.escaped(retries))': expected a whole number") }
