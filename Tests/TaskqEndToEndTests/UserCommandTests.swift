@@ -105,6 +105,11 @@ struct UserCommandTests {
         #expect(try cli.object(["token", "revoke", String(id), "--json"])["revoked"] as? Bool == true)
         let again = try cli.run(["token", "revoke", String(id)])
         #expect(again.status == 1 && again.stderr == "taskq: error: no token with id \(id)\n")
+        for bad in ["abc", "0"] {
+            let refused = try cli.run(["token", "revoke", bad])
+            #expect(refused.status == 64 && refused.stderr.hasPrefix("taskq: error: invalid token id '\(bad)': expected a positive integer"),
+                    "\(refused.stderr)")
+        }
         #expect(try cli.run(["token", "list"]).stderr == "No tokens.\n")
 
         // changepassword --noinput: the new password applies; unknown users and weak passwords are refused.
