@@ -20,7 +20,7 @@ public enum TaskqServer {
             services: [LiveFeedService(feed: state.live)],
             onServerRunning: { channel in onListening(channel.localAddress?.port ?? settings.port) },
             logger: logger)
-        var configuration = ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        var configuration = ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: [.sigterm, .sigint, .sighup], logger: logger)
         configuration.maximumGracefulShutdownDuration = .milliseconds(settings.shutdownGraceMillis)
         // Past the grace period the group cancels what still runs (each cut-off request is logged) and returns.
         try await ServiceGroup(configuration: configuration).run()

@@ -110,6 +110,20 @@ struct JobBuilderTests {
         #expect(throws: TaskqError.self) { try TaskqConfig(json: JSONValue.parse(#"{"nonsense": 1}"#)) }
     }
 
+    /// A `[schedules.NAME]` whose command task lacks an argument can never fire: refused when the file is read.
+    @Test func aScheduleMissingItsCommandArgumentIsRefusedAtLoad() throws {
+        let config = try TaskqConfig(json: JSONValue.parse(#"""
+            {"tasks": {"hello": {"command": ["echo", "hi {who}"]}},
+             "schedules": {"missingarg": {"cron": "@daily", "task": "hello"}, "fine": {"cron": "@daily", "task": "hello", "args": {"who": "x"}}}}
+            """#))
+        do {
+            try ScheduleCatalog.checkJobs(of: config)
+            Issue.record("a schedule that can never build its job was accepted")
+        } catch let error as TaskqError {
+            #expect(error.exitCode == 65 && error.description.contains("[schedules.missingarg]") && error.description.contains("'who'"), "\(error)")
+        }
+    }
+
     @Test func scheduleJobsAreCheckedByTheCatalogNotByReadingTheFile() throws {
         let config = try TaskqConfig(json: JSONValue.parse(#"{"schedules": {"nightly": {"cron": "@daily", "task": "echo", "timeout": "soon"}}}"#))
         #expect(config.schedules.map(\.name) == ["nightly"])

@@ -58,6 +58,7 @@ struct BadInputTests {
         try cli.run(["migrate"])
         try expectRefused(cli, ["list-jobs", "--state", "bogus"], status: 64, mentions: "state")
         try expectRefused(cli, ["run-worker", "--concurrency", "0"], status: 64, mentions: "concurrency")
+        try expectRefused(cli, ["run-worker", "--burst", "-q", "bad,,x"], status: 64, mentions: "queue")
         try expectRefused(cli, ["run-worker", "--lease", "forever"], status: 64, mentions: "duration")
         try expectRefused(cli, ["list-jobs", "--config", "nope.toml"], status: 64, mentions: "config")
         try "[tasks.x]\ncommand = 3\n".write(toFile: cli.path("taskq.toml"), atomically: true, encoding: .utf8)

@@ -90,8 +90,6 @@ struct BeatAndMaintenanceTests {
             (["schedule", "add", "x", "--cron", "@daily", "--task", "nope"], "unknown task"),
             (["schedule", "add", "x", "--cron", "@daily", "--task", "noop", "--timeout", "forever"], "duration"),
             (["schedule", "add", "x y", "--cron", "@daily", "--task", "noop"], "schedule name"),
-            (["schedule", "add", "x", "--cron", "@daily", "--task", "echo", "--args", "[1]"], "JSON object"),
-            (["schedule", "add", "x", "--cron", "@daily", "--task", "echo", "--args", "{oops"], "JSON"),
             (["purge", "--older-than", "a while"], "older-than"),
             (["purge", "--older-than", "1d", "--state", "running"], "finished jobs only"),
             (["retry", "--state", "pending"], "failed or cancelled"),
@@ -102,6 +100,13 @@ struct BeatAndMaintenanceTests {
             #expect(result.status == 64, "taskq \(args.joined(separator: " ")): \(result.stderr)")
             #expect(result.stderr.split(separator: "\n").count == 1 && result.stderr.contains(mention), "\(result.stderr)")
             #expect(result.stdout.isEmpty)
+        }
+        // Malformed or mistyped JSON in --args is bad input data, as for create-job.
+        for (args, mention) in [(["--args", "[1]"], "JSON object"), (["--args", "{oops"], "JSON")] {
+            for command in [["schedule", "add", "x", "--cron", "@daily", "--task", "echo"], ["create-job", "x", "--task", "echo"]] {
+                let result = try cli.run(command + args)
+                #expect(result.status == 65 && result.stderr.contains(mention) && result.stdout.isEmpty, "\(command + args): \(result.stderr)")
+            }
         }
         #expect((try cli.run(["schedule", "list", "--json"]).json as? [Any])?.isEmpty == true)
         // A bad [schedules.NAME] table is bad input data (65), naming the table.

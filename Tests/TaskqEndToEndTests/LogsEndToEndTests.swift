@@ -55,6 +55,11 @@ struct LogsEndToEndTests {
         // Followed before any worker runs them: each follow waits for its job's first attempt.
         let followFailing = try cli.start(["logs", failing, "--follow"])
         let followPassing = try cli.start(["logs", passing, "--follow"])
+        // While they wait they say so, once each, on stderr.
+        try cli.waitUntil(30, "the waiting notes") {
+            followFailing.stderrText == "note: job \(failing) is pending: waiting for attempt 1 to start\n"
+                && followPassing.stderrText == "note: job \(passing) is pending: waiting for attempt 1 to start\n"
+        }
         let worker = try cli.start(["run-worker", "--poll-interval", "50ms"])
         defer { worker.signal(SIGKILL) }
         try cli.waitUntil(30, "the first line while the job runs") { followFailing.stdoutText == "one\n" }
@@ -64,6 +69,7 @@ struct LogsEndToEndTests {
         #expect(try cli.jobState(failing) == "failed")
         let passed = try followPassing.wait(timeout: 30)
         #expect(passed.status == 0 && passed.stdout == "a\nc\n", "\(passed)")
+        #expect(passed.stderr == "note: job \(passing) is pending: waiting for attempt 1 to start\n", "\(passed.stderr)")
         // A finished job's output is printed at once, with the same exit codes.
         #expect(try cli.run(["logs", passing, "--follow", "--stderr"]).stdout == "b\n")
         #expect(try cli.run(["logs", failing, "--follow"]).status == 1)

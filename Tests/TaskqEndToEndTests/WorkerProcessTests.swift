@@ -78,6 +78,34 @@ struct WorkerProcessTests {
         #expect(try cli.jobState(queued) == "scheduled")
     }
 
+    /// A worker whose log reader went away (`run-worker 2>&1 | head -1`, a dead `tee`) keeps working instead of
+    /// dying of SIGPIPE with its jobs left running; SIGHUP (its terminal closed) stops it gracefully.
+    @Test func aClosedLogPipeDoesNotKillAWorkerAndSIGHUPStopsIt() throws {
+        let cli = try CLI()
+        try cli.run(["migrate"])
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CLI.binary)
+        process.arguments = ["run-worker", "--poll-interval", "50ms", "--log-level", "debug"]
+        process.currentDirectoryURL = URL(fileURLWithPath: cli.dir)
+        process.environment = cli.environment
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        try pipe.fileHandleForReading.close()
+        try pipe.fileHandleForWriting.close()
+        let ids = try (0..<5).map { try cli.run(["create-job", "j\($0)", "--task", "noop"]).stdout.trimmed }
+        try cli.waitUntil(30, "every job to complete") { try ids.allSatisfy { try cli.jobState($0) == "completed" } }
+        #expect(process.isRunning)
+        let sleeper = try cli.run(["create-job", "nap", "--task", "sleep", "--args", #"{"seconds":1}"#]).stdout.trimmed
+        try cli.waitUntil(30, "the sleeper to start") { try cli.jobState(sleeper) == "running" }
+        kill(process.processIdentifier, SIGHUP)
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit && process.terminationStatus == 0)
+        #expect(try cli.jobState(sleeper) == "completed")
+    }
+
     @Test func sigtermReleasesJobsClaimedAheadAndFinishesTheRunningOne() throws {
         let cli = try CLI()
         try cli.run(["migrate"])

@@ -40,7 +40,10 @@ public struct JobLogs: Sendable {
     /// With no attempt given: the running attempt, or the next one when the job waits to run (pending, scheduled,
     /// retrying), or the last one of a finished job. Looks every `pollMillis`; stops with `CancellationError` when the
     /// task is cancelled.
+    /// `waiting` is called once if the followed attempt has not started yet (the job as read then), so the caller
+    /// can say why nothing comes.
     public func follow(jobID: Int64, attempt: Int?, stream: OutputStreamName,
+                       waiting: (_ job: Job, _ attempt: Int) -> Void = { _, _ in },
                        emit: (_ bytes: ArraySlice<UInt8>, _ gap: Int64) throws -> Void) async throws -> Ending {
         let first = try await requireJob(jobID)
         let followed: Int
@@ -53,11 +56,16 @@ public struct JobLogs: Sendable {
             followed = first.state == .running || first.state.isFinished ? max(first.attempt, 1) : first.attempt + 1
         }
         var seen: Int64 = 0
+        var saidWaiting = false
         while true {
             try Task.checkCancellation()
             // The job first, then the output: a worker stores all of an attempt's output before recording its end, so
             // output read after seeing the end is complete.
             let job = try await requireJob(jobID)
+            if job.attempt < followed && !job.state.isFinished && !saidWaiting {
+                saidWaiting = true
+                waiting(job, followed)
+            }
             let ended = job.attempt > followed || job.state.isFinished || (job.attempt == followed && job.state != .running)
             if job.attempt >= followed, let output = try await store.output(jobID: jobID, attempt: followed, stream: stream),
                output.total > seen {

@@ -10,8 +10,9 @@ extension ScheduleCatalog {
     }
 
     /// Stores a `schedule add` definition, its ticks counting from `now`. Its job must build now (known task unless
-    /// `definition.force`, valid options), so a bad schedule is refused rather than failing at every tick: an
-    /// invalid job is `TaskqError.usage` whichever option is at fault; a stored schedule of that name is `.failed`.
+    /// `definition.force`, valid options), so a bad schedule is refused rather than failing at every tick, with
+    /// `create-job`'s errors (usage, or bad input data for args that are not a JSON object); a stored schedule of
+    /// that name is `.failed`.
     /// Nothing is stored when it throws. Returns the schedule as `schedule list` shows it.
     public static func add(_ definition: ScheduleDefinition, store: TaskqStore, config: TaskqConfig, registry: TaskRegistry,
                            now: Millis) async throws -> ActiveSchedule {
@@ -20,9 +21,7 @@ extension ScheduleCatalog {
         let builder = try await JobBuilder.forEnqueue(config: config, registry: registry, store: store,
                                                       tasks: [unrecorded.taskName], force: definition.force)
         var warnings: [String] = []
-        do { _ = try builder.build(definition.job, now: now, warnings: &warnings) } catch let TaskqError.badInput(message) {
-            throw TaskqError.usage(message)
-        }
+        _ = try builder.build(definition.job, now: now, warnings: &warnings)
         guard try await store.addSchedule(name: name, definition: definition.json, now: now) else {
             throw TaskqError.failed("a schedule named '\(TerminalText.escaped(name))' exists; remove it first (taskq schedule remove \(name))")
         }

@@ -62,7 +62,8 @@ public struct ScheduleCatalog: Sendable {
     /// every tick. Throws `TaskqError.badInput` naming the file and the schedule, the form of `TaskqConfig.load`'s
     /// errors.
     public static func checkJobs(of config: TaskqConfig) throws {
-        let builder = JobBuilder(config: config, registry: TaskRegistry(), force: true, keyNames: true)
+        // The built-ins and the file's own tasks, so a command task's missing `{key}` argument is refused here too.
+        let builder = JobBuilder(config: config, registry: .standard(config: config), force: true, keyNames: true)
         for schedule in config.schedules {
             var warnings: [String] = []
             do { _ = try builder.build(schedule.jobRequest, now: 0, warnings: &warnings) } catch let error as TaskqError {

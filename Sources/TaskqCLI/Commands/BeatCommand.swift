@@ -13,7 +13,7 @@ struct BeatCommand: TaskqSubcommand {
             Any number of beats may run against one database, on any hosts: each tick fires once (a unique fire key \
             in the store). After downtime a schedule's misfire policy decides: fire once for the missed ticks \
             (fire-once, the default) or skip them. `* * * * * taskq beat --once` is a complete scheduler. \
-            SIGTERM or SIGINT stops a continuous beat. Logs go to stderr. See docs/cron.md.
+            SIGTERM, SIGINT or SIGHUP stops a continuous beat. Logs go to stderr. See docs/cron.md.
             """)
 
     @OptionGroup var store: StoreOptions
@@ -45,7 +45,8 @@ struct BeatCommand: TaskqSubcommand {
                 }
                 return
             }
-            let signals = SignalWatcher(signals: [SIGTERM, SIGINT]) { beat.stop() }
+            SignalWatcher.keepRunningWhenOutputCloses()
+            let signals = SignalWatcher(signals: SignalWatcher.stopSignals) { beat.stop() }
             defer { signals.cancel() }
             await beat.run()
         }

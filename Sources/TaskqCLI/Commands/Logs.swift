@@ -61,7 +61,11 @@ struct Logs: TaskqSubcommand {
             }
             let ending = try await Self.interruptible {
                 var noted = false
-                return try await logs.follow(jobID: jobID, attempt: attempt, stream: stream) { bytes, gap in
+                let waiting = { (job: Job, next: Int) in
+                    let due = job.runAt > Clock.now() ? ", due \(TimeFormat.iso8601(job.runAt))" : ""
+                    Output.note("note: job \(jobID) is \(job.state.rawValue)\(due): waiting for attempt \(next) to start")
+                }
+                return try await logs.follow(jobID: jobID, attempt: attempt, stream: stream, waiting: waiting) { bytes, gap in
                     if gap > 0 && !noted {
                         noted = true
                         printer.flush()

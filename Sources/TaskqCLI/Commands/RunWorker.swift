@@ -11,7 +11,7 @@ struct RunWorker: TaskqSubcommand {
         commandName: "run-worker",
         abstract: "Run jobs: strict priority then FIFO, with retries, timeouts, leases and rescue.",
         discussion: """
-            SIGTERM or SIGINT stops claiming and lets running jobs finish within --grace-period, then releases \
+            SIGTERM, SIGINT or SIGHUP stops claiming and lets running jobs finish within --grace-period, then releases \
             what is left and exits 0; a second signal releases at once. Logs go to stderr.
             """)
 
@@ -63,7 +63,7 @@ struct RunWorker: TaskqSubcommand {
     func options(config: TaskqConfig) throws -> WorkerOptions {
         var options = WorkerOptions()
         let file = config.worker
-        options.queues = queue.isEmpty ? (file.queues ?? ["default"]) : queue.flatMap { $0.split(separator: ",").map(String.init) }
+        options.queues = queue.isEmpty ? (file.queues ?? ["default"]) : queue.flatMap { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
         options.concurrency = concurrency ?? file.concurrency ?? options.concurrency
         options.burst = burst
         options.maxTasks = maxTasks
@@ -88,7 +88,8 @@ struct RunWorker: TaskqSubcommand {
         let logger = Logger(label: "taskq.worker")
         let store = try await context.openStore()
         let worker = Worker(store: store, registry: context.registry, options: options, logger: logger)
-        let signals = SignalWatcher(signals: [SIGTERM, SIGINT]) { worker.stop() }
+        SignalWatcher.keepRunningWhenOutputCloses()
+        let signals = SignalWatcher(signals: SignalWatcher.stopSignals) { worker.stop() }
         defer { signals.cancel() }
         do {
             _ = try await worker.run()
@@ -103,6 +104,15 @@ struct RunWorker: TaskqSubcommand {
 /// Turns SIGTERM/SIGINT into calls of `handler` on a dispatch queue (the default actions are disabled).
 final class SignalWatcher {
     private var sources: [DispatchSourceSignal] = []
+
+    /// What stops a long-running command gracefully: SIGTERM, Ctrl-C, and SIGHUP (its terminal or ssh session
+    /// closed), so none of them leaves a job `running` until its lease is rescued.
+    static let stopSignals = [SIGTERM, SIGINT, SIGHUP]
+
+    /// For long-running commands: a closed stdout or stderr (a log reader that went away: `| head`, a dead `tee`)
+    /// must not kill the process with SIGPIPE and leave its jobs running; the write fails and the work goes on.
+    /// Child processes get SIGPIPE's default action back (`ChildProcess`).
+    static func keepRunningWhenOutputCloses() { signal(SIGPIPE, SIG_IGN) }
 
     init(signals: [Int32], handler: @escaping () -> Void) {
         for number in signals {

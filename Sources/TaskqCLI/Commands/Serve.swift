@@ -11,7 +11,7 @@ struct Serve: TaskqSubcommand {
             Routes: the dashboard at /, the API under /api/v1 (described by /api/openapi.json), /health, \
             /health/ready and /metrics. Every route but the two health checks needs a login: an API token \
             (Authorization: Bearer, from taskq token create) or the dashboard's session (taskq createsuperuser makes \
-            the first user). Viewers may read; admins may also change. SIGTERM or Ctrl-C stops accepting, lets \
+            the first user). Viewers may read; admins may also change. SIGTERM, SIGHUP or Ctrl-C stops accepting, lets \
             requests in flight finish and exits 0. See docs/server.md.
 
             Examples:
@@ -73,6 +73,7 @@ struct Serve: TaskqSubcommand {
         let settings = try settings()
         logging.bootstrap()
         let logger = Logger(label: "taskq.serve")
+        SignalWatcher.keepRunningWhenOutputCloses()
         let store = try await context.openStore()
         do {
             try await store.requireSchema()

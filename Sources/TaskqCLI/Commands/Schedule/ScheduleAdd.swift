@@ -46,10 +46,8 @@ struct ScheduleAdd: TaskqSubcommand {
 
     func run(registry: TaskRegistry) async throws {
         let context = try Context(store, registry: registry)
-        let request: JobRequest
-        do { request = try job.request(name: jobName, command: command) } catch let TaskqError.badInput(message) {
-            throw TaskqError.usage(message)
-        }
+        // Malformed JSON in --args is bad input data (65), as for create-job (docs/contracts.md).
+        let request = try job.request(name: jobName, command: command)
         let definition = try ScheduleDefinition(
             name: name, expression: try ScheduleExpression(cron, timeZone: tz), misfire: MisfirePolicy(rawValue: misfire) ?? .fireOnce,
             job: request, force: job.force, source: .store)
