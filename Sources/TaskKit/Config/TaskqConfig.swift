@@ -37,13 +37,15 @@ public struct TaskqConfig: Sendable {
             guard access(explicitPath, R_OK) == 0 else {
                 throw TaskqError.usage("config file '\(TerminalText.escaped(explicitPath))' not found or not readable")
             }
+            guard !isDirectory(explicitPath) else {
+                throw TaskqError.usage("config file '\(TerminalText.escaped(explicitPath))' is a directory")
+            }
             path = explicitPath
         } else if access(fileName, R_OK) == 0, !isDirectory(fileName) {
             path = fileName
         } else {
             return TaskqConfig()
         }
-        if isDirectory(path) { throw TaskqError.usage("config file '\(TerminalText.escaped(path))' is a directory") }
         var config = try TaskqConfig(toml: try readFile(path), path: path)
         config.path = path
         return config

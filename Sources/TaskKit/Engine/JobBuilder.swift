@@ -12,6 +12,8 @@ public struct JobBuilder: Sendable {
     /// How the caller can enqueue a task nobody announced, for the unknown-task message; nil: `--force`, or with
     /// `keyNames` `force = true` (a schedule's key).
     public let forceHint: String?
+    /// The unknown-task hint where `--force` applies (flags, and the lines of `create-job --from-file`).
+    public static let flagForceHint = "pass --force if a worker elsewhere knows it"
 
     public init(config: TaskqConfig, registry: TaskRegistry, storeTasks: Set<String> = [], force: Bool = false, keyNames: Bool = false,
                 forceHint: String? = nil) {
@@ -43,7 +45,7 @@ public struct JobBuilder: Sendable {
                                   force: Bool, keyNames: Bool = false) async throws -> JobBuilder {
         let storeTasks = force ? [] : try await announcedTasks(for: Array(tasks), registry: registry, store: store)
         return JobBuilder(config: config, registry: registry, storeTasks: storeTasks, force: force, keyNames: keyNames,
-                          forceHint: keyNames ? "pass --force if a worker elsewhere knows it" : nil)
+                          forceHint: flagForceHint)
     }
 
     /// Whether `task` is known locally (without asking the store).
@@ -72,7 +74,7 @@ public struct JobBuilder: Sendable {
             do { _ = try ShellTask.argv(from: args) } catch let failure as TaskFailure { throw TaskqError.usage(failure.message) }
         }
         guard force || registry.contains(taskName) || storeTasks.contains(taskName) else {
-            let hint = forceHint ?? "\(keyNames ? "set force = true" : "pass --force") if a worker elsewhere knows it"
+            let hint = forceHint ?? (keyNames ? "set force = true if a worker elsewhere knows it" : Self.flagForceHint)
             throw TaskqError.usage("unknown task '\(TerminalText.escaped(taskName))': see `taskq list-tasks`, or \(hint)")
         }
 

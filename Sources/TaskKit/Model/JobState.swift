@@ -67,9 +67,9 @@ extension JobState {
 
 /// Job ids as users type them.
 public enum JobID {
-    /// A positive integer, or `TaskqError.usage`.
-    public static func parse(_ text: String) throws -> Int64 {
-        guard let id = Int64(text), id > 0 else { throw TaskqError.usage("invalid job id '\(TerminalText.escaped(text))': expected a positive integer") }
+    /// A positive integer, or `TaskqError.usage` naming `what` (a job id, or another record's: `token id`).
+    public static func parse(_ text: String, what: String = "job id") throws -> Int64 {
+        guard let id = Int64(text), id > 0 else { throw TaskqError.usage("invalid \(what) '\(TerminalText.escaped(text))': expected a positive integer") }
         return id
     }
 }

@@ -36,17 +36,15 @@ public struct DatabaseURL: Sendable, Equatable {
             guard !path.isEmpty else { throw TaskqError.usage("database URL '\(TerminalText.escaped(display))' has no file path (example: sqlite:taskq.sqlite3)") }
             return DatabaseURL(target: .sqlite(path: path), display: display)
         }
-        if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
-            // libpq ends the user name and password at the first '@', so with a second one part of the password
-            // would be read as the host and quoted back in libpq's error.
-            let rest = url[url.firstRange(of: "://")!.upperBound...]
-            let authority = rest.prefix { $0 != "/" && $0 != "?" }
-            if authority.filter({ $0 == "@" }).count > 1 {
-                throw TaskqError.usage("database URL '\(TerminalText.escaped(display))' has more than one '@' before its host: "
-                                       + "write an '@' in the user name or password as %40")
-            }
+        let postgresURI = url.hasPrefix("postgres://") || url.hasPrefix("postgresql://")
+        // libpq ends the user name and password at the first '@', so with a second one part of the password would be
+        // read as the host and quoted back in libpq's error.
+        if postgresURI, let scheme = url.firstRange(of: "://"),
+           url[scheme.upperBound...].prefix(while: { $0 != "/" && $0 != "?" }).filter({ $0 == "@" }).count > 1 {
+            throw TaskqError.usage("database URL '\(TerminalText.escaped(display))' has more than one '@' before its host: "
+                                   + "write an '@' in the user name or password as %40")
         }
-        if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") || (uriScheme(url) == nil && url.contains("=")) {
+        if postgresURI || (uriScheme(url) == nil && url.contains("=")) {
             return DatabaseURL(target: .postgres(try PostgresTarget(url: url, display: display)), display: display)
         }
         if url.hasPrefix("redis://") || url.hasPrefix("unix://") {

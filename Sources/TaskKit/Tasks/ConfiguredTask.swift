@@ -33,7 +33,9 @@ public struct ConfiguredTask: TaskHandler {
     /// braces.
     func substitute(_ template: String, _ args: JSONValue) throws -> String {
         try Self.render(template) { key in
-            guard let value = args[key], value != .null else { throw Self.missing(key, task: name) }
+            guard let value = args[key], value != .null else {
+                throw TaskFailure("task \(name) needs argument '\(TerminalText.escaped(key))' for its command")
+            }
             return value.stringValue ?? value.serialized()
         }
     }
@@ -43,16 +45,7 @@ public struct ConfiguredTask: TaskHandler {
     public func checkArguments(_ args: JSONValue) throws {
         guard let template = definition.command else { return }
         let merged = merge(defaults: definition.args, over: args)
-        for part in template {
-            _ = try Self.render(part) { key in
-                guard let value = merged[key], value != .null else { throw Self.missing(key, task: name) }
-                return ""
-            }
-        }
-    }
-
-    private static func missing(_ key: String, task: String) -> TaskFailure {
-        TaskFailure("task \(task) needs argument '\(TerminalText.escaped(key))' for its command")
+        for part in template { _ = try substitute(part, merged) }
     }
 
     /// The template with each `{key}` replaced by `value(key)`; `{{` and `}}` give `{` and `}`; a `{` with no `}`

@@ -87,9 +87,12 @@ struct CreateJob: TaskqSubcommand {
             let result = try await JobActions.create([request], builder: builder, in: store, now: now, warnings: &warnings)[0]
             logger.debug("job \(result.id) \(result.created ? "created" : "exists (unique key)") in queue \(result.queue)")
             warnings.forEach(Output.warning)
-            // An existing job (its unique key was live) stays where it is: no warning about the queue asked for.
-            if result.created { await warnIfUnread([result.queue], store: store, now: now) }
-            if !result.created { Output.note(JobMessages.uniqueKeyExists(request.uniqueKey ?? "", id: result.id)) }
+            if result.created {
+                await warnIfUnread([result.queue], store: store, now: now)
+            } else {
+                // The existing job (its unique key was live) stays where it is: no warning about the queue asked for.
+                Output.note(JobMessages.uniqueKeyExists(request.uniqueKey ?? "", id: result.id))
+            }
             if json, let stored = try await store.job(id: result.id) {
                 Output.json(stored.jsonObject())
             } else {

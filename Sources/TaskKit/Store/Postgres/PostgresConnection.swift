@@ -97,15 +97,18 @@ final class PostgresConnection: @unchecked Sendable {
         let jit = PQserverVersion(fresh) >= 110_000 ? ", set_config('jit', 'off', false)" : ""
         // A session without these settings must not be used: without `taskq.inserts_counted` its inserts would be
         // counted twice (here and by the trigger), without the search path it would write to another schema.
-        var sessionReady = false
-        defer { if !sessionReady { PQfinish(fresh); conn = nil } }
-        _ = try exec("""
-            SELECT set_config('search_path', $1, false), set_config('enable_bitmapscan', 'off', false),
-                   set_config('enable_seqscan', 'off', false),
-                   set_config('enable_sort', 'off', false), set_config('client_min_messages', 'warning', false),
-                   set_config('taskq.inserts_counted', 'on', false)\(jit)
-            """, [target.quotedSchema], prepare: false)
-        sessionReady = true
+        do {
+            _ = try exec("""
+                SELECT set_config('search_path', $1, false), set_config('enable_bitmapscan', 'off', false),
+                       set_config('enable_seqscan', 'off', false),
+                       set_config('enable_sort', 'off', false), set_config('client_min_messages', 'warning', false),
+                       set_config('taskq.inserts_counted', 'on', false)\(jit)
+                """, [target.quotedSchema], prepare: false)
+        } catch {
+            PQfinish(fresh)
+            conn = nil
+            throw error
+        }
     }
 
     /// Runs one parameterised statement and returns its result. With `prepare`, the statement is prepared on its

@@ -99,18 +99,17 @@ public final class PostgresStore: TaskqStore, @unchecked Sendable {
         ids.sort()
         var data: [UInt8] = []
         data.reserveCapacity(jobs.count * 128)
-        var ready = Set<String>()
         struct QueueState: Hashable { let queue: String, state: String }
         var counts: [QueueState: Int64] = [:]
         for (job, id) in zip(jobs, ids) {
             let state = job.initialState(now: now)
-            if state == .pending { ready.insert(job.queue) }
             counts[QueueState(queue: job.queue, state: state.rawValue), default: 0] += 1
             copyRow(job, id: id, state: state.rawValue, now: now, to: &data)
         }
         let copied = try db.copyIn(PostgresSQL.copyJobs, data: data)
         guard copied == jobs.count else { throw TaskqError.unavailable("PostgreSQL copied \(copied) of \(jobs.count) jobs") }
         let keys = Array(counts.keys)
+        let ready = Set(keys.filter { $0.state == JobState.pending.rawValue }.map(\.queue))
         try db.exec(PostgresSQL.countCopiedAndNotify, [channel, PGArray.text(keys.map(\.queue)), PGArray.text(keys.map(\.state)),
                                                        PGArray.ints(keys.map { counts[$0] }), PGArray.text(ready.sorted())])
         return ids.map { EnqueueResult(id: $0, created: true) }
