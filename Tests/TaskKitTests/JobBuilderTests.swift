@@ -111,16 +111,30 @@ struct JobBuilderTests {
     }
 
     /// A `[schedules.NAME]` whose command task lacks an argument can never fire: refused when the file is read.
+    /// It names the table's line, as errors found while reading the file do.
     @Test func aScheduleMissingItsCommandArgumentIsRefusedAtLoad() throws {
-        let config = try TaskqConfig(json: JSONValue.parse(#"""
-            {"tasks": {"hello": {"command": ["echo", "hi {who}"]}},
-             "schedules": {"missingarg": {"cron": "@daily", "task": "hello"}, "fine": {"cron": "@daily", "task": "hello", "args": {"who": "x"}}}}
-            """#))
+        let config = try TaskqConfig(toml: Array("""
+            [tasks.hello]
+            command = ["echo", "hi {who}"]
+
+            [schedules.fine]
+            cron = "@daily"
+            task = "hello"
+            args = { who = "x" }
+
+            [schedules.missingarg]
+            cron = "@daily"
+            task = "hello"
+            """.utf8))
         do {
             try ScheduleCatalog.checkJobs(of: config)
             Issue.record("a schedule that can never build its job was accepted")
         } catch let error as TaskqError {
-            #expect(error.exitCode == 65 && error.description.contains("[schedules.missingarg]") && error.description.contains("'who'"), "\(error)")
+            #expect(error.exitCode == 65 && error.description.hasPrefix("taskq.toml:9: [schedules.missingarg]") && error.description.contains("'who'"), "\(error)")
+        }
+        let taskless = try TaskqConfig(toml: Array("[defaults]\nqueue = \"q\"\n\n[schedules.notask]\ncron = \"@daily\"\n".utf8))
+        #expect(throws: TaskqError.badInput("taskq.toml:4: [schedules.notask] no task given: set task = \"NAME\" or command = [...]")) {
+            try ScheduleCatalog.checkJobs(of: taskless)
         }
     }
 

@@ -71,10 +71,19 @@ struct BeatAndMaintenanceTests {
 
         #expect(try cli.run(["schedule", "remove", "from-file"]).status == 1)
         #expect((try cli.object(["schedule", "pause", "report", "--json"])["paused"] as? Bool) == true)
-        #expect(try cli.run(["schedule", "remove", "report", "--json"]).status == 0)
+        let removed = try cli.object(["schedule", "remove", "report", "--json"])
+        #expect(removed["name"] as? String == "report" && removed["status"] as? String == "removed")
         #expect(try cli.run(["schedule", "remove", "report"]).status == 1)
         list = try cli.run(["schedule", "list", "--json"]).json as? [[String: Any]] ?? []
         #expect(list.map { $0["name"] as? String } == ["from-file"])
+
+        // Deleted from taskq.toml, its state record stays behind but the schedule is gone for pause and resume.
+        try "".write(toFile: cli.path("taskq.toml"), atomically: true, encoding: .utf8)
+        for verb in ["pause", "resume"] {
+            let result = try cli.run(["schedule", verb, "from-file"])
+            #expect(result.status == 1 && result.stderr.contains("no schedule named 'from-file'"), "\(verb): \(result.stderr)")
+        }
+        #expect((try cli.run(["schedule", "list", "--json"]).json as? [Any])?.isEmpty == true)
     }
 
     @Test func invalidSchedulesAndDurationsAreRefusedWithNothingStored() throws {

@@ -78,6 +78,24 @@ struct WorkerProcessTests {
         #expect(try cli.jobState(queued) == "scheduled")
     }
 
+    /// A second signal cuts the grace period short: the running job is released at once (back to pending) and the
+    /// log says why, not that the grace period ran out.
+    @Test func aSecondSignalReleasesTheRunningJobAtOnce() throws {
+        let cli = try CLI()
+        try cli.run(["migrate"])
+        let id = try cli.run(["create-job", "long", "--task", "sleep", "--args", #"{"seconds":60}"#]).stdout.trimmed
+        let worker = try cli.start(["run-worker", "--poll-interval", "50ms", "--grace-period", "60s"])
+        try cli.waitUntil(30, "the job to start") { try cli.jobState(id) == "running" }
+        worker.signal(SIGTERM)
+        Thread.sleep(forTimeInterval: 0.3)
+        worker.signal(SIGINT)
+        let result = try worker.wait(timeout: 20)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("second stop request: stopping and releasing 1 running job(s)"), "\(result.stderr)")
+        #expect(!result.stderr.contains("grace period over"), "\(result.stderr)")
+        #expect(try cli.jobState(id) == "pending")
+    }
+
     /// A worker whose log reader went away (`run-worker 2>&1 | head -1`, a dead `tee`) keeps working instead of
     /// dying of SIGPIPE with its jobs left running; SIGHUP (its terminal closed) stops it gracefully.
     @Test func aClosedLogPipeDoesNotKillAWorkerAndSIGHUPStopsIt() throws {

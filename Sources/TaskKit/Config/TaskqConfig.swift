@@ -17,6 +17,8 @@ public struct TaskqConfig: Sendable {
     public var tasks: [String: NamedTask] = [:]
     /// `[schedules.NAME]`: periodic jobs fired by `taskq beat`, in file order.
     public var schedules: [ScheduleDefinition] = []
+    /// The line of each `[schedules.NAME]` table, for errors found after reading (absent when not read from TOML).
+    var scheduleLines: [String: Int] = [:]
 
     public init() {}
 
@@ -94,6 +96,7 @@ public struct TaskqConfig: Sendable {
             case "schedules":
                 guard case let .object(entries) = value else { throw fail("[schedules] must hold tables", [key]) }
                 for (name, body) in entries {
+                    scheduleLines[name] = lines[[key, name]]
                     do {
                         schedules.append(try ScheduleDefinition(name: name, json: body, source: .config))
                     } catch let error as TaskqError {

@@ -399,9 +399,13 @@ public final class Worker: @unchecked Sendable {
         }
     }
 
+    /// Stops every running job for release at shutdown: the grace period is over, or a second stop request (which
+    /// `stop()` has logged) cut it short.
     private func releaseAll() {
-        let ids = state.withLock { s in s.running.filter { $0.value.stopReason == nil }.map(\.key) }
-        if !ids.isEmpty { logger.warning("grace period over: stopping and releasing \(ids.count) running job(s)") }
+        let (ids, requests) = state.withLock { s in (s.running.filter { $0.value.stopReason == nil }.map(\.key), s.stopRequests) }
+        if !ids.isEmpty {
+            logger.warning("\(requests == 1 ? "grace period over" : "second stop request"): stopping and releasing \(ids.count) running job(s)")
+        }
         for id in ids { stopJob(id, reason: .shutdown) }
     }
 

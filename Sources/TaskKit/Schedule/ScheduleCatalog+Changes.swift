@@ -41,14 +41,16 @@ extension ScheduleCatalog {
     }
 
     /// Pauses or resumes `name`, stored or from `config` (whose state record is created first when no beat has seen
-    /// it yet). Resuming skips the ticks missed while paused. Throws `.failed` for an unknown name.
+    /// it yet). Resuming skips the ticks missed while paused. Throws `.notFound` for a name `schedule list` does not
+    /// show, including the state record a schedule removed from `config` leaves behind.
     public static func setPaused(_ paused: Bool, name: String, store: TaskqStore, config: TaskqConfig, now: Millis) async throws {
+        let notFound = TaskqError.notFound("no schedule named '\(TerminalText.escaped(name))' (see taskq schedule list)")
         if config.schedule(named: name) != nil {
             try await store.registerSchedules(names: [name], now: now)
+        } else if !(try await store.schedules()).contains(where: { $0.name == name && $0.definition != nil }) {
+            throw notFound
         }
-        guard try await store.setSchedulePaused(name: name, paused: paused, now: now) else {
-            throw TaskqError.notFound("no schedule named '\(TerminalText.escaped(name))' (see taskq schedule list)")
-        }
+        guard try await store.setSchedulePaused(name: name, paused: paused, now: now) else { throw notFound }
     }
 
     /// The catalog as `schedule list` shows it, with one warning per problem: unusable stored schedules, then

@@ -59,15 +59,16 @@ public struct ScheduleCatalog: Sendable {
 
     /// Checks that the job of every `[schedules.NAME]` in `config` builds now, with the file's defaults and named
     /// tasks (any task name accepted), so a bad schedule is refused when the file is read rather than failing at
-    /// every tick. Throws `TaskqError.badInput` naming the file and the schedule, the form of `TaskqConfig.load`'s
-    /// errors.
+    /// every tick. Throws `TaskqError.badInput` naming the file, the table's line and the schedule, the form of
+    /// `TaskqConfig.load`'s errors.
     public static func checkJobs(of config: TaskqConfig) throws {
         // The built-ins and the file's own tasks, so a command task's missing `{key}` argument is refused here too.
         let builder = JobBuilder(config: config, registry: .standard(config: config), force: true, keyNames: true)
         for schedule in config.schedules {
             var warnings: [String] = []
             do { _ = try builder.build(schedule.jobRequest, now: 0, warnings: &warnings) } catch let error as TaskqError {
-                throw TaskqError.badInput("\(config.path ?? TaskqConfig.fileName): [schedules.\(schedule.name)] \(error.description)")
+                let line = config.scheduleLines[schedule.name].map { ":\($0)" } ?? ""
+                throw TaskqError.badInput("\(config.path ?? TaskqConfig.fileName)\(line): [schedules.\(schedule.name)] \(error.description)")
             }
         }
     }
