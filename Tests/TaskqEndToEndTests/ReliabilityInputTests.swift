@@ -124,6 +124,50 @@ struct ReliabilityInputTests {
         #expect(last["name"] as? String == "last")
     }
 
+    /// Ctrl-C during a bulk enqueue: before the first write it stops at once with nothing written; after it, the batch
+    /// in flight finishes, every committed job's id is on stdout (with `--json`, as one array) and the one error line
+    /// says how many were enqueued; exit 130 both ways.
+    @Test func anInterruptedBulkEnqueueReportsEveryCommittedJob() throws {
+        let cli = try CLI()
+        try cli.run(["migrate"])
+        let total = 60_000
+        try (1...total).map { "{\"name\":\"n\($0)\",\"task\":\"noop\"}" }.joined(separator: "\n")
+            .write(toFile: cli.path("jobs.jsonl"), atomically: true, encoding: .utf8)
+        var enqueued = 0
+        for json in [false, true] {
+            let run = try cli.start(["create-job", "--from-file", "jobs.jsonl"] + (json ? ["--json"] : []))
+            if json {
+                // Ids are printed at the end with --json: interrupt once the first batch is in the store.
+                try cli.waitUntil(60, "the first batch to be committed") {
+                    (try cli.object(["stats", "--json"])["total"] as? Int ?? 0) > enqueued
+                }
+            } else {
+                try cli.waitUntil(60, "the first batch's ids") { !run.stdoutText.isEmpty }
+            }
+            run.signal(SIGINT)
+            let result = try run.wait(timeout: 60)
+            let ids = json ? (result.json as? [Int] ?? []) : result.stdout.split(separator: "\n").compactMap { Int($0) }
+            let stored = try cli.object(["stats", "--json"])["total"] as? Int ?? -1
+            #expect(result.status == 130, "\(result.stderr)")
+            #expect(ids.count > 0 && ids.count < total && ids.count % 5_000 == 0 && stored == enqueued + ids.count,
+                    "json \(json): \(ids.count) ids printed, \(stored - enqueued) stored")
+            #expect(result.stderr.contains("stopping after the batch in flight"), "\(result.stderr)")
+            #expect(result.stderr.hasSuffix("taskq: error: interrupted: enqueued \(ids.count) of \(total) jobs (their ids are on stdout)\n"),
+                    "\(result.stderr)")
+            enqueued = stored
+        }
+
+        // Interrupted while the lines are still being read and checked: nothing is written.
+        let early = try cli.start(["create-job", "--from-file", "jobs.jsonl"])
+        Thread.sleep(forTimeInterval: 0.05)
+        early.signal(SIGINT)
+        let result = try early.wait(timeout: 60)
+        #expect(result.status == 130 || (early.process.terminationReason == .uncaughtSignal && result.status == SIGINT), "\(result.stderr)")
+        #expect(result.stdout.isEmpty && (result.stderr.isEmpty || result.stderr == "taskq: error: interrupted: nothing was written\n"),
+                "\(result.stderr)")
+        #expect(try cli.object(["stats", "--json"])["total"] as? Int == enqueued)
+    }
+
     /// Defect 7: a database in a directory this user cannot write is still readable; writes are refused with 69.
     @Test func readOnlyDirectoryStillReads() throws {
         let cli = try CLI()

@@ -163,6 +163,7 @@ public enum BulkEnqueue {
 
     /// Enqueues in batches of `batchSize`, handing each committed batch's results to `committed` at once (so a
     /// caller can report ids even when a later batch fails). A failure names how many jobs were already enqueued.
+    /// A cancelled task stops before the next batch with `TaskqError.interrupted`, saying how many were enqueued.
     public static func enqueue(_ jobs: [NewJob], store: JobStore, now: Millis, batchSize: Int = 5_000,
                                committed: ([EnqueueResult]) -> Void = { _ in }) async throws {
         var start = 0
@@ -174,8 +175,13 @@ public enum BulkEnqueue {
     }
 
     /// One batch, one store call: its results go to `committed`; a failure after `enqueued` jobs of `total` says so.
+    /// A cancelled task writes nothing and throws `TaskqError.interrupted`, with how many were enqueued before.
     static func enqueueBatch(_ jobs: [NewJob], enqueued: Int, of total: Int, store: JobStore, now: Millis,
                              committed: ([EnqueueResult]) -> Void) async throws {
+        if Task.isCancelled {
+            throw TaskqError.interrupted(enqueued == 0 ? "interrupted: nothing was enqueued"
+                                                       : "interrupted: enqueued \(enqueued) of \(total) jobs (their ids are on stdout)")
+        }
         do {
             committed(try await store.enqueue(jobs, now: now))
         } catch let error as TaskqError where enqueued > 0 {

@@ -63,7 +63,8 @@ public struct BulkFile: Sendable {
     }
 
     /// Writes the checked jobs in batches of `batchSize`, one store call (transaction) each, handing each batch's
-    /// results to `committed` once it is committed. A failure after the first batch names how many were written.
+    /// results to `committed` once it is committed. A failure after the first batch names how many were written; a
+    /// cancelled task stops before the next batch (`TaskqError.interrupted`).
     public func enqueue(_ checked: CheckedBulk, store: JobStore, batchSize: Int = 5_000,
                         committed: ([EnqueueResult]) -> Void) async throws {
         if let jobs = checked.jobs {

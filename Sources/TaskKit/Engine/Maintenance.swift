@@ -4,10 +4,12 @@
 public enum Maintenance {
     /// Deletes finished jobs in `states` that finished before `before`, `batchSize` per transaction, until none is
     /// left. `progress` receives the running total after each batch. Returns the number deleted by this call.
+    /// A cancelled task stops before the next batch with `TaskqError.interrupted`, saying how many were deleted.
     public static func purge(store: JobStore, states: [JobState], finishedBefore before: Millis, batchSize: Int = 1000,
                              progress: (Int) -> Void = { _ in }) async throws -> Int {
         var deleted = 0
         while true {
+            if Task.isCancelled { throw TaskqError.interrupted("interrupted: deleted \(deleted) job(s) before stopping") }
             let n = try await store.purge(states: states, finishedBefore: before, limit: batchSize)
             deleted += n
             progress(deleted)
@@ -72,11 +74,15 @@ public enum Maintenance {
     }
 
     /// Retries `ids` one atomic retry each, only while a job is still in one of `states`: a job retried meanwhile
-    /// (by another bulk retry, or already running again) is skipped, never retried twice.
+    /// (by another bulk retry, or already running again) is skipped, never retried twice. A cancelled task stops
+    /// before the next job with `TaskqError.interrupted`, saying how many were retried.
     public static func retry(store: JobStore, ids: [Int64], states: Set<JobState>, now: Millis,
                              progress: (Int) -> Void = { _ in }) async throws -> BulkRetry {
         var result = BulkRetry()
         for (index, id) in ids.enumerated() {
+            if Task.isCancelled {
+                throw TaskqError.interrupted("interrupted: retried \(result.retried.count) of \(ids.count) job(s) before stopping")
+            }
             switch try await store.retry(id: id, now: now, from: states) {
             case .retried: result.retried.append(id)
             case let .notRetryable(state): result.skipped.append((id, "now \(state.rawValue)"))

@@ -17,6 +17,7 @@ extension TaskqError {
         case let .conflict(m): return .conflict(prefix + m)
         case let .unavailable(m): return .unavailable(prefix + m)
         case let .temporary(m): return .temporary(prefix + m)
+        case let .interrupted(m): return .interrupted(prefix + m)
         }
     }
 }

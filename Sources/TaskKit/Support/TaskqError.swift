@@ -14,10 +14,14 @@ public enum TaskqError: Error, Equatable, CustomStringConvertible {
     case unavailable(String)
     /// A temporary failure worth retrying, e.g. the database is locked (exit 75).
     case temporary(String)
+    /// A batched command stopped by the user (Ctrl-C) between two of its atomic steps; the message says how far it
+    /// got (exit 130, the shell's 128 + SIGINT).
+    case interrupted(String)
 
     public var description: String {
         switch self {
-        case let .usage(m), let .badInput(m), let .failed(m), let .notFound(m), let .conflict(m), let .unavailable(m), let .temporary(m): return m
+        case let .usage(m), let .badInput(m), let .failed(m), let .notFound(m), let .conflict(m), let .unavailable(m), let .temporary(m),
+             let .interrupted(m): return m
         }
     }
 
@@ -29,6 +33,7 @@ public enum TaskqError: Error, Equatable, CustomStringConvertible {
         case .badInput: return 65
         case .unavailable: return 69
         case .temporary: return 75
+        case .interrupted: return 130
         }
     }
 }

@@ -72,7 +72,9 @@ struct CreateJob: TaskqSubcommand {
         logging.bootstrap(defaultLevel: .warning)
         let logger = Logger(label: "taskq.create-job")
         if let fromFile {
-            try await enqueueFile(fromFile, context: context, logger: logger)
+            try await BatchInterruption.run { interruption in
+                try await enqueueFile(fromFile, context: context, logger: logger, interruption: interruption)
+            }
             return
         }
         var request = try job.request(name: name, command: command)
@@ -102,8 +104,10 @@ struct CreateJob: TaskqSubcommand {
     }
 
     /// Reads and checks every line first (nothing is written when any line is bad), then enqueues in batches,
-    /// one transaction each (`BulkFile`: a large file streams, so memory holds the file and one batch).
-    private func enqueueFile(_ path: String, context: Context, logger: Logger) async throws {
+    /// one transaction each (`BulkFile`: a large file streams, so memory holds the file and one batch). The ids of
+    /// committed batches reach stdout even when a later batch fails or the user interrupts (with `--json`, as one
+    /// array of them before the error).
+    private func enqueueFile(_ path: String, context: Context, logger: Logger, interruption: BatchInterruption) async throws {
         let source = path == "-" ? "stdin" : path
         Output.status("reading \(source)…")
         let file = BulkFile(bytes: try readBytes(path), source: source)
@@ -130,20 +134,27 @@ struct CreateJob: TaskqSubcommand {
                 var ids: [Int64] = []
                 if json { ids.reserveCapacity(checked.count) }
                 var written = 0
-                try await file.enqueue(checked, store: store) { batch in
-                    logger.debug("committed \(batch.count) job(s): ids \(batch.first?.id ?? 0)…\(batch.last?.id ?? 0)")
-                    written += batch.count
-                    progress.update(written)
-                    if json {
-                        ids += batch.map(\.id)
-                    } else {
-                        // Ids of committed batches go out at once: a later failure cannot hide them.
-                        var out = ""
-                        out.reserveCapacity(batch.count * 8)
-                        for result in batch { out += String(result.id); out += "\n" }
-                        fputs(out, stdout)
-                        fflush(stdout)
+                interruption.beginWriting()
+                do {
+                    try await file.enqueue(checked, store: store) { batch in
+                        logger.debug("committed \(batch.count) job(s): ids \(batch.first?.id ?? 0)…\(batch.last?.id ?? 0)")
+                        written += batch.count
+                        progress.update(written)
+                        if json {
+                            ids += batch.map(\.id)
+                        } else {
+                            // Ids of committed batches go out at once: a later failure cannot hide them.
+                            var out = ""
+                            out.reserveCapacity(batch.count * 8)
+                            for result in batch { out += String(result.id); out += "\n" }
+                            fputs(out, stdout)
+                            fflush(stdout)
+                        }
                     }
+                } catch {
+                    // The committed batches' ids, as text mode has printed them already.
+                    if json && !ids.isEmpty { Output.json(.array(ids.map { .int($0) })) }
+                    throw error
                 }
                 if json { Output.json(.array(ids.map { .int($0) })) }
                 await warnIfUnread(checked.queues.sorted(), store: store, now: now)

@@ -56,16 +56,20 @@ struct Purge: TaskqSubcommand {
         let now = Clock.now()
         let before = now - (try age())
         let age = try age()
-        let (counts, deleted, workers) = try await Context(store, registry: registry).withStore { store -> ([JobState: Int], Int?, Int) in
-            let counts = try await store.purgeableCounts(states: states, finishedBefore: before)
-            let workers = try await Maintenance.purgeWorkers(store: store, olderThan: age, now: now, dryRun: dryRun)
-            if dryRun { return (counts, nil, workers) }
-            let progress = ProgressBar(total: counts.values.reduce(0, +), label: "purge")
-            let deleted = try await Maintenance.purge(store: store, states: states, finishedBefore: before, batchSize: batchSize) {
-                progress.update($0)
+        let context = try Context(store, registry: registry)
+        let (counts, deleted, workers) = try await BatchInterruption.run { interruption in
+            try await context.withStore { store -> ([JobState: Int], Int?, Int) in
+                let counts = try await store.purgeableCounts(states: states, finishedBefore: before)
+                if !dryRun { interruption.beginWriting() }
+                let workers = try await Maintenance.purgeWorkers(store: store, olderThan: age, now: now, dryRun: dryRun)
+                if dryRun { return (counts, nil, workers) }
+                let progress = ProgressBar(total: counts.values.reduce(0, +), label: "purge")
+                defer { progress.finish() }
+                let deleted = try await Maintenance.purge(store: store, states: states, finishedBefore: before, batchSize: batchSize) {
+                    progress.update($0)
+                }
+                return (counts, deleted, workers)
             }
-            progress.finish()
-            return (counts, deleted, workers)
         }
         let workerNote = workers == 0 ? "" : " \(dryRun ? "Would remove" : "Removed") \(workers) dead worker record(s)."
         let byState = states.compactMap { s in counts[s].map { "\(s.rawValue) \($0)" } }.joined(separator: ", ")

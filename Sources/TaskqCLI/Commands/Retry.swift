@@ -66,13 +66,17 @@ struct Retry: TaskqSubcommand {
     }
 
     private func retryMany(states: [JobState], registry: TaskRegistry) async throws {
-        let (candidates, done) = try await Context(store, registry: registry).withStore { store -> ([Int64], Maintenance.BulkRetry?) in
-            let ids = try await Maintenance.retryCandidates(store: store, states: states, queue: queue)
-            if dryRun { return (ids, nil) }
-            let progress = ProgressBar(total: ids.count, label: "retry")
-            let done = try await Maintenance.retry(store: store, ids: ids, states: Set(states), now: Clock.now()) { progress.update($0) }
-            progress.finish()
-            return (ids, done)
+        let context = try Context(store, registry: registry)
+        let (candidates, done) = try await BatchInterruption.run { interruption in
+            try await context.withStore { store -> ([Int64], Maintenance.BulkRetry?) in
+                let ids = try await Maintenance.retryCandidates(store: store, states: states, queue: queue)
+                if dryRun { return (ids, nil) }
+                let progress = ProgressBar(total: ids.count, label: "retry")
+                defer { progress.finish() }
+                interruption.beginWriting()
+                let done = try await Maintenance.retry(store: store, ids: ids, states: Set(states), now: Clock.now()) { progress.update($0) }
+                return (ids, done)
+            }
         }
         let scope = "(" + states.map(\.rawValue).joined(separator: ", ") + (queue.map { ", queue \($0)" } ?? "") + ")"
         guard let done else {

@@ -33,7 +33,7 @@ struct Problem: Error, Sendable {
             case let .badInput(m): self.init(.unprocessableContent, m)
             case let .notFound(m): self.init(.notFound, m)
             case let .conflict(m), let .failed(m): self.init(.conflict, m)
-            case let .unavailable(m), let .temporary(m): self.init(.serviceUnavailable, m, headers: [.retryAfter: "1"])
+            case let .unavailable(m), let .temporary(m), let .interrupted(m): self.init(.serviceUnavailable, m, headers: [.retryAfter: "1"])
             }
         // Hummingbird's own errors (no route matched: 404, a method not allowed: 405, …) keep their status.
         case let error as HTTPError where error.status.code < 500:
