@@ -35,8 +35,12 @@ struct ServerBackendEndToEndTests {
         let cli = try backend.cli()
         #expect(try cli.run(["migrate"]).status == 0)
         // Nothing but taskq's own line: PostgreSQL's notices ("schema … already exists, skipping") stay out of stderr.
+        // (The test cluster runs with fsync and the like off: taskq warns about those, and only those.)
         let again = try cli.run(["migrate"])
-        #expect(again.stdout.contains("No migrations to apply") && again.stderr.isEmpty, "\(again.stderr)")
+        let warnings = again.stderr.split(separator: "\n")
+        #expect(again.stdout.contains("No migrations to apply"))
+        #expect(backend == .postgres ? warnings.count == 3 && warnings.allSatisfy { $0.hasPrefix("taskq: warning: PostgreSQL at ") }
+                                     : warnings.isEmpty, "\(again.stderr)")
         let id = try cli.run(["create-job", "hello", "--task", "echo", "--args", #"{"n":1}"#, "--priority", "critical"]).stdout.trimmed
         #expect(id == "1")
         #expect(try cli.run(["create-job", "again", "--task", "noop", "--unique-key", "k"]).stdout == cli.run(["create-job", "x", "--task", "noop", "--unique-key", "k"]).stdout)
@@ -86,6 +90,27 @@ struct ServerBackendEndToEndTests {
         let id = try cli.run(["create-job", "wake", "--task", "noop"]).stdout.trimmed
         try cli.waitUntil(3, "a NOTIFY to wake an idle worker") { try cli.jobState(id) == "completed" }
         #expect(Int(sql("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'taskq'")) == count)
+    }
+
+    /// A Redis without AOF loses every job written since its last snapshot when it stops: `migrate` (and a worker,
+    /// beat or serve as it starts) says so, and still does its work.
+    @Test func redisWithoutAOFIsWarnedAbout() throws {
+        let redis = try TestServers.dedicatedRedis()
+        let port = redis.url.split(separator: ":")[2].split(separator: "/")[0]
+        let cli = try CLI()
+        cli.databaseURL = redis.url
+        func configSet(_ name: String, _ value: String) { _ = commandOutput("redis-cli -p \(port) CONFIG SET \(name) \(value)") }
+        configSet("appendonly", "no")
+        let migrate = try cli.run(["migrate"])
+        #expect(migrate.status == 0 && migrate.stdout.contains("up to date"))
+        #expect(migrate.stderr == "taskq: warning: Redis at \(redis.url) runs without AOF (appendonly no): a restart or crash loses every job written since its last snapshot; set appendonly yes (docs/redis.md)\n")
+        let worker = try cli.run(["run-worker", "--burst"])
+        #expect(worker.status == 0 && worker.stderr.contains("runs without AOF"), "\(worker.stderr)")
+        configSet("appendonly", "yes")
+        configSet("appendfsync", "no")
+        #expect(try cli.run(["migrate"]).stderr.contains("has appendfsync no"))
+        configSet("appendfsync", "everysec")
+        #expect(try cli.run(["migrate"]).stderr.isEmpty)
     }
 
     @Test func redisMigrateRefusesANewerKeyLayout() throws {

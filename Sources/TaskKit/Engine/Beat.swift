@@ -136,6 +136,7 @@ public final class Beat: @unchecked Sendable {
     /// are logged and retried; a tick missed meanwhile fires late under the schedule's misfire policy.
     public func run(clock: @escaping @Sendable () -> Millis = { Clock.now() }) async {
         logger.info("beat started: backend \(store.backend), \(config.schedules.count) schedule(s) in taskq.toml")
+        for warning in await store.durabilityWarnings() { logger.warning("\(warning)") }
         var failures = 0
         while !stopped.withLock({ $0 }) {
             let now = clock()

@@ -89,6 +89,7 @@ public final class Worker: @unchecked Sendable {
         try await store.registerWorker(record(startedAt: startedAt, now: startedAt, summary: WorkerSummary()))
         try await store.announceTasks(registry.entries.map(\.info), worker: options.workerID, now: startedAt)
         logger.info("worker \(options.workerID) started: queues \(options.queues.joined(separator: ",")), concurrency \(options.concurrency), backend \(store.backend)")
+        for warning in await store.durabilityWarnings() { logger.warning("\(warning)") }
 
         var summary = WorkerSummary()
         summary.rescued += await rescue()

@@ -44,7 +44,10 @@ struct Migrate: TaskqSubcommand {
             }
             return
         }
-        let applied = try await context.withStore(create: true) { try await $0.migrate(now: Clock.now()) }
+        let (applied, warnings) = try await context.withStore(create: true) { store in
+            (try await store.migrate(now: Clock.now()), await store.durabilityWarnings())
+        }
+        warnings.forEach(Output.warning)
         if output.json {
             Output.json(.obj(("database", .string(url)), ("migrations", .array(applied.map {
                 .obj(("version", .int(Int64($0.version))), ("name", .string($0.name)), ("applied", .bool(true)),

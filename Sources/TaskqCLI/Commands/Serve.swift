@@ -77,6 +77,7 @@ struct Serve: TaskqSubcommand {
         let store = try await context.openStore()
         do {
             try await store.requireSchema()
+            for warning in await store.durabilityWarnings() { logger.warning("\(warning)") }
             try await TaskqServer.run(store: store, config: context.config, registry: context.registry, settings: settings,
                                       logger: logger) { port in
                 logger.info("serving on http://\(settings.host.contains(":") ? "[\(settings.host)]" : settings.host):\(port) (dashboard /, API /api/v1)")

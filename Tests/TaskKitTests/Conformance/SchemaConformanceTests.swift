@@ -39,6 +39,22 @@ struct SchemaConformanceTests {
         try await store.unregisterWorker(id: "w")
     }
 
+    /// The shared test servers: Redis runs with AOF (`everysec`); the PostgreSQL cluster, for speed, with `fsync`,
+    /// `synchronous_commit` and `full_page_writes` off, each of which can lose a commit taskq reported.
+    @Test(arguments: Backend.allCases)
+    func durabilityWarningsNameEachSettingThatLosesCommits(backend: Backend) async throws {
+        let store = try await backend.makeLocation().migrated()
+        let warnings = await store.durabilityWarnings()
+        switch backend {
+        case .sqlite, .redis: #expect(warnings == [])
+        case .postgres:
+            #expect(warnings.count == 3, "\(warnings)")
+            for setting in ["fsync off", "synchronous_commit off", "full_page_writes off"] {
+                #expect(warnings.contains { $0.hasPrefix("PostgreSQL at postgres://") && $0.contains(setting) }, "\(warnings)")
+            }
+        }
+    }
+
     @Test func catalogMatchesTheMigrationsDirectory() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("migrations")

@@ -7,6 +7,11 @@ public protocol SchemaStore: AnyObject, Sendable {
     /// Throws `TaskqError.unavailable` naming `taskq migrate` when the schema is missing or behind. Once it has
     /// passed, later calls return at once unless `recheck` (a health check) asks the store again.
     func requireSchema(recheck: Bool) async throws
+    /// One line per server setting that lets a commit taskq reported be lost when the server or its machine crashes:
+    /// Redis without AOF or with `appendfsync no`; PostgreSQL with `fsync`, `synchronous_commit` or
+    /// `full_page_writes` off. Empty when there is none, or when the settings cannot be read (a managed server that
+    /// hides them). `migrate`, `run-worker`, `beat` and `serve` show them (docs/contracts.md#durability).
+    func durabilityWarnings() async -> [String]
 }
 
 extension SchemaStore {

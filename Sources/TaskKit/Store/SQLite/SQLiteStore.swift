@@ -40,6 +40,10 @@ public final class SQLiteStore: TaskqStore, @unchecked Sendable {
 
     private let schemaChecked = Locked(false)
 
+    /// None: taskq sets SQLite's own durability on every connection (WAL, `synchronous=NORMAL`: a commit survives
+    /// a crash of the process; a power loss can lose the last commits, docs/contracts.md#durability).
+    public func durabilityWarnings() async -> [String] { [] }
+
     public func requireSchema(recheck: Bool) async throws {
         if !recheck, schemaChecked.withLock({ $0 }) { return }
         let path = self.path
