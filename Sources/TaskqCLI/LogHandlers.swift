@@ -20,7 +20,7 @@ struct TextLogHandler: LogHandler {
 
     func log(event: LogEvent) {
         let level = event.level.rawValue + String(repeating: " ", count: max(0, 8 - event.level.rawValue.count))
-        fputs("\(TimeFormat.iso8601Micros(Clock.nowMicros())) \(level)\(TerminalText.escaped(event.message.description))\n", stderr)
+        StatusLine.print("\(TimeFormat.iso8601Micros(Clock.nowMicros())) \(level)\(TerminalText.escaped(event.message.description))\n")
     }
 }
 

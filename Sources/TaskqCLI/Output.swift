@@ -135,3 +135,25 @@ final class ProgressBar {
         if open { fputs("\n", stderr); open = false }
     }
 }
+
+/// The one transient line at the bottom of a terminal's stderr (a burst drain's progress) that log records are
+/// printed above: a record clears it, is written, and the line is drawn again. Thread-safe.
+enum StatusLine {
+    private static let shown = Locked<String?>(nil)
+
+    /// Shows `text` in place of the current status line, or removes the line with nil.
+    static func set(_ text: String?) {
+        shown.withLock { current in
+            if current != nil || text != nil { fputs("\r\u{1B}[K\(text ?? "")", stderr) }
+            current = text
+        }
+    }
+
+    /// Writes `line` (ending in a newline) to stderr, above the status line when one is shown.
+    static func print(_ line: String) {
+        shown.withLock { current in
+            guard let current else { fputs(line, stderr); return }
+            fputs("\r\u{1B}[K\(line)\(current)", stderr)
+        }
+    }
+}

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TaskqTestSupport
 
 /// The worker's own log on stderr: one line per record, job fields structured in JSON.
 @Suite("End to end: worker logs")
@@ -16,6 +17,25 @@ struct WorkerLogTests {
         #expect(failed.count == 1 && failed[0].contains("after 1 attempt in ") && failed[0].contains(#"first line\x0asecond line\x1b[2J"#),
                 "\(worker.stderr)")
         #expect(!worker.stderr.contains("\u{1B}") && lines.allSatisfy { $0.hasPrefix("20") }, "\(worker.stderr)")
+    }
+
+    /// `run-worker --burst` on a terminal draws a progress line below its log (through `script`, which gives it a
+    /// pseudo-terminal), and removes it at the end; off a terminal, or with a JSON log, there is none.
+    @Test func aBurstDrainOnATerminalShowsItsProgress() throws {
+        let cli = try CLI()
+        try cli.run(["migrate"])
+        let lines = (1...300).map { "{\"name\":\"j\($0)\",\"task\":\"noop\"}" }.joined(separator: "\n")
+        try cli.run(["create-job", "--from-file", "-"], stdin: lines)
+        try cli.run(["create-job", "last", "--task", "sleep", "--args", #"{"seconds":0.6}"#])
+        let onTerminal = try cli.start(["-qec", "\(shellQuoted(CLI.binary)) run-worker --burst", "/dev/null"], binary: "/usr/bin/script")
+        let result = try onTerminal.wait(timeout: 60)
+        #expect(result.status == 0, "\(result.stdout)")
+        #expect(result.stdout.contains("drain [") && result.stdout.contains("/301") && result.stdout.contains("jobs/s"), "\(result.stdout.suffix(500))")
+        #expect(result.stdout.contains("stopped: 301 completed") && result.stdout.hasSuffix("\r\u{1B}[K"), "\(result.stdout.suffix(300))")
+
+        try cli.run(["create-job", "--from-file", "-"], stdin: lines)
+        let plain = try cli.run(["run-worker", "--burst"])
+        #expect(plain.status == 0 && plain.stderr.contains("stopped: 300 completed") && !plain.stderr.contains("drain ["))
     }
 
     @Test func jsonLogCarriesJobFields() throws {

@@ -37,6 +37,8 @@ public final class Worker: @unchecked Sendable {
         var givenBack = 0
         var stopRequests = 0
         var graceDeadline: Double?
+        /// Attempts recorded as ended (completed, retried, failed, cancelled; not released), for `finishedAttempts`.
+        var finished = 0
     }
 
     public init(store: TaskqStore, registry: TaskRegistry, options: WorkerOptions, logger: Logger) {
@@ -486,7 +488,13 @@ public final class Worker: @unchecked Sendable {
         }
     }
 
+    /// Attempts this worker has recorded as ended so far (completed, retried, failed or cancelled; a release is not
+    /// one): what a burst drain's progress counts.
+    public var finishedAttempts: Int { state.withLock { $0.finished } }
+
     private func tally(_ recorded: [JobOutcome], into summary: inout WorkerSummary) {
+        let ended = recorded.filter { if case .released = $0.kind { return false } else { return true } }.count
+        state.withLock { $0.finished += ended }
         for outcome in recorded {
             switch outcome.kind {
             case .completed: summary.completed += 1

@@ -24,7 +24,7 @@ struct RunWorker: TaskqSubcommand {
     @Option(name: .shortAndLong, help: ArgumentHelp("Jobs run at once. Default 10.", valueName: "n"))
     var concurrency: Int?
 
-    @Flag(help: "Exit when no job is due.")
+    @Flag(help: "Exit when no job is due (on a terminal, with a progress line below the log).")
     var burst = false
 
     @Option(help: ArgumentHelp("Exit after this many jobs.", valueName: "n"))
@@ -91,10 +91,16 @@ struct RunWorker: TaskqSubcommand {
         SignalWatcher.keepRunningWhenOutputCloses()
         let signals = SignalWatcher(signals: SignalWatcher.stopSignals) { worker.stop() }
         defer { signals.cancel() }
+        let progress = DrainProgress.wanted(burst: burst, logFormat: logging.logFormat)
+            ? DrainProgress.start(worker: worker, store: store, queues: options.queues) : nil
         do {
             _ = try await worker.run()
+            progress?.cancel()
+            await progress?.value
             await store.close()
         } catch {
+            progress?.cancel()
+            await progress?.value
             await store.close()
             throw error
         }
