@@ -73,6 +73,26 @@ struct ParsingTests {
             #expect(!shown.contains("s3cr3t") && !shown.contains("cr3t"), "\(shown)")
         }
         #expect(DatabaseURL.redacted("postgres://app@db/app") == "postgres://app@db/app")
+        // Passwords written the ways a new user writes them (a sweep found each of these shown in an error).
+        let awkward = ["postgres://tq:Zs3cr3t/x@127.0.0.1:5/db", "postgres://tq:Zs3c?r3t@127.0.0.1:5/db",
+                       "postgres://tq:s3cr=3t@127.0.0.1:5/db", "postgres://tq@127.0.0.1:5/db?pass%77ord=s3cr3t",
+                       "host=h password='Ze\\'s3cr3t' dbname=d", "host=h password=Zec\\ s3cr3t dbname=d",
+                       " postgres://tq:s3cr3t@127.0.0.1:5/db", "\tpostgres://tq:s3cr3t@h/db", "postgres:/tq:s3cr3t@h/db",
+                       "tq:s3cr3t@127.0.0.1", "dbname=postgres://tq:s3cr3t@127.0.0.1/db", "host=h sslpassword=s3cr3t"]
+        for url in awkward {
+            let shown = DatabaseURL.redacted(url)
+            #expect(!shown.contains("s3c") && !shown.contains("cr3t") && !shown.contains("3t"), "\(url) → \(shown)")
+        }
+        #expect(DatabaseURL.redacted("postgres://tq:s3cr3t@127.0.0.1:5/db?schema=x") == "postgres://tq:***@127.0.0.1:5/db?schema=x")
+        #expect(DatabaseURL.redacted("sqlite:/data/a@b:c.sqlite3") == "sqlite:/data/a@b:c.sqlite3")
+        for url in [" postgres://tq:s3cr3t@h/db", "postgres:/tq:s3cr3t@h/db", "tq:s3cr3t@127.0.0.1", "postgres://tq:Zs3/cr3t@h:5/db"] {
+            do {
+                _ = try DatabaseURL.parse(url)
+                Issue.record("accepted \(url)")
+            } catch let error as TaskqError {
+                #expect(error.exitCode == 64 && !error.description.contains("cr3t"), "\(error)")
+            } catch { Issue.record("\(error)") }
+        }
         // An unescaped '@' in a PostgreSQL password: refused before libpq could quote the part after it as a host.
         do {
             _ = try DatabaseURL.parse("postgres://app:Leak@At5@127.0.0.1:1/x")

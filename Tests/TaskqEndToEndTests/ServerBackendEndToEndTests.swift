@@ -125,6 +125,37 @@ struct ServerBackendEndToEndTests {
         #expect(try cli.run(["list-jobs"]).status == 69)
     }
 
+    /// A typo in the connection string is a usage error (64), not a server that is down (69): a script that
+    /// retries on 69 must not loop on it. None of the messages shows the password.
+    @Test func malformedPostgresURLsAreUsageErrors() throws {
+        let server = try TestServers.postgresURL()   // postgres://postgres@127.0.0.1:PORT/postgres
+        let hostPort = server.split(separator: "@")[1].split(separator: "/")[0]
+        let cli = try CLI()
+        let cases = ["\(server)?foo=bar", "\(server)?sslmode=bogus", "host=127.0.0.1 port=abc password=Zs3cret",
+                     "host=127.0.0.1 password='Zs3cret", "\(server)?schema=pg_catalog", "\(server)?schema=a&schema=b",
+                     "postgres://tq:Zs3/cret@\(hostPort)/postgres"]
+        for url in cases {
+            let result = try cli.run(["stats", "--database-url", url])
+            #expect(result.status == 64 && result.stderr.split(separator: "\n").count == 1 && !result.stderr.contains("s3"),
+                    "\(url): \(result.status) \(result.stderr)")
+        }
+    }
+
+    /// An application's role that owns its schema but may not create schemas in the database can still run
+    /// `migrate` (CREATE SCHEMA IF NOT EXISTS would need that privilege even for a schema that exists).
+    @Test func migrateNeedsNoCreatePrivilegeWhenTheSchemaExists() throws {
+        let server = try TestServers.postgresURL()
+        let role = "app" + UUID().uuidString.prefix(8).lowercased()
+        _ = commandOutput("psql \(shellQuoted(server)) -Atc \(shellQuoted("CREATE ROLE \(role) LOGIN; CREATE SCHEMA \(role)q AUTHORIZATION \(role)"))")
+        let cli = try CLI()
+        cli.databaseURL = server.replacingOccurrences(of: "postgres@", with: "\(role)@") + "?schema=\(role)q"
+        let migrate = try cli.run(["migrate"])
+        #expect(migrate.status == 0 && migrate.stdout.contains("Applied 0001_init"), "\(migrate.stderr)")
+        #expect(try cli.run(["create-job", "x", "--task", "noop"]).status == 0)
+        let other = try cli.run(["migrate", "--database-url", server.replacingOccurrences(of: "postgres@", with: "\(role)@") + "?schema=\(role)other"])
+        #expect(other.status == 69 && other.stderr.contains("permission denied"), "\(other.stderr)")
+    }
+
     @Test func downServerAndBadPasswordsExit69WithoutShowingThePassword() throws {
         let cli = try CLI()
         let port = try TestServers.postgresURL().split(separator: ":").last!.split(separator: "/").first!

@@ -44,6 +44,15 @@ public struct DatabaseURL: Sendable, Equatable {
             throw TaskqError.usage("database URL '\(TerminalText.escaped(display))' has more than one '@' before its host: "
                                    + "write an '@' in the user name or password as %40")
         }
+        // An unescaped '/' in the password ends libpq's host part early: it would read "user:pass" as host and port.
+        if postgresURI, let scheme = url.firstRange(of: "://") {
+            let rest = url[scheme.upperBound...]
+            let authority = rest.prefix(while: { $0 != "/" })
+            if !authority.contains("@"), display != url, let at = rest.lastIndex(of: "@"), rest[..<at].contains(":") {
+                throw TaskqError.usage("database URL '\(TerminalText.escaped(display))' has a '/' in its user name or password: "
+                                       + "write it as %2F (and '?' as %3F, '@' as %40)")
+            }
+        }
         if postgresURI || (uriScheme(url) == nil && url.contains("=")) {
             return DatabaseURL(target: .postgres(try PostgresTarget(url: url, display: display)), display: display)
         }
@@ -77,43 +86,97 @@ public struct DatabaseURL: Sendable, Equatable {
         return scheme
     }
 
+    /// Fails closed: whatever the string's form (a URI with a leading space, a password with an unescaped `/` or
+    /// `?`, a key=value string with quotes and escapes, a percent-encoded `password` key, a URI as a key=value
+    /// `dbname`), what could be a password is replaced.
     private static func redaction(_ url: String) -> (text: String, secrets: [String]) {
         var secrets: [String] = []
-        var out = url
-        if uriScheme(url) != nil, let schemeEnd = out.firstRange(of: "://") {
-            let rest = out[schemeEnd.upperBound...]
-            let authorityEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" }) ?? rest.endIndex
-            if let at = rest[..<authorityEnd].lastIndex(of: "@") {
-                if let colon = rest[rest.startIndex..<at].firstIndex(of: ":") {
-                    secrets.append(String(rest[rest.index(after: colon)..<at]))
-                    out = String(out[..<rest.index(after: colon)]) + "***" + String(out[at...])
-                } else if url.hasPrefix("redis") || url.hasPrefix("unix") {
-                    // redis://SECRET@host: a lone userinfo is the password.
-                    secrets.append(String(rest[..<at]))
-                    out = String(out[..<rest.startIndex]) + "***" + String(out[at...])
+        var out = redactingUserinfo(url, into: &secrets)
+        out = redactingKeyValues(out, into: &secrets)
+        return (out, secrets.sorted { $0.count > $1.count })
+    }
+
+    /// `user:***@host` wherever `://` appears: the userinfo ends at the last `@` before a host (the text after it, to
+    /// the next `/` or `?`, holds no `=`), as libpq reads it; a password may hold `/`, `?` or `=`. redis:// and
+    /// unix:// take a lone userinfo as the password. A string without `://` whose text before its last `@` has a
+    /// `:` (`user:pass@host`, `postgres:/u:p@h`) is treated the same, except `sqlite:` paths.
+    private static func redactingUserinfo(_ url: String, into secrets: inout [String]) -> String {
+        guard url.contains("://") else {
+            guard !url.hasPrefix("sqlite:"), !url.contains("="), let at = url.lastIndex(of: "@"),
+                  let colon = url[..<at].firstIndex(of: ":") else { return url }
+            secrets.append(String(url[url.index(after: colon)..<at]))
+            return String(url[...colon]) + "***" + String(url[at...])
+        }
+        var result = ""
+        var remaining = Substring(url)
+        while let separator = remaining.firstRange(of: "://") {
+            let lonePassword = remaining[..<separator.lowerBound].hasSuffix("redis") || remaining[..<separator.lowerBound].hasSuffix("unix")
+            result += remaining[..<separator.upperBound]
+            let rest = remaining[separator.upperBound...]
+            let segment = rest[..<(rest.firstIndex(where: { $0 == " " || $0 == "\t" || $0 == "\n" }) ?? rest.endIndex)]
+            let userinfoEnd = segment.indices.last { index in
+                guard segment[index] == "@" else { return false }
+                let after = segment[segment.index(after: index)...]
+                return !after[..<(after.firstIndex(where: { $0 == "/" || $0 == "?" }) ?? after.endIndex)].contains("=")
+            }
+            guard let at = userinfoEnd else {
+                remaining = rest
+                continue
+            }
+            if let colon = segment[..<at].firstIndex(of: ":") {
+                secrets.append(String(segment[segment.index(after: colon)..<at]))
+                result += segment[...colon] + "***"
+            } else if lonePassword {
+                secrets.append(String(segment[..<at]))
+                result += "***"
+            } else {
+                result += segment[..<at]
+            }
+            remaining = rest[at...]
+        }
+        return result + remaining
+    }
+
+    /// `password=***` and `sslpassword=***` (any key ending in `password`, percent-encoded or not) in key=value
+    /// strings (`password = 'a\'b'`, `password=a\ b`: libpq's quoting and escapes) and URI query parameters.
+    private static func redactingKeyValues(_ text: String, into secrets: inout [String]) -> String {
+        var result = ""
+        var remaining = Substring(text)
+        while let equals = remaining.firstIndex(of: "=") {
+            // The key: the word before '=' (spaces allowed around it), percent-decoded for URI query parameters.
+            let before = remaining[..<equals]
+            let trimmed = before.reversed().drop(while: { $0 == " " })
+            let key = String(String(trimmed.prefix(while: { !" \t\n?&;".contains($0) }).reversed()).removingPercentEncodingSimple()).lowercased()
+            result += remaining[...equals]
+            var value = remaining[remaining.index(after: equals)...]
+            guard key.hasSuffix("password") else {
+                remaining = value
+                continue
+            }
+            let spaces = value.prefix(while: { $0 == " " })
+            result += spaces
+            value = value[spaces.endIndex...]
+            var end = value.startIndex
+            if value.first == "'" {
+                end = value.index(after: end)
+                while end < value.endIndex, value[end] != "'" {
+                    if value[end] == "\\" && value.index(after: end) < value.endIndex { end = value.index(after: end) }
+                    end = value.index(after: end)
+                }
+                if end < value.endIndex { end = value.index(after: end) }
+            } else {
+                while end < value.endIndex, !" \t\n&".contains(value[end]) {
+                    if value[end] == "\\" && value.index(after: end) < value.endIndex { end = value.index(after: end) }
+                    end = value.index(after: end)
                 }
             }
-        }
-        // password=… in key=value strings and query parameters, with or without spaces around '='.
-        var result = ""
-        var remaining = Substring(out)
-        while let range = remaining.firstRange(of: "password") {
-            result += remaining[..<range.upperBound]
-            remaining = remaining[range.upperBound...]
-            let afterSpaces = remaining.drop(while: { $0 == " " })
-            guard afterSpaces.first == "=" else { continue }
-            let value = afterSpaces.dropFirst().drop(while: { $0 == " " })
-            result += remaining[..<value.startIndex] + "***"
-            let end: Substring.Index
-            if value.first == "'" {
-                end = value.dropFirst().firstIndex(of: "'").map { value.index(after: $0) } ?? value.endIndex
-            } else {
-                end = value.firstIndex(where: { $0 == " " || $0 == "&" }) ?? value.endIndex
-            }
-            secrets.append(String(value[..<end]))
-            if value.first == "'" { secrets.append(String(value[..<end].dropFirst().dropLast())) }
+            let secret = value[..<end]
+            secrets.append(String(secret))
+            if secret.first == "'" { secrets.append(String(secret.dropFirst().dropLast(secret.count > 1 && secret.last == "'" ? 1 : 0))) }
+            secrets.append(String(secret).removingPercentEncodingSimple())
+            result += "***"
             remaining = value[end...]
         }
-        return (result + remaining, secrets.sorted { $0.count > $1.count })
+        return result + remaining
     }
 }

@@ -76,8 +76,15 @@ final class PostgresConnection: @unchecked Sendable {
         }
         guard let fresh else { throw TaskqError.unavailable("cannot connect to PostgreSQL at \(target.display): out of memory") }
         guard PQstatus(fresh) == CONNECTION_OK else {
-            let message = DatabaseURL.scrubbed(Self.attempts(String(cString: PQerrorMessage(fresh))), of: conninfo)
+            let raw = Self.attempts(String(cString: PQerrorMessage(fresh)))
+            let message = DatabaseURL.scrubbed(raw, of: conninfo)
             PQfinish(fresh)
+            // libpq refuses a malformed connection string before connecting ("invalid URI query parameter",
+            // "invalid integer value … for connection option", "missing "=" after …"): a usage error, not a server
+            // that is down, so a script that retries on 69 does not loop on a typo.
+            if Self.isMalformedConnectionString(raw) {
+                throw TaskqError.usage("invalid database URL \(target.display): \(message)")
+            }
             throw TaskqError.unavailable("cannot connect to PostgreSQL at \(target.display): \(message)")
         }
         conn = fresh
@@ -128,7 +135,7 @@ final class PostgresConnection: @unchecked Sendable {
             } else {
                 name = "taskq_\(prepared.count + 1)"
                 let prep = PQprepare(conn, name, sql, 0, nil)
-                try check(prep, sql)
+                try check(prep)
                 PQclear(prep)
                 prepared[sql] = name
             }
@@ -142,7 +149,7 @@ final class PostgresConnection: @unchecked Sendable {
                 PQexecParams(conn, sql, Int32(params.count), nil, values, nil, nil, 0)
             }
         }
-        try check(result, sql)
+        try check(result)
         return PostgresResult(raw: result!)
     }
 
@@ -158,7 +165,7 @@ final class PostgresConnection: @unchecked Sendable {
             PQclear(result)
             return nil
         }
-        try check(result, sql)
+        try check(result)
         return PostgresResult(raw: result!)
     }
 
@@ -169,7 +176,7 @@ final class PostgresConnection: @unchecked Sendable {
         guard let conn else { throw TaskqError.unavailable("not connected to PostgreSQL at \(target.display)") }
         let start = PQexec(conn, sql)
         guard let start, PQresultStatus(start) == PGRES_COPY_IN else {
-            try check(start, sql)
+            try check(start)
             PQclear(start)
             throw TaskqError.unavailable("PostgreSQL did not start \(sql.prefix(40))")
         }
@@ -189,9 +196,9 @@ final class PostgresConnection: @unchecked Sendable {
         // The COPY's own result, then NULL: every result is read so the connection takes the next command.
         let outcome = PQgetResult(conn)
         while let extra = PQgetResult(conn) { PQclear(extra) }
-        try check(outcome, sql)
+        try check(outcome)
         defer { PQclear(outcome) }
-        guard sent && ended else { try check(nil, sql); return 0 }
+        guard sent && ended else { try check(nil); return 0 }
         return Int(String(cString: PQcmdTuples(outcome))) ?? 0
     }
 
@@ -209,14 +216,13 @@ final class PostgresConnection: @unchecked Sendable {
     }
 
     /// The one funnel from libpq results to TaskqError (frees the result when it is an error).
-    private func check(_ result: OpaquePointer?, _ sql: String) throws {
+    private func check(_ result: OpaquePointer?) throws {
         let status = result.map { PQresultStatus($0) } ?? PGRES_FATAL_ERROR
         if status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK { return }
         let sqlState = result.flatMap { PQresultErrorField($0, Int32(UInt8(ascii: "C"))) }.map { String(cString: $0) } ?? ""
         let message = DatabaseURL.scrubbed(Self.firstLine(result.flatMap { PQresultErrorMessage($0) }.map { String(cString: $0) }
             ?? conn.map { String(cString: PQerrorMessage($0)) } ?? "unknown error"), of: conninfo)
         if let result { PQclear(result) }
-        let context = String(sql.prefix(50)).split(separator: "\n").first.map(String.init) ?? ""
         if let conn, PQstatus(conn) != CONNECTION_OK || sqlState.hasPrefix("08") || sqlState == "57P01" || sqlState == "57P02" || sqlState == "57P03" {
             prepared.removeAll()
             runOnce.removeAll()
@@ -235,8 +241,11 @@ final class PostgresConnection: @unchecked Sendable {
             throw TaskqError.failed("PostgreSQL: \(message)")
         case _ where sqlState.hasPrefix("22"):
             throw TaskqError.badInput("PostgreSQL rejected the data: \(message)")
+        case "42501":
+            throw TaskqError.unavailable("PostgreSQL at \(target.display) refused taskq's role: \(message) (docs/postgres.md#privileges)")
         default:
-            throw TaskqError.unavailable("PostgreSQL error \(sqlState) in \(context)…: \(message)")
+            // No SQL text: messages reach HTTP clients too (docs/server.md).
+            throw TaskqError.unavailable("PostgreSQL error \(sqlState): \(message)")
         }
     }
 
@@ -269,6 +278,18 @@ final class PostgresConnection: @unchecked Sendable {
             seen.append(line)
         }
         return seen.isEmpty ? firstLine(text) : seen.joined(separator: "; ")
+    }
+
+    /// Whether libpq's message is about the connection string itself, found before any connection attempt (whose
+    /// messages start `connection to server …`).
+    static func isMalformedConnectionString(_ message: String) -> Bool {
+        let prefixes = ["invalid connection option", "invalid URI", "invalid percent-encoded token", "invalid port number",
+                        "invalid integer value", "invalid value ", "missing \"=\"", "missing key/value separator",
+                        "extra key/value separator", "unterminated quoted string", "unexpected spaces"]
+        if prefixes.contains(where: { message.hasPrefix($0) }) { return true }
+        // "invalid sslmode value: …", "invalid gssencmode value: …", …: one option name between the words.
+        let words = message.split(separator: " ", maxSplits: 3)
+        return words.count == 4 && words[0] == "invalid" && words[2] == "value:"
     }
 
     static func firstLine(_ text: String) -> String {

@@ -46,7 +46,11 @@ public final class PostgresStore: TaskqStore, @unchecked Sendable {
         return try await connection.run { db in
             try db.transaction {
                 try db.exec("SELECT pg_advisory_xact_lock(hashtext('taskq.migrate.' || $1))", [target.schema], prepare: false)
-                try db.exec("CREATE SCHEMA IF NOT EXISTS \(target.quotedSchema)", [], prepare: false)
+                // Only when missing: CREATE SCHEMA IF NOT EXISTS needs the CREATE privilege on the database even when
+                // the schema exists, which an application's role that owns only its schema does not have.
+                if try db.exec("SELECT 1 FROM pg_namespace WHERE nspname = $1", [target.schema], prepare: false).rowCount == 0 {
+                    try db.exec("CREATE SCHEMA IF NOT EXISTS \(target.quotedSchema)", [], prepare: false)
+                }
                 return try SQLMigrations.apply(MigrationCatalog.postgres, on: db, now: now)
             }
         }

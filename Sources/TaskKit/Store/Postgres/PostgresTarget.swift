@@ -12,29 +12,47 @@ public struct PostgresTarget: Sendable, Equatable {
     /// what is missing (libpq's rules). A `schema=NAME` parameter (URI query or key=value) picks the schema.
     /// `display` is the URL's password-free form (`DatabaseURL` computes it once, when parsing).
     public init(url: String, display: String) throws {
-        var schema = PostgresTarget.defaultSchema
+        var schemas: [String] = []
         var conninfo = url
         if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
             if let q = url.firstIndex(of: "?") {
                 var kept: [Substring] = []
                 for pair in url[url.index(after: q)...].split(separator: "&") {
-                    if pair.hasPrefix("schema=") { schema = String(pair.dropFirst("schema=".count)) } else { kept.append(pair) }
+                    // Percent-decoded like every other URI parameter.
+                    if pair.hasPrefix("schema=") { schemas.append(String(pair.dropFirst("schema=".count)).removingPercentEncodingSimple()) } else { kept.append(pair) }
                 }
                 conninfo = String(url[..<q]) + (kept.isEmpty ? "" : "?" + kept.joined(separator: "&"))
             }
         } else {
             var kept: [Substring] = []
             for pair in url.split(separator: " ") {
-                if pair.hasPrefix("schema=") { schema = String(pair.dropFirst("schema=".count)) } else { kept.append(pair) }
+                if pair.hasPrefix("schema=") { schemas.append(String(pair.dropFirst("schema=".count))) } else { kept.append(pair) }
             }
             conninfo = kept.joined(separator: " ")
         }
-        guard PostgresTarget.isValidIdentifier(schema) else {
-            throw TaskqError.usage("invalid schema name '\(TerminalText.escaped(schema))': use lowercase letters, digits and _ (starting with a letter or _)")
+        guard schemas.count <= 1 else {
+            throw TaskqError.usage("database URL \(TerminalText.escaped(display)) gives schema more than once")
         }
+        let schema = schemas.first ?? PostgresTarget.defaultSchema
+        try PostgresTarget.checkSchemaName(schema)
         self.conninfo = conninfo
         self.schema = schema
         self.display = display
+    }
+
+    /// Names taskq's schema may have: an unquoted PostgreSQL identifier of lowercase letters, digits and `_`, at
+    /// most 63 bytes, not starting with `pg_` (reserved for the system's schemas). Throws `TaskqError.usage`.
+    static func checkSchemaName(_ schema: String) throws {
+        let shown = TerminalText.escaped(schema)
+        guard isValidIdentifier(schema) || schema.utf8.count > 63 else {
+            throw TaskqError.usage("invalid schema name '\(shown)': use lowercase letters, digits and _ (starting with a letter or _)")
+        }
+        guard schema.utf8.count <= 63 else {
+            throw TaskqError.usage("invalid schema name '\(shown)': at most 63 characters (PostgreSQL's limit), it has \(schema.utf8.count)")
+        }
+        guard !schema.hasPrefix("pg_") else {
+            throw TaskqError.usage("invalid schema name '\(shown)': names starting with pg_ are reserved for PostgreSQL's own schemas")
+        }
     }
 
     /// Connection defaults for a server on this machine, where traffic never leaves the host: TLS only if the server
