@@ -15,7 +15,7 @@ public enum TaskqServer {
         let state = ServerState(store: store, config: config, registry: registry, settings: settings, logger: logger)
         let router = makeRouter(state)
         let app = Application(
-            router: router,
+            responder: HeadResponder(base: router.buildResponder()),
             configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: nil),
             services: [LiveFeedService(feed: state.live)],
             onServerRunning: { channel in onListening(channel.localAddress?.port ?? settings.port) },

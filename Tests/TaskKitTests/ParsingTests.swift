@@ -204,6 +204,15 @@ struct ParsingTests {
         #expect(try JSONValue.parse(value.serialized()) == value)
         #expect(throws: TaskqError.self) { try JSONValue.parse("{bad") }
     }
+
+    /// A key given twice: its first place, its last value (as jsonb stores it), at any depth and any size.
+    @Test func duplicateKeysKeepTheLastValue() throws {
+        #expect(try JSONValue.parse(#"{"b":1,"a":1,"a":2}"#).serialized() == #"{"b":1,"a":2}"#)
+        #expect(try JSONValue.parse(#"{"x":{"k":[1],"k":{"z":0,"z":1}}}"#).serialized() == #"{"x":{"k":{"z":1}}}"#)
+        let many = (0..<20).map { "\"k\($0)\":\($0)" }.joined(separator: ",")
+        #expect(try JSONValue.parse("{\(many),\"k3\":99}")["k3"] == .int(99))
+        if case let .object(pairs) = try JSONValue.parse("{\(many),\"k3\":99}") { #expect(pairs.count == 20) } else { Issue.record("not an object") }
+    }
 }
 
 @Suite("Retry maths")

@@ -116,6 +116,10 @@ final class RunningCLI: @unchecked Sendable {
         if process.isRunning {
             process.terminate()
             Issue.record("taskq did not finish within \(timeout)s")
+            // One that ignores SIGTERM too is killed, so a stuck process fails its test instead of hanging the run.
+            let killAt = Date().addingTimeInterval(5)
+            while process.isRunning && Date() < killAt { Thread.sleep(forTimeInterval: 0.05) }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         }
         process.waitUntilExit()
         return CLI.Result(status: process.terminationStatus,

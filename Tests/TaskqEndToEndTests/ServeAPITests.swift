@@ -317,6 +317,44 @@ struct ServeAPITests {
         #expect(!log.contains(api.admin))
     }
 
+    /// Found by a new-user sweep: HEAD is answered like GET without a body; the text access log names the user; a
+    /// body that is not UTF-8 is refused; a misspelt list filter is refused instead of listing every job; a key
+    /// given twice in args keeps its last value on every backend; bulk retry honours a task filter and checks its
+    /// queue name.
+    @Test(arguments: APIBackend.allCases)
+    func sweepFindingsOnTheAPI(backend: APIBackend) throws {
+        let api = try APIFixture(backend)
+        for path in ["/health", "/api/v1/stats", "/login"] {
+            let head = try api.call("HEAD", path)
+            #expect(head.status == 200 && head.body.isEmpty, "HEAD \(path): \(head)")
+        }
+        #expect(try api.call("HEAD", "/api/v1/jobs/999").status == 404)
+        #expect(api.server.log.contains("GET /api/v1/stats") == false && api.server.log.contains("HEAD /api/v1/stats 200"))
+        #expect(api.server.log.contains(" by admin"), "\(api.server.log.suffix(500))")
+
+        let notUTF8 = try api.server.request("POST", "/api/v1/jobs", token: api.admin, headers: ["Content-Type": "application/json"],
+                                             body: Data(#"{"task":"noop","name":""#.utf8) + Data([0xFF, 0xFE]) + Data(#""}"#.utf8))
+        #expect(notUTF8.status == 400 && notUTF8.object["detail"] as? String == "the request body is not valid UTF-8", "\(notUTF8)")
+        let misspelt = try api.call("GET", "/api/v1/jobs?status=failed")
+        #expect(misspelt.status == 400 && (misspelt.object["detail"] as? String ?? "").contains("unknown query parameter 'status'"))
+
+        let created = try api.call("POST", "/api/v1/jobs", json: #"{"name":"d","task":"echo","args":{"b":1,"a":1,"a":2}}"#)
+        #expect(created.status == 201)
+        let id = created.object["id"] as? Int ?? 0
+        let stored = try api.call("GET", "/api/v1/jobs/\(id)").object["args"] as? [String: Int]
+        #expect(created.object["args"] as? [String: Int] == ["a": 2, "b": 1] && stored == ["a": 2, "b": 1], "\(created)")
+
+        for task in ["fail", "fail", "echo"] {
+            #expect(try api.cli.run(["create-job", "x", "--task", task, "--max-retries", "0", "--args", #"{"message":"m"}"#]).status == 0)
+        }
+        #expect(try api.cli.run(["run-worker", "--burst"]).status == 0)
+        let failed = try api.call("POST", "/api/v1/jobs/retry", json: #"{"task":"echo","dry_run":true}"#)
+        #expect(failed.status == 200 && failed.object["count"] as? Int == 0, "\(failed)")
+        let retried = try api.call("POST", "/api/v1/jobs/retry", json: #"{"task":"fail"}"#)
+        #expect(retried.status == 200 && retried.object["count"] as? Int == 2, "\(retried)")
+        #expect(try api.call("POST", "/api/v1/jobs/retry", json: #"{"queue":"bad name"}"#).status == 422)
+    }
+
     /// SIGTERM lets a request in flight finish, ends open event streams, cuts off a client that stalls past the
     /// grace period, and exits 0 within seconds.
     @Test(arguments: APIBackend.allCases)

@@ -101,8 +101,12 @@ final class HTTPConnection {
     /// Everything received so far, as text.
     var received: String { String(decoding: buffer, as: UTF8.self) }
 
-    /// Reads until the peer closes (or a timeout).
-    func readToEnd() { while fill() {} }
+    /// Reads until the peer closes (or a read times out, or `seconds` pass: an event stream's keep-alives would
+    /// otherwise keep an unending stream read forever).
+    func readToEnd(seconds: Double = 60) {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline && fill() {}
+    }
 
     /// Reads one whole response (Content-Length, chunked, or to EOF).
     func response() throws -> HTTPAnswer {

@@ -315,14 +315,20 @@ def scenarios(run):
         run.shot(page, "job-retried")
 
     def bulk_retry():
-        page.goto("/jobs?state=failed")
+        # A failed job of another task: the button retries what the filters select, the task filter included.
+        other = s.create_job("shell-fails", "--max-retries", "0", "--", "sh", "-c", "exit 3")
+        s.wait_job(other, {"failed"})
+        page.goto("/jobs?state=failed&task=fail")
         expect(page.locator("table.jobs tbody tr")).to_have_count(1)
+        expect(page.locator("form.bulk button")).to_contain_text("of task fail")
         run.shot(page, "jobs-failed")
         with page.expect_navigation():
             page.click("form.bulk button")
         expect(page.locator("p.flash")).to_contain_text("Retried 1 job(s)")
+        assert "task=fail" in page.url, page.url
         s.wait_job(ids["doomed"], {"failed"})
         assert len(s.job(ids["doomed"])["history"]) == 3
+        assert s.job(other)["state"] == "failed" and len(s.job(other)["history"]) == 1, s.job(other)
 
     def shell_output():
         page.goto("/jobs/new")
@@ -333,6 +339,13 @@ def scenarios(run):
         expect(page.locator("pre.output").first).to_contain_text("hello from the shell")
         expect(page.locator("pre.output").nth(1)).to_contain_text("warning")
         run.shot(page, "job-shell-output")
+        # CRLF line ends in the output do not break the live stream: every line survives the pushes.
+        crlf = s.create_job("crlf", "--", "sh", "-c", "sleep 1; printf 'one\\r\\ntwo\\r\\nevent: end\\r\\nthree\\n'")
+        page.goto(f"/jobs/{crlf}")
+        expect(page.locator("[data-job-state]")).to_have_text("completed", timeout=15_000)
+        expect(page.locator("pre.output").first).to_contain_text("three")
+        expect(page.locator("pre.output").first).to_contain_text("event: end")
+        expect(page.locator("[data-live-state=live]")).to_have_count(1)
         # A command with a task that is not shell is refused with a message that speaks of the form.
         page.goto("/jobs/new")
         page.select_option("select[name=task]", "noop")
@@ -372,8 +385,15 @@ def scenarios(run):
 
     def pause_queue():
         page.goto("/")
-        with page.expect_navigation():
-            page.click("tr[data-queue='batch:later'] button")
+        # Live pushes (the oldest waiting job's age changes every second) keep the focused button focused.
+        page.focus("tr[data-queue='batch:later'] button")
+        before = page.get_attribute("#overview", "data-updated")
+        page.wait_for_function("b => document.querySelector('#overview').getAttribute('data-updated') !== b", arg=before)
+        assert page.evaluate("() => document.activeElement.closest('tr') && document.activeElement.closest('tr').dataset.queue") == LATER
+        with page.expect_navigation() as nav:
+            page.keyboard.press("Enter")
+        # The page the redirect loads already shows the change (no stale frame), before any live push.
+        assert 'data-queue="batch:later"' in nav.value.text() and "badge paused" in nav.value.text().split('data-queue="batch:later"')[1][:2000]
         expect(page.locator("p.flash")).to_contain_text("Queue batch:later is paused")
         expect(page.locator("tr[data-queue='batch:later'] .badge")).to_have_text("paused")
         run.shot(page, "overview-paused")
@@ -459,6 +479,9 @@ def scenarios(run):
 
     def logout():
         page.goto("/")
+        other_tab = run.page(admin)
+        other_tab.goto("/")
+        expect(other_tab.locator("#overview[data-live-state=live]")).to_have_count(1)
         saved = [c for c in admin.cookies() if c["name"] == "taskq_session"]
         assert saved, "no taskq_session cookie"
         assert saved[0]["httpOnly"] and saved[0]["sameSite"] == "Lax", saved[0]
@@ -466,6 +489,10 @@ def scenarios(run):
             page.click("form.who button")
         assert page.url.endswith("/login"), page.url
         run.shot(page, "logged-out")
+        # The other tab's live region says its updates stopped instead of freezing silently.
+        expect(other_tab.locator("#overview[data-live-state=ended]")).to_have_count(1)
+        run.shot(other_tab, "live-updates-stopped")
+        other_tab.close()
         page.goto("/jobs")
         assert "/login" in page.url, f"after logout /jobs showed {page.url}"
         # The old cookie, put back, is dead on the server too.

@@ -46,16 +46,16 @@ public enum Maintenance {
     }
 
     /// Ids of jobs in `states` (and `queue`), oldest first: what a bulk retry would retry.
-    public static func retryCandidates(store: JobStore, states: [JobState], queue: String?) async throws -> [Int64] {
-        try await allJobs(store: store, states: states, queue: queue).map(\.id).reversed()
+    public static func retryCandidates(store: JobStore, states: [JobState], queue: String?, task: String? = nil) async throws -> [Int64] {
+        try await allJobs(store: store, states: states, queue: queue, task: task).map(\.id).reversed()
     }
 
     /// Every job in `states` (and `queue`), newest first, read a page at a time.
-    private static func allJobs(store: JobStore, states: [JobState], queue: String?) async throws -> [Job] {
+    private static func allJobs(store: JobStore, states: [JobState], queue: String?, task: String? = nil) async throws -> [Job] {
         var jobs: [Job] = []
         var before: Int64?
         while true {
-            let page = try await store.list(JobFilter(states: states, queue: queue, limit: 1000, beforeID: before))
+            let page = try await store.list(JobFilter(states: states, queue: queue, task: task, limit: 1000, beforeID: before))
             jobs += page
             guard page.count == 1000, let last = page.last else { return jobs }
             before = last.id

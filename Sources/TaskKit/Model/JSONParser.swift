@@ -70,9 +70,31 @@ struct JSONParser {
             skipSpace()
             guard i < bytes.count else { throw failure() }
             if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
-            if bytes[i] == UInt8(ascii: "}") { i += 1; return .object(pairs) }
+            if bytes[i] == UInt8(ascii: "}") { i += 1; return .object(Self.lastValueWins(pairs)) }
             throw failure()
         }
+    }
+
+    /// A key given twice keeps its first place and its last value, as PostgreSQL's jsonb (and most parsers) read
+    /// it, so a job's args are the same on every backend and in every answer.
+    static func lastValueWins(_ pairs: [(String, JSONValue)]) -> [(String, JSONValue)] {
+        guard pairs.count > 1, hasDuplicateKeys(pairs) else { return pairs }
+        var out: [(String, JSONValue)] = []
+        var place: [String: Int] = [:]
+        for (key, value) in pairs {
+            if let at = place[key] { out[at].1 = value } else { place[key] = out.count; out.append((key, value)) }
+        }
+        return out
+    }
+
+    private static func hasDuplicateKeys(_ pairs: [(String, JSONValue)]) -> Bool {
+        if pairs.count <= 8 {
+            for a in 1..<pairs.count { for b in 0..<a where pairs[a].0 == pairs[b].0 { return true } }
+            return false
+        }
+        var seen = Set<String>(minimumCapacity: pairs.count)
+        for (key, _) in pairs where !seen.insert(key).inserted { return true }
+        return false
     }
 
     private mutating func array() throws -> JSONValue {

@@ -98,8 +98,19 @@ enum ServeError {
         if text.contains("Address already in use") || text.contains("EADDRINUSE") {
             return TaskqError.unavailable("cannot listen on \(settings.host):\(settings.port): the address is already in use")
         }
-        if text.contains("bind") || text.contains("Cannot assign requested address") {
-            return TaskqError.unavailable("cannot listen on \(settings.host):\(settings.port): \(text)")
+        let place = "\(settings.host.contains(":") ? "[\(settings.host)]" : settings.host):\(settings.port)"
+        if text.contains("Cannot assign requested address") || text.contains("EADDRNOTAVAIL") {
+            return TaskqError.unavailable("cannot listen on \(place): no interface of this machine has that address")
+        }
+        if text.contains("Permission denied") || text.contains("EACCES") {
+            return TaskqError.unavailable("cannot listen on \(place): permission denied (ports below 1024 need root)")
+        }
+        // NIO's resolver: a --bind host that is no address and no name this machine resolves.
+        if text.contains("UnknownHost") || text.contains("Name or service not known") {
+            return TaskqError.usage("invalid --bind host '\(TerminalText.escaped(settings.host))': not an address, nor a name this machine resolves")
+        }
+        if text.contains("bind") {
+            return TaskqError.unavailable("cannot listen on \(place): \(text)")
         }
         return error
     }

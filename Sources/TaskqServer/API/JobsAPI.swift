@@ -21,6 +21,7 @@ struct JobsAPI {
     @Sendable func list(_ request: Request, context: ServerContext) async throws -> Response {
         _ = try context.requireUser()
         let query = request.uri.queryParameters
+        try Query.allowOnly(["state", "queue", "task", "limit", "before_id"], in: request)
         let states = try JobState.parseList(query[values: "state"].map(String.init), option: "state")
         let limit = try Query.int(query["limit"], name: "limit", range: 1...1000) ?? 50
         let before = try Query.int(query["before_id"], name: "before_id", range: 1...Int.max).map { Int64($0) }
@@ -132,11 +133,12 @@ struct JobsAPI {
     }
 
     /// `taskq retry --state failed [--queue Q] [--dry-run] --json`: body `{"states": ["failed"], "queue": "q",
-    /// "dry_run": false}` (states default to failed).
+    /// "task": "t", "dry_run": false}` (states default to failed).
     @Sendable func retryMany(_ request: Request, context: ServerContext) async throws -> Response {
         _ = try context.requireAdmin()
         var states: [JobState] = [.failed]
         var queue: String?
+        var task: String?
         var dryRun = false
         if let body = try await RequestBody.optionalJSON(request, limit: smallBodyLimit) {
             guard case let .object(pairs) = body else { throw Problem(.unprocessableContent, "expected a JSON object") }
@@ -154,7 +156,11 @@ struct JobsAPI {
                     }
                 case "queue":
                     guard let name = value.stringValue else { throw Problem(.unprocessableContent, "'queue' must be a string") }
+                    do { try Names.checkQueue(name) } catch let error as TaskqError { throw error.asData(prefix: "") }
                     queue = name
+                case "task":
+                    guard let name = value.stringValue, !name.isEmpty else { throw Problem(.unprocessableContent, "'task' must be a task name") }
+                    task = name
                 case "dry_run":
                     guard case let .bool(flag) = value else { throw Problem(.unprocessableContent, "'dry_run' must be true or false") }
                     dryRun = flag
@@ -162,7 +168,7 @@ struct JobsAPI {
                 }
             }
         }
-        let ids = try await Maintenance.retryCandidates(store: state.store, states: states, queue: queue)
+        let ids = try await Maintenance.retryCandidates(store: state.store, states: states, queue: queue, task: task)
         if dryRun {
             return JSONResponse.make(.obj(("dry_run", .bool(true)), ("count", .int(Int64(ids.count))),
                                           ("jobs", .array(ids.map { .int($0) })), ("skipped", .array([]))))
@@ -200,6 +206,14 @@ struct JobsAPI {
 
 /// Query-string and path values with the CLI's messages.
 enum Query {
+    /// 400 for a parameter the endpoint does not take: a misspelt filter (`?status=failed`) must not answer with
+    /// every job.
+    static func allowOnly(_ names: [String], in request: Request) throws {
+        for (name, _) in request.uri.queryParameters where !names.contains(String(name)) {
+            throw Problem(.badRequest, "unknown query parameter '\(TerminalText.escaped(String(name)))' (this endpoint takes \(names.joined(separator: ", ")))")
+        }
+    }
+
     /// A path parameter, percent-decoded (`/api/v1/queues/a%3Ab/pause` names queue `a:b`); 400 when the encoding is
     /// broken or decodes to something that is not UTF-8.
     static func path(_ context: ServerContext, _ name: String) throws -> String {

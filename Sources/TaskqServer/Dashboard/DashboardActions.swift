@@ -51,13 +51,16 @@ struct DashboardActions {
         _ = try Dashboard.requireForm(form, context)
         let states = try JobState.parseList([form.state ?? "failed"], expected: "failed or cancelled", allowed: [.failed, .cancelled],
                                             refusal: "bulk retry takes failed or cancelled", option: "state")
+        // The jobs the list showed: its state, queue and task filters, all of them.
         let queue = form.queue.flatMap { $0.isEmpty ? nil : $0 }
-        let ids = try await Maintenance.retryCandidates(store: state.store, states: states, queue: queue)
+        let task = form.task.flatMap { $0.isEmpty ? nil : $0 }
+        let ids = try await Maintenance.retryCandidates(store: state.store, states: states, queue: queue, task: task)
         let done = try await Maintenance.retry(store: state.store, ids: ids, states: Set(states), now: Clock.now()) { _ in }
         var note = "Retried \(done.retried.count) job(s)."
         if !done.skipped.isEmpty { note += " Skipped \(done.skipped.count)." }
         var location = "/jobs?state=pending"
         if let queue { location += "&queue=" + Query.escape(queue) }
+        if let task { location += "&task=" + Query.escape(task) }
         return Dashboard.seeOther(location, flash: note)
     }
 
@@ -66,7 +69,9 @@ struct DashboardActions {
         _ = try Dashboard.requireForm(form, context)
         let name = Dashboard.pathParameter("name", context)
         try Names.checkQueue(name)
-        _ = try await state.store.setQueuePaused(name, paused: paused, now: Clock.now())
+        let now = Clock.now()
+        _ = try await state.store.setQueuePaused(name, paused: paused, now: now)
+        state.live.invalidate(now: now + 1)
         return Dashboard.seeOther("/", flash: "Queue \(name) is \(paused ? "paused" : "resumed").")
     }
 

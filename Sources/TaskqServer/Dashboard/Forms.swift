@@ -92,6 +92,7 @@ struct RetryManyForm: CSRFForm {
     var csrf: String?
     var state: String?
     var queue: String?
+    var task: String?
 }
 
 extension String {

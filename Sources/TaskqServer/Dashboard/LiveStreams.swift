@@ -51,6 +51,8 @@ struct LiveStreams {
     private func stream(identity: Identity, render: @escaping @Sendable (LiveFeed.Update, Bool) async throws -> String?) -> Response {
         let updates = state.live.subscribe()
         let sessions = state.sessions
+        let sessionCheck = state.sessionCheck
+        let store = state.store
         let feed = state.live
         let headers: HTTPFields = [.contentType: "text/event-stream", .cacheControl: "no-store",
                                    .accelBuffering: "no", .accessLogUser: identity.user]
@@ -60,7 +62,15 @@ struct LiveStreams {
                 var first = true
                 var quiet: UInt64 = 0
                 for await update in updates {
-                    if let session = identity.session, !sessions.isLive(id: session.id, now: Clock.now()) { break }
+                    // A session that logged out or timed out, or whose user was removed or changed password since
+                    // (the check every request makes, its reads cached for a second), ends the stream.
+                    // A store that cannot be read just now does not end it.
+                    if let session = identity.session {
+                        let now = Clock.now()
+                        guard sessions.isLive(id: session.id, now: now) else { break }
+                        let check = await Result { try await sessionCheck.identity(for: session, store: store, now: now) }
+                        if case .success(nil) = check { break }
+                    }
                     if let html = try await render(update, first) {
                         try await writer.write(ByteBuffer(string: LiveStreams.event("update", html)))
                         quiet = 0
@@ -82,10 +92,14 @@ struct LiveStreams {
     }
 
     /// One SSE event; each line of `data` becomes its own `data:` line (the browser joins them with newlines).
+    /// Lines are split on scalars, not Characters: in Swift `"\r\n"` is one Character, so a job's CRLF output would
+    /// otherwise stay in one "line" and start a bare line of the event stream (a field of its own, or dropped).
     static func event(_ name: String, _ data: String) -> String {
         var text = "event: \(name)\n"
-        for line in data.split(separator: "\n", omittingEmptySubsequences: false) {
-            text += "data: " + line.replacing("\r", with: "") + "\n"
+        for line in data.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false) {
+            var scalars = String.UnicodeScalarView()
+            scalars.append(contentsOf: line.lazy.filter { $0 != "\r" })
+            text += "data: " + String(scalars) + "\n"
         }
         return text + "\n"
     }

@@ -27,7 +27,7 @@ struct LoginRoutes {
         let next = Self.safeNext(form.next ?? "/")
         let username = form.username?.trimmingSpaces ?? ""
         guard let cookie = request.cookies[Self.csrfCookie]?.value, let sent = form.csrf, !sent.isEmpty, ConstantTime.equal(cookie, sent) else {
-            state.logger.warning("login refused: missing or wrong form token", metadata: ["user": .string(TerminalText.escaped(username))])
+            state.logger.warning("login refused for \(TerminalText.escaped(username)): missing or wrong form token", metadata: ["user": .string(TerminalText.escaped(username))])
             return loginPage(next: next, username: username, error: "The login form expired: please try again.", status: .forbidden)
         }
         let now = Clock.now()

@@ -42,9 +42,11 @@ struct AccessLogMiddleware: RouterMiddleware {
         }
         let elapsed = ContinuousClock.now - start
         let nanos = elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000
-        state.metrics.record(method: request.method.rawValue, status: response.status.code, nanoseconds: nanos)
+        let method = request.headers[.headRequest] == nil ? request.method.rawValue : "HEAD"
+        state.metrics.record(method: method, status: response.status.code, nanoseconds: nanos)
         let millis = Double(nanos / 1000) / 1000
-        state.logger.info("\(request.method) \(TerminalText.escaped(request.uri.path)) \(response.status.code) \(millis)ms",
+        // The user in the text too: the text log prints the message alone (the JSON log also has the field).
+        state.logger.info("\(method) \(TerminalText.escaped(request.uri.path)) \(response.status.code) \(millis)ms\(user == "-" ? "" : " by \(TerminalText.escaped(user))")",
                           metadata: ["user": .string(user)])
         return response
     }

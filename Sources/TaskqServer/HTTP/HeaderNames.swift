@@ -5,6 +5,8 @@ extension HTTPField.Name {
     static let csrfToken = HTTPField.Name("X-CSRF-Token")!
     /// Internal: a route names the user for the access log; removed before the response leaves.
     static let accessLogUser = HTTPField.Name("X-Taskq-Access-User")!
+    /// Internal: a HEAD request answered as GET (`HeadResponder`); any such header a client sends is removed.
+    static let headRequest = HTTPField.Name("X-Taskq-Head-Request")!
     static let link = HTTPField.Name("Link")!
     static let warning = HTTPField.Name("Warning")!
     static let droppedBytes = HTTPField.Name("X-Taskq-Dropped-Bytes")!

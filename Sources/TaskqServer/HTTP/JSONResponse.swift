@@ -55,9 +55,13 @@ enum RequestBody {
         }
     }
 
+    /// JSON is UTF-8 (RFC 8259): a body that is not is refused (400) rather than stored with U+FFFD in its place.
     private static func parse(_ buffer: ByteBuffer) throws -> JSONValue {
+        guard let text = String(validating: buffer.readableBytesView, as: UTF8.self) else {
+            throw Problem(.badRequest, "the request body is not valid UTF-8")
+        }
         do {
-            return try JSONValue.parse(String(buffer: buffer), what: "body")
+            return try JSONValue.parse(text, what: "body")
         } catch let error as TaskqError {
             throw Problem(.badRequest, error.description)
         }

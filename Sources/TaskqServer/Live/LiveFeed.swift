@@ -23,6 +23,8 @@ final class LiveFeed: Sendable {
         var buckets: [Bucket] = []
         var subscribers: [Int: AsyncStream<Update>.Continuation] = [:]
         var nextID = 0
+        /// Frames read before this are not handed to pages (`invalidate`).
+        var validFrom: Millis = 0
     }
 
     /// What a subscriber is woken with: the tick number and whether the overview changed since the last tick.
@@ -46,8 +48,12 @@ final class LiveFeed: Sendable {
         self.logger = logger
     }
 
-    /// The latest frame (nil before the first read).
-    var frame: StatsFrame? { state.withLock { $0.frame } }
+    /// The latest frame (nil before the first read, and after `invalidate` until the next read).
+    var frame: StatsFrame? { state.withLock { s in s.frame.flatMap { $0.snapshot.at >= s.validFrom ? $0 : nil } } }
+
+    /// A change made through the dashboard (a queue paused) shows on the page its redirect loads: that page reads a
+    /// snapshot of its own instead of the frame read before the change.
+    func invalidate(now: Millis) { state.withLock { $0.validFrom = now } }
     /// Throughput buckets, oldest first (at most ten minutes).
     var history: [Bucket] { state.withLock { $0.buckets } }
 

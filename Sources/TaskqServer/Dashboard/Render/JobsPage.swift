@@ -37,7 +37,8 @@ struct JobsPage: DashboardPage {
               <input type="hidden" name="csrf" value="\(layout.csrf)">
               <input type="hidden" name="state" value="\(stateName)">
               <input type="hidden" name="queue" value="\(queue ?? "")">
-              <button type="submit">Retry every \(stateName) job\(queue.map { " in \($0)" as HTML } ?? .empty)</button>
+              <input type="hidden" name="task" value="\(task ?? "")">
+              <button type="submit">Retry every \(stateName) job\(queue.map { " in \($0)" as HTML } ?? .empty)\(task.map { " of task \($0)" as HTML } ?? .empty)</button>
             </form>
 
             """
@@ -76,7 +77,7 @@ struct JobsPage: DashboardPage {
 
     private func row(_ job: Row) -> HTML {
         """
-            <tr><td class="n"><a href="/jobs/\(job.id)">\(job.id)</a></td><td><a href="/jobs/\(job.id)">\(job.name)</a></td><td>\(job.task)</td><td>\(job.queue)</td><td class="n">\(job.priority)</td>
+            <tr><td class="n"><a href="/jobs/\(job.id)">\(job.id)</a></td><td class="name" title="\(job.name)"><a href="/jobs/\(job.id)">\(job.name)</a></td><td>\(job.task)</td><td>\(job.queue)</td><td class="n">\(job.priority)</td>
               <td><span class="state \(job.state)">\(job.state)</span></td><td class="n">\(job.attempts)</td><td>\(job.runAt)</td><td class="err" title="\(job.error)">\(job.error)</td></tr>
 
         """

@@ -47,7 +47,7 @@ struct SchedulesPage: DashboardPage {
         return """
               <tr><td>\(s.name)</td><td><code>\(s.expression)</code></td><td>\(s.zone)</td><td>\(s.task)</td>
                 <td>\(s.paused ? "<span class=\"badge paused\">paused</span>" : "<span class=\"badge active\">active</span>" as HTML)</td>
-                <td>\(s.source)</td><td>\(s.last)</td><td>\(s.next)</td>
+                <td>\(s.source)</td><td>\(s.last)</td><td class="wrap">\(s.next)</td>
                 \(if: layout.isAdmin, action)
               </tr>
 
