@@ -1133,7 +1133,7 @@ _taskq_serve() {
     repeating_flags=()
     non_repeating_flags=(--public-metrics --version -h --help)
     repeating_options=()
-    non_repeating_options=(--database-url --config --bind --secure-cookies --log-level --log-format)
+    non_repeating_options=(--database-url --config --bind --secure-cookies --max-body --shutdown-grace --log-level --log-format)
     __taskq_offer_flags_options 0
 
     # Offer option value completions
@@ -1150,6 +1150,12 @@ _taskq_serve() {
         ;;
     '--secure-cookies')
         __taskq_add_completions -W 'auto'$'\n''always'$'\n''never'
+        return
+        ;;
+    '--max-body')
+        return
+        ;;
+    '--shutdown-grace')
         return
         ;;
     '--log-level')

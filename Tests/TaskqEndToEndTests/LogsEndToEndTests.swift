@@ -66,6 +66,7 @@ struct LogsEndToEndTests {
         #expect(try cli.jobState(failing) == "running")
         let failed = try followFailing.wait(timeout: 30)
         #expect(failed.status == 1 && failed.stdout == "one\ntwo\n", "\(failed)")
+        #expect(failed.stderr.hasSuffix("note: job \(failing) attempt 1 ended failed\n"), "\(failed.stderr)")
         #expect(try cli.jobState(failing) == "failed")
         let passed = try followPassing.wait(timeout: 30)
         #expect(passed.status == 0 && passed.stdout == "a\nc\n", "\(passed)")

@@ -252,6 +252,9 @@ struct ServerBackendEndToEndTests {
         try cli.waitUntil(60, "the drain to get going") {
             (try cli.object(["stats", "--json"])["by_state"] as? [String: Int])?["completed"] ?? 0 > 200
         }
+        // A `stats --watch` open across the restart waits it out too, saying so, instead of exiting 69.
+        let watcher = try cli.start(["stats", "--watch", "--json", "--interval", "100ms"])
+        try cli.waitUntil(30, "the watcher's first line") { watcher.stdoutText.contains("\n") }
         try server.restart()
         try cli.waitUntil(240, "every job to complete after the restart") {
             (try? cli.run(["stats", "--json"]).json as? [String: Any]).flatMap { $0?["by_state"] as? [String: Int] }?["completed"] == total
@@ -261,5 +264,11 @@ struct ServerBackendEndToEndTests {
         #expect(result.status == 0)
         let stats = try cli.object(["stats", "--json"])["by_state"] as? [String: Int] ?? [:]
         #expect(stats["completed"] == total && stats["running"] == 0 && stats["failed"] == 0)
+        try cli.waitUntil(30, "the watcher's view to catch up") { watcher.stdoutText.hasSuffix("\n") && watcher.stdoutText.contains("\"completed\":\(total)") }
+        #expect(watcher.process.isRunning, "stats --watch exited: \(watcher.stderrText)")
+        watcher.signal(SIGINT)
+        let watched = try watcher.wait(timeout: 20)
+        #expect(watched.status == 0, "\(watched.stderr)")
+        #expect(!watched.stderr.contains("retrying") || watched.stderr.contains("note: the store answers again"), "\(watched.stderr)")
     }
 }

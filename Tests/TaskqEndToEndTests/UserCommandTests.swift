@@ -104,7 +104,10 @@ struct UserCommandTests {
         let id = try #require(left.first?["id"] as? Int)
         #expect(try cli.object(["token", "revoke", String(id), "--json"])["revoked"] as? Bool == true)
         let again = try cli.run(["token", "revoke", String(id)])
-        #expect(again.status == 1 && again.stderr == "taskq: error: no token with id \(id)\n")
+        #expect(again.status == 1 && again.stderr == "taskq: error: no token with id \(id) (already revoked, or never made; see taskq token list)\n")
+        // Listing the tokens of a user who does not exist is the same mistake as making one for them.
+        let nobody = try cli.run(["token", "list", "--user", "watcher"])
+        #expect(nobody.status == 1 && nobody.stderr == "taskq: error: no user named 'watcher'\n", "\(nobody.stderr)")
         for bad in ["abc", "0"] {
             let refused = try cli.run(["token", "revoke", bad])
             #expect(refused.status == 64 && refused.stderr.hasPrefix("taskq: error: invalid token id '\(bad)': expected a positive integer"),

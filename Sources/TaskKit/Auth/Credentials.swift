@@ -67,9 +67,19 @@ public enum Credentials {
         return (token.secret, record)
     }
 
-    /// Revokes a token; `.failed` when there is no token with that id.
+    /// Revokes a token; `.failed` when there is no token with that id (ids are never reused, so a stale id never
+    /// revokes another's token).
     public static func revokeToken(id: Int64, store: UserStore) async throws {
-        guard try await store.revokeToken(id: id) else { throw TaskqError.failed("no token with id \(id)") }
+        guard try await store.revokeToken(id: id) else {
+            throw TaskqError.failed("no token with id \(id) (already revoked, or never made; see taskq token list)")
+        }
+    }
+
+    /// The tokens of `user` (every user's when nil), oldest first; `.failed` for a user that does not exist, as
+    /// `token create` says, rather than an empty list.
+    public static func tokens(user: String?, store: UserStore) async throws -> [TokenRecord] {
+        if let user, try await store.user(named: user) == nil { throw noSuchUser(TerminalText.escaped(user)) }
+        return try await store.tokens(user: user)
     }
 
     /// What a presented API token is worth.

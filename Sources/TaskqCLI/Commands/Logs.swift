@@ -76,7 +76,12 @@ struct Logs: TaskqSubcommand {
                 }
             }
             printer.finish()
-            if ending.outcome != .completed { throw ExitCode(1) }
+            guard ending.outcome == .completed else {
+                // Exit 1 says the attempt did not succeed; one line says how it ended.
+                Output.note(ending.outcome.map { "note: job \(jobID) attempt \(ending.attempt) ended \($0.rawValue)" }
+                            ?? "note: job \(jobID) finished without running attempt \(ending.attempt)")
+                throw ExitCode(1)
+            }
         }
     }
 

@@ -33,11 +33,11 @@ struct Serve: TaskqSubcommand {
     var secureCookies: String = "auto"
 
     @Option(help: ArgumentHelp("Largest request body accepted (413 above it), e.g. 16MiB (the default).",
-                               valueName: "size", visibility: .hidden))
+                               valueName: "size"))
     var maxBody: String?
 
     @Option(help: ArgumentHelp("On SIGTERM, how long requests in flight may take before they are cut off. Default 10s.",
-                               valueName: "duration", visibility: .hidden))
+                               valueName: "duration"))
     var shutdownGrace: String?
 
     @OptionGroup var logging: LogOptions

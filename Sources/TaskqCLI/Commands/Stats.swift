@@ -67,8 +67,28 @@ struct Stats: TaskqSubcommand {
         let terminal = interactive ? TerminalMode { key in if key == UInt8(ascii: "q") || key == UInt8(ascii: "Q") { quit() } } : nil
         defer { terminal?.restore() }
         var watch = StatsWatch()
+        var outage: String?
         while !stopped.withLock({ $0 }) {
-            let frame = try await watch.next(from: store, now: Clock.now())
+            let frame: StatsFrame
+            do {
+                frame = try await watch.next(from: store, now: Clock.now())
+                if outage != nil, !interactive { Output.note("note: the store answers again") }
+                outage = nil
+            } catch let error as TaskqError where error.exitCode == 69 || error.exitCode == 75 {
+                // A server restarting (or a lock held a while) is waited out, as workers and serve do: said once,
+                // the last frame kept, asked again every interval.
+                if outage != error.description {
+                    outage = error.description
+                    if interactive {
+                        fputs("\u{1B}[H\u{1B}[K" + TerminalText.escaped("taskq: \(error.description); retrying") + "\n", stdout)
+                    } else {
+                        Output.warning("\(error.description); retrying every \(DurationParser.format(interval))")
+                    }
+                    fflush(stdout)
+                }
+                await pause(interval, until: stop)
+                continue
+            }
             if output.json {
                 fputs(frame.jsonObject().serialized() + "\n", stdout)
             } else if interactive {
@@ -80,12 +100,17 @@ struct Stats: TaskqSubcommand {
                 fputs(StatsView.lines(frame, interval: interval, interactive: false).joined(separator: "\n") + "\n\n", stdout)
             }
             fflush(stdout)
-            await withTaskGroup(of: Void.self) { group in
-                group.addTask { await stop.wait() }
-                group.addTask { try? await Task.sleep(nanoseconds: UInt64(interval) * 1_000_000) }
-                await group.next()
-                group.cancelAll()
-            }
+            await pause(interval, until: stop)
+        }
+    }
+
+    /// Sleeps `interval`, or less when `stop` is signalled.
+    private func pause(_ interval: Millis, until stop: AsyncEvent) async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await stop.wait() }
+            group.addTask { try? await Task.sleep(nanoseconds: UInt64(interval) * 1_000_000) }
+            await group.next()
+            group.cancelAll()
         }
     }
 }

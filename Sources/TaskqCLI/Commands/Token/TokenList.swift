@@ -11,7 +11,7 @@ struct TokenList: TaskqSubcommand {
 
     func run(registry: TaskRegistry) async throws {
         let now = Clock.now()
-        let tokens = try await Context(store, registry: registry).withStore { try await $0.tokens(user: user) }
+        let tokens = try await Context(store, registry: registry).withStore { try await Credentials.tokens(user: user, store: $0) }
         if output.json { Output.json(.array(tokens.map { $0.jsonObject(now: now) })); return }
         if tokens.isEmpty { Output.note("No tokens."); return }
         Output.table(["ID", "USER", "NAME", "CREATED", "EXPIRES", "LAST USED"], tokens.map { t in
