@@ -280,6 +280,15 @@ def scenarios(run):
         expect(page.locator(f"a[href='/jobs/{ids['form']}']").first).to_be_visible()
         expect(page.locator("table.grid tbody tr", has_text="form-job")).to_contain_text("completed")
         run.shot(page, "jobs")
+        # The form says what create-job warns about (a queue no worker reads), and a command's lines are trimmed.
+        page.goto("/jobs/new")
+        page.fill("textarea[name=command]", "  echo  \n hello world ")
+        page.fill("input[name=queue]", "nobody-reads")
+        with page.expect_navigation():
+            page.click("form.stack button[type=submit]")
+        expect(page.locator("p.flash")).to_contain_text("no live worker reads queue 'nobody-reads'")
+        queued = s.job(int(re.search(r"/jobs/(\d+)", page.url).group(1)))
+        assert queued["task"] == "shell" and queued["args"].get("command") == ["echo", "hello world"], queued
 
     def cancel_running():
         job_id = s.create_job("long-sleep", "--", "sleep", "30")

@@ -15,9 +15,16 @@ struct DashboardActions {
             let tasks = Set([jobRequest.task ?? ""])
             let builder = try await state.builder(tasks: tasks)
             var warnings: [String] = []
-            let jobs = try JobActions.build([jobRequest], builder: builder, now: Clock.now(), warnings: &warnings)
+            let now = Clock.now()
+            let jobs = try JobActions.build([jobRequest], builder: builder, now: now, warnings: &warnings)
             let created = JobActions.created(try await state.batcher.enqueue(jobs).results, jobs: jobs)[0]
-            let note = created.created ? "Job \(created.id) enqueued." : JobMessages.uniqueKeyExists(jobRequest.uniqueKey ?? "", id: created.id)
+            var note = created.created ? "Job \(created.id) enqueued." : JobMessages.uniqueKeyExists(jobRequest.uniqueKey ?? "", id: created.id)
+            // What `create-job` warns about on stderr: a time in the past, a queue no live worker reads.
+            if created.created, let roster = try? await WorkerRoster.read(from: state.store, now: now, withRunning: false),
+               let unread = roster.enqueueWarning(queues: [jobs[0].queue]) {
+                warnings.append(unread)
+            }
+            for warning in warnings { note += " Warning: \(warning)." }
             return Dashboard.seeOther("/jobs/\(created.id)", flash: note)
         } catch let error as TaskqError where [64, 65].contains(error.exitCode) {
             return try await DashboardPages(state: state).newJobPage(identity, form: form, error: error.description, status: .unprocessableContent)

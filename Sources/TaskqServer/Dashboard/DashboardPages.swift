@@ -29,18 +29,22 @@ struct DashboardPages {
         let identity = try Dashboard.requireSession(request, context)
         let query = request.uri.queryParameters
         let stateText = query["state"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
-        let queue = query["queue"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
-        let task = query["task"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
+        // Filters as typed in the form's boxes: spaces around a name are not part of it.
+        let queue = query["queue"].map { String($0).trimmingSpaces }.flatMap { $0.isEmpty ? nil : $0 }
+        let task = query["task"].map { String($0).trimmingSpaces }.flatMap { $0.isEmpty ? nil : $0 }
         let states = try JobState.parseList(stateText.map { [$0] } ?? [], option: "state")
         let before = try Query.int(query["before_id"], name: "before_id", range: 1...Int.max).map { Int64($0) }
         let limit = 50
-        let jobs = try await state.store.list(JobFilter(states: states, queue: queue, task: task, limit: limit, beforeID: before))
+        // One more than a page: an "Older jobs" link only when there are older jobs.
+        var jobs = try await state.store.list(JobFilter(states: states, queue: queue, task: task, limit: limit + 1, beforeID: before))
+        let more = jobs.count > limit
+        if more { jobs.removeLast() }
         var parts: [String] = []
-        if let s = states.first { parts.append("state=\(s.rawValue)") }
+        if !states.isEmpty { parts.append("state=\(states.map(\.rawValue).joined(separator: ","))") }
         if let queue { parts.append("queue=\(Query.escape(queue))") }
         if let task { parts.append("task=\(Query.escape(task))") }
         var next: String?
-        if jobs.count == limit, let last = jobs.last {
+        if more, let last = jobs.last {
             next = "/jobs?" + (parts + ["before_id=\(last.id)"]).joined(separator: "&")
         }
         let newest = before == nil ? nil : "/jobs" + (parts.isEmpty ? "" : "?" + parts.joined(separator: "&"))

@@ -58,7 +58,8 @@ struct EnqueueForm: CSRFForm {
             if let task = request.task, task != "shell" {
                 throw TaskqError.usage("a command runs the shell task: choose shell or auto as the task, or clear the command")
             }
-            request.command = command.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" }).map { String($0).trimmingSuffix("\r") }.filter { !$0.isEmpty }
+            // One argument per line, each trimmed of the spaces around it (a textarea shows none of them).
+            request.command = command.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" }).map { String($0).trimmingSpaces }.filter { !$0.isEmpty }
             request.task = "shell"
         } else if request.task == nil {
             request.task = "echo"

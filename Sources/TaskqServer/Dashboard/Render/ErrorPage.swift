@@ -10,7 +10,7 @@ struct ErrorPage: DashboardPage {
           <p class="code">\(status)</p>
           <h1>\(layout.title)</h1>
           <p class="detail">\(detail)</p>
-          <p><a href="/">← Back to the overview</a></p>
+          <p>\(status == 401 ? "<a href=\"/login\">Log in</a> · " as HTML : .empty)<a href="/">← Back to the overview</a></p>
         </section>
 
         """

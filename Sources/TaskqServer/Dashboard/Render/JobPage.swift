@@ -98,11 +98,17 @@ struct JobBody {
             """
     }
 
+    /// Output as `taskq logs` shows it: CRLF line ends as newlines, other control characters as escapes (`\x1b`),
+    /// which a browser would otherwise draw as empty boxes.
+    static func shown(_ text: String) -> String {
+        TerminalText.escaped(text.replacing("\r\n", with: "\n"), keepNewlines: true)
+    }
+
     private func tail(_ t: OutputTail) -> HTML {
         let dropped: HTML = t.hidden > 0 ? "; the first \(ByteSize.format(t.hidden)) were not kept" : .empty
         return """
             <h2>\(t.stream.rawValue) <small>attempt \(t.attempt)\(dropped)</small></h2>
-            <pre class="box output">\(t.text)</pre>
+            <pre class="box output">\(Self.shown(t.text))</pre>
 
             """
     }
