@@ -294,7 +294,7 @@ struct ServeAPITests {
             ("POST", "/api/v1/jobs/\(waiting)/retry", nil, nil, 409, try api.cliError(["retry", waiting])),
             ("POST", "/api/v1/queues/bad%20name/pause", nil, nil, 400, try api.cliError(["queue", "pause", "bad name"])),
             ("POST", "/api/v1/schedules/nope/pause", nil, nil, 404, try api.cliError(["schedule", "pause", "nope"])),
-            ("GET", "/api/v1/nothing-here", nil, nil, 404, "no such route"),
+            ("GET", "/api/v1/nothing-here", nil, nil, 404, "no such page or route"),
             ("DELETE", "/api/v1/jobs/\(waiting)", nil, nil, 405, "DELETE is not allowed here: use GET, HEAD"),
             ("GET", "/api/v1/jobs/bulk", nil, nil, 405, "GET is not allowed here: use POST"),
         ]

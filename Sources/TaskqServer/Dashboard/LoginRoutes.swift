@@ -9,8 +9,10 @@ struct LoginRoutes {
     static let csrfCookie = "taskq_login_csrf"
 
     @Sendable func form(_ request: Request, context: ServerContext) async throws -> Response {
-        if context.identity?.session != nil { return Dashboard.seeOther("/") }
-        return loginPage(next: request.uri.queryParameters["next"].map(String.init) ?? "/", username: "", error: nil, status: .ok)
+        let next = request.uri.queryParameters["next"].map(String.init) ?? "/"
+        // Already logged in (a bookmarked login link): straight on to the page asked for.
+        if context.identity?.session != nil { return Dashboard.seeOther(Self.safeNext(next)) }
+        return loginPage(next: next, username: "", error: nil, status: .ok)
     }
 
     private func loginPage(next: String, username: String, error: String?, status: HTTPResponse.Status, headers: HTTPFields = [:]) -> Response {

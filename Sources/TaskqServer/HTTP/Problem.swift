@@ -50,7 +50,7 @@ struct Problem: Error, Sendable {
     /// A one-line detail for a status that came without one.
     static func detail(for status: HTTPResponse.Status) -> String {
         switch status {
-        case .notFound: return "no such route: see /api/openapi.json for the API's routes"
+        case .notFound: return "no such page or route (the API's routes are in /api/openapi.json)"
         default: return status.reasonPhrase.lowercased()
         }
     }
