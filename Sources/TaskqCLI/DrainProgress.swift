@@ -4,7 +4,7 @@ import Glibc
 #endif
 
 /// `run-worker --burst` on a terminal: a progress line below the log, redrawn four times a second,
-/// `drain [########----------] 4500/10000 · 3,210 jobs/s`. Done counts the attempts this worker ended; the rest is
+/// `drain [########----------] 4500/10000 · 3210 jobs/s`. Done counts the attempts this worker ended; the rest is
 /// what waits or runs in its queues now (other workers' share included), read from the store's maintained counts.
 enum DrainProgress {
     /// Whether the line is drawn: a burst drain whose text log goes to a terminal.

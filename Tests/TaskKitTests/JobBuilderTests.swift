@@ -133,7 +133,7 @@ struct JobBuilderTests {
             #expect(error.exitCode == 65 && error.description.hasPrefix("taskq.toml:9: [schedules.missingarg]") && error.description.contains("'who'"), "\(error)")
         }
         let taskless = try TaskqConfig(toml: Array("[defaults]\nqueue = \"q\"\n\n[schedules.notask]\ncron = \"@daily\"\n".utf8))
-        #expect(throws: TaskqError.badInput("taskq.toml:4: [schedules.notask] no task given: set task = \"NAME\" or command = [...]")) {
+        #expect(throws: TaskqError.badInput("taskq.toml:4: [schedules.notask] no task given: set \"task\" to a task name, or \"command\" to a list of arguments")) {
             try ScheduleCatalog.checkJobs(of: taskless)
         }
     }

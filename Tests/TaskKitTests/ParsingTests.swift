@@ -85,6 +85,7 @@ struct ParsingTests {
         }
         #expect(DatabaseURL.redacted("postgres://tq:s3cr3t@127.0.0.1:5/db?schema=x") == "postgres://tq:***@127.0.0.1:5/db?schema=x")
         #expect(DatabaseURL.redacted("sqlite:/data/a@b:c.sqlite3") == "sqlite:/data/a@b:c.sqlite3")
+        #expect(throws: Never.self) { try DatabaseURL.parse("postgres://h:5432/db?application_name=me@host") }
         for url in [" postgres://tq:s3cr3t@h/db", "postgres:/tq:s3cr3t@h/db", "tq:s3cr3t@127.0.0.1", "postgres://tq:Zs3/cr3t@h:5/db"] {
             do {
                 _ = try DatabaseURL.parse(url)

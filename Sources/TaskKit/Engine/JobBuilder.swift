@@ -66,7 +66,7 @@ public struct JobBuilder: Sendable {
             args = .object(pairs)
         }
         guard let taskName = task, !taskName.isEmpty else {
-            throw TaskqError.usage(keyNames ? "no task given: set task = \"NAME\" or command = [...]"
+            throw TaskqError.usage(keyNames ? "no task given: set \"task\" to a task name, or \"command\" to a list of arguments"
                                             : "no task given: use --task NAME or put a command after --")
         }
         guard args.isObject else { throw TaskqError.badInput("args must be a JSON object, got \(args.kindName)") }

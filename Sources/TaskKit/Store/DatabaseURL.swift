@@ -48,7 +48,9 @@ public struct DatabaseURL: Sendable, Equatable {
         if postgresURI, let scheme = url.firstRange(of: "://") {
             let rest = url[scheme.upperBound...]
             let authority = rest.prefix(while: { $0 != "/" })
-            if !authority.contains("@"), display != url, let at = rest.lastIndex(of: "@"), rest[..<at].contains(":") {
+            // (An '@' in a query value, `?application_name=me@host`, is not one: the text before it holds '?' or '='.)
+            if !authority.contains("@"), display != url, let at = rest.lastIndex(of: "@"), rest[..<at].contains(":"),
+               !rest[..<at].contains(where: { $0 == "?" || $0 == "=" }) {
                 throw TaskqError.usage("database URL '\(TerminalText.escaped(display))' has a '/' in its user name or password: "
                                        + "write it as %2F (and '?' as %3F, '@' as %40)")
             }

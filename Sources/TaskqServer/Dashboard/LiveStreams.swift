@@ -6,7 +6,8 @@ import TaskKit
 /// Server-Sent Events for the dashboard's live regions: `event: update` carries the region's new HTML (rendered by
 /// the same type as in the page: `OverviewBody`, `JobBody`), sent when what it shows changed, woken by the live
 /// feed's ticks (no client polls). A comment line every 15 s keeps proxies from closing an idle stream. Streams end
-/// on logout (the next tick finds no session), on the client leaving, and on graceful shutdown.
+/// when the session does (logout, timeout, the user removed or their password changed: checked on every tick), on
+/// the client leaving, and on graceful shutdown.
 struct LiveStreams {
     let state: ServerState
 

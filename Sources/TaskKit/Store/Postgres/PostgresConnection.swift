@@ -178,7 +178,7 @@ final class PostgresConnection: @unchecked Sendable {
         guard let start, PQresultStatus(start) == PGRES_COPY_IN else {
             try check(start)
             PQclear(start)
-            throw TaskqError.unavailable("PostgreSQL did not start \(sql.prefix(40))")
+            throw TaskqError.unavailable("PostgreSQL at \(target.display) did not start the COPY of a bulk enqueue")
         }
         PQclear(start)
         // Sent in pieces of at most 1 MiB (an int length each); a piece libpq cannot send ends the COPY with an error.
