@@ -92,9 +92,11 @@ final class HTTPConnection {
         return true
     }
 
-    /// Reads until `marker` has arrived (true) or the stream ends (false).
-    func read(until marker: String) -> Bool {
-        while buffer.range(of: Data(marker.utf8)) == nil { if !fill() { return false } }
+    /// Reads until `marker` has arrived (true) or the stream ends or `seconds` pass (false): keep-alives alone
+    /// must not keep a test waiting forever.
+    func read(until marker: String, seconds: Double = 60) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while buffer.range(of: Data(marker.utf8)) == nil { if Date() >= deadline || !fill() { return false } }
         return true
     }
 
