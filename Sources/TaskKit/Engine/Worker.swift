@@ -37,7 +37,7 @@ public final class Worker: @unchecked Sendable {
         var givenBack = 0
         var stopRequests = 0
         var graceDeadline: Double?
-        /// Attempts recorded as ended (completed, retried, failed, cancelled; not released), for `finishedAttempts`.
+        /// The run's summary's ended attempts (completed, retried, failed, cancelled), for `finishedAttempts`.
         var finished = 0
     }
 
@@ -493,8 +493,6 @@ public final class Worker: @unchecked Sendable {
     public var finishedAttempts: Int { state.withLock { $0.finished } }
 
     private func tally(_ recorded: [JobOutcome], into summary: inout WorkerSummary) {
-        let ended = recorded.filter { if case .released = $0.kind { return false } else { return true } }.count
-        state.withLock { $0.finished += ended }
         for outcome in recorded {
             switch outcome.kind {
             case .completed: summary.completed += 1
@@ -504,6 +502,8 @@ public final class Worker: @unchecked Sendable {
             case .released: summary.released += 1
             }
         }
+        let ended = summary.completed + summary.retried + summary.failed + summary.cancelled
+        state.withLock { $0.finished = ended }
     }
 
     private func backOff(after error: Error, failures: Int, doing what: String) async {

@@ -37,20 +37,18 @@ public struct DatabaseURL: Sendable, Equatable {
             return DatabaseURL(target: .sqlite(path: path), display: display)
         }
         let postgresURI = url.hasPrefix("postgres://") || url.hasPrefix("postgresql://")
-        // libpq ends the user name and password at the first '@', so with a second one part of the password would be
-        // read as the host and quoted back in libpq's error.
-        if postgresURI, let scheme = url.firstRange(of: "://"),
-           url[scheme.upperBound...].prefix(while: { $0 != "/" && $0 != "?" }).filter({ $0 == "@" }).count > 1 {
-            throw TaskqError.usage("database URL '\(TerminalText.escaped(display))' has more than one '@' before its host: "
-                                   + "write an '@' in the user name or password as %40")
-        }
-        // An unescaped '/' in the password ends libpq's host part early: it would read "user:pass" as host and port.
         if postgresURI, let scheme = url.firstRange(of: "://") {
             let rest = url[scheme.upperBound...]
-            let authority = rest.prefix(while: { $0 != "/" })
-            // (An '@' in a query value, `?application_name=me@host`, is not one: the text before it holds '?' or '='.)
-            if !authority.contains("@"), display != url, let at = rest.lastIndex(of: "@"), rest[..<at].contains(":"),
-               !rest[..<at].contains(where: { $0 == "?" || $0 == "=" }) {
+            // libpq ends the user name and password at the first '@', so with a second one part of the password
+            // would be read as the host and quoted back in libpq's error.
+            if rest.prefix(while: { $0 != "/" && $0 != "?" }).filter({ $0 == "@" }).count > 1 {
+                throw TaskqError.usage("database URL '\(TerminalText.escaped(display))' has more than one '@' before its host: "
+                                       + "write an '@' in the user name or password as %40")
+            }
+            // An unescaped '/' in the password ends libpq's host part early: it would read "user:pass" as host and
+            // port. (An '@' in a query value, `?application_name=me@host`, is not one: '?' or '=' comes before it.)
+            if !rest.prefix(while: { $0 != "/" }).contains("@"), display != url, let at = rest.lastIndex(of: "@"),
+               case let userinfo = rest[..<at], userinfo.contains(":"), !userinfo.contains(where: { $0 == "?" || $0 == "=" }) {
                 throw TaskqError.usage("database URL '\(TerminalText.escaped(display))' has a '/' in its user name or password: "
                                        + "write it as %2F (and '?' as %3F, '@' as %40)")
             }
@@ -148,7 +146,7 @@ public struct DatabaseURL: Sendable, Equatable {
             // The key: the word before '=' (spaces allowed around it), percent-decoded for URI query parameters.
             let before = remaining[..<equals]
             let trimmed = before.reversed().drop(while: { $0 == " " })
-            let key = String(String(trimmed.prefix(while: { !" \t\n?&;".contains($0) }).reversed()).removingPercentEncodingSimple()).lowercased()
+            let key = String(trimmed.prefix(while: { !" \t\n?&;".contains($0) }).reversed()).removingPercentEncodingSimple().lowercased()
             result += remaining[...equals]
             var value = remaining[remaining.index(after: equals)...]
             guard key.hasSuffix("password") else {
@@ -158,23 +156,17 @@ public struct DatabaseURL: Sendable, Equatable {
             let spaces = value.prefix(while: { $0 == " " })
             result += spaces
             value = value[spaces.endIndex...]
-            var end = value.startIndex
-            if value.first == "'" {
+            // A quoted value ends at its closing quote, a bare one at a space or '&'; a backslash escapes either.
+            let quoted = value.first == "'"
+            var end = quoted ? value.index(after: value.startIndex) : value.startIndex
+            while end < value.endIndex, quoted ? value[end] != "'" : !" \t\n&".contains(value[end]) {
+                if value[end] == "\\" && value.index(after: end) < value.endIndex { end = value.index(after: end) }
                 end = value.index(after: end)
-                while end < value.endIndex, value[end] != "'" {
-                    if value[end] == "\\" && value.index(after: end) < value.endIndex { end = value.index(after: end) }
-                    end = value.index(after: end)
-                }
-                if end < value.endIndex { end = value.index(after: end) }
-            } else {
-                while end < value.endIndex, !" \t\n&".contains(value[end]) {
-                    if value[end] == "\\" && value.index(after: end) < value.endIndex { end = value.index(after: end) }
-                    end = value.index(after: end)
-                }
             }
+            if quoted && end < value.endIndex { end = value.index(after: end) }
             let secret = value[..<end]
             secrets.append(String(secret))
-            if secret.first == "'" { secrets.append(String(secret.dropFirst().dropLast(secret.count > 1 && secret.last == "'" ? 1 : 0))) }
+            if quoted { secrets.append(String(secret.dropFirst().dropLast(secret.count > 1 && secret.last == "'" ? 1 : 0))) }
             secrets.append(String(secret).removingPercentEncodingSimple())
             result += "***"
             remaining = value[end...]

@@ -93,17 +93,12 @@ struct RunWorker: TaskqSubcommand {
         defer { signals.cancel() }
         let progress = DrainProgress.wanted(burst: burst, logFormat: logging.logFormat)
             ? DrainProgress.start(worker: worker, store: store, queues: options.queues) : nil
-        do {
-            _ = try await worker.run()
-            progress?.cancel()
-            await progress?.value
-            await store.close()
-        } catch {
-            progress?.cancel()
-            await progress?.value
-            await store.close()
-            throw error
-        }
+        var failure: Error?
+        do { _ = try await worker.run() } catch { failure = error }
+        progress?.cancel()
+        await progress?.value
+        await store.close()
+        if let failure { throw failure }
     }
 }
 

@@ -9,10 +9,12 @@ struct HeadResponder<Base: HTTPResponder>: HTTPResponder where Base.Context == S
 
     func respond(to request: Request, context: ServerContext) async throws -> Response {
         var head = request.head
-        head.headerFields[.headRequest] = nil
         guard request.method == .head, !request.uri.path.hasPrefix("/events/") else {
+            guard head.headerFields[.headRequest] != nil else { return try await base.respond(to: request, context: context) }
+            head.headerFields[.headRequest] = nil
             return try await base.respond(to: Request(head: head, body: request.body), context: context)
         }
+        head.headerFields[.headRequest] = nil
         head.method = .get
         head.headerFields[.headRequest] = "1"
         var response = try await base.respond(to: Request(head: head, body: request.body), context: context)
