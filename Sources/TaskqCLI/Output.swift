@@ -9,6 +9,12 @@ enum Output {
         print(text)
     }
 
+    /// A line on stdout written out at once, for a reader waiting on a pipe while the process runs on.
+    static func lineNow(_ text: String) {
+        print(text)
+        fflush(stdout)
+    }
+
     /// `text` on stdout as it is, no newline added.
     static func write(_ text: String) {
         fputs(text, stdout)

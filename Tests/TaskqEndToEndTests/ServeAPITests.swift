@@ -433,16 +433,34 @@ struct ServeAPITests {
     }
 
     /// With its Redis server down, the server stays up: not ready (503, within the 2 s budget), API reads 503 with
-    /// Retry-After; ready again once Redis is back.
+    /// Retry-After; ready again once Redis is back. Callers without credentials learn that the store is down, not
+    /// where it is (docs/server.md#store-errors); the server's log has the whole line. The login page suggests
+    /// createsuperuser only while there is no user; the bound address is on stdout whatever the log level.
     @Test func readinessFollowsTheStoreGoingDownAndComingBack() throws {
         let redis = try TestServers.dedicatedRedis()
         let cli = try CLI()
         cli.databaseURL = redis.url + "?prefix=ready"
         cli.environment["TASKQ_SUPERUSER_PASSWORD"] = APIFixture.password
         #expect(try cli.run(["migrate"]).status == 0)
+        let quiet = try cli.start(["serve", "--bind", "127.0.0.1:0", "--log-level", "warning"])
+        try cli.waitUntil(15, "the address on stdout") { quiet.stdoutText.hasSuffix("/\n") }
+        let address = quiet.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(address.hasPrefix("http://127.0.0.1:") && !address.hasSuffix(":0/"), "\(address)")
+        #expect(!quiet.stderrText.contains("serving on"))
+        let quietPort = Int(address.dropFirst("http://127.0.0.1:".count).dropLast())!
+        let connection = try HTTPConnection(port: quietPort)
+        try connection.send(HTTPConnection.head("GET", "/login", headers: ["Connection": "close"], bodyLength: nil))
+        let firstLogin = try connection.response()
+        #expect(firstLogin.status == 200 && firstLogin.text.contains("taskq createsuperuser"), "\(firstLogin.text.prefix(2000))")
+        quiet.signal(SIGTERM)
+        #expect(try quiet.wait(timeout: 20).status == 0)
+
         #expect(try cli.run(["createsuperuser", "--noinput", "--username", "admin", "--email", "a@example.com"]).status == 0)
         let token = try APIFixture.token(cli, user: "admin")
         let server = try ServeProcess(cli: cli)
+        #expect(server.process.stdoutText == "http://127.0.0.1:\(server.port)/\n")
+        let login = try server.request("GET", "/login")
+        #expect(login.status == 200 && !login.text.contains("createsuperuser"), "\(login.text.prefix(2000))")
         #expect(try server.request("GET", "/health/ready").status == 200)
         #expect(try server.request("GET", "/api/v1/stats", token: token).status == 200)
 
@@ -450,10 +468,21 @@ struct ServeAPITests {
         _ = commandOutput("redis-cli -p \(port) shutdown nosave")
         let start = Date()
         let down = try server.request("GET", "/health/ready")
-        #expect(down.status == 503 && down.detail?.hasPrefix("not ready: ") == true, "\(down)")
+        #expect(down.status == 503 && down.detail == "not ready: the store cannot be used right now (taskq serve's log says why)", "\(down)")
         #expect(Date().timeIntervalSince(start) < 3.5)
         let stats = try server.request("GET", "/api/v1/stats", token: token)
         #expect(stats.status == 503 && stats.header("Retry-After") == "1", "\(stats)")
+        #expect(stats.detail?.contains("127.0.0.1:\(port)") == true, "a logged-in caller gets the CLI's line: \(stats)")
+        let unknownToken = try server.request("GET", "/api/v1/stats", token: "tq_" + String(repeating: "a", count: 43))
+        #expect(unknownToken.status == 503 && unknownToken.detail?.contains("127.0.0.1") == false, "\(unknownToken)")
+        let loginPage = try server.request("GET", "/login")
+        #expect(loginPage.status == 200 && !loginPage.text.contains("createsuperuser"))
+        let anonymousLogin = try server.request("POST", "/login", headers: ["Content-Type": "application/x-www-form-urlencoded",
+                                                                            "Cookie": "taskq_login_csrf=x", "Accept": "text/html"],
+                                                body: Data("csrf=x&username=admin&password=whatever12".utf8))
+        #expect(anonymousLogin.status == 503 && anonymousLogin.text.contains("the store cannot be used right now"), "\(anonymousLogin)")
+        #expect(!anonymousLogin.text.contains("127.0.0.1") && !anonymousLogin.text.contains("redis://"), "\(anonymousLogin.text)")
+        try cli.waitUntil(5, "the whole reason in the log") { server.process.stderrText.contains("warning POST /login: cannot connect to Redis at redis://") }
         #expect(try server.request("GET", "/health").status == 200)
 
         try redis.restart()

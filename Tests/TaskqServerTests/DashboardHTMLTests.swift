@@ -70,4 +70,19 @@ struct DashboardHTMLTests {
             #expect(!page.text.contains("'q'"), "\(name): an apostrophe left raw")
         }
     }
+
+    /// A job waiting for its time is brought forward, not retried: its button says "Run now"; a failed job's says
+    /// "Retry".
+    @Test func aWaitingJobsRetryButtonSaysRunNow() {
+        func page(_ state: String) -> String {
+            JobBody(id: 7, state: state, isAdmin: true, csrf: "t", cancelRequested: false, canCancel: true, canRetry: true, canRunAgain: false,
+                    fields: [], args: "{}", result: nil, error: nil, attempts: [], tails: []).html.text
+        }
+        for state in ["scheduled", "retrying"] {
+            #expect(page(state).contains(">Run now</button>") && !page(state).contains(">Retry</button>"), "\(state)")
+        }
+        for state in ["failed", "cancelled"] {
+            #expect(page(state).contains(">Retry</button>") && !page(state).contains("Run now"), "\(state)")
+        }
+    }
 }

@@ -404,11 +404,11 @@ def scenarios(run):
         # The page the redirect loads already shows the change (no stale frame), before any live push.
         assert 'data-queue="batch:later"' in nav.value.text() and "badge paused" in nav.value.text().split('data-queue="batch:later"')[1][:2000]
         expect(page.locator("p.flash")).to_contain_text("Queue batch:later is paused")
-        expect(page.locator("tr[data-queue='batch:later'] .badge")).to_have_text("paused")
+        expect(page.locator("tr[data-queue='batch:later'] .badge:not(.narrow)")).to_have_text("paused")
         run.shot(page, "overview-paused")
         with page.expect_navigation():
             page.click("tr[data-queue='batch:later'] button")
-        expect(page.locator("tr[data-queue='batch:later'] .badge")).to_have_text("active")
+        expect(page.locator("tr[data-queue='batch:later'] .badge:not(.narrow)")).to_have_text("active")
         # The queue's links lead to its jobs.
         with page.expect_navigation():
             page.click("tr[data-queue='batch:later'] td[data-state=pending] a")
@@ -482,6 +482,15 @@ def scenarios(run):
             for name, path in [("overview", "/"), ("job", f"/jobs/{ids['form']}"), ("enqueue", "/jobs/new")]:
                 npage.goto(path)
                 expect(npage.locator("header nav")).to_be_visible()
+                # Every section of the navigation is on screen (they wrap rather than scroll out of view).
+                for link in npage.locator("header nav a").all():
+                    box = link.bounding_box()
+                    assert box and box["x"] >= 0 and box["x"] + box["width"] <= 414, (link.inner_text(), box)
+                if name == "overview":
+                    # The queue table keeps name, pending, running, failed and the button, and needs no sideways scroll.
+                    wrap = npage.locator("table.queues").locator("xpath=..")
+                    assert wrap.evaluate("w => w.scrollWidth <= w.clientWidth"), wrap.evaluate("w => [w.scrollWidth, w.clientWidth]")
+                    expect(npage.locator("table.queues thead th:visible")).to_have_count(5)
                 run.shot(npage, f"narrow-{name}")  # checks that nothing is wider than the window
         finally:
             ctx.close()

@@ -25,6 +25,11 @@ public enum Credentials {
         try await store.user(named: name) != nil
     }
 
+    /// Whether the store has no user at all yet (the login page then says how to create the first).
+    public static func noUserYet(store: UserStore) async throws -> Bool {
+        try await store.users().isEmpty
+    }
+
     /// Replaces a user's password after checking it. `.failed` (1) when there is no such user.
     public static func changePassword(name: String, password: String, store: UserStore, now: Millis) async throws {
         guard try await store.user(named: name) != nil else { throw noSuchUser(name) }

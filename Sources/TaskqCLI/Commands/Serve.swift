@@ -80,7 +80,10 @@ struct Serve: TaskqSubcommand {
             for warning in await store.durabilityWarnings() { logger.warning("\(warning)") }
             try await TaskqServer.run(store: store, config: context.config, registry: context.registry, settings: settings,
                                       logger: logger) { port in
-                logger.info("serving on http://\(settings.host.contains(":") ? "[\(settings.host)]" : settings.host):\(port) (dashboard /, API /api/v1)")
+                let url = "http://\(settings.host.contains(":") ? "[\(settings.host)]" : settings.host):\(port)"
+                logger.info("serving on \(url) (dashboard /, API /api/v1)")
+                // Also on stdout, whatever the log level or format: a script that asked for port 0 reads it there.
+                Output.lineNow(url + "/")
             }
             await store.close()
         } catch {

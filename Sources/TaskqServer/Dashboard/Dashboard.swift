@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import Logging
 import TaskKit
 
 /// The server-rendered dashboard: pages read without JavaScript; the overview and job pages update themselves
@@ -12,7 +13,7 @@ struct Dashboard {
         router.get("static/taskq.css") { _, _ in Self.asset(PackageResources.taskq_css, type: "text/css; charset=utf-8") }
         router.get("static/taskq.js") { _, _ in Self.asset(PackageResources.taskq_js, type: "text/javascript; charset=utf-8") }
         // Errors of the pages and forms below are answered as pages with the layout (navigation, who is logged in).
-        let router = router.group().add(middleware: DashboardErrors())
+        let router = router.group().add(middleware: DashboardErrors(logger: state.logger))
         let login = LoginRoutes(state: state)
         router.get("login", use: login.form)
         router.post("login", use: login.submit)
@@ -136,6 +137,7 @@ struct RedirectToLogin: Error {
 /// to the access log, which logs and answers them.
 struct DashboardErrors: RouterMiddleware {
     typealias Context = ServerContext
+    let logger: Logger
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
@@ -145,7 +147,8 @@ struct DashboardErrors: RouterMiddleware {
         } catch {
             let problem = Problem(error)
             guard Dashboard.wantsHTML(request), problem.status != .internalServerError else { throw error }
-            return Dashboard.errorPage(problem, identity: context.identity)
+            return Dashboard.errorPage(problem.shown(toAnonymousCaller: context.identity == nil, request: request, logger: logger),
+                                       identity: context.identity)
         }
     }
 }

@@ -12,12 +12,15 @@ struct LoginRoutes {
         let next = request.uri.queryParameters["next"].map(String.init) ?? "/"
         // Already logged in (a bookmarked login link): straight on to the page asked for.
         if context.identity?.session != nil { return Dashboard.seeOther(Self.safeNext(next)) }
-        return loginPage(next: next, username: "", error: nil, status: .ok)
+        return await loginPage(next: next, username: "", error: nil, status: .ok)
     }
 
-    private func loginPage(next: String, username: String, error: String?, status: HTTPResponse.Status, headers: HTTPFields = [:]) -> Response {
+    private func loginPage(next: String, username: String, error: String?, status: HTTPResponse.Status, headers: HTTPFields = [:]) async -> Response {
         let token = RandomToken.make()
-        var response = Dashboard.page(LoginPage(token: token, next: Self.safeNext(next), username: username, error: error), status: status)
+        // Unknown while the store is down: the hint is left out then.
+        let noUserYet = (try? await Credentials.noUserYet(store: state.store)) ?? false
+        var response = Dashboard.page(LoginPage(token: token, next: Self.safeNext(next), username: username, error: error, noUserYet: noUserYet),
+                                      status: status)
         for field in headers { response.headers[field.name] = field.value }
         response.setCookie(Cookie(name: Self.csrfCookie, value: token, maxAge: 3600, path: "/login",
                                   secure: state.settings.cookiesSecure, httpOnly: true, sameSite: .strict))
@@ -30,13 +33,13 @@ struct LoginRoutes {
         let username = form.username?.trimmingSpaces ?? ""
         guard let cookie = request.cookies[Self.csrfCookie]?.value, let sent = form.csrf, !sent.isEmpty, ConstantTime.equal(cookie, sent) else {
             state.logger.warning("login refused for \(TerminalText.escaped(username)): missing or wrong form token", metadata: ["user": .string(TerminalText.escaped(username))])
-            return loginPage(next: next, username: username, error: "The login form expired: please try again.", status: .forbidden)
+            return await loginPage(next: next, username: username, error: "The login form expired: please try again.", status: .forbidden)
         }
         let now = Clock.now()
         if let wait = state.throttle.retryAfter(user: username, now: now) {
             let seconds = (wait + 999) / 1000
             state.logger.warning("login throttled for user '\(TerminalText.escaped(username))': too many failed attempts")
-            return loginPage(next: next, username: username, error: "Too many failed logins for this user: try again in \(seconds) s.",
+            return await loginPage(next: next, username: username, error: "Too many failed logins for this user: try again in \(seconds) s.",
                              status: .tooManyRequests, headers: [.retryAfter: String(seconds)])
         }
         let password = form.password ?? ""
@@ -44,7 +47,7 @@ struct LoginRoutes {
               let user = try await Credentials.authenticate(name: username, password: password, store: state.store, now: now) else {
             state.throttle.failed(user: username, now: now)
             state.logger.warning("failed login for user '\(TerminalText.escaped(username))'")
-            return loginPage(next: next, username: username, error: "Wrong user name or password.", status: .unauthorized)
+            return await loginPage(next: next, username: username, error: "Wrong user name or password.", status: .unauthorized)
         }
         state.throttle.succeeded(user: username)
         let session = state.sessions.create(user: user.name, role: user.role, now: now)

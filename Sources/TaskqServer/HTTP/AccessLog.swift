@@ -34,6 +34,7 @@ struct AccessLogMiddleware: RouterMiddleware {
             if problem.status == .internalServerError {
                 state.logger.error("\(request.method) \(request.uri.path): \(error)")
             }
+            problem = problem.shown(toAnonymousCaller: user == "-", request: request, logger: state.logger)
             response = Dashboard.wantsHTML(request) && !request.uri.path.hasPrefix("/api/") ? Dashboard.errorPage(problem) : problem.response
         }
         if let header = response.headers[.accessLogUser] {

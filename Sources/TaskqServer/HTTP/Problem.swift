@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import Logging
 import TaskKit
 
 /// An error answered as `application/problem+json` (RFC 9457): `{"type", "title", "status", "detail"}`. `detail`
@@ -8,6 +9,8 @@ struct Problem: Error, Sendable {
     var status: HTTPResponse.Status
     var detail: String
     var headers: HTTPFields = [:]
+    /// The store could not be used (TaskKit's `unavailable` or `temporary`): the detail may name the store's address.
+    var isStoreTrouble = false
 
     init(_ status: HTTPResponse.Status, _ detail: String, headers: HTTPFields = [:]) {
         self.status = status
@@ -33,7 +36,10 @@ struct Problem: Error, Sendable {
             case let .badInput(m): self.init(.unprocessableContent, m)
             case let .notFound(m): self.init(.notFound, m)
             case let .conflict(m), let .failed(m): self.init(.conflict, m)
-            case let .unavailable(m), let .temporary(m), let .interrupted(m): self.init(.serviceUnavailable, m, headers: [.retryAfter: "1"])
+            case let .unavailable(m), let .temporary(m):
+                self.init(.serviceUnavailable, m, headers: [.retryAfter: "1"])
+                isStoreTrouble = true
+            case let .interrupted(m): self.init(.serviceUnavailable, m, headers: [.retryAfter: "1"])
             }
         // Hummingbird's own errors (no route matched: 404, a method not allowed: 405, …) keep their status.
         case let error as HTTPError where error.status.code < 500:
@@ -53,6 +59,25 @@ struct Problem: Error, Sendable {
         case .notFound: return "no such page or route (the API's routes are in /api/openapi.json)"
         default: return status.reasonPhrase.lowercased()
         }
+    }
+
+    /// What a caller who has not logged in learns of a store problem: that there is one, not the store's host,
+    /// port, user or database (docs/server.md#store-errors). The whole detail goes to the server's log instead.
+    func shown(toAnonymousCaller anonymous: Bool, request: Request, logger: Logger) -> Problem {
+        guard anonymous, isStoreTrouble else { return self }
+        logger.warning("\(request.method) \(TerminalText.escaped(request.uri.path)): \(detail)")
+        var withheld = self
+        withheld.detail = Self.anonymousStoreDetail(detail)
+        return withheld
+    }
+
+    /// A store error's detail without the store's address: the schema advice it carries (`run taskq migrate`,
+    /// `upgrade taskq`), or only that the store cannot be used.
+    static func anonymousStoreDetail(_ detail: String) -> String {
+        for advice in ["run `taskq migrate`", "upgrade taskq"] where detail.contains(advice) {
+            return "the store's schema is not one this taskq can use: \(advice) (taskq serve's log says more)"
+        }
+        return "the store cannot be used right now (taskq serve's log says why)"
     }
 
     static let forbidden = Problem(.forbidden, "viewers cannot change anything: this needs an admin")

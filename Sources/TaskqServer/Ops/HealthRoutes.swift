@@ -3,7 +3,8 @@ import Hummingbird
 import TaskKit
 
 /// `/health` (the process answers) and `/health/ready` (the store answers within two seconds and its schema is
-/// current). Neither needs a login; neither says more than a reason.
+/// current). Neither needs a login, so a failed check says what kind of failure it was and leaves the store's address
+/// and the server's own words to the server's log.
 struct HealthRoutes {
     let state: ServerState
 
@@ -23,7 +24,8 @@ struct HealthRoutes {
         case .success?: return JSONResponse.make(.obj(("status", .string("ready"))))
         case let .failure(error)?:
             let reason = (error as? TaskqError)?.description ?? "the store cannot be read"
-            throw Problem(.serviceUnavailable, "not ready: \(reason)")
+            state.logger.warning("not ready: \(reason)")
+            throw Problem(.serviceUnavailable, "not ready: \(Problem.anonymousStoreDetail(reason))")
         case nil: throw Problem(.serviceUnavailable, "not ready: the store did not answer within 2 s")
         }
     }

@@ -56,11 +56,19 @@ struct JobBody {
         TimeFormat.iso8601(ms).replacing("T", with: " ").replacing("Z", with: " UTC")
     }
 
+    /// A job waiting for its time (scheduled, or retrying after a back-off) is not retried but brought forward: the
+    /// button says so.
+    var retryButton: HTML {
+        state == JobState.scheduled.rawValue || state == JobState.retrying.rawValue
+            ? "<button type=\"submit\" title=\"Run it now instead of at its due time\">Run now</button>"
+            : "<button type=\"submit\">Retry</button>"
+    }
+
     var html: HTML {
         let actions: HTML = """
               <div class="actions">
                 \(if: canCancel, "<form method=\"post\" action=\"/jobs/\(id)/cancel\"><input type=\"hidden\" name=\"csrf\" value=\"\(csrf)\"><button type=\"submit\" class=\"danger\">Cancel</button></form>")
-                \(if: canRetry, "<form method=\"post\" action=\"/jobs/\(id)/retry\"><input type=\"hidden\" name=\"csrf\" value=\"\(csrf)\"><button type=\"submit\">Retry</button></form>")
+                \(if: canRetry, "<form method=\"post\" action=\"/jobs/\(id)/retry\"><input type=\"hidden\" name=\"csrf\" value=\"\(csrf)\">\(retryButton)</form>")
                 \(if: canRunAgain, "<form method=\"post\" action=\"/jobs/\(id)/retry\"><input type=\"hidden\" name=\"csrf\" value=\"\(csrf)\"><input type=\"hidden\" name=\"again\" value=\"1\"><button type=\"submit\">Run again</button></form>")
               </div>
 

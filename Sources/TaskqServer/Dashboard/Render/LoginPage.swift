@@ -8,6 +8,8 @@ struct LoginPage: DashboardPage {
     /// What was typed, kept after a failed attempt (the password never is).
     var username: String
     var error: String?
+    /// The store has no user yet: the page says how to create one.
+    var noUserYet = false
 
     var content: HTML {
         """
@@ -21,7 +23,7 @@ struct LoginPage: DashboardPage {
             <label>Password <input name="password" type="password" autocomplete="current-password" required \(if: !username.isEmpty, "autofocus")></label>
             <button type="submit">Log in</button>
           </form>
-          <p class="hint">No user yet? <code>taskq createsuperuser</code></p>
+          \(if: noUserYet, "<p class=\"hint\">No user yet: create one with <code>taskq createsuperuser</code>.</p>")
         </section>
 
         """

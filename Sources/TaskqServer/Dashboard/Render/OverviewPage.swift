@@ -66,11 +66,14 @@ struct OverviewBody {
         """
     }
 
+    /// The counts a phone-wide window keeps (`.wide` cells are left out under 720 px): what waits, runs and failed.
+    static let narrowStates: [JobState] = [.pending, .running, .failed]
+
     private var queueTable: HTML {
         """
           <div class="table-wrap">
           <table class="grid queues">
-            <thead><tr><th>Queue</th><th>Status</th>\(JobState.allCases.map { "<th class=\"n\">\($0.rawValue)</th>" as HTML })<th class="n">Oldest waiting</th><th class="n">Workers</th><th>Last 10 min</th>\(if: isAdmin, "<th></th>")</tr></thead>
+            <thead><tr><th>Queue</th><th class="wide">Status</th>\(JobState.allCases.map { "<th class=\"n\(if: !Self.narrowStates.contains($0), " wide")\">\($0.rawValue)</th>" as HTML })<th class="n wide">Oldest waiting</th><th class="n wide">Workers</th><th class="wide">Last 10 min</th>\(if: isAdmin, "<th></th>")</tr></thead>
             <tbody>
         \(queues.map(row))    </tbody>
           </table>
@@ -83,7 +86,7 @@ struct OverviewBody {
         let query = Query.escape(q.name)
         let counts = q.counts.map { c -> HTML in
             let n: HTML = c.n > 0 ? "<a href=\"/jobs?queue=\(query)&amp;state=\(c.state)\">\(c.n)</a>" : "<span class=\"zero\">0</span>"
-            return "<td class=\"n\" data-state=\"\(c.state)\">\(n)</td>"
+            return "<td class=\"n\(if: !Self.narrowStates.contains { $0.rawValue == c.state }, " wide")\" data-state=\"\(c.state)\">\(n)</td>"
         }
         let action: HTML = isAdmin ? """
             <td class="act">
@@ -95,12 +98,12 @@ struct OverviewBody {
             """ : .empty
         return """
                   <tr data-queue="\(q.name)">
-                    <td><a href="/jobs?queue=\(query)">\(q.name)</a></td>
-                    <td>\(q.paused ? "<span class=\"badge paused\">paused</span>" : "<span class=\"badge active\">active</span>" as HTML)</td>
+                    <td><a href="/jobs?queue=\(query)">\(q.name)</a>\(if: q.paused, " <span class=\"badge paused narrow\">paused</span>")</td>
+                    <td class="wide">\(q.paused ? "<span class=\"badge paused\">paused</span>" : "<span class=\"badge active\">active</span>" as HTML)</td>
                     \(counts)
-                    <td class="n">\(q.oldest)</td>
-                    <td class="n">\(q.workers)</td>
-                    <td>\(q.spark)</td>
+                    <td class="n wide">\(q.oldest)</td>
+                    <td class="n wide">\(q.workers)</td>
+                    <td class="wide">\(q.spark)</td>
                     \(action)
                   </tr>
 
