@@ -1133,7 +1133,7 @@ _taskq_serve() {
     repeating_flags=()
     non_repeating_flags=(--public-metrics --version -h --help)
     repeating_options=()
-    non_repeating_options=(--database-url --config --bind --secure-cookies --max-body --shutdown-grace --log-level --log-format)
+    non_repeating_options=(--database-url --config --bind --secure-cookies --max-body --shutdown-grace --idle-timeout --log-level --log-format)
     __taskq_offer_flags_options 0
 
     # Offer option value completions
@@ -1156,6 +1156,9 @@ _taskq_serve() {
         return
         ;;
     '--shutdown-grace')
+        return
+        ;;
+    '--idle-timeout')
         return
         ;;
     '--log-level')

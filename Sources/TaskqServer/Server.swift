@@ -16,6 +16,9 @@ public enum TaskqServer {
         let router = makeRouter(state)
         let app = Application(
             responder: HeadResponder(base: router.buildResponder()),
+            // Slow or silent clients (half a request head, a stalled body, an idle keep-alive) are closed after the
+            // idle timeout; Hummingbird does not count a response in progress as idle, so event streams stay open.
+            server: .http1(configuration: .init(idleTimeout: .milliseconds(settings.idleTimeoutMillis))),
             configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: nil),
             services: [LiveFeedService(feed: state.live)],
             onServerRunning: { channel in onListening(channel.localAddress?.port ?? settings.port) },

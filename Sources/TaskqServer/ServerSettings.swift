@@ -9,11 +9,15 @@ public struct ServerSettings: Sendable {
     public var publicMetrics = false
     /// How long a dashboard login lasts without use.
     public var sessionIdleMillis: Millis = 12 * 3_600_000
-    /// Largest request body accepted (413 above it; hidden flag `--max-body`).
+    /// Largest request body accepted (413 above it; `--max-body`).
     public var maxBodyBytes = 16 << 20
     /// On SIGTERM or SIGINT, how long requests in flight (and clients still sending one) may take before they are
-    /// cut off and the process exits anyway (hidden flag `--shutdown-grace`).
+    /// cut off and the process exits anyway (`--shutdown-grace`).
     public var shutdownGraceMillis: Millis = 10_000
+    /// How long a connection may stay silent before it is closed (`--idle-timeout`): a keep-alive connection
+    /// between requests, or a client that has not finished sending a request's head or body. A response being
+    /// written (an event stream, a long download) is never cut by it.
+    public var idleTimeoutMillis: Millis = 30_000
     /// Largest number of jobs one `POST /api/v1/jobs/bulk` may create.
     public var maxBulkJobs = 10_000
     /// Session cookies carry `Secure` (sent over HTTPS only). `nil`: only when the bind address is not loopback,

@@ -355,6 +355,38 @@ struct ServeAPITests {
         #expect(try api.call("POST", "/api/v1/jobs/retry", json: #"{"queue":"bad name"}"#).status == 422)
     }
 
+    /// `--idle-timeout`: a client that stops halfway through a request head or body, and a keep-alive connection
+    /// left idle, are closed once it has passed; an event stream (a response being written) stays open and live.
+    @Test func silentClientsAreClosedButEventStreamsStay() throws {
+        let api = try APIFixture(.sqlite, serve: ["--idle-timeout", "1s"])
+        let session = try api.login()
+        let stream = try HTTPConnection(port: api.server.port)
+        try stream.send(HTTPConnection.head("GET", "/events/overview", headers: ["Cookie": "taskq_session=\(session.cookie)"], bodyLength: nil))
+        #expect(stream.read(until: "retry: 2000"), "the event stream did not start: \(stream.received)")
+
+        let start = Date()
+        let halfHead = try HTTPConnection(port: api.server.port)
+        try halfHead.send("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        let stalledBody = try HTTPConnection(port: api.server.port)
+        try stalledBody.send(HTTPConnection.head("POST", "/api/v1/jobs", headers: ["Authorization": "Bearer \(api.admin)",
+                                                                                  "Content-Type": "application/json"], bodyLength: 100))
+        try stalledBody.send(#"{"task":"#)
+        let keptAlive = try HTTPConnection(port: api.server.port)
+        try keptAlive.send(HTTPConnection.head("GET", "/health", headers: [:], bodyLength: nil))
+        #expect(try keptAlive.response().status == 200)
+        for (name, connection) in [("half a head", halfHead), ("a stalled body", stalledBody), ("an idle keep-alive", keptAlive)] {
+            connection.readToEnd(seconds: 10)
+            #expect(Date().timeIntervalSince(start) < 6, "\(name) was not closed")
+        }
+        #expect(!halfHead.received.contains("200 OK"))
+
+        // Well past the idle timeout the stream is still connected and still pushes changes.
+        Thread.sleep(forTimeInterval: max(0, 2.5 - Date().timeIntervalSince(start)))
+        #expect(try api.call("POST", "/api/v1/jobs", json: #"{"task":"noop","queue":"idle-check"}"#).status == 201)
+        #expect(stream.read(until: "idle-check", seconds: 10), "the event stream was cut: \(stream.received.suffix(300))")
+        #expect(try api.server.terminate().status == 0)
+    }
+
     /// SIGTERM lets a request in flight finish, ends open event streams, cuts off a client that stalls past the
     /// grace period, and exits 0 within seconds.
     @Test(arguments: APIBackend.allCases)

@@ -40,6 +40,10 @@ struct Serve: TaskqSubcommand {
                                valueName: "duration"))
     var shutdownGrace: String?
 
+    @Option(help: ArgumentHelp("Close a connection that stays silent this long: idle between requests, or still sending a request. Default 30s; never cuts a response being written (live updates).",
+                               valueName: "duration"))
+    var idleTimeout: String?
+
     @OptionGroup var logging: LogOptions
 
     func settings() throws -> ServerSettings {
@@ -54,6 +58,10 @@ struct Serve: TaskqSubcommand {
                 guard settings.maxBodyBytes > 0 else { throw TaskqError.usage("--max-body must be positive") }
             }
             if let shutdownGrace { settings.shutdownGraceMillis = try DurationParser.require(shutdownGrace, option: "--shutdown-grace") }
+            if let idleTimeout {
+                settings.idleTimeoutMillis = try DurationParser.require(idleTimeout, option: "--idle-timeout")
+                guard settings.idleTimeoutMillis > 0 else { throw TaskqError.usage("--idle-timeout must be positive") }
+            }
         } catch let error as TaskqError {
             throw ValidationError(error.description)
         }
