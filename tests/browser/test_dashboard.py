@@ -323,6 +323,17 @@ def scenarios(run):
         assert len(s.job(job_id)["history"]) == 2
         run.shot(page, "job-retried")
 
+    def run_scheduled_now():
+        job_id = s.create_job("later-report", "--task", "echo", "--in", "1h")
+        page.goto(f"/jobs/{job_id}")
+        expect(page.locator("[data-job-state]")).to_have_text("scheduled")
+        button = page.locator("form[action$='/retry'] button")
+        expect(button).to_have_text("Run now")
+        with page.expect_navigation():
+            button.click()
+        expect(page.locator("p.flash")).to_contain_text(f"Job {job_id} runs now instead of at its due time")
+        expect(page.locator("[data-job-state]")).to_have_text("completed", timeout=15_000)
+
     def bulk_retry():
         # A failed job of another task: the button retries what the filters select, the task filter included.
         other = s.create_job("shell-fails", "--max-retries", "0", "--", "sh", "-c", "exit 3")
@@ -531,7 +542,7 @@ def scenarios(run):
     for name, fn in [("wrong password refused", wrong_password), ("login", login_works),
                      ("overview shows the counts", overview_counts), ("overview is pushed live", overview_live),
                      ("enqueue through the form", enqueue_form), ("cancel a running job from its live page", cancel_running),
-                     ("retry a failed job", retry_failed), ("bulk retry of failed jobs", bulk_retry),
+                     ("retry a failed job", retry_failed), ("run a scheduled job now", run_scheduled_now), ("bulk retry of failed jobs", bulk_retry),
                      ("shell job output", shell_output), ("schedules page", schedules_page), ("workers page", workers_page),
                      ("unknown pages and jobs are 404", unknown_page), ("pause and resume a queue", pause_queue),
                      ("form POST without CSRF refused", csrf_refused), ("viewer is read-only", viewer_read_only),

@@ -49,8 +49,10 @@ struct DashboardActions {
         let form = try await Forms.decode(RetryForm.self, request, limit: 4 << 10)
         _ = try Dashboard.requireForm(form, context)
         let id = try JobID.parse(context.parameters.get("id") ?? "")
+        // A job still waiting for its time is brought forward ("Run now" on its page), not retried.
+        let waiting = [JobState.scheduled, .retrying].contains(try await JobActions.job(id, in: state.store).state)
         _ = try await JobActions.retry(id, again: form.again == "1", in: state.store, now: Clock.now())
-        return Dashboard.seeOther("/jobs/\(id)", flash: "Retry of job \(id) queued.")
+        return Dashboard.seeOther("/jobs/\(id)", flash: waiting ? "Job \(id) runs now instead of at its due time." : "Retry of job \(id) queued.")
     }
 
     @Sendable func retryMany(_ request: Request, context: ServerContext) async throws -> Response {
