@@ -35,13 +35,18 @@ struct WorkerOutputTests {
     @Test(arguments: Backend.allCases)
     func outputIsStoredWhileTheJobRuns(backend: Backend) async throws {
         let store = try await backend.makeLocation().migrated()
-        let ids = try await store.enqueue([shell("slow", "echo first; sleep 5; echo second")], now: Clock.now()).map(\.id)
+        // The job prints its second line only once the test has seen the first stored (however slow the machine).
+        let go = FileManager.default.temporaryDirectory.appendingPathComponent("taskq-output-go-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: go) }
+        let script = "echo first; i=0; while [ ! -e '\(go)' ] && [ $i -lt 1200 ]; do sleep 0.05; i=$((i+1)); done; echo second"
+        let ids = try await store.enqueue([shell("slow", script)], now: Clock.now()).map(\.id)
         let worker = Worker(store: store, registry: .builtins(), options: engine.options { $0.maxTasks = 1 }, logger: WorkerEngineTests.logger)
         let run = Task { try await worker.run() }
-        try await engine.waitUntil(10) {
+        try await engine.waitUntil(30) {
             try await store.output(jobID: ids[0], attempt: 1, stream: .stdout)?.bytes == Array("first\n".utf8)
         }
         #expect(try await store.job(id: ids[0])?.state == .running)
+        FileManager.default.createFile(atPath: go, contents: nil)
         _ = try await run.value
         #expect(try await store.job(id: ids[0])?.state == .completed)
         #expect(try await store.output(jobID: ids[0], attempt: 1, stream: .stdout)?.bytes == Array("first\nsecond\n".utf8))
