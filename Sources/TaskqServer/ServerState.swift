@@ -37,6 +37,6 @@ final class ServerState: Sendable {
         let announced = try await JobBuilder.announcedTasks(for: Array(tasks), registry: registry, store: store)
         // Only tasks some worker announced (or this process knows) are accepted over HTTP: no force here.
         return JobBuilder(config: config, registry: registry, storeTasks: announced, force: false, keyNames: true,
-                          forceHint: "start a worker that announces it (`taskq create-job --force` enqueues it anyway)")
+                          forceHint: "start a worker that announces it (the API takes only tasks some worker announced; `taskq create-job --force` enqueues it anyway)")
     }
 }

@@ -188,6 +188,29 @@ struct ParsingTests {
         }
     }
 
+    /// A misspelt or repeated Redis URL parameter is a usage error (it would silently write under the default
+    /// prefix); values are percent-decoded; an IPv6 host goes in brackets.
+    @Test func redisURLParametersAreCheckedAndDecoded() throws {
+        func target(_ url: String) throws -> RedisTarget {
+            guard case let .redis(r) = try DatabaseURL.parse(url).target else { throw TaskqError.failed("not redis") }
+            return r
+        }
+        for url in ["redis://127.0.0.1:6379/8?prefx=myapp", "redis://h/0?prefix=a&bogus=1", "redis://h/0?Prefix=a",
+                    "redis://h/0?prefix=a&prefix=b", "unix:///run/redis.sock?db=1&pefix=x", "redis://:s3cr3t@h/0?prefx=a"] {
+            #expect { _ = try target(url) } throws: { error in
+                let e = error as? TaskqError
+                return e?.exitCode == 64 && !(e?.description.contains("s3cr3t") ?? true)
+            }
+        }
+        #expect(try target("redis://h/0?prefix=my%3Aapp").prefix == "my:app")
+        #expect(try target("unix:///run/redis.sock?db=3&prefix=q").database == 3)
+        #expect(try target("redis://[::1]:6380/2").endpoint == .tcp("::1", 6380))
+        #expect(try target("redis://[::1]/2").endpoint == .tcp("::1", 6379))
+        #expect(try target("redis://h:6380").endpoint == .tcp("h", 6380))
+        #expect(throws: TaskqError.self) { try target("redis://[::1:6380/2") }
+        #expect(throws: TaskqError.self) { try target("redis://h/0?prefix=a%20b") }
+    }
+
     @Test func databaseURLPrecedenceIsFlagThenEnvironmentThenFileThenDefault() throws {
         var config = TaskqConfig()
         config.databaseURL = "sqlite:from-file.sqlite3"

@@ -101,9 +101,10 @@ struct BadInputTests {
         #expect(try cli.run(["help", "queue", "pause"]).status == 0 && cli.run(["help", "help"]).status == 0)
         try FileManager.default.createDirectory(atPath: cli.path("conf.d"), withIntermediateDirectories: true)
         try expectRefused(cli, ["list-jobs", "--config", cli.path("conf.d")], status: 64, mentions: "is a directory")
-        // A directory that merely has the default name is no config file: ignored, as an absent one is.
+        // A directory with the default name (as `docker run -v ./taskq.toml:…` makes when the file is missing) is
+        // refused, never skipped: the settings meant to be there would silently not apply.
         try FileManager.default.createDirectory(atPath: cli.path("taskq.toml"), withIntermediateDirectories: true)
-        #expect(try cli.run(["list-jobs"]).status == 0)
+        try expectRefused(cli, ["list-jobs"], status: 64, mentions: "config file 'taskq.toml' is a directory")
         try FileManager.default.removeItem(atPath: cli.path("taskq.toml"))
         try expectRefused(cli, ["migrate", "--sql", "--json"], status: 64, mentions: "--sql")
         // An '@' left in a PostgreSQL password: refused before libpq could quote part of it as a host.

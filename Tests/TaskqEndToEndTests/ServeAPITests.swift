@@ -284,6 +284,8 @@ struct ServeAPITests {
             ("GET", "/api/v1/jobs/\(done)/output?attempt=5", nil, nil, 404, "job \(done) has no attempt 5 (attempts so far: 1)"),
             ("GET", "/api/v1/jobs/abc", nil, nil, 400, try api.cliError(["show-job", "abc"])),
             ("GET", "/api/v1/jobs/\(waiting)/output?stream=both", nil, nil, 400, "invalid stream 'both': expected stdout or stderr"),
+            ("GET", "/api/v1/jobs/\(done)/output?steam=stderr", nil, nil, 400, "unknown query parameter 'steam' (this endpoint takes stream, attempt)"),
+            ("POST", "/api/v1/jobs/\(done)/retry", nil, nil, 409, "job \(done) is completed; run it once more with ?again=true"),
             ("GET", "/api/v1/schedules?next=-1", nil, nil, 400, "invalid next '-1': expected an integer 0-1000"),
             ("GET", "/api/v1/workers?all=perhaps", nil, nil, 400, "invalid all 'perhaps': expected true or false"),
             ("GET", "/api/v1/jobs/999", nil, nil, 404, try api.cliError(["show-job", "999"])),
@@ -324,13 +326,28 @@ struct ServeAPITests {
     @Test(arguments: APIBackend.allCases)
     func sweepFindingsOnTheAPI(backend: APIBackend) throws {
         let api = try APIFixture(backend)
+        var heads: [String: HTTPAnswer] = [:]
         for path in ["/health", "/api/v1/stats", "/login"] {
-            let head = try api.call("HEAD", path)
-            #expect(head.status == 200 && head.body.isEmpty, "HEAD \(path): \(head)")
+            heads[path] = try api.call("HEAD", path)
+            #expect(heads[path]?.status == 200, "HEAD \(path): \(String(describing: heads[path]))")
         }
+        // The event streams are GET only, and say so.
+        let session = try api.login()
+        let streamHead = try api.server.request("HEAD", "/events/overview", headers: ["Cookie": "taskq_session=\(session.cookie)"])
+        #expect(streamHead.status == 405 && streamHead.header("Allow") == "GET", "\(streamHead)")
+        // Every API route refuses a query parameter it does not take (a misspelt one must not be ignored).
+        for path in ["/api/v1/stats?foo=1", "/api/v1/workers?al=true", "/api/v1/schedules?nxt=5", "/api/v1/queues?x=1", "/api/v1/tasks?x=1"] {
+            let answer = try api.call("GET", path)
+            #expect(answer.status == 400 && answer.detail?.hasPrefix("unknown query parameter") == true, "\(path): \(answer)")
+        }
+        #expect(try api.call("GET", "/api/v1/workers?all=true").status == 200)
+        #expect(try api.call("GET", "/api/v1/schedules?next=5").status == 200)
         #expect(try api.call("HEAD", "/api/v1/jobs/999").status == 404)
-        #expect(api.server.log.contains("GET /api/v1/stats") == false && api.server.log.contains("HEAD /api/v1/stats 200"))
+        #expect(api.server.log.contains("GET /api/v1/stats 200") == false && api.server.log.contains("HEAD /api/v1/stats 200"))
         #expect(api.server.log.contains(" by admin"), "\(api.server.log.suffix(500))")
+        for (path, head) in heads {  // the GET answer's length, without its body
+            #expect(head.header("Content-Length") == String(try api.call("GET", path).body.count), "HEAD \(path): \(head)")
+        }
 
         let notUTF8 = try api.server.request("POST", "/api/v1/jobs", token: api.admin, headers: ["Content-Type": "application/json"],
                                              body: Data(#"{"task":"noop","name":""#.utf8) + Data([0xFF, 0xFE]) + Data(#""}"#.utf8))

@@ -110,8 +110,9 @@ final class HTTPConnection {
         while Date() < deadline && fill() {}
     }
 
-    /// Reads one whole response (Content-Length, chunked, or to EOF).
-    func response() throws -> HTTPAnswer {
+    /// Reads one whole response (Content-Length, chunked, or to EOF); `headOnly` for the answer to a HEAD request,
+    /// whose headers describe a body that is not sent.
+    func response(headOnly: Bool = false) throws -> HTTPAnswer {
         guard read(until: "\r\n\r\n"), let end = buffer.range(of: Data("\r\n\r\n".utf8)) else {
             throw HTTPTestError("no response (connection closed after \(buffer.count) bytes)")
         }
@@ -125,6 +126,7 @@ final class HTTPConnection {
             return (String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
         }
         var answer = HTTPAnswer(status: status, headers: headers, body: Data())
+        if headOnly { return answer }
         if let length = answer.header("Content-Length").flatMap({ Int($0) }) {
             while buffer.count < length { if !fill() { throw HTTPTestError("body cut short") } }
             answer.body = Data(buffer.prefix(length))
@@ -196,7 +198,7 @@ final class ServeProcess {
         let connection = try HTTPConnection(port: port)
         try connection.send(HTTPConnection.head(method, path, headers: headers, bodyLength: payload?.count))
         if let payload { try connection.send(payload) }
-        return try connection.response()
+        return try connection.response(headOnly: method == "HEAD")
     }
 
     /// SIGTERM, then the exit status and how long the exit took.

@@ -31,22 +31,28 @@ public struct TaskqConfig: Sendable {
     /// The config file name looked up in the working directory.
     public static let fileName = "taskq.toml"
 
-    /// Loads `explicitPath` (which must exist), else `./taskq.toml` when present, else empty settings.
-    /// Throws `TaskqError.badInput` naming the file and line for invalid TOML or values.
+    /// Loads `explicitPath` (which must exist), else `./taskq.toml` when present, else empty settings. A
+    /// `./taskq.toml` that exists but cannot be read (or is a directory) is an error like an unreadable `--config`,
+    /// never skipped: its settings (the database URL above all) would silently not apply.
+    /// Throws `TaskqError.usage` for an unreadable file, `TaskqError.badInput` naming the file and line for invalid
+    /// TOML or values.
     public static func load(explicitPath: String?) throws -> TaskqConfig {
         let path: String
         if let explicitPath {
             guard access(explicitPath, R_OK) == 0 else {
                 throw TaskqError.usage("config file '\(TerminalText.escaped(explicitPath))' not found or not readable")
             }
-            guard !isDirectory(explicitPath) else {
-                throw TaskqError.usage("config file '\(TerminalText.escaped(explicitPath))' is a directory")
-            }
             path = explicitPath
-        } else if access(fileName, R_OK) == 0, !isDirectory(fileName) {
+        } else if access(fileName, F_OK) == 0 {
+            guard access(fileName, R_OK) == 0 else {
+                throw TaskqError.usage("config file '\(fileName)' in the working directory is not readable by this user")
+            }
             path = fileName
         } else {
             return TaskqConfig()
+        }
+        guard !isDirectory(path) else {
+            throw TaskqError.usage("config file '\(TerminalText.escaped(path))' is a directory")
         }
         var config = try TaskqConfig(toml: try readFile(path), path: path)
         config.path = path

@@ -20,10 +20,11 @@ public enum JobActions {
     }
 
     /// Makes `id` pending again (`again`: a completed job too). Returns the job as stored afterwards.
-    public static func retry(_ id: Int64, again: Bool, in store: JobStore, now: Millis) async throws -> Job {
+    /// `againHint` names how the caller asks for a completed job's rerun (`--again` on the command line).
+    public static func retry(_ id: Int64, again: Bool, in store: JobStore, now: Millis, againHint: String = "--again") async throws -> Job {
         switch try await store.retry(id: id, now: now, from: again ? JobState.rerunnable : JobState.retryable) {
         case .notFound: throw TaskqError.notFound(JobMessages.noSuchJob(id))
-        case .notRetryable(.completed): throw TaskqError.conflict("job \(id) is completed; run it once more with --again")
+        case .notRetryable(.completed): throw TaskqError.conflict("job \(id) is completed; run it once more with \(againHint)")
         case let .notRetryable(state): throw TaskqError.conflict("job \(id) is \(state.rawValue) and cannot be retried")
         case let .uniqueKeyHeld(key, other): throw TaskqError.conflict(JobMessages.uniqueKeyHeld(key: key, byJob: other, retrying: id))
         case .retried: return try await job(id, in: store)

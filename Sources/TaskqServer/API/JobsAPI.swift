@@ -43,6 +43,7 @@ struct JobsAPI {
     /// job that already holds its `unique_key`.
     @Sendable func create(_ request: Request, context: ServerContext) async throws -> Response {
         _ = try context.requireAdmin()
+        try Query.allowOnly([], in: request)
         let body = try await RequestBody.json(request, limit: state.settings.maxBodyBytes)
         guard case .object = body else { throw Problem(.unprocessableContent, "expected a JSON object describing one job (a list goes to /api/v1/jobs/bulk)") }
         let jobRequest = try JobRequest(json: body)
@@ -60,6 +61,7 @@ struct JobsAPI {
     /// their ids in order (`create-job --from-file --json`).
     @Sendable func createMany(_ request: Request, context: ServerContext) async throws -> Response {
         _ = try context.requireAdmin()
+        try Query.allowOnly([], in: request)
         let body = try await RequestBody.json(request, limit: state.settings.maxBodyBytes)
         let items: [JSONValue]
         if let array = body.arrayValue { items = array }
@@ -103,6 +105,7 @@ struct JobsAPI {
     /// The job with every attempt (`show-job --json`).
     @Sendable func show(_ request: Request, context: ServerContext) async throws -> Response {
         _ = try context.requireUser()
+        try Query.allowOnly([], in: request)
         let id = try jobID(context)
         let job = try await JobActions.job(id, in: state.store)
         return JSONResponse.make(job.jsonObject(history: try await state.store.attempts(jobID: id)))
@@ -111,6 +114,7 @@ struct JobsAPI {
     /// `taskq cancel ID --json`: the job afterwards (a running job shows `cancel_requested`).
     @Sendable func cancel(_ request: Request, context: ServerContext) async throws -> Response {
         _ = try context.requireAdmin()
+        try Query.allowOnly([], in: request)
         let (_, job) = try await JobActions.cancel(try jobID(context), in: state.store, now: Clock.now())
         return JSONResponse.make(job.jsonObject())
     }
@@ -118,6 +122,7 @@ struct JobsAPI {
     /// `taskq retry ID [--again] --json`; `?again=true` or a body `{"again": true}`.
     @Sendable func retry(_ request: Request, context: ServerContext) async throws -> Response {
         _ = try context.requireAdmin()
+        try Query.allowOnly(["again"], in: request)
         let id = try jobID(context)
         var again = try Query.bool(request.uri.queryParameters["again"], name: "again") ?? false
         if let body = try await RequestBody.optionalJSON(request, limit: smallBodyLimit) {
@@ -129,13 +134,15 @@ struct JobsAPI {
                 again = flag
             }
         }
-        return JSONResponse.make(try await JobActions.retry(id, again: again, in: state.store, now: Clock.now()).jsonObject())
+        let job = try await JobActions.retry(id, again: again, in: state.store, now: Clock.now(), againHint: "?again=true (or a body {\"again\": true})")
+        return JSONResponse.make(job.jsonObject())
     }
 
     /// `taskq retry --state failed [--queue Q] [--dry-run] --json`: body `{"states": ["failed"], "queue": "q",
     /// "task": "t", "dry_run": false}` (states default to failed).
     @Sendable func retryMany(_ request: Request, context: ServerContext) async throws -> Response {
         _ = try context.requireAdmin()
+        try Query.allowOnly([], in: request)
         var states: [JobState] = [.failed]
         var queue: String?
         var task: String?
@@ -180,6 +187,7 @@ struct JobsAPI {
     /// The stored output tail of an attempt (default: the latest) as text: `?stream=stdout|stderr&attempt=N`.
     @Sendable func output(_ request: Request, context: ServerContext) async throws -> Response {
         _ = try context.requireUser()
+        try Query.allowOnly(["stream", "attempt"], in: request)
         let id = try jobID(context)
         let job = try await JobActions.job(id, in: state.store)
         let query = request.uri.queryParameters
@@ -210,7 +218,8 @@ enum Query {
     /// every job.
     static func allowOnly(_ names: [String], in request: Request) throws {
         for (name, _) in request.uri.queryParameters where !names.contains(String(name)) {
-            throw Problem(.badRequest, "unknown query parameter '\(TerminalText.escaped(String(name)))' (this endpoint takes \(names.joined(separator: ", ")))")
+            let takes = names.isEmpty ? "no query parameters" : names.joined(separator: ", ")
+            throw Problem(.badRequest, "unknown query parameter '\(TerminalText.escaped(String(name)))' (this endpoint takes \(takes))")
         }
     }
 

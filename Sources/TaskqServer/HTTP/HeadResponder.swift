@@ -18,7 +18,10 @@ struct HeadResponder<Base: HTTPResponder>: HTTPResponder where Base.Context == S
         head.method = .get
         head.headerFields[.headRequest] = "1"
         var response = try await base.respond(to: Request(head: head, body: request.body), context: context)
+        // The GET answer's length stays in the headers (setting the empty body would make it 0).
+        let length = response.headers[.contentLength]
         response.body = ResponseBody()
+        response.headers[.contentLength] = length
         return response
     }
 }

@@ -19,8 +19,10 @@ final class RouteMethods: Sendable {
             let path = route.path.description
             table[path, default: Entry(segments: path.split(separator: "/"), methods: [])].methods.insert(route.method.rawValue)
         }
-        // Hummingbird answers HEAD wherever it answers GET.
-        for key in table.keys where table[key]!.methods.contains("GET") { table[key]!.methods.insert("HEAD") }
+        // HEAD is answered wherever GET is (HeadResponder), except on the live event streams.
+        for key in table.keys where table[key]!.methods.contains("GET") && table[key]!.segments.first != "events" {
+            table[key]!.methods.insert("HEAD")
+        }
         entries.withLock { $0 = Array(table.values) }
     }
 

@@ -22,9 +22,18 @@ public struct RedisTarget: Sendable, Equatable {
         else { throw TaskqError.usage("unsupported Redis URL '\(TerminalText.escaped(display))': expected redis://host:port/db or unix:///path") }
         var query: [String: String] = [:]
         if let q = rest.firstIndex(of: "?") {
+            // A misspelt parameter (`?prefx=app`) must not silently write under the default prefix.
+            let known = isUnix ? ["prefix", "db", "user", "password"] : ["prefix", "user", "password"]
             for pair in rest[rest.index(after: q)...].split(separator: "&") {
-                let kv = pair.split(separator: "=", maxSplits: 1)
-                query[String(kv[0])] = kv.count > 1 ? String(kv[1]) : ""
+                let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                let name = String(kv[0]).removingPercentEncodingSimple()
+                guard known.contains(name) else {
+                    throw TaskqError.usage("unknown parameter '\(TerminalText.escaped(name))' in Redis URL '\(TerminalText.escaped(display))': expected \(known.joined(separator: ", "))")
+                }
+                guard query[name] == nil else {
+                    throw TaskqError.usage("parameter '\(name)' is given twice in Redis URL '\(TerminalText.escaped(display))'")
+                }
+                query[name] = kv.count > 1 ? String(kv[1]).removingPercentEncodingSimple() : ""
             }
             rest = rest[..<q]
         }
@@ -42,7 +51,7 @@ public struct RedisTarget: Sendable, Equatable {
             rest = rest[rest.index(after: at)...]
         }
         username = user ?? query["user"]
-        password = pass ?? query["password"].map { $0.removingPercentEncodingSimple() }
+        password = pass ?? query["password"]
         if isUnix {
             guard !rest.isEmpty else { throw TaskqError.usage("Redis URL '\(TerminalText.escaped(display))' has no socket path") }
             endpoint = .unix(String(rest))
@@ -55,9 +64,21 @@ public struct RedisTarget: Sendable, Equatable {
                 let dbText = rest[rest.index(after: slash)...]
                 if !dbText.isEmpty { db = Int(dbText) ?? -1 }
             }
-            let parts = hostPort.split(separator: ":", maxSplits: 1)
-            let host = parts.first.map(String.init) ?? "127.0.0.1"
-            let port = parts.count > 1 ? Int(parts[1]) ?? -1 : 6379
+            var host = "127.0.0.1"
+            var port = 6379
+            if hostPort.hasPrefix("[") {
+                // An IPv6 address in brackets: `[::1]:6380`.
+                guard let close = hostPort.firstIndex(of: "]") else {
+                    throw TaskqError.usage("invalid IPv6 address in Redis URL '\(TerminalText.escaped(display))': expected [ADDRESS]:PORT")
+                }
+                host = String(hostPort[hostPort.index(after: hostPort.startIndex)..<close])
+                let after = hostPort[hostPort.index(after: close)...]
+                if after.hasPrefix(":") { port = Int(after.dropFirst()) ?? -1 } else if !after.isEmpty { port = -1 }
+            } else {
+                let parts = hostPort.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+                if let first = parts.first, !first.isEmpty { host = String(first) }
+                if parts.count > 1 { port = Int(parts[1]) ?? -1 }
+            }
             guard port > 0 && port < 65536 else { throw TaskqError.usage("invalid port in Redis URL '\(TerminalText.escaped(display))'") }
             endpoint = .tcp(host.isEmpty ? "127.0.0.1" : host, port)
             database = db
