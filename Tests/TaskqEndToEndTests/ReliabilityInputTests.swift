@@ -194,6 +194,31 @@ struct ReliabilityInputTests {
         #expect(try run(["stats", "--json"]).status == 0)
         let write = try run(["create-job", "y", "--task", "noop"])
         #expect(write.status == 69 && write.stderr.split(separator: "\n").count == 1, "\(write.stderr)")
+        // `migrate` of a database already up to date has nothing to write: it says so (exit 0).
+        let migrate = try run(["migrate"])
+        #expect(migrate.status == 0 && migrate.stdout.contains("is up to date"), "\(migrate.stderr)")
+    }
+
+    /// A `./taskq.toml` this user cannot read is an error (64), never skipped: its database URL would silently not
+    /// apply and the command would use (or `migrate` create) another database.
+    @Test func anUnreadableConfigInTheWorkingDirectoryIsRefused() throws {
+        let cli = try CLI()
+        let config = cli.path("taskq.toml")
+        try "database_url = \"sqlite:elsewhere.sqlite3\"\n".write(toFile: config, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o000], ofItemAtPath: config)
+        var run: ([String]) throws -> CLI.Result = { try cli.run($0) }
+        if geteuid() == 0 {
+            guard FileManager.default.isExecutableFile(atPath: "/usr/sbin/runuser") else { return }
+            try FileManager.default.setAttributes([.posixPermissions: 0o777], ofItemAtPath: cli.dir)
+            run = { args in try cli.start(["-u", "nobody", "--", CLI.binary] + args, binary: "/usr/sbin/runuser").wait(timeout: 60) }
+        }
+        cli.databaseURL = nil
+        for args in [["list-jobs"], ["migrate"]] {
+            let refused = try run(args)
+            #expect(refused.status == 64 && refused.stderr == "taskq: error: config file 'taskq.toml' in the working directory is not readable by this user\n",
+                    "\(args): \(refused.stderr)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: cli.path("taskq.sqlite3")), "migrate created a database the config did not name")
     }
 
     /// Defect 8: list-jobs --json is streamed in pages; across page boundaries it is still one array, newest first,

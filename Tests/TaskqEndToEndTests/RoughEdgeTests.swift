@@ -28,6 +28,28 @@ struct RoughEdgeTests {
         try FileManager.default.removeItem(atPath: cli.path("taskq.toml"))
         #expect((try cli.run(["list-jobs", "--json"]).json as? [Any])?.isEmpty == true)
         #expect(try cli.run(["create-job", "日本語のジョブ 🚀", "--task", "noop", "--queue", "eu-west.mail:1"]).status == 0)
+        // Found by the docs sweep: a tab is shown escaped in the refusal; an empty queue in a list is named.
+        try refused(cli, ["create-job", "a\tb", "--task", "noop"], status: 64, mentions: "job name 'a\\x09b' contains control characters")
+        try refused(cli, ["run-worker", "--burst", "-q", "a,"], status: 64, mentions: "empty queue name in 'a,'")
+        // The sleep task's seconds are checked when the job is enqueued, not at every attempt.
+        try refused(cli, ["create-job", "s", "--task", "sleep", "--args", #"{"seconds":"x"}"#], status: 64, mentions: "sleep needs args.seconds")
+        try refused(cli, ["create-job", "s", "--task", "sleep", "--args", #"{"seconds":-5}"#], status: 64, mentions: "sleep needs args.seconds")
+        #expect(try cli.run(["create-job", "s", "--task", "sleep", "--args", #"{"seconds":"0.01"}"#]).status == 0)
+    }
+
+    /// A local time is its first occurrence when clocks go back (as a cron tick's is), moved forward past the gap
+    /// when clocks go forward; a day that does not exist is refused.
+    @Test func localTimesAcrossDaylightSavingChanges() throws {
+        let cli = try CLI()
+        try cli.run(["migrate"])
+        cli.environment["TZ"] = "Europe/Berlin"
+        for (local, utc) in [("2027-10-31 02:30", "2027-10-31T00:30:00.000Z"), ("2027-10-31 03:30", "2027-10-31T02:30:00.000Z"),
+                             ("2027-03-28 02:30", "2027-03-28T01:30:00.000Z"), ("2027-07-01 12:00", "2027-07-01T10:00:00.000Z"),
+                             ("2027-12-01", "2027-11-30T23:00:00.000Z")] {
+            let created = try cli.run(["create-job", "t", "--task", "noop", "--schedule-at", local, "--json"])
+            #expect((created.json as? [String: Any])?["run_at"] as? String == utc, "\(local): \(created.stdout)")
+        }
+        try refused(cli, ["create-job", "t", "--task", "noop", "--schedule-at", "2027-02-30 10:00"], status: 64, mentions: "invalid time")
     }
 
     /// An enqueued job cannot clear the operator's screen or retitle the terminal through `list-jobs`/`show-job`.

@@ -467,6 +467,11 @@ struct ServeAPITests {
         commandOutputOrFail(future)
         let notReady = try api.server.request("GET", "/health/ready")
         #expect(notReady.status == 503 && notReady.detail?.hasPrefix("not ready: ") == true && notReady.detail?.contains("upgrade taskq") == true, "\(notReady)")
+        // `migrate --list` shows the newer version it does not know, and says what to do.
+        let listed = try api.cli.run(["migrate", "--list", "--json"])
+        let rows = ((listed.json as? [String: Any])?["migrations"] as? [[String: Any]]) ?? []
+        #expect(listed.status == 0 && rows.last?["known"] as? Bool == false && rows.last?["applied"] as? Bool == true, "\(listed.stdout)")
+        #expect(listed.stderr.contains("newer than this taskq knows: upgrade taskq"), "\(listed.stderr)")
         commandOutputOrFail(restore)
         #expect(try api.server.request("GET", "/health/ready").status == 200)
 

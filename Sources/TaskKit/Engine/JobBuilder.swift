@@ -73,6 +73,9 @@ public struct JobBuilder: Sendable {
         if taskName == "shell" {
             do { _ = try ShellTask.argv(from: args) } catch let failure as TaskFailure { throw TaskqError.usage(failure.message) }
         }
+        if taskName == "sleep", registry.handler(named: taskName) is SleepTask {
+            do { _ = try SleepTask.seconds(from: args) } catch let failure as TaskFailure { throw TaskqError.usage(failure.message) }
+        }
         guard force || registry.contains(taskName) || storeTasks.contains(taskName) else {
             let hint = forceHint ?? (keyNames ? "set force = true if a worker elsewhere knows it" : Self.flagForceHint)
             throw TaskqError.usage("unknown task '\(TerminalText.escaped(taskName))': see `taskq list-tasks`, or \(hint)")

@@ -57,15 +57,18 @@ public final class Worker: @unchecked Sendable {
     /// period; a second call releases them at once.
     /// Jobs claimed ahead (not started) are released at once, without counting as attempts.
     public func stop() {
-        let (requests, released): (Int, Int) = state.withLock { s in
+        let (requests, released, running): (Int, Int, Int) = state.withLock { s in
             s.stopRequests += 1
             let now = Clock.monotonicSeconds()
             s.graceDeadline = s.stopRequests == 1 ? now + Double(options.gracePeriodMillis) / 1000 : now
-            return (s.stopRequests, release(s.backlog.removeAll(), into: &s))
+            return (s.stopRequests, release(s.backlog.removeAll(), into: &s), s.running.count)
         }
-        logger.info(requests == 1
-            ? "shutdown requested: no new jobs; waiting up to \(DurationParser.format(options.gracePeriodMillis)) for running jobs"
-            : "second stop request: releasing running jobs now")
+        if requests == 1 {
+            logger.info("shutdown requested: no new jobs; waiting up to \(DurationParser.format(options.gracePeriodMillis)) for running jobs")
+        } else if running == 0 {
+            // With jobs running, `releaseAll` says it once, with their number.
+            logger.info("second stop request: nothing is running")
+        }
         if released > 0 { logger.notice("releasing \(released) prefetched job(s) that had not started") }
         event.signal()
     }

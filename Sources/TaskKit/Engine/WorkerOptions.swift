@@ -58,7 +58,10 @@ public struct WorkerOptions: Sendable {
 
     /// Checks ranges; throws `TaskqError.usage`.
     public func validate() throws {
-        guard !queues.isEmpty, queues.allSatisfy({ !$0.isEmpty }) else { throw TaskqError.usage("at least one non-empty --queue is needed") }
+        guard !queues.isEmpty else { throw TaskqError.usage("at least one --queue is needed") }
+        guard queues.allSatisfy({ !$0.isEmpty }) else {
+            throw TaskqError.usage("empty queue name in '\(TerminalText.escaped(queues.joined(separator: ",")))': separate queue names with single commas")
+        }
         for queue in queues { try Names.checkQueue(queue) }
         guard (1...10_000).contains(concurrency) else { throw TaskqError.usage("--concurrency must be 1-10000") }
         guard leaseMillis >= 1_000 else { throw TaskqError.usage("--lease must be at least 1s") }

@@ -65,7 +65,8 @@ public enum Names {
         guard !text.trimmingSpaces().isEmpty else { throw TaskqError.usage("\(what) must not be empty or blank") }
         guard text.count <= max else { throw TaskqError.usage("\(what) is longer than \(max) characters") }
         guard !text.unicodeScalars.contains(where: TerminalText.isControl) else {
-            throw TaskqError.usage("\(what) '\(TerminalText.escaped(text))' contains control characters")
+            // The tab too, though output keeps tabs: here it is the character being refused.
+            throw TaskqError.usage("\(what) '\(TerminalText.escaped(text).replacing("\t", with: "\\x09"))' contains control characters")
         }
     }
 

@@ -36,10 +36,15 @@ enum SQLMigrations {
         return done
     }
 
-    /// Every migration of `catalog` with its applied time (nil when pending).
+    /// Every migration of `catalog` with its applied time (nil when pending), then any applied version the catalog
+    /// does not have (a newer taskq's), marked unknown.
     static func status(_ catalog: [Migration], on db: MigrationConnection) throws -> [MigrationStatus] {
         let applied = try db.recordedMigrations()
+        let known = Set(catalog.map(\.version))
         return catalog.map { MigrationStatus(version: $0.version, name: $0.name, appliedAt: applied[$0.version]) }
+            + applied.keys.filter { !known.contains($0) }.sorted().map {
+                MigrationStatus(version: $0, name: "(unknown to this taskq)", appliedAt: applied[$0], known: false)
+            }
     }
 
     /// Throws the "run `taskq migrate`" / "upgrade taskq" error unless the schema is current: every migration of

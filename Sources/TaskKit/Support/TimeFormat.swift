@@ -88,13 +88,34 @@ public enum TimeFormat {
         let epoch: Int
         if let offsetSeconds {
             epoch = Int(timegm(&parts)) - offsetSeconds
+        } else if let first = earliestLocal(parts) {
+            epoch = first
         } else {
+            // Not a wall-clock time that happens (a day that does not exist, or the hour skipped when clocks go
+            // forward): mktime normalises it, and the check below refuses another day.
             parts.tm_isdst = -1
             epoch = Int(mktime(&parts))
         }
         // Reject dates that normalised to another day (e.g. Feb 30).
         guard parts.tm_mday == Int32(day), parts.tm_mon == Int32(month - 1) else { return nil }
         return Millis(epoch) * 1000 + Millis(millis)
+    }
+
+    /// The first instant whose local wall-clock time is `parts` (a time in the hour that happens twice when clocks
+    /// go back is its first occurrence, as a cron tick's is), or nil when no instant has it.
+    private static func earliestLocal(_ parts: tm) -> Int? {
+        var found: Int?
+        for dst: Int32 in [0, 1] {
+            var candidate = parts
+            candidate.tm_isdst = dst
+            var instant = mktime(&candidate)
+            var back = tm()
+            guard localtime_r(&instant, &back) != nil, back.tm_isdst == dst, back.tm_year == parts.tm_year, back.tm_mon == parts.tm_mon,
+                  back.tm_mday == parts.tm_mday, back.tm_hour == parts.tm_hour, back.tm_min == parts.tm_min, back.tm_sec == parts.tm_sec
+            else { continue }
+            found = min(found ?? Int(instant), Int(instant))
+        }
+        return found
     }
 
     private static func pad(_ value: Int, _ width: Int) -> String {

@@ -58,13 +58,21 @@ public struct SleepTask: TaskHandler {
     public let description = "Sleep for args.seconds (default 1)"
     public init() {}
     public func run(_ context: JobContext) async throws -> JSONValue {
-        let seconds = context.args["seconds"]?.doubleValue ?? 1
-        // At most 100 years: beyond that `seconds * 1e9` does not fit the nanoseconds and would trap the worker.
-        guard seconds >= 0, seconds * 1000 <= Double(DurationParser.maxMillis) else {
-            throw TaskFailure("sleep needs args.seconds from 0 up to 100 years")
-        }
+        let seconds = try Self.seconds(from: context.args)
         try await Task.sleep(nanoseconds: UInt64(seconds * 1e9))
         return .obj(("slept", .double(seconds)))
+    }
+
+    /// `args.seconds` (a number, or a string holding one; absent or null: 1), from 0 up to 100 years (beyond that
+    /// `seconds * 1e9` does not fit the nanoseconds and would trap the worker). Checked at enqueue too, so a bad
+    /// value is refused there instead of failing every attempt.
+    public static func seconds(from args: JSONValue) throws -> Double {
+        let given = args["seconds"]
+        if given == nil || given == .null { return 1 }
+        guard let seconds = given?.doubleValue, seconds >= 0, seconds * 1000 <= Double(DurationParser.maxMillis) else {
+            throw TaskFailure("sleep needs args.seconds to be a number from 0 up to 100 years, got \(TerminalText.escaped(given?.serialized() ?? "nothing"))")
+        }
+        return seconds
     }
 }
 

@@ -34,13 +34,16 @@ struct Migrate: TaskqSubcommand {
             if output.json {
                 Output.json(.obj(("database", .string(url)), ("migrations", .array(status.map {
                     .obj(("version", .int(Int64($0.version))), ("name", .string($0.name)),
-                         ("applied", .bool($0.appliedAt != nil)), ("applied_at", .time($0.appliedAt)))
+                         ("applied", .bool($0.appliedAt != nil)), ("applied_at", .time($0.appliedAt)), ("known", .bool($0.known)))
                 }))))
             } else {
                 Output.table(["VERSION", "NAME", "STATUS", "APPLIED AT"], status.map {
                     [zeroPadded($0.version), $0.name, $0.appliedAt == nil ? "pending" : "applied",
                      $0.appliedAt.map(TimeFormat.short) ?? "-"]
                 })
+            }
+            if let newest = status.filter({ !$0.known }).map(\.version).max() {
+                Output.warning("the store has version \(zeroPadded(newest)), newer than this taskq knows: upgrade taskq (other commands refuse this store)")
             }
             return
         }

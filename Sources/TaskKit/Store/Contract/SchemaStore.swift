@@ -19,9 +19,18 @@ extension SchemaStore {
     public func requireSchema() async throws { try await requireSchema(recheck: false) }
 }
 
-/// One migration and when it was applied.
+/// One migration and when it was applied. `known` is false for a version a newer taskq applied, which this one
+/// does not have (the store then needs a newer taskq: every other command refuses it).
 public struct MigrationStatus: Sendable, Equatable {
     public var version: Int
     public var name: String
     public var appliedAt: Millis?
+    public var known = true
+
+    public init(version: Int, name: String, appliedAt: Millis?, known: Bool = true) {
+        self.version = version
+        self.name = name
+        self.appliedAt = appliedAt
+        self.known = known
+    }
 }

@@ -101,8 +101,10 @@ public final class RedisStore: TaskqStore, @unchecked Sendable {
         try await connection.run { db in
             let r = try db.command(["HMGET", "\(self.p):meta", "layout_version", "migrated_at"]).array
             let version = r.first?.int ?? 0
-            return [MigrationStatus(version: Self.layoutVersion, name: "layout",
-                                    appliedAt: version >= Self.layoutVersion ? (r.count > 1 ? r[1].int : nil) ?? 0 : nil)]
+            let appliedAt = (r.count > 1 ? r[1].int : nil) ?? 0
+            let current = MigrationStatus(version: Self.layoutVersion, name: "layout", appliedAt: version >= Self.layoutVersion ? appliedAt : nil)
+            guard version > Self.layoutVersion else { return [current] }
+            return [current, MigrationStatus(version: Int(version), name: "layout (unknown to this taskq)", appliedAt: appliedAt, known: false)]
         }
     }
 

@@ -38,11 +38,11 @@ final class SQLiteConnection: @unchecked Sendable {
         if !create && path != ":memory:" && access(path, F_OK) != 0 {
             throw TaskqError.unavailable("database file '\(TerminalText.escaped(path))' does not exist: run `taskq migrate` to create it")
         }
-        // A file or directory this process may not write is opened read-only, so reading commands still work;
-        // a write then fails with SQLITE_READONLY (exit 69).
-        let readOnly = !create && path != ":memory:" && !Self.writable(path)
+        // An existing file or directory this process may not write is opened read-only, so reading commands (and
+        // `migrate` of a database already up to date) still work; a write then fails with SQLITE_READONLY (exit 69).
+        let readOnly = path != ":memory:" && access(path, F_OK) == 0 && !Self.writable(path)
         var flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | SQLITE_OPEN_NOMUTEX
-        if create { flags |= SQLITE_OPEN_CREATE }
+        if create && !readOnly { flags |= SQLITE_OPEN_CREATE }
         try openHandle(path, flags: flags)
         do {
             if readOnly {

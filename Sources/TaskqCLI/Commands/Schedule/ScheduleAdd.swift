@@ -9,6 +9,7 @@ struct ScheduleAdd: TaskqSubcommand {
             Examples:
               taskq schedule add report --cron '30 2 * * *' --tz Europe/Berlin -- ./report.sh
               taskq schedule add ping --cron '@every 5m' --task echo --args '{"ok":1}'
+
             Its ticks count from now. Nothing is stored when any value is invalid (exit 64). \
             An unknown task is refused, as by create-job, unless --force is given.
             """)
