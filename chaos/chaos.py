@@ -272,7 +272,10 @@ def audit_drain(tq, ids, shell_ids, effects_path, require_killed_worker):
     unexplained = []
     for i, n in dups.items():
         history = tq.history(i)["history"]
-        lost = [a for a in history if a["outcome"] == "lost"
+        # A rescue gives back a job whose start its killed worker had not reported yet (`released`, "stopped
+        # renewing"): it may have run, so it explains a repeat as a lost attempt does.
+        lost = [a for a in history
+                if (a["outcome"] == "lost" or (a["outcome"] == "released" and "stopped renewing" in (a.get("error") or "")))
                 and (not require_killed_worker or a["worker"] in tq.killed)]
         if len(lost) < n - 1:
             unexplained.append(i)
@@ -573,7 +576,8 @@ def scenario_f(backend, rng):
             except (RuntimeError, ValueError):
                 continue
             for job in running:
-                if job["id"] not in tried:
+                # A job still in a worker's backlog has no start yet: aim at it once it has one.
+                if job["id"] not in tried and job.get("started_at"):
                     tried.add(job["id"])
                     timers.append(threading.Thread(target=cancel_at_finish, args=(job, random.Random(r.random()))))
                     timers[-1].start()

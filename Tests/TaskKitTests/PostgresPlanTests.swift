@@ -17,9 +17,9 @@ struct PostgresPlanTests {
 
         let plans: [(String, String, [String?])] = [
             ("claim, one queue", PostgresSQL.claim(singleQueue: true),
-             [PGArray.text(["default"]), String(Clock.now()), "500", "w", String(Clock.now() + 60_000), PGArray.text(["noop"])]),
+             [PGArray.text(["default"]), String(Clock.now()), "500", "w", String(Clock.now() + 60_000), PGArray.text(["noop"]), "8"]),
             ("claim, two queues", PostgresSQL.claim(singleQueue: false),
-             [PGArray.text(["default", "other"]), String(Clock.now()), "500", "w", String(Clock.now() + 60_000), PGArray.text(["noop"])]),
+             [PGArray.text(["default", "other"]), String(Clock.now()), "500", "w", String(Clock.now() + 60_000), PGArray.text(["noop"]), "8"]),
         ]
         for (label, sql, params) in plans {
             for generic in [false, true] {
@@ -58,7 +58,7 @@ struct PostgresPlanTests {
         _ = try await store.enqueue((0..<500).map { newJob("new\($0)") }, now: Clock.now())
 
         let now = Clock.now()
-        let claimParams: [String?] = [PGArray.text(["default"]), String(now), "500", "w", String(now + 60_000), PGArray.text(["noop"])]
+        let claimParams: [String?] = [PGArray.text(["default"]), String(now), "500", "w", String(now + 60_000), PGArray.text(["noop"]), "8"]
         var twoQueues = claimParams
         twoQueues[0] = PGArray.text(["default", "bulk"])
         var plans: [(String, String)] = []

@@ -151,6 +151,43 @@ struct WorkerProcessTests {
         }
     }
 
+    /// Found by an operator sweep: after `kill -9`, the jobs the worker had claimed ahead but never started were
+    /// rescued as lost attempts, so a job with no retries failed without ever running. Now they go back unstarted
+    /// (`released`); only the running job loses its attempt.
+    @Test func sigkillGivesBackJobsClaimedAheadWithoutCountingAnAttempt() throws {
+        let cli = try CLI()
+        try cli.run(["migrate"])
+        let lines = (0..<3).map { #"{"name":"q\#($0)","task":"noop","priority":9,"max_retries":0}"# }
+            + [#"{"name":"hold","task":"sleep","args":{"seconds":30},"priority":5,"max_retries":0}"#]
+            + (0..<8).map { #"{"name":"b\#($0)","task":"noop","priority":0,"max_retries":0}"# }
+        let ids = try cli.run(["create-job", "--from-file", "-"], stdin: lines.joined(separator: "\n")).lines
+        #expect(ids.count == 12)
+        let hold = ids[3], behind = Array(ids.suffix(8))
+        let worker = try cli.start(["run-worker", "--concurrency", "1", "--lease", "1s", "--poll-interval", "50ms"])
+        try cli.waitUntil(30, "the backlog to hold every job behind the running one") {
+            (try cli.run(["list-jobs", "--state", "running", "--json"]).json as? [[String: Any]])?.count == 9
+        }
+        // The worker tells the store within a heartbeat (here well under a second) that "hold" started.
+        try cli.waitUntil(10, "the store to know the running job started") {
+            (try cli.object(["show-job", hold, "--json"]))["started_at"] is String
+        }
+        worker.signal(SIGKILL)
+        _ = try worker.wait(timeout: 10)
+        Thread.sleep(forTimeInterval: 1.2)
+        let rescued = try cli.run(["rescue", "--json"])
+        #expect(rescued.status == 0, "\(rescued.stderr)")
+        #expect(try cli.jobState(hold) == "failed")  // it was running: its one attempt is lost
+        for id in behind {
+            #expect(try cli.jobState(id) == "pending", "job \(id) never started")
+            let job = try cli.object(["show-job", id, "--json"])
+            let history = job["history"] as? [[String: Any]] ?? []
+            #expect(history.compactMap { $0["outcome"] as? String } == ["released"], "\(job)")
+            #expect((history.first?["error"] as? String)?.contains("given back unstarted") == true, "\(job)")
+        }
+        #expect(try cli.run(["run-worker", "--burst"]).status == 0)
+        for id in behind { #expect(try cli.jobState(id) == "completed") }
+    }
+
     @Test func timeoutKillsAShellJobsProcessGroup() throws {
         let cli = try CLI()
         try cli.run(["migrate"])

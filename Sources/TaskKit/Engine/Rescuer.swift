@@ -3,8 +3,16 @@
 /// guarded by worker, attempt and lease expiry, so a worker that renewed meanwhile keeps its job.
 public enum Rescuer {
     /// The decision for one job whose lease expired at `now`: its attempt ends `lost`; the job is retried after
-    /// its back-off, failed when its budget is spent, or cancelled when cancellation was requested.
+    /// its back-off, failed when its budget is spent, or cancelled when cancellation was requested. A job the
+    /// worker claimed ahead and never started (no `startedAt`: see `JobStore.claim`) is given back as it was,
+    /// `released`: ready now, its attempt not counted, so a killed worker's backlog costs no retries and fails no
+    /// job that never ran.
     public static func decision(for job: Job, now: Millis) -> JobOutcome {
+        if job.startedAt == nil && !job.cancelRequested {
+            var outcome = JobOutcome(job: job, worker: job.worker ?? "", kind: .released, finishedAt: now, leaseExpiredBefore: now)
+            outcome.releaseReason = JobMessages.releasedWorkerLost(worker: job.worker)
+            return outcome
+        }
         let error = JobMessages.leaseExpired(worker: job.worker)
         let kind: JobOutcome.Kind = job.cancelRequested
             ? .cancelled(error: error, outcome: .lost, result: nil)

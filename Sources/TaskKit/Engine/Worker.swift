@@ -24,6 +24,9 @@ public final class Worker: @unchecked Sendable {
         var job: Job
         var task: Task<Void, Never>?
         var stopReason: StopReason?
+        /// The store knows the job started (its claim said so, or a heartbeat has told it since): a rescue after
+        /// this worker dies counts the attempt as lost instead of giving the job back unstarted.
+        var startKnown: Bool
     }
 
     private struct SharedState {
@@ -39,7 +42,13 @@ public final class Worker: @unchecked Sendable {
         var graceDeadline: Double?
         /// The run's summary's ended attempts (completed, retried, failed, cancelled), for `finishedAttempts`.
         var finished = 0
+        /// When the oldest running job whose start the store does not know yet was started (monotonic seconds).
+        var startUnknownSince: Double?
     }
+
+    /// How long a job claimed ahead runs before the worker tells the store it started (jobs that end sooner tell
+    /// it with their outcome): a rescue after that counts its attempt, before it gives the job back unstarted.
+    static let startReportDelay = 0.05
 
     public init(store: TaskqStore, registry: TaskRegistry, options: WorkerOptions, logger: Logger) {
         self.store = store
@@ -120,10 +129,12 @@ public final class Worker: @unchecked Sendable {
                 }
             }
 
-            let (held, stopping, graceDeadline, request, givenBack) = state.withLock { s in
+            let (held, stopping, graceDeadline, request, givenBack, startingNow) = state.withLock { s in
                 defer { s.givenBack = 0 }
+                let free = options.concurrency - s.running.count
+                // Free slots the backlog will not fill: the first jobs of this claim start in them at once.
                 return (s.running.count + s.backlog.count, s.stopRequests > 0, s.graceDeadline,
-                        s.prefetch.request(free: options.concurrency - s.running.count, backlog: s.backlog.count), s.givenBack)
+                        s.prefetch.request(free: free, backlog: s.backlog.count), s.givenBack, max(0, free - s.backlog.count))
             }
             claimedTotal -= givenBack
             let graceOver = graceDeadline.map { Clock.monotonicSeconds() >= $0 } ?? false
@@ -145,6 +156,8 @@ public final class Worker: @unchecked Sendable {
             if mono >= nextHeartbeat {
                 nextHeartbeat = mono + Double(options.heartbeatMillis) / 1000
                 await heartbeat()
+            } else if let since = state.withLock({ $0.startUnknownSince }), mono >= since + Self.startReportDelay {
+                await heartbeat(startsOnly: true)
             }
             if mono >= nextRescue {
                 nextRescue = mono + Double(options.rescueMillis) / 1000
@@ -165,8 +178,8 @@ public final class Worker: @unchecked Sendable {
                 claimTried = true
                 do {
                     let now = Clock.now()
-                    let jobs = try await store.claim(queues: options.queues, tasks: taskNames, limit: limit, worker: options.workerID,
-                                                     now: now, leaseUntil: now + options.leaseMillis)
+                    let jobs = try await store.claim(queues: options.queues, tasks: taskNames, limit: limit, startingNow: min(startingNow, limit),
+                                                     worker: options.workerID, now: now, leaseUntil: now + options.leaseMillis)
                     storeFailures = 0
                     claimed = jobs.count
                     claimedTotal += jobs.count
@@ -179,7 +192,9 @@ public final class Worker: @unchecked Sendable {
             }
             if options.burst && claimTried && claimed == 0
                 && state.withLock({ $0.running.isEmpty && $0.backlog.isEmpty && $0.outcomes.isEmpty }) {
-                logger.info("burst: no job is due; exiting")
+                // A paused queue is the likely reason when jobs wait: say so.
+                let paused = ((try? await store.pausedQueues()) ?? [:]).keys.filter(options.queues.contains).sorted()
+                logger.info("burst: no job is due\(paused.isEmpty ? "" : " (paused: \(paused.map { TerminalText.escaped($0) }.joined(separator: ", ")))"); exiting")
                 break
             }
             if claimed > 0 && claimed == limit { continue }
@@ -187,8 +202,9 @@ public final class Worker: @unchecked Sendable {
             // 4. Wait for a finished job, a stop request, new work, or the next timer.
             // Idle workers have no leases to renew: they wake for new work, the poll interval, the next rescue or the
             // next touch (so an idle worker never looks lost).
-            let nextTimer = state.withLock({ $0.running.isEmpty && $0.backlog.isEmpty })
-                ? min(nextRescue, nextTouch) : min(nextHeartbeat, nextRescue, nextTouch)
+            let (idle, startUnknownSince) = state.withLock { ($0.running.isEmpty && $0.backlog.isEmpty, $0.startUnknownSince) }
+            let nextTimer = idle ? min(nextRescue, nextTouch)
+                : min(nextHeartbeat, nextRescue, nextTouch, startUnknownSince.map { $0 + Self.startReportDelay } ?? .infinity)
             let untilTimer = max(0.001, nextTimer - Clock.monotonicSeconds())
             let pollSeconds = Double(options.pollIntervalMillis) / 1000
             let watchStore = claimTried && claimed < limit
@@ -225,7 +241,8 @@ public final class Worker: @unchecked Sendable {
         let now = Clock.monotonicSeconds(), leaseSeconds = Double(options.leaseMillis) / 1000
         while s.running.count < options.concurrency, let entry = s.backlog.popFirst() {
             if now - entry.leaseFrom > leaseSeconds * 0.8 { stale.append(entry.job); continue }
-            s.running[entry.job.id] = Running(job: entry.job, task: nil, stopReason: nil)
+            s.running[entry.job.id] = Running(job: entry.job, task: nil, stopReason: nil, startKnown: entry.job.startedAt != nil)
+            if entry.job.startedAt == nil && s.startUnknownSince == nil { s.startUnknownSince = now }
             jobs.append(entry.job)
         }
         if !stale.isEmpty { _ = release(stale, into: &s, because: JobMessages.releasedLeaseUnrenewed) }
@@ -419,14 +436,24 @@ public final class Worker: @unchecked Sendable {
 
     /// Renews the leases of running and prefetched jobs. A prefetched job whose cancellation was requested ends
     /// `cancelled` without running; one no longer held is dropped.
-    private func heartbeat() async {
-        let ids = state.withLock { s in Array(s.running.keys) + s.backlog.ids }
+    /// Also tells the store which running jobs, claimed ahead, have started since (`Running.startKnown`);
+    /// `startsOnly` renews and reports only those (`startReportDelay` after the first of them started).
+    private func heartbeat(startsOnly: Bool = false) async {
+        let (ids, started) = state.withLock { s in
+            let started = s.running.filter { !$0.value.startKnown }.map(\.key)
+            s.startUnknownSince = nil
+            return (startsOnly ? started : Array(s.running.keys) + s.backlog.ids, started)
+        }
         guard !ids.isEmpty else { return }
         do {
             let now = Clock.now(), sentAt = Clock.monotonicSeconds()
-            let reply = try await store.heartbeat(jobIDs: ids, worker: options.workerID, now: now, leaseUntil: now + options.leaseMillis)
+            let reply = try await store.heartbeat(jobIDs: ids, started: started, worker: options.workerID, now: now,
+                                                  leaseUntil: now + options.leaseMillis)
             let renewed = Set(ids).subtracting(reply.lost)
-            state.withLock { s in s.backlog.renewed(renewed, at: sentAt) }
+            state.withLock { s in
+                s.backlog.renewed(renewed, at: sentAt)
+                for id in started { s.running[id]?.startKnown = true }
+            }
             for id in reply.cancel {
                 let waiting: Bool = state.withLock { s in
                     guard let job = s.backlog.remove(id: id) else { return false }

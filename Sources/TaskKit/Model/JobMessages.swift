@@ -10,6 +10,11 @@ public enum JobMessages {
     public static let releasedSlotsBusy = "released before it started: the worker's slots stayed busy with longer jobs"
     /// A job a worker claimed ahead and gave back unstarted, because it could not renew the lease meanwhile.
     public static let releasedLeaseUnrenewed = "released before it started: the worker could not renew its lease"
+    /// A job a worker claimed ahead whose start it had not reported when it stopped renewing its lease (killed or
+    /// lost): given back without counting an attempt.
+    public static func releasedWorkerLost(worker: String?) -> String {
+        "given back unstarted: worker \(worker ?? "?") stopped renewing its lease (killed or lost) before its start was recorded"
+    }
 
     /// The error of an attempt whose worker stopped renewing its lease.
     /// A job id that names nothing.

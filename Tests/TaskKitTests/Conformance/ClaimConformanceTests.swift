@@ -123,4 +123,37 @@ struct ClaimConformanceTests {
         for job in jobs { #expect(try await store.attempts(jobID: job.id).count == 1) }
         #expect(try await store.claim(queues: ["default"], limit: 5, worker: "w", now: t0, leaseUntil: t0 + 1_000).isEmpty)
     }
+
+    /// Jobs claimed ahead of a free slot carry no start until the worker's heartbeat reports them started. When the
+    /// worker dies, a rescue counts the attempt of a started job as lost (failed here: no retries), but gives a job
+    /// that never started back unstarted: pending, its attempt refunded, able to run its one attempt.
+    @Test(arguments: Backend.allCases)
+    func aRescueGivesBackJobsClaimedAheadThatNeverStarted(backend: Backend) async throws {
+        let store = try await backend.makeLocation().migrated()
+        _ = try await store.enqueue((1...4).map { newJob("j\($0)", maxRetries: $0 <= 2 ? 0 : 1) }, now: t0)
+        let claimed = try await store.claim(queues: ["default"], tasks: testTasks, limit: 4, startingNow: 1, worker: "w",
+                                            now: t0 + 1, leaseUntil: t0 + 1000)
+        #expect(claimed.map(\.name) == ["j1", "j2", "j3", "j4"])
+        #expect(claimed.map(\.startedAt) == [t0 + 1, nil, nil, nil])
+        #expect(try await store.job(id: claimed[1].id)?.startedAt == nil)
+        // j2 started from the backlog: the next heartbeat records it (once: a later report keeps the first time).
+        _ = try await store.heartbeat(jobIDs: claimed.map(\.id), started: [claimed[1].id], worker: "w", now: t0 + 5, leaseUntil: t0 + 1000)
+        _ = try await store.heartbeat(jobIDs: claimed.map(\.id), started: [claimed[0].id, claimed[1].id], worker: "other", now: t0 + 6, leaseUntil: t0 + 1000)
+        _ = try await store.heartbeat(jobIDs: claimed.map(\.id), started: [claimed[1].id], worker: "w", now: t0 + 7, leaseUntil: t0 + 1000)
+        #expect(try await store.job(id: claimed[0].id)?.startedAt == t0 + 1)
+        #expect(try await store.job(id: claimed[1].id)?.startedAt == t0 + 5)
+        #expect(try await store.job(id: claimed[2].id)?.startedAt == nil)
+
+        let rescued = try await store.rescueExpired(now: t0 + 2000, limit: 100).sorted { $0.id < $1.id }
+        #expect(rescued.map(\.newState) == [.failed, .failed, .pending, .pending])
+        for job in claimed[2...] {
+            let history = try await store.attempts(jobID: job.id)
+            #expect(history.last?.outcome == .released && history.last?.error?.contains("given back unstarted") == true, "\(history)")
+        }
+        // Given back unstarted, j3 (one retry) still has both its attempts: claimed and failed now, it is retried.
+        let again = try await store.claim(queues: ["default"], limit: 1, worker: "w2", now: t0 + 3000, leaseUntil: t0 + 4000)
+        #expect(again.map(\.name) == ["j3"] && again.first?.startedAt == t0 + 3000)
+        let decided = again[0].failure(error: "boom", outcome: .failed, at: t0 + 3001)
+        guard case .retry = decided else { Issue.record("the attempt given back was counted: \(decided)"); return }
+    }
 }

@@ -5,16 +5,19 @@ public protocol JobStore: AnyObject, Sendable {
     func enqueue(_ jobs: [NewJob], now: Millis) async throws -> [EnqueueResult]
     /// Claims up to `limit` due jobs from `queues` whose task is in `tasks`, in strict priority, then due time,
     /// then enqueue order; marks them running for `worker` with a lease until `leaseUntil` and opens an attempt
-    /// for each. Returned in claim order.
-    func claim(queues: [String], tasks: [String], limit: Int, worker: String, now: Millis, leaseUntil: Millis) async throws -> [Job]
+    /// for each. Returned in claim order. The first `startingNow` (the worker's free slots) get `startedAt = now`;
+    /// the rest, claimed ahead of a free slot, have no `startedAt` until `heartbeat` reports them started or their
+    /// outcome records the real start, so a rescue can tell a job that never started (`Rescuer`).
+    func claim(queues: [String], tasks: [String], limit: Int, startingNow: Int, worker: String, now: Millis, leaseUntil: Millis) async throws -> [Job]
     /// Applies a batch of outcomes atomically, each only while its job is still running under the same worker and
     /// attempt (and, when `leaseExpiredBefore` is set, its lease expired before then). An outcome whose transition
     /// `yieldsToCancel` is not applied when cancellation was requested: its id is reported in `cancelRequested`
     /// and the engine decides again (see `OutcomeRecorder`).
     func finish(_ outcomes: [JobOutcome], now: Millis) async throws -> FinishReply
-    /// Extends the leases of `jobIDs` held by `worker`. Returns the ids the worker must stop: cancel requested,
-    /// or no longer its own (rescued, finished elsewhere).
-    func heartbeat(jobIDs: [Int64], worker: String, now: Millis, leaseUntil: Millis) async throws -> HeartbeatReply
+    /// Extends the leases of `jobIDs` held by `worker`, and records `now` as the start of those of `started` (jobs
+    /// the worker is running) that have no `startedAt` yet. Returns the ids the worker must stop: cancel
+    /// requested, or no longer its own (rescued, finished elsewhere).
+    func heartbeat(jobIDs: [Int64], started: [Int64], worker: String, now: Millis, leaseUntil: Millis) async throws -> HeartbeatReply
     /// Running jobs whose lease expired before `now`, oldest lease first, at most `limit`. The engine decides
     /// their next state (`Rescuer`) and applies it with `finish`.
     func expiredLeases(now: Millis, limit: Int) async throws -> [Job]
@@ -48,5 +51,17 @@ extension JobStore {
     /// Cancels a job with the standard reason for one that never ran.
     public func cancel(id: Int64, now: Millis) async throws -> CancelResult {
         try await cancel(id: id, now: now, error: JobMessages.cancelledBeforeRun)
+    }
+}
+
+extension JobStore {
+    /// A claim whose jobs all start at once (tests, tools): `startingNow` = `limit`.
+    public func claim(queues: [String], tasks: [String], limit: Int, worker: String, now: Millis, leaseUntil: Millis) async throws -> [Job] {
+        try await claim(queues: queues, tasks: tasks, limit: limit, startingNow: limit, worker: worker, now: now, leaseUntil: leaseUntil)
+    }
+
+    /// A heartbeat that reports no new starts.
+    public func heartbeat(jobIDs: [Int64], worker: String, now: Millis, leaseUntil: Millis) async throws -> HeartbeatReply {
+        try await heartbeat(jobIDs: jobIDs, started: [], worker: worker, now: now, leaseUntil: leaseUntil)
     }
 }

@@ -62,7 +62,8 @@ enum PostgresSQL {
         """
 
     /// One statement per claim: lock due jobs in claim order, skipping rows other workers hold and paused queues,
-    /// mark them running and open their attempts. `$1` queues, `$2` now, `$3` limit, `$4` worker, `$5` lease end, `$6` tasks.
+    /// mark them running and open their attempts. `$1` queues, `$2` now, `$3` limit, `$4` worker, `$5` lease end, `$6` tasks,
+    /// `$7` how many of them start now (the first in claim order get `started_at`; the rest were claimed ahead).
     /// Paused queues are dropped from the queue list once, before the scan (a one-time filter): checked per row (a
     /// correlated NOT EXISTS), the planner guessed that almost no row survives it, gave up on reading the claim order
     /// from an index and sorted every waiting job instead, once the table had statistics (120 ms a claim with
@@ -93,8 +94,10 @@ enum PostgresSQL {
         ), claimed AS (
             -- No join: the picked ids as one array, each row found by its primary key. Joined to `picked`, a table
             -- whose statistics were taken just after a purge (nearly empty) was read whole for every claim.
-            UPDATE taskq_jobs j SET state = 'running', attempt = j.attempt + 1, worker = $4, started_at = $2,
-                lease_until = $5, finished_at = NULL
+            -- `picked` comes out in claim order (the levels' nested loop, as the LIMIT above relies on), so its first
+            -- $7 rows are the jobs that start now.
+            UPDATE taskq_jobs j SET state = 'running', attempt = j.attempt + 1, worker = $4, lease_until = $5, finished_at = NULL,
+                started_at = CASE WHEN j.id = ANY(ARRAY(SELECT id FROM picked LIMIT $7)) THEN $2 END
             WHERE j.id = ANY(ARRAY(SELECT id FROM picked))
             RETURNING j.*
         ), opened AS (
@@ -179,7 +182,8 @@ enum PostgresSQL {
     static let heartbeat = """
         WITH ids AS (SELECT unnest($1::bigint[]) AS id),
         extended AS (
-            UPDATE taskq_jobs j SET lease_until = $3
+            UPDATE taskq_jobs j SET lease_until = $3,
+                started_at = CASE WHEN j.started_at IS NULL AND j.id = ANY($5::bigint[]) THEN $4 ELSE j.started_at END
             WHERE j.id = ANY($1::bigint[]) AND j.state = 'running' AND j.worker = $2
             RETURNING j.id, j.cancel_requested
         ), seen AS (

@@ -221,10 +221,11 @@ public final class PostgresStore: TaskqStore, @unchecked Sendable {
         return results
     }
 
-    public func claim(queues: [String], tasks: [String], limit: Int, worker: String, now: Millis, leaseUntil: Millis) async throws -> [Job] {
+    public func claim(queues: [String], tasks: [String], limit: Int, startingNow: Int, worker: String, now: Millis, leaseUntil: Millis) async throws -> [Job] {
         guard limit > 0, !queues.isEmpty, !tasks.isEmpty else { return [] }
         let sql = PostgresSQL.claim(singleQueue: queues.count == 1)
-        let params: [String?] = [PGArray.text(queues), String(now), String(limit), worker, String(leaseUntil), PGArray.text(tasks)]
+        let params: [String?] = [PGArray.text(queues), String(now), String(limit), worker, String(leaseUntil), PGArray.text(tasks),
+                                 String(max(0, startingNow))]
         return try await connection.run { db in
             let r = try db.exec(sql, params)
             return (0..<r.rowCount).map { PostgresSQL.decodeJob(r, $0) }
@@ -244,8 +245,8 @@ public final class PostgresStore: TaskqStore, @unchecked Sendable {
         }
     }
 
-    public func heartbeat(jobIDs: [Int64], worker: String, now: Millis, leaseUntil: Millis) async throws -> HeartbeatReply {
-        let params: [String?] = [PGArray.ints(jobIDs), worker, String(leaseUntil), String(now)]
+    public func heartbeat(jobIDs: [Int64], started: [Int64], worker: String, now: Millis, leaseUntil: Millis) async throws -> HeartbeatReply {
+        let params: [String?] = [PGArray.ints(jobIDs), worker, String(leaseUntil), String(now), PGArray.ints(started)]
         return try await connection.run { db in
             let r = try db.exec(PostgresSQL.heartbeat, params)
             var reply = HeartbeatReply()

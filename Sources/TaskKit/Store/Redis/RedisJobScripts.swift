@@ -21,7 +21,8 @@ extension RedisScripts {
     local limit = tonumber(ARGV[3])
     local worker = ARGV[4]
     local lease = ARGV[5]
-    local nq = tonumber(ARGV[6])
+    local starting = tonumber(ARGV[6])
+    local nq = tonumber(ARGV[7])
     -- Promote every due delayed job first, so priority is strict over everything that is due.
     repeat
       local due = redis.call('ZRANGEBYSCORE', P .. ':delayed', '-inf', now, 'LIMIT', 0, 1000)
@@ -32,10 +33,10 @@ extension RedisScripts {
       end
     until #due < 1000
     local cands, sources = {}, 0
-    for i = 7, 6 + nq do
+    for i = 8, 7 + nq do
       -- A paused queue is skipped in this same script: a pause holds from the next claim on.
       if redis.call('SISMEMBER', P .. ':queues:paused', ARGV[i]) == 0 then
-      for j = 7 + nq, #ARGV do
+      for j = 8 + nq, #ARGV do
         local key = rkey(ARGV[i], ARGV[j])
         local r = redis.call('ZRANGE', key, 0, limit - 1, 'WITHSCORES')
         if #r > 0 then sources = sources + 1 end
@@ -62,7 +63,9 @@ extension RedisScripts {
       seen[m] = true
       claimed = claimed + 1
       local attempt = tostring(tonumber(f[3]) + 1)
-      local set = {'state', 'running', 'attempt', attempt, 'worker', worker, 'started_at', ARGV[2], 'lease_until', lease}
+      -- The first `starting` jobs start now; the rest were claimed ahead of a free slot: no started_at yet.
+      local set = {'state', 'running', 'attempt', attempt, 'worker', worker, 'started_at', claimed <= starting and ARGV[2] or '',
+                   'lease_until', lease}
       open_attempt(set, attempt, ARGV[2], worker)
       redis.call('HSET', k, unpack(set))
       bmove(id, q, f[2], 'running')
@@ -137,7 +140,13 @@ extension RedisScripts {
     /// ARGV: prefix, worker, lease_until, now, id… Returns {cancel ids, lost ids}.
     static let heartbeat = prelude + #"""
     local cancel, lost = {}, {}
-    for i = 5, #ARGV do
+    local ns = tonumber(ARGV[5])
+    -- Running jobs the worker claimed ahead and has started since: their start is recorded now.
+    for i = 6, 5 + ns do
+      local f = redis.call('HMGET', jk(ARGV[i]), 'state', 'worker', 'started_at')
+      if f[1] == 'running' and f[2] == ARGV[2] and (not f[3] or f[3] == '') then redis.call('HSET', jk(ARGV[i]), 'started_at', ARGV[4]) end
+    end
+    for i = 6 + ns, #ARGV do
       local id = ARGV[i]
       local f = redis.call('HMGET', jk(id), 'state', 'worker', 'cancel_requested')
       if f[1] == 'running' and f[2] == ARGV[2] then

@@ -165,18 +165,18 @@ public final class RedisStore: TaskqStore, @unchecked Sendable {
         return score >= 9.2e18 ? .max : score <= -9.2e18 ? .min : Int64(score)
     }
 
-    public func claim(queues: [String], tasks: [String], limit: Int, worker: String, now: Millis, leaseUntil: Millis) async throws -> [Job] {
+    public func claim(queues: [String], tasks: [String], limit: Int, startingNow: Int, worker: String, now: Millis, leaseUntil: Millis) async throws -> [Job] {
         guard limit > 0, !queues.isEmpty, !tasks.isEmpty else { return [] }
         let queues = queues.uniqued(), tasks = tasks.uniqued()
-        let args = [String(now), String(limit), worker, String(leaseUntil), String(queues.count)] + queues + tasks
+        let args = [String(now), String(limit), worker, String(leaseUntil), String(max(0, startingNow)), String(queues.count)] + queues + tasks
         let reply = try await connection.run { db in try self.eval(db, RedisScripts.claim, args) }
-        return reply.array.map { values in
+        return reply.array.enumerated().map { index, values in
             // The fields as they were, with what the claim wrote set here (the script returns values only).
             var job = RedisStore.decodeJob(fields: RedisScripts.claimFields, values: values.array)
             job.state = .running
             job.attempt += 1
             job.worker = worker
-            job.startedAt = now
+            job.startedAt = index < startingNow ? now : nil
             job.leaseUntil = leaseUntil
             job.finishedAt = nil
             return job
@@ -204,9 +204,10 @@ public final class RedisStore: TaskqStore, @unchecked Sendable {
         }
     }
 
-    public func heartbeat(jobIDs: [Int64], worker: String, now: Millis, leaseUntil: Millis) async throws -> HeartbeatReply {
+    public func heartbeat(jobIDs: [Int64], started: [Int64], worker: String, now: Millis, leaseUntil: Millis) async throws -> HeartbeatReply {
         try await connection.run { db in
-            let r = try self.eval(db, RedisScripts.heartbeat, [worker, String(leaseUntil), String(now)] + jobIDs.map { String($0) }).array
+            let args = [worker, String(leaseUntil), String(now), String(started.count)] + started.map { String($0) } + jobIDs.map { String($0) }
+            let r = try self.eval(db, RedisScripts.heartbeat, args).array
             return HeartbeatReply(cancel: r.first?.array.compactMap { $0.int } ?? [], lost: r.count > 1 ? r[1].array.compactMap { $0.int } : [])
         }
     }

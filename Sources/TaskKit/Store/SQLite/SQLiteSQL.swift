@@ -73,8 +73,8 @@ enum SQLiteSQL {
     /// Marks a claim's jobs running, all in one statement (a statement with RETURNING buffers its rows in a
     /// temporary b-tree: one per batch, not one per job). ?1 worker, ?2 now, ?3 lease end, ?4 the ids as a JSON array.
     static let markRunning = """
-        UPDATE taskq_jobs SET state = 'running', attempt = attempt + 1, worker = ?1, started_at = ?2, lease_until = ?3,
-            finished_at = NULL
+        UPDATE taskq_jobs SET state = 'running', attempt = attempt + 1, worker = ?1, lease_until = ?3, finished_at = NULL,
+            started_at = CASE WHEN id IN (SELECT value FROM json_each(?5)) THEN ?2 END
         WHERE id IN (SELECT value FROM json_each(?4)) AND \(waiting)
         RETURNING \(jobColumns)
         """
@@ -83,7 +83,14 @@ enum SQLiteSQL {
     static let openAttempts = """
         INSERT INTO taskq_attempts (job_id, attempt, started_at, worker, outcome)
         SELECT id, attempt, ?1, ?2, 'running' FROM taskq_jobs
-        WHERE id IN (SELECT value FROM json_each(?3)) AND state = 'running' AND worker = ?2 AND started_at = ?1
+        WHERE id IN (SELECT value FROM json_each(?3)) AND state = 'running' AND worker = ?2 AND (started_at = ?1 OR started_at IS NULL)
+        """
+
+    /// Records the start of running jobs claimed ahead (no `started_at` yet). ?1 now, ?2 the ids as a JSON array,
+    /// ?3 worker.
+    static let confirmStarts = """
+        UPDATE taskq_jobs SET started_at = ?1
+        WHERE id IN (SELECT value FROM json_each(?2)) AND state = 'running' AND worker = ?3 AND started_at IS NULL
         """
 
     /// ?1 finished_at, ?2 outcome, ?3 error, ?4 job id, ?5 attempt, ?6 started_at (NULL keeps the claim time).
