@@ -165,11 +165,10 @@ struct CreateJob: TaskqSubcommand {
         }
     }
 
-    /// One warning line when no live worker reads a queue the command enqueued to (one cheap read of the worker
-    /// records; a failed read stays silent: the jobs are enqueued either way).
+    /// A warning line when no live worker reads a queue the command enqueued to, and one when a queue is paused
+    /// (`EnqueueNotes`).
     private func warnIfUnread(_ queues: [String], store: TaskqStore, now: Millis) async {
-        guard let roster = try? await WorkerRoster.read(from: store, now: now, withRunning: false) else { return }
-        if let warning = roster.enqueueWarning(queues: queues) { Output.warning(warning) }
+        for warning in await EnqueueNotes.warnings(queues: queues, store: store, now: now) { Output.warning(warning) }
     }
 
     private func readBytes(_ path: String) throws -> [UInt8] {

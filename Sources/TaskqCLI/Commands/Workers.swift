@@ -8,7 +8,9 @@ struct Workers: TaskqSubcommand {
         discussion: """
             A worker is lost once its last heartbeat is older than its lease (killed, hung or cut off); its jobs are \
             rescued when their leases expire. Records of workers lost for longer than purge's --older-than are \
-            removed by `taskq purge`. COMPLETED and FAILED count attempts since the worker started.
+            removed by `taskq purge`. COMPLETED and FAILED count attempts since the worker started, as it last \
+            reported them (every few seconds: they trail the store by up to that, and a killed worker's last \
+            seconds are not in them).
             """)
 
     @OptionGroup var store: StoreOptions

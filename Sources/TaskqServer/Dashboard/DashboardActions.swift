@@ -19,11 +19,8 @@ struct DashboardActions {
             let jobs = try JobActions.build([jobRequest], builder: builder, now: now, warnings: &warnings)
             let created = JobActions.created(try await state.batcher.enqueue(jobs).results, jobs: jobs)[0]
             var note = created.created ? "Job \(created.id) enqueued." : JobMessages.uniqueKeyExists(jobRequest.uniqueKey ?? "", id: created.id)
-            // What `create-job` warns about on stderr: a time in the past, a queue no live worker reads.
-            if created.created, let roster = try? await WorkerRoster.read(from: state.store, now: now, withRunning: false),
-               let unread = roster.enqueueWarning(queues: [jobs[0].queue]) {
-                warnings.append(unread)
-            }
+            // What `create-job` warns about on stderr: a time in the past, a queue no live worker reads or paused.
+            if created.created { warnings += await EnqueueNotes.warnings(queues: [jobs[0].queue], store: state.store, now: now) }
             for warning in warnings { note += " Warning: \(warning)." }
             return Dashboard.seeOther("/jobs/\(created.id)", flash: note)
         } catch let error as TaskqError where [64, 65].contains(error.exitCode) {

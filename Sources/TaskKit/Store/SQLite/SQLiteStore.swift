@@ -32,7 +32,10 @@ public final class SQLiteStore: TaskqStore, @unchecked Sendable {
     /// to date answers "up to date" (exit 0) instead of failing to take the write lock.
     public func migrate(now: Millis) async throws -> [MigrationStatus] {
         try await connection.run { db in
-            if (try? SQLMigrations.require(MigrationCatalog.sqlite, on: db, place: "")) != nil { return [] }
+            // In a read transaction, which also resets its statements: a read left open would lock the tables the
+            // migrations change.
+            let current = (try? db.readTransaction { try SQLMigrations.require(MigrationCatalog.sqlite, on: db, place: "") }) != nil
+            if current { return [] }
             return try db.writeTransaction { try SQLMigrations.apply(MigrationCatalog.sqlite, on: db, now: now) }
         }
     }
@@ -141,7 +144,7 @@ public final class SQLiteStore: TaskqStore, @unchecked Sendable {
         return results
     }
 
-    public func claim(queues: [String], tasks: [String], limit: Int, worker: String, now: Millis, leaseUntil: Millis) async throws -> [Job] {
+    public func claim(queues: [String], tasks: [String], limit: Int, startingNow: Int, worker: String, now: Millis, leaseUntil: Millis) async throws -> [Job] {
         guard limit > 0, !queues.isEmpty, !tasks.isEmpty else { return [] }
         let candidatesSQL = SQLiteSQL.claimCandidates(taskCount: tasks.count)
         let taskParams = tasks.map { SQLiteValue.text($0) }
@@ -192,7 +195,8 @@ public final class SQLiteStore: TaskqStore, @unchecked Sendable {
                 var claimed: [SQLiteSQL.CopiedRow] = []
                 claimed.reserveCapacity(chosen.count)
                 var marked = Set<Int64>()
-                let update = try db.prepare(SQLiteSQL.markRunning).bind([.text(worker), .int(now), .int(leaseUntil), .text(ids)])
+                let startingIDs = SQLiteSQL.idList(chosen.prefix(max(0, startingNow)).map { $0.id })
+                let update = try db.prepare(SQLiteSQL.markRunning).bind([.text(worker), .int(now), .int(leaseUntil), .text(ids), .text(startingIDs)])
                 while try update.step() {
                     marked.insert(update.int(0))
                     claimed.append(SQLiteSQL.CopiedRow(update, columns: JobColumns.names.count))
@@ -258,10 +262,13 @@ public final class SQLiteStore: TaskqStore, @unchecked Sendable {
         }
     }
 
-    public func heartbeat(jobIDs: [Int64], worker: String, now: Millis, leaseUntil: Millis) async throws -> HeartbeatReply {
+    public func heartbeat(jobIDs: [Int64], started: [Int64], worker: String, now: Millis, leaseUntil: Millis) async throws -> HeartbeatReply {
         try await connection.run { db in
             try db.writeTransaction {
                 var reply = HeartbeatReply()
+                if !started.isEmpty {
+                    try db.prepare(SQLiteSQL.confirmStarts).bind([.int(now), .text(SQLiteSQL.idList(started)), .text(worker)]).run()
+                }
                 var held: [Int64: Bool] = [:]
                 if !jobIDs.isEmpty {
                     let update = try db.prepare(SQLiteSQL.extendLeases).bind([.int(leaseUntil), .text(SQLiteSQL.idList(jobIDs)), .text(worker)])
