@@ -67,6 +67,10 @@ struct BeatAndMaintenanceTests {
         list = try cli.run(["schedule", "list", "--json"]).json as? [[String: Any]] ?? []
         #expect(list.allSatisfy { $0["paused"] as? Bool == true && ($0["next_fires"] as? [Any])?.isEmpty == true })
         #expect(try cli.run(["schedule", "resume", "report"]).stdout.contains("active"))
+        // Resuming an active schedule changes nothing, and says so.
+        let again = try cli.run(["schedule", "resume", "report"])
+        #expect(again.status == 0 && again.stderr.contains("was not paused; nothing to resume"), "\(again.stderr)")
+        #expect((try cli.object(["schedule", "resume", "report", "--json"])["changed"] as? Bool) == false)
         #expect(try cli.run(["schedule", "pause", "nope"]).status == 1)
 
         #expect(try cli.run(["schedule", "remove", "from-file"]).status == 1)

@@ -109,9 +109,10 @@ struct ServeAPITests {
         let schedules = try api.call("GET", "/api/v1/schedules")
         #expect(try schedules.status == 200 && sameJSON(schedules.json, try api.cliJSON(["schedule", "list", "--json"])), "\(schedules)")
         let pausedSchedule = try api.call("POST", "/api/v1/schedules/nightly/pause")
-        #expect(sameJSON(pausedSchedule.json, ["name": "nightly", "paused": true] as [String: Any]), "\(pausedSchedule)")
+        #expect(sameJSON(pausedSchedule.json, ["name": "nightly", "paused": true, "changed": true] as [String: Any]), "\(pausedSchedule)")
         #expect(try (try api.call("GET", "/api/v1/schedules?next=1").array.first as? [String: Any])?["paused"] as? Bool == true)
-        #expect(try sameJSON(try api.call("POST", "/api/v1/schedules/nightly/resume").json, ["name": "nightly", "paused": false] as [String: Any]))
+        #expect(try sameJSON(try api.call("POST", "/api/v1/schedules/nightly/resume").json, ["name": "nightly", "paused": false, "changed": true] as [String: Any]))
+        #expect(try sameJSON(try api.call("POST", "/api/v1/schedules/nightly/resume").json, ["name": "nightly", "paused": false, "changed": false] as [String: Any]))
 
         // GET /api/v1/workers (?all=true), /tasks.
         let workers = try api.call("GET", "/api/v1/workers?all=true")

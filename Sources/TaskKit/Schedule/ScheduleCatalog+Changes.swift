@@ -43,14 +43,19 @@ extension ScheduleCatalog {
     /// Pauses or resumes `name`, stored or from `config` (whose state record is created first when no beat has seen
     /// it yet). Resuming skips the ticks missed while paused. Throws `.notFound` for a name `schedule list` does not
     /// show, including the state record a schedule removed from `config` leaves behind.
-    public static func setPaused(_ paused: Bool, name: String, store: TaskqStore, config: TaskqConfig, now: Millis) async throws {
+    /// Returns whether it changed anything: pausing a paused schedule or resuming an active one leaves it alone
+    /// (a resume would otherwise move its baseline, skipping a tick that is due).
+    @discardableResult
+    public static func setPaused(_ paused: Bool, name: String, store: TaskqStore, config: TaskqConfig, now: Millis) async throws -> Bool {
         let notFound = TaskqError.notFound("no schedule named '\(TerminalText.escaped(name))' (see taskq schedule list)")
         if config.schedule(named: name) != nil {
             try await store.registerSchedules(names: [name], now: now)
-        } else if !(try await store.schedules()).contains(where: { $0.name == name && $0.definition != nil }) {
-            throw notFound
         }
+        guard let record = try await store.schedules().first(where: { $0.name == name }),
+              record.definition != nil || config.schedule(named: name) != nil else { throw notFound }
+        if record.paused == paused { return false }
         guard try await store.setSchedulePaused(name: name, paused: paused, now: now) else { throw notFound }
+        return true
     }
 
     /// The catalog as `schedule list` shows it, with one warning per problem: unusable stored schedules, then

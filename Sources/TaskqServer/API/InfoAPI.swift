@@ -60,8 +60,8 @@ struct InfoAPI {
         _ = try context.requireAdmin()
         try Query.allowOnly([], in: request)
         let name = try Query.path(context, "name")
-        try await ScheduleCatalog.setPaused(paused, name: name, store: state.store, config: state.config, now: Clock.now())
-        return JSONResponse.make(.obj(("name", .string(name)), ("paused", .bool(paused))))
+        let changed = try await ScheduleCatalog.setPaused(paused, name: name, store: state.store, config: state.config, now: Clock.now())
+        return JSONResponse.make(.obj(("name", .string(name)), ("paused", .bool(paused)), ("changed", .bool(changed))))
     }
 
     /// `taskq workers [--all] --json` (`?all=true`).

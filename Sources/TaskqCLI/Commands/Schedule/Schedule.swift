@@ -15,10 +15,11 @@ struct Schedule: AsyncParsableCommand {
 }
 
 /// What `schedule pause` and `schedule resume` print once the change is stored.
-func printPaused(_ paused: Bool, name: String, json: Bool) {
+func printPaused(_ paused: Bool, name: String, changed: Bool, json: Bool) {
     if json {
-        Output.json(.obj(("name", .string(name)), ("paused", .bool(paused))))
+        Output.json(.obj(("name", .string(name)), ("paused", .bool(paused)), ("changed", .bool(changed))))
     } else {
         Output.line("Schedule \(name) is \(paused ? "paused" : "active").")
+        if !changed && !paused { Output.note("note: schedule \(name) was not paused; nothing to resume") }
     }
 }

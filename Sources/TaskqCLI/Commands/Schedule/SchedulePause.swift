@@ -11,7 +11,9 @@ struct SchedulePause: TaskqSubcommand {
 
     func run(registry: TaskRegistry) async throws {
         let context = try Context(store, registry: registry)
-        try await context.withStore { try await ScheduleCatalog.setPaused(true, name: name, store: $0, config: context.config, now: Clock.now()) }
-        printPaused(true, name: name, json: output.json)
+        let changed = try await context.withStore {
+            try await ScheduleCatalog.setPaused(true, name: name, store: $0, config: context.config, now: Clock.now())
+        }
+        printPaused(true, name: name, changed: changed, json: output.json)
     }
 }

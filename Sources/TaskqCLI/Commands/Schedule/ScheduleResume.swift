@@ -11,7 +11,9 @@ struct ScheduleResume: TaskqSubcommand {
 
     func run(registry: TaskRegistry) async throws {
         let context = try Context(store, registry: registry)
-        try await context.withStore { try await ScheduleCatalog.setPaused(false, name: name, store: $0, config: context.config, now: Clock.now()) }
-        printPaused(false, name: name, json: output.json)
+        let changed = try await context.withStore {
+            try await ScheduleCatalog.setPaused(false, name: name, store: $0, config: context.config, now: Clock.now())
+        }
+        printPaused(false, name: name, changed: changed, json: output.json)
     }
 }
