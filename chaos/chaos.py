@@ -318,7 +318,8 @@ def scenario_a(backend, rng):
 
 def scenario_g(backend, rng):
     """kill -9 during a drain of short jobs: every worker holds a backlog of jobs claimed ahead of its slots (up to
-    --prefetch, 1,000) when it dies; those are rescued like any other lost attempt."""
+    --prefetch, 1,000) when it dies; the rescue gives those whose start was not recorded back without counting an
+    attempt, and counts the others as lost."""
     q = ARGS.quick
     # Kills come every 0.25-0.5 s: short jobs drain in seconds (Redis drained the full run's 90,000 in 7 s), and a
     # drain that outran the kills would not show what it is meant to.

@@ -182,7 +182,7 @@ struct WorkerProcessTests {
             let job = try cli.object(["show-job", id, "--json"])
             let history = job["history"] as? [[String: Any]] ?? []
             #expect(history.compactMap { $0["outcome"] as? String } == ["released"], "\(job)")
-            #expect((history.first?["error"] as? String)?.contains("given back unstarted") == true, "\(job)")
+            #expect((history.first?["error"] as? String)?.contains("given back, not counted") == true, "\(job)")
         }
         #expect(try cli.run(["run-worker", "--burst"]).status == 0)
         for id in behind { #expect(try cli.jobState(id) == "completed") }

@@ -13,7 +13,7 @@ public enum JobMessages {
     /// A job a worker claimed ahead whose start it had not reported when it stopped renewing its lease (killed or
     /// lost): given back without counting an attempt.
     public static func releasedWorkerLost(worker: String?) -> String {
-        "given back unstarted: worker \(worker ?? "?") stopped renewing its lease (killed or lost) before its start was recorded"
+        "given back, not counted: worker \(worker ?? "?") stopped renewing its lease (killed or lost) before the job's start was recorded"
     }
 
     /// The error of an attempt whose worker stopped renewing its lease.

@@ -12,7 +12,8 @@ extension RedisScripts {
                               "backoff", "retry_delay_ms", "timeout_ms", "run_at", "unique_key", "result", "error", "created_at",
                               "cancel_requested"]
 
-    /// ARGV: prefix, now, limit, worker, lease_until, queue count N, N queues, tasks… Promotes due delayed jobs,
+    /// ARGV: prefix, now, limit, worker, lease_until, starting (how many start now: they get started_at), queue
+    /// count N, N queues, tasks… Promotes due delayed jobs,
     /// then claims up to `limit` of the given tasks in strict priority, due time, enqueue order across the queues
     /// that are not paused (`queues:paused`).
     /// Returns per job the values of `claimFields` as they were before the claim (absent ones nil).
@@ -137,7 +138,7 @@ extension RedisScripts {
     return {applied, cancel_requested}
     """#
 
-    /// ARGV: prefix, worker, lease_until, now, id… Returns {cancel ids, lost ids}.
+    /// ARGV: prefix, worker, lease_until, now, started count S, S started ids, id… Returns {cancel ids, lost ids}.
     static let heartbeat = prelude + #"""
     local cancel, lost = {}, {}
     local ns = tonumber(ARGV[5])

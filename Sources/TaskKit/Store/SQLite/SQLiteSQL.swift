@@ -71,7 +71,8 @@ enum SQLiteSQL {
         """
 
     /// Marks a claim's jobs running, all in one statement (a statement with RETURNING buffers its rows in a
-    /// temporary b-tree: one per batch, not one per job). ?1 worker, ?2 now, ?3 lease end, ?4 the ids as a JSON array.
+    /// temporary b-tree: one per batch, not one per job). ?1 worker, ?2 now, ?3 lease end, ?4 the ids as a JSON array,
+    /// ?5 those that start now (they get started_at; the rest were claimed ahead), likewise.
     static let markRunning = """
         UPDATE taskq_jobs SET state = 'running', attempt = attempt + 1, worker = ?1, lease_until = ?3, finished_at = NULL,
             started_at = CASE WHEN id IN (SELECT value FROM json_each(?5)) THEN ?2 END
