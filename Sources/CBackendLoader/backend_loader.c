@@ -46,7 +46,8 @@
     F(int, PQputCopyEnd, (PGconn *c, const char *e), (c, e))                                                  \
     V(PQfreemem, (void *p), (p))                                                                              \
     F(PQconninfoOption *, PQconninfoParse, (const char *c, char **e), (c, e))                                 \
-    V(PQconninfoFree, (PQconninfoOption *o), (o))
+    V(PQconninfoFree, (PQconninfoOption *o), (o))                                                             \
+    F(PQnoticeProcessor, PQsetNoticeProcessor, (PGconn *c, PQnoticeProcessor p, void *a), (c, p, a))
 
 #define REDIS_FUNCTIONS(F, V)                                                                                 \
     F(redisContext *, redisConnectWithTimeout, (const char *ip, int port, const struct timeval tv), (ip, port, tv)) \

@@ -38,6 +38,8 @@ final class CLI: @unchecked Sendable {
         var stderr: String
         /// Standard output as bytes (output that is not UTF-8 reads as "" in `stdout`).
         var stdoutBytes = Data()
+        /// Ended by a signal (`status` is then its number), not by exiting.
+        var signaled = false
         var json: Any? { try? JSONSerialization.jsonObject(with: Data(stdout.utf8), options: [.fragmentsAllowed]) }
         var lines: [String] { stdout.split(separator: "\n").map(String.init) }
     }
@@ -108,23 +110,65 @@ final class RunningCLI: @unchecked Sendable {
     /// What the process wrote to stdout so far.
     var stdoutText: String { (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? "" }
 
-    func signal(_ number: Int32) { kill(process.processIdentifier, number) }
+    /// Signals the process, unless it has ended and been reaped here (its pid may belong to another process then).
+    func signal(_ number: Int32) {
+        guard lock.withLock({ reaped == nil }) else { return }
+        kill(process.processIdentifier, number)
+    }
+
+    /// The exit `reapMissedExit` collected, when Foundation missed it.
+    private var reaped: (status: Int32, signaled: Bool)?
+    private var zombieSince: Date?
+    private let lock = NSLock()
+
+    /// Whether the process still runs. Foundation's `Process` on Linux now and then misses a child's exit: the child
+    /// stays a zombie, `isRunning` stays true and `waitUntilExit` never returns (a whole test run hung so, with a
+    /// `token create` long finished). A child that has been a zombie for a second is reaped here instead.
+    var isRunning: Bool {
+        lock.withLock {
+            guard reaped == nil, process.isRunning else { return false }
+            guard Self.isZombie(process.processIdentifier) else { zombieSince = nil; return true }
+            let since = zombieSince ?? Date()
+            zombieSince = since
+            guard Date().timeIntervalSince(since) >= 1 else { return true }
+            var status: Int32 = 0
+            guard waitpid(process.processIdentifier, &status, WNOHANG) == process.processIdentifier else { return true }
+            let signaled = (status & 0x7f) != 0
+            reaped = (signaled ? status & 0x7f : (status >> 8) & 0xff, signaled)
+            return false
+        }
+    }
+
+    private static func isZombie(_ pid: Int32) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return false }
+        return stat[close...].dropFirst(2).first == "Z"
+    }
 
     func wait(timeout: Double) throws -> CLI.Result {
         let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
-        if process.isRunning {
+        while isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        if isRunning {
             process.terminate()
             Issue.record("taskq did not finish within \(timeout)s")
             // One that ignores SIGTERM too is killed, so a stuck process fails its test instead of hanging the run.
             let killAt = Date().addingTimeInterval(5)
-            while process.isRunning && Date() < killAt { Thread.sleep(forTimeInterval: 0.05) }
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            while isRunning && Date() < killAt { Thread.sleep(forTimeInterval: 0.05) }
+            if isRunning { signal(SIGKILL) }
+            let reapAt = Date().addingTimeInterval(10)
+            while isRunning && Date() < reapAt { Thread.sleep(forTimeInterval: 0.05) }
         }
-        process.waitUntilExit()
-        return CLI.Result(status: process.terminationStatus,
+        let exit: (status: Int32, signaled: Bool)
+        if let reaped = lock.withLock({ reaped }) {
+            exit = reaped
+        } else {
+            process.waitUntilExit()
+            exit = (process.terminationStatus, process.terminationReason == .uncaughtSignal)
+        }
+        return CLI.Result(status: exit.status,
                           stdout: (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? "",
                           stderr: stderrText,
-                          stdoutBytes: (try? Data(contentsOf: URL(fileURLWithPath: stdoutPath))) ?? Data())
+                          stdoutBytes: (try? Data(contentsOf: URL(fileURLWithPath: stdoutPath))) ?? Data(),
+                          signaled: exit.signaled)
     }
 }

@@ -170,7 +170,7 @@ final class ServeProcess {
         self.process = process
         let deadline = Date().addingTimeInterval(30)
         var found: Int?
-        while found == nil && Date() < deadline && process.process.isRunning {
+        while found == nil && Date() < deadline && process.isRunning {
             let log = process.stderrText
             if let range = log.range(of: #"serving on http://127\.0\.0\.1:(\d+) "#, options: .regularExpression) {
                 found = Int(log[range].split(separator: ":").last!.trimmingCharacters(in: .whitespaces))
@@ -185,7 +185,7 @@ final class ServeProcess {
         port = found
     }
 
-    deinit { if process.process.isRunning { process.signal(SIGKILL) } }
+    deinit { if process.isRunning { process.signal(SIGKILL) } }
 
     /// One request on a connection of its own (`Connection: close`). `token` adds the bearer header.
     func request(_ method: String, _ path: String, token: String? = nil, headers: [String: String] = [:],

@@ -21,9 +21,11 @@ public enum Rescuer {
         return JobOutcome(job: job, worker: job.worker ?? "", kind: kind, finishedAt: now, leaseExpiredBefore: now)
     }
 
-    /// Rescues up to `limit` jobs whose lease expired before `now`. Returns what was rescued, by id.
-    public static func rescueBatch(store: JobStore, now: Millis, limit: Int) async throws -> (listed: Int, rescued: [RescuedJob]) {
-        let expired = try await store.expiredLeases(now: now, limit: limit)
+    /// Rescues up to `limit` jobs whose lease expired before `now`, except those in `sparing` (a worker's own).
+    /// Returns what was rescued, by id.
+    public static func rescueBatch(store: JobStore, now: Millis, limit: Int, sparing: Set<Int64> = []) async throws -> (listed: Int, rescued: [RescuedJob]) {
+        let listed = try await store.expiredLeases(now: now, limit: limit)
+        let expired = listed.filter { !sparing.contains($0.id) }
         let byID = Dictionary(expired.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         var decisions: [JobOutcome] = []
         for job in expired {
@@ -40,7 +42,7 @@ public enum Rescuer {
             RescuedJob(id: $0.jobID, worker: byID[$0.jobID]?.worker, newState: $0.transition(now: now).state,
                        leaseExpiredAt: byID[$0.jobID]?.leaseUntil)
         }
-        return (expired.count, rescued.sorted { $0.id < $1.id })
+        return (listed.count, rescued.sorted { $0.id < $1.id })
     }
 }
 

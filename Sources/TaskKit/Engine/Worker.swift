@@ -159,7 +159,8 @@ public final class Worker: @unchecked Sendable {
             } else if let since = state.withLock({ $0.startUnknownSince }), mono >= since + Self.startReportDelay {
                 await heartbeat(startsOnly: true)
             }
-            if mono >= nextRescue {
+            // Not while its own outcomes wait to be written (the store was just unreachable): those go first.
+            if mono >= nextRescue && !flushFailed {
                 nextRescue = mono + Double(options.rescueMillis) / 1000
                 summary.rescued += await rescue()
             }
@@ -505,9 +506,12 @@ public final class Worker: @unchecked Sendable {
         }
     }
 
+    /// Never its own jobs: after a store outage longer than the lease, the jobs it still runs or holds outcomes for
+    /// have expired leases too, and rescuing them would run them again while their outcomes wait to be written.
     private func rescue() async -> Int {
         do {
-            let rescued = try await Rescuer.rescueBatch(store: store, now: Clock.now(), limit: 1_000).rescued
+            let held = state.withLock { s in Set(s.running.keys).union(s.backlog.ids).union(s.outcomes.map(\.jobID)) }
+            let rescued = try await Rescuer.rescueBatch(store: store, now: Clock.now(), limit: 1_000, sparing: held).rescued
             for job in rescued {
                 logger.warning("job \(job.id) rescued from worker \(job.worker ?? "?") (lease expired): now \(job.newState.rawValue)")
             }

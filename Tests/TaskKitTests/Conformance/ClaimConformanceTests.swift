@@ -164,4 +164,16 @@ struct ClaimConformanceTests {
         #expect(second.first { $0.id == claimed[3].id }?.newState == .retrying, "\(second)")
         #expect(try await store.attempts(jobID: claimed[3].id).last?.outcome == .lost)
     }
+
+    /// A worker's own rescue spares the jobs it still holds: after a store outage longer than the lease, their leases
+    /// have expired too, and rescuing them would run them again while their outcomes wait to be written.
+    @Test(arguments: Backend.allCases)
+    func aRescueSparesTheJobsTheRescuingWorkerHolds(backend: Backend) async throws {
+        let store = try await backend.makeLocation().migrated()
+        _ = try await store.enqueue([newJob("mine"), newJob("theirs")], now: t0)
+        let claimed = try await store.claim(queues: ["default"], limit: 2, worker: "w", now: t0 + 1, leaseUntil: t0 + 1000)
+        let spared = try await Rescuer.rescueBatch(store: store, now: t0 + 2000, limit: 100, sparing: [claimed[0].id])
+        #expect(spared.listed == 2 && spared.rescued.map(\.id) == [claimed[1].id])
+        #expect(try await store.job(id: claimed[0].id)?.state == .running)
+    }
 }

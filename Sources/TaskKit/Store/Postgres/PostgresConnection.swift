@@ -85,9 +85,15 @@ final class PostgresConnection: @unchecked Sendable {
             if Self.isMalformedConnectionString(raw) {
                 throw TaskqError.usage("invalid database URL \(target.display): \(message)")
             }
+            // Out of connection slots (SQLSTATE 53300, which libpq gives only as text here): temporary, as the same
+            // refusal is once connected (docs/contracts.md#exit-codes).
+            if raw.contains("too many connections") || raw.contains("remaining connection slots are reserved") {
+                throw TaskqError.temporary("PostgreSQL at \(target.display) has no connection free: \(message)")
+            }
             throw TaskqError.unavailable("cannot connect to PostgreSQL at \(target.display): \(message)")
         }
         conn = fresh
+        PQsetNoticeProcessor(fresh, PostgresNotices.processor, nil)
         // One round trip: the schema, and plans that do not depend on fresh statistics. A queue table's statistics
         // are stale by nature: analysed when nothing waited (or just after a purge), then a bulk load, and the
         // planner expects a handful of rows where there are a million. It then fetched due jobs with a bitmap scan,
@@ -229,7 +235,7 @@ final class PostgresConnection: @unchecked Sendable {
             throw TaskqError.unavailable("connection to PostgreSQL at \(target.display) lost: \(message)")
         }
         switch sqlState {
-        case "40001", "40P01", "55P03", "53300":
+        case "40001", "40P01", "55P03", "53300", "57014":
             throw TaskqError.temporary("PostgreSQL: \(message)")
         case _ where sqlState.hasPrefix("53"):
             // Insufficient resources: disk full (53100, "could not extend file"), out of memory (53200). Temporary,

@@ -32,7 +32,10 @@ public final class PostgresStore: TaskqStore, @unchecked Sendable {
     /// The SQL `migrate` applies, for teams that run schema changes with their own tools.
     public static func migrationScript(schema: String = PostgresTarget.defaultSchema) -> String {
         var out = "-- taskq PostgreSQL schema, \(MigrationCatalog.postgres.count) migration(s)\n"
-        out += "BEGIN;\nCREATE SCHEMA IF NOT EXISTS \"\(schema)\";\nSET LOCAL search_path TO \"\(schema)\";\n"
+        // The schema is created only when missing: CREATE SCHEMA IF NOT EXISTS would need CREATE on the database even
+        // when an administrator made the schema for the application's role (docs/postgres.md#privileges).
+        out += "BEGIN;\nDO $$BEGIN IF NOT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = '\(schema)') "
+            + "THEN CREATE SCHEMA \"\(schema)\"; END IF; END$$;\nSET LOCAL search_path TO \"\(schema)\";\n"
         out += SQLMigrations.createTable + ";\n"
         for m in MigrationCatalog.postgres {
             out += "\n-- \(m.fileName)\n\(m.sql)\n"
