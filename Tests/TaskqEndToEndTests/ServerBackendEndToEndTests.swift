@@ -231,7 +231,12 @@ struct ServerBackendEndToEndTests {
         let workers = try (0..<4).map { i in
             try cli.start(["run-worker", "--concurrency", "8", "--lease", "2s", "--poll-interval", "100ms", "--worker-id", "w\(i)", "--log-level", "error"])
         }
-        try cli.waitUntil(60, "the slow job to start") { try cli.jobState(slow) == "running" }
+        // Started, and its start recorded: a job still in a worker's backlog (claimed ahead; "running" too) would be
+        // given back uncounted when its worker dies, not lost.
+        try cli.waitUntil(60, "the slow job to start") {
+            let job = try cli.object(["show-job", slow, "--json"])
+            return job["state"] as? String == "running" && job["started_at"] is String
+        }
         let victim = try cli.object(["show-job", slow, "--json"])["worker"] as? String
         let index = Int(victim?.dropFirst() ?? "0") ?? 0
         workers[index].signal(SIGKILL)
