@@ -211,6 +211,24 @@ struct ParsingTests {
         #expect(throws: TaskqError.self) { try target("redis://h/0?prefix=a%20b") }
     }
 
+    /// `schema` in a key=value string is read as libpq reads every other key: quoted, or with spaces around `=`;
+    /// the other entries stay as written.
+    @Test func aKeyValueSchemaIsReadAsLibpqReadsValues() throws {
+        func target(_ url: String) throws -> PostgresTarget {
+            guard case let .postgres(t) = try DatabaseURL.parse(url).target else { throw TaskqError.failed("not postgres") }
+            return t
+        }
+        for url in ["host=h schema=app_jobs dbname=x", "host=h schema='app_jobs' dbname=x", "host=h schema = app_jobs dbname=x",
+                    "host=h schema= 'app_jobs'  dbname=x"] {
+            let t = try target(url)
+            #expect(t.schema == "app_jobs" && t.conninfo == "host=h dbname=x", "\(url): \(t.schema) / \(t.conninfo)")
+        }
+        let kept = try target(#"password='a b\'c' schema=q host=h"#)
+        #expect(kept.schema == "q" && kept.conninfo == #"password='a b\'c' host=h"#, "\(kept.conninfo)")
+        #expect(throws: TaskqError.self) { try target("host=h schema=a schema = b") }
+        #expect(throws: TaskqError.self) { try target("host=h schema='Bad'") }
+    }
+
     @Test func databaseURLPrecedenceIsFlagThenEnvironmentThenFileThenDefault() throws {
         var config = TaskqConfig()
         config.databaseURL = "sqlite:from-file.sqlite3"

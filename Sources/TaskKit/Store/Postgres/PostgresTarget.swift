@@ -23,12 +23,12 @@ public struct PostgresTarget: Sendable, Equatable {
                 }
                 conninfo = String(url[..<q]) + (kept.isEmpty ? "" : "?" + kept.joined(separator: "&"))
             }
+        } else if let taken = Self.takeKeyValue("schema", from: url) {
+            schemas = taken.values
+            conninfo = taken.rest
         } else {
-            var kept: [Substring] = []
-            for pair in url.split(separator: " ") {
-                if pair.hasPrefix("schema=") { schemas.append(String(pair.dropFirst("schema=".count))) } else { kept.append(pair) }
-            }
-            conninfo = kept.joined(separator: " ")
+            // Not a string libpq can read either: left whole, so libpq says what is wrong with it.
+            conninfo = url
         }
         guard schemas.count <= 1 else {
             throw TaskqError.usage("database URL \(TerminalText.escaped(display)) gives schema more than once")
@@ -38,6 +38,42 @@ public struct PostgresTarget: Sendable, Equatable {
         self.conninfo = conninfo
         self.schema = schema
         self.display = display
+    }
+
+    /// The values of `key` in a libpq key=value string, read as libpq reads them (spaces allowed around `=`; a value
+    /// single-quoted, or bare up to the next space; `\\` escapes the next character), and the string without them,
+    /// every other entry as written. Nil when the text cannot be read so (an `=` missing, a quote left open).
+    static func takeKeyValue(_ key: String, from text: String) -> (values: [String], rest: String)? {
+        let s = Array(text.utf8)
+        let space: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
+        var i = 0
+        var values: [String] = [], kept: [String] = []
+        func skipSpaces() { while i < s.count, space(s[i]) { i += 1 } }
+        while true {
+            skipSpaces()
+            guard i < s.count else { break }
+            let start = i
+            while i < s.count, s[i] != UInt8(ascii: "="), !space(s[i]) { i += 1 }
+            let name = String(decoding: s[start..<i], as: UTF8.self)
+            skipSpaces()
+            guard i < s.count, s[i] == UInt8(ascii: "=") else { return nil }
+            i += 1
+            skipSpaces()
+            var value: [UInt8] = []
+            let quoted = i < s.count && s[i] == UInt8(ascii: "'")
+            if quoted { i += 1 }
+            var closed = !quoted
+            while i < s.count {
+                if s[i] == UInt8(ascii: "\\"), i + 1 < s.count { value.append(s[i + 1]); i += 2; continue }
+                if quoted && s[i] == UInt8(ascii: "'") { i += 1; closed = true; break }
+                if !quoted && space(s[i]) { break }
+                value.append(s[i])
+                i += 1
+            }
+            guard closed else { return nil }
+            if name == key { values.append(String(decoding: value, as: UTF8.self)) } else { kept.append(String(decoding: s[start..<i], as: UTF8.self)) }
+        }
+        return (values, kept.joined(separator: " "))
     }
 
     /// Names taskq's schema may have: an unquoted PostgreSQL identifier of lowercase letters, digits and `_`, at
