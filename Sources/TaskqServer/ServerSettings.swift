@@ -55,6 +55,9 @@ public struct ServerSettings: Sendable {
     }
 
     /// Whether the listening address is loopback only.
+    /// `HOST:PORT` for messages and URLs, an IPv6 host in brackets (`[::1]:8080`).
+    public func address(port: Int) -> String { "\(host.contains(":") ? "[\(host)]" : host):\(port)" }
+
     public var bindsLoopback: Bool { host == "127.0.0.1" || host == "localhost" || host == "::1" || host.hasPrefix("127.") }
 
     var cookiesSecure: Bool { secureCookies ?? !bindsLoopback }

@@ -88,7 +88,7 @@ struct Serve: TaskqSubcommand {
             for warning in await store.durabilityWarnings() { logger.warning("\(warning)") }
             try await TaskqServer.run(store: store, config: context.config, registry: context.registry, settings: settings,
                                       logger: logger) { port in
-                let url = "http://\(settings.host.contains(":") ? "[\(settings.host)]" : settings.host):\(port)"
+                let url = "http://\(settings.address(port: port))"
                 logger.info("serving on \(url) (dashboard /, API /api/v1)")
                 // Also on stdout, whatever the log level or format: a script that asked for port 0 reads it there.
                 Output.lineNow(url + "/")
@@ -109,7 +109,7 @@ enum ServeError {
         if text.contains("Address already in use") || text.contains("EADDRINUSE") {
             return TaskqError.unavailable("cannot listen on \(settings.host):\(settings.port): the address is already in use")
         }
-        let place = "\(settings.host.contains(":") ? "[\(settings.host)]" : settings.host):\(settings.port)"
+        let place = settings.address(port: settings.port)
         if text.contains("Cannot assign requested address") || text.contains("EADDRNOTAVAIL") {
             return TaskqError.unavailable("cannot listen on \(place): no interface of this machine has that address")
         }

@@ -75,10 +75,9 @@ struct Stats: TaskqSubcommand {
                 if outage != nil, !interactive { Output.note("note: the store answers again") }
                 outage = nil
             } catch let error as TaskqError where error.exitCode == 69 || error.exitCode == 75 {
-                // A server restarting (or a lock held a while) is waited out, as workers and serve do: said once,
-                // the last frame kept, asked again every interval.
-                // One warning per outage on stderr (its reason changes as the server goes from "lost" to
-                // "refused"); the terminal's top line shows the latest reason.
+                // A server restarting (or a lock held a while) is waited out, as workers and serve do: the last
+                // frame kept, asked again every interval; one warning per outage on stderr (its reason changes as
+                // the server goes from "lost" to "refused"), the terminal's top line showing the latest reason.
                 if outage != error.description {
                     if interactive {
                         fputs("\u{1B}[H\u{1B}[K" + TerminalText.escaped("taskq: \(error.description); retrying") + "\n", stdout)
