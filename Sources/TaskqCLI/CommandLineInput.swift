@@ -18,7 +18,8 @@ enum CommandLineInput {
                 if let last = out.last, last.hasPrefix("--"), !last.contains("=") {
                     out[out.count - 1] = last + "=" + arg
                 } else {
-                    throw TaskqError.usage("invalid value '\(TerminalText.escaped(arg))': must not be negative")
+                    let help = (["taskq"] + commandPath(args) + ["--help"]).joined(separator: " ")
+                    throw TaskqError.usage("invalid value '\(TerminalText.escaped(arg))': expected a positive integer (see '\(help)')")
                 }
             } else {
                 out.append(arg)
@@ -43,6 +44,20 @@ enum CommandLineInput {
             command = sub
             path.append(word)
         }
+    }
+
+    /// The subcommand names `args` starts with (`["queue", "pause"]`).
+    static func commandPath(_ args: [String]) -> [String] {
+        var command: ParsableCommand.Type = TaskqCommand.self
+        var path: [String] = []
+        for word in args {
+            guard let sub = command.configuration.subcommands.first(where: {
+                $0.configuration.commandName == word || $0.configuration.aliases.contains(word)
+            }) else { break }
+            command = sub
+            path.append(word)
+        }
+        return path
     }
 
     /// The value of the last `--name VALUE` or `--name=VALUE` before any `--` (argument-parser keeps the last of a

@@ -40,13 +40,18 @@ struct JSONLogHandler: LogHandler {
     }
 
     func log(event: LogEvent) {
-        var pairs: [(String, JSONValue)] = [("time", .string(TimeFormat.iso8601Micros(Clock.nowMicros()))), ("level", .string(event.level.rawValue)),
-                                             ("logger", .string(label)), ("message", .string(event.message.description))]
         var merged = metadata
         merged.merge(metadataProvider?.get() ?? [:], uniquingKeysWith: { $1 })
         merged.merge(event.metadata ?? [:], uniquingKeysWith: { $1 })
-        for (key, value) in merged.sorted(by: { $0.key < $1.key }) { pairs.append((key, Self.json(value))) }
-        fputs(JSONValue.object(pairs).serialized() + "\n", stderr)
+        fputs(Self.line(level: event.level, label: label, message: event.message.description, metadata: merged), stderr)
+    }
+
+    /// One record as its line (newline included): the fields above, then `metadata` by key.
+    static func line(level: Logger.Level, label: String, message: String, metadata: Logger.Metadata = [:]) -> String {
+        var pairs: [(String, JSONValue)] = [("time", .string(TimeFormat.iso8601Micros(Clock.nowMicros()))), ("level", .string(level.rawValue)),
+                                             ("logger", .string(label)), ("message", .string(message))]
+        for (key, value) in metadata.sorted(by: { $0.key < $1.key }) { pairs.append((key, json(value))) }
+        return JSONValue.object(pairs).serialized() + "\n"
     }
 
     /// Integers as JSON numbers, lists and dictionaries as JSON, anything else as its text.

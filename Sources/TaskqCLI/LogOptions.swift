@@ -19,10 +19,12 @@ struct LogOptions: ParsableArguments {
         guard ["text", "json"].contains(logFormat) else { throw ValidationError("invalid --log-format '\(TerminalText.escaped(logFormat))': expected text or json") }
     }
 
-    /// Installs the chosen handler for the whole process; `defaultLevel` applies when --log-level is not given.
+    /// Installs the chosen handler for the whole process; `defaultLevel` applies when --log-level is not given. With
+    /// json, the command's warnings and notes are JSON records too (errors stay `taskq: error: …` lines).
     func bootstrap(defaultLevel: Logger.Level = .info) {
         let level = logLevel.flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? defaultLevel
         let json = logFormat == "json"
+        if json { Output.useJSONDiagnostics() }
         LoggingSystem.bootstrap { label in
             var handler: LogHandler = json ? JSONLogHandler(label: label) : TextLogHandler(label: label)
             handler.logLevel = level

@@ -29,11 +29,26 @@ enum Output {
         fputs("taskq: error: \(TerminalText.escaped(message))\n", stderr)
     }
 
+    /// With `--log-format json` (`LogOptions.bootstrap`), warnings and notes are JSON log records like the log's own.
+    private static let jsonDiagnostics = Locked(false)
+
+    static func useJSONDiagnostics() {
+        jsonDiagnostics.withLock { $0 = true }
+    }
+
     static func warning(_ message: String) {
+        if jsonDiagnostics.withLock({ $0 }) {
+            fputs(JSONLogHandler.line(level: .warning, label: "taskq", message: message), stderr)
+            return
+        }
         fputs("taskq: warning: \(TerminalText.escaped(message))\n", stderr)
     }
 
     static func note(_ message: String) {
+        if jsonDiagnostics.withLock({ $0 }) {
+            fputs(JSONLogHandler.line(level: .notice, label: "taskq", message: message), stderr)
+            return
+        }
         fputs("\(TerminalText.escaped(message))\n", stderr)
     }
 

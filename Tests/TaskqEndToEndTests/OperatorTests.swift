@@ -107,6 +107,15 @@ struct OperatorTests {
         let single = try cli.run(["create-job", "x", "--task", "noop", "--queue", "reports"])
         #expect(single.status == 0)
         #expect(single.stderr == "taskq: warning: no live worker reads queue 'reports'; the job waits until one does\n")
+        // With JSON logs the warning is a JSON record too, and so is the note on an existing unique key.
+        let logged = try cli.run(["create-job", "x", "--task", "noop", "--queue", "reports", "--unique-key", "k", "--log-format", "json"])
+        let again = try cli.run(["create-job", "x", "--task", "noop", "--queue", "reports", "--unique-key", "k", "--log-format", "json"])
+        let records = (logged.stderr + again.stderr).split(separator: "\n").map {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
+        #expect(records.count == 2 && records.allSatisfy { $0?["time"] is String }, "\(logged.stderr)\(again.stderr)")
+        #expect(records.first??["level"] as? String == "warning" && (records.first??["message"] as? String)?.contains("'reports'") == true)
+        #expect(records.last??["level"] as? String == "notice" && (records.last??["message"] as? String)?.contains("unique key") == true)
         let file = cli.path("jobs.jsonl")
         try #"{"task":"noop","queue":"reports"}\#n{"task":"noop","queue":"reports"}\#n{"task":"noop"}\#n"#
             .write(toFile: file, atomically: true, encoding: .utf8)

@@ -99,7 +99,7 @@ struct RoughEdgeTests {
         try refused(cli, ["create-job", "x", "--max-retries", "-1"], status: 64, mentions: "--max-retries must be 0-1000")
         try refused(cli, ["create-job", "x", "--in", "0x10"], status: 64, mentions: "invalid duration")
         try refused(cli, ["create-job", "x", "--in", "5300w"], status: 64, mentions: "longer than 100 years")
-        try refused(cli, ["show-job", "-1"], status: 64, mentions: "'-1': must not be negative")
+        try refused(cli, ["show-job", "-1"], status: 64, mentions: "invalid value '-1': expected a positive integer (see 'taskq show-job --help')")
         try refused(cli, ["lst-jobs"], status: 64, mentions: "unknown command 'lst-jobs'; did you mean 'list-jobs'?")
         try refused(cli, ["schedule", "lst"], status: 64, mentions: "did you mean 'list'?")
         try refused(cli, ["list-jobs", "--bogus"], status: 64, mentions: "unknown option '--bogus' (see 'taskq list-jobs --help')")
