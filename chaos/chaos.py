@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """taskq chaos suites: kill -9 of workers mid-drain, server restarts and outages, a worker stopped past its lease,
-a full disk under SQLite, beats killed mid-schedule and cancels racing completion, on every backend.
+a full disk under SQLite, beats killed mid-schedule, cancels racing completion and kills of workers whose jobs
+may not be retried, on every backend.
 
-    chaos/chaos.py TASKQ_BINARY [--quick] [--backends sqlite,postgres,redis] [--scenarios a,b,c,d,e,f,g] [--seed N]
+    chaos/chaos.py TASKQ_BINARY [--quick] [--backends sqlite,postgres,redis] [--scenarios a,b,c,d,e,f,g,h] [--seed N]
 
 Every backend gets throwaway servers (PostgreSQL, Redis) on free loopback ports in temp dirs; every scenario its own
 database. Prints a summary table and exits 1 on any violation (lost, stuck, unexplained duplicate, missed or double
@@ -147,6 +148,7 @@ class Taskq:
         self.procs = {}  # worker id -> Popen
         self.generation = 0
         self.killed = set()  # ids of workers killed by SIGKILL
+        self.unstarted = {}  # worker id -> jobs it held with no recorded start when it was killed (if asked)
         self.exited = []  # (worker id, status) of workers that ended by themselves
         self.run("migrate")
 
@@ -175,13 +177,18 @@ class Taskq:
                 env=self.env, cwd=self.dir, stdout=subprocess.DEVNULL, stderr=err)
         return wid
 
-    def kill_random_worker(self, rng):
+    def kill_random_worker(self, rng, note_unstarted=False):
+        """With note_unstarted, reads which of the dead worker's jobs the store had no start for: nothing can
+        record one any more, and no rescue comes before its lease (2 s) runs out."""
         with self.lock:
             wid = rng.choice(sorted(self.procs))
             proc = self.procs.pop(wid)
             proc.kill()
             proc.wait()
             self.killed.add(wid)
+        if note_unstarted:
+            running = self.json("list-jobs", "--state", "running", "--limit", "100000")
+            self.unstarted[wid] = {j["id"] for j in running if j["worker"] == wid and j["started_at"] is None}
         return wid
 
     def reap_exited(self):
@@ -259,14 +266,23 @@ def side_effects(path):
         return Counter()
 
 
-def audit_drain(tq, ids, shell_ids, effects_path, require_killed_worker):
+def audit_drain(tq, ids, shell_ids, effects_path, require_killed_worker, retries=True):
     """Lost, stuck, failed and duplicate side effects of a drain; a duplicate is explained when enough earlier
-    attempts of the job ended `lost` (with require_killed_worker: lost by a worker this driver killed)."""
+    attempts of the job ended `lost` (with require_killed_worker: lost by a worker this driver killed). Without
+    retries a job may fail, but only as an attempt lost by a killed worker that the store knew had started; a
+    failure of a job whose start was not recorded when its worker died (it never ran) counts as lost."""
     jobs = {j["id"]: j for j in tq.jobs(len(ids))}
     effects = side_effects(effects_path)
     missing = [i for i in ids if i not in jobs]
     stuck = [i for i in ids if i in jobs and jobs[i]["state"] not in FINISHED]
     failed = [i for i in ids if i in jobs and jobs[i]["state"] != "completed" and jobs[i]["state"] in FINISHED]
+    failures = {}
+    if not retries:
+        for i in failed:
+            last = tq.history(i)["history"][-1]
+            failures[i] = (last["outcome"] == "lost" and last["worker"] in tq.killed
+                           and i not in tq.unstarted.get(last["worker"], ()))
+        failed = []
     no_effect = [i for i in shell_ids if i in jobs and jobs[i]["state"] == "completed" and effects[i] == 0]
     dups = {i: n for i, n in effects.items() if n > 1}
     unexplained = []
@@ -280,15 +296,19 @@ def audit_drain(tq, ids, shell_ids, effects_path, require_killed_worker):
         if len(lost) < n - 1:
             unexplained.append(i)
     rescued = sum(1 for j in jobs.values() if j["attempts"] > 1)
-    return {"jobs": len(ids), "shell": len(shell_ids), "lost": len(missing) + len(no_effect) + len(failed),
-            "stuck": len(stuck), "dups": len(dups), "unexplained": len(unexplained), "rescued": rescued}, \
-        (missing + no_effect + failed)[:5], stuck[:5], unexplained[:5]
+    figures = {"jobs": len(ids), "shell": len(shell_ids), "lost": len(missing) + len(no_effect) + len(failed),
+               "stuck": len(stuck), "dups": len(dups), "unexplained": len(unexplained), "rescued": rescued}
+    unstarted = [i for i, explained in failures.items() if not explained]
+    if not retries:
+        figures.update(failed_started=len(failures) - len(unstarted), failed_unstarted=len(unstarted))
+    return figures, \
+        (missing + no_effect + failed + unstarted)[:5], stuck[:5], unexplained[:5]
 
 
-def drain_lines(n, shell_share, effects_path, sleep_s, rng):
+def drain_lines(n, shell_share, effects_path, sleep_s, rng, max_retries=100):
     lines, kinds = [], []
     for i in range(n):
-        common = {"max_retries": 100, "retry_delay": "100ms", "backoff": "fixed"}
+        common = {"max_retries": max_retries, "retry_delay": "100ms", "backoff": "fixed"}
         if rng.random() < shell_share:
             lines.append(dict(common, name=f"s{i}", command=["sh", "-c", f'echo "$TASKQ_JOB_ID" >> {effects_path}']))
             kinds.append("shell")
@@ -300,7 +320,7 @@ def drain_lines(n, shell_share, effects_path, sleep_s, rng):
 
 def violations_of(figures, examples):
     v = []
-    for key in ("lost", "stuck", "unexplained", "orphans", "worker_exits", "contradictions", "missed", "double",
+    for key in ("lost", "failed_unstarted", "stuck", "unexplained", "orphans", "worker_exits", "contradictions", "missed", "double",
                 "partial_batches", "not_recovered"):
         if figures.get(key):
             v.append(f"{key}={figures[key]}" + (f" e.g. {examples.get(key)}" if examples.get(key) else ""))
@@ -326,12 +346,22 @@ def scenario_g(backend, rng):
     kill_drain(backend, rng, "g", "g kill -9 with backlogs", (40000, 4, 2) if q else (90000, 10, 3), 0.02, 0.0, every=(0.25, 0.5))
 
 
-def kill_drain(backend, rng, label, title, sizes, shell_share, sleep_s, every=(1, 2)):
+def scenario_h(backend, rng):
+    """kill -9 during a drain of short jobs that may not be retried (max_retries 0), the strictest setting: a kill
+    may fail only jobs whose start the store had recorded (their attempts `lost`); the backlog the worker held goes
+    back to pending, however often its workers die."""
+    q = ARGS.quick
+    # Kills come every 0.15-0.35 s, often enough that jobs given back land in the backlog of a worker that dies too.
+    kill_drain(backend, rng, "h", "h kill -9, no retries", (30000, 6, 2) if q else (90000, 15, 3), 0.02, 0.0,
+               every=(0.15, 0.35), max_retries=0)
+
+
+def kill_drain(backend, rng, label, title, sizes, shell_share, sleep_s, every=(1, 2), max_retries=100):
     q = ARGS.quick
     n, min_kills, workers = sizes
     tq = Taskq(backend, label)
     effects = f"{tq.dir}/effects"
-    lines, kinds = drain_lines(n, shell_share, effects, sleep_s, rng)
+    lines, kinds = drain_lines(n, shell_share, effects, sleep_s, rng, max_retries)
     ids = tq.enqueue(lines)
     shell_ids = [i for i, k in zip(ids, kinds) if k == "shell"]
     for _ in range(workers):
@@ -343,7 +373,7 @@ def kill_drain(backend, rng, label, title, sizes, shell_share, sleep_s, every=(1
             time.sleep(rng.uniform(*every))
             if done.is_set():
                 break
-            tq.kill_random_worker(rng)
+            tq.kill_random_worker(rng, note_unstarted=max_retries == 0)
             kills[0] += 1
             tq.start_worker()
 
@@ -358,10 +388,11 @@ def kill_drain(backend, rng, label, title, sizes, shell_share, sleep_s, every=(1
     t.join()
     tq.stop_workers()
     time.sleep(0.5)
-    figures, lost_ex, stuck_ex, unexp_ex = audit_drain(tq, ids, shell_ids, effects, require_killed_worker=True)
+    figures, lost_ex, stuck_ex, unexp_ex = audit_drain(tq, ids, shell_ids, effects, require_killed_worker=True,
+                                                       retries=max_retries > 0)
     figures.update(kills=kills_in_drain, seconds=round(took or -1, 1), orphans=len(tq.job_processes()),
                    worker_exits=len(tq.exited))
-    v = violations_of(figures, {"lost": lost_ex, "stuck": stuck_ex, "unexplained": unexp_ex})
+    v = violations_of(figures, {"lost": lost_ex, "failed_unstarted": lost_ex, "stuck": stuck_ex, "unexplained": unexp_ex})
     if kills_in_drain < min_kills:
         v.append(f"only {kills_in_drain} kills during the drain (want >= {min_kills})")
     record(backend.name, title, figures, v)
@@ -613,7 +644,7 @@ def scenario_f(backend, rng):
 
 
 SCENARIOS = {"a": scenario_a, "b": scenario_b, "c": scenario_c, "d": scenario_d, "e": scenario_e, "f": scenario_f,
-             "g": scenario_g}
+             "g": scenario_g, "h": scenario_h}
 
 
 def summary():
@@ -635,7 +666,7 @@ def main():
     parser.add_argument("binary")
     parser.add_argument("--quick", action="store_true", help="the bounded version that runs in make test")
     parser.add_argument("--backends", default="sqlite,postgres,redis")
-    parser.add_argument("--scenarios", default="a,b,c,d,e,f,g")
+    parser.add_argument("--scenarios", default="a,b,c,d,e,f,g,h")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--keep", action="store_true", help="keep the run directory (logs, databases)")
     ARGS = parser.parse_args()

@@ -327,6 +327,38 @@ struct WorkerEngineTests {
         let jobs = try await store.list(JobFilter(limit: 1_000))
         #expect(jobs.allSatisfy { $0.state == .completed && $0.attemptsInBudget == 1 })
     }
+
+    /// A job given back once by a rescue (its start never recorded) may have killed its worker as it started. When
+    /// it is claimed ahead again, the worker records its start before running it, so a second death would count.
+    @Test(arguments: Backend.allCases)
+    func aJobGivenBackBeforeHasItsStartRecordedBeforeItRuns(backend: Backend) async throws {
+        struct NoArgs: Codable, Sendable {}
+        let store = try await backend.makeLocation().migrated()
+        let seen = TaskKit.Locked<[(claimedAhead: Bool, recorded: Bool)]>([])
+        var registry = TaskRegistry.builtins()
+        registry.register("probe", description: "Reads its own start as the store has it") { (_: NoArgs, context: JobContext) in
+            let recorded = try await store.job(id: context.job.id)?.startedAt != nil
+            seen.withLock { $0.append((context.job.startedAt == nil, recorded)) }
+            return NoArgs()
+        }
+        let now = Clock.now()
+        // Short jobs first, so the worker claims ahead of its one slot by the time it reaches the probes.
+        _ = try await store.enqueue((0..<300).map { newJob("n\($0)", priority: 9) }, now: now)
+        let probes = try await store.enqueue((0..<20).map { newJob("p\($0)", task: "probe", priority: 0) }, now: now).map(\.id)
+        let dead = try await store.claim(queues: ["default"], tasks: ["probe"], limit: 20, startingNow: 0, worker: "dead",
+                                         now: now, leaseUntil: now + 1)
+        #expect(dead.count == 20)
+        #expect(try await store.rescueExpired(now: now + 2, limit: 100).allSatisfy { $0.newState == .pending })
+        let summary = try await Worker(store: store, registry: registry,
+                                       options: options { $0.burst = true; $0.concurrency = 1; $0.backlogPatienceMillis = 60_000
+                                                          $0.leaseMillis = 60_000 },
+                                       logger: Self.logger).run()
+        #expect(summary.completed == 320)
+        let runs = seen.withLock { $0 }
+        #expect(runs.count == 20 && runs.allSatisfy(\.recorded), "\(runs)")
+        #expect(runs.contains { $0.claimedAhead }, "no probe was claimed ahead of the slot: the test shows nothing")
+        for id in probes { #expect(try await store.job(id: id)?.attemptsInBudget == 1) }
+    }
 }
 
 @Suite("Engine: prefetch sizing and the backlog")

@@ -6,10 +6,11 @@ public enum Rescuer {
     /// its back-off, failed when its budget is spent, or cancelled when cancellation was requested. A job the
     /// worker claimed ahead whose start was not recorded (no `startedAt`: see `JobStore.claim`; normally it never
     /// ran) is given back as it was, `released`: ready now, its attempt not counted, so a killed worker's backlog
-    /// costs no retries and fails no job that never ran. Only once in a row (`givenBackBefore`: its previous
-    /// attempt ended so): a job that kills its worker as soon as it starts must not come back free for ever.
-    public static func decision(for job: Job, now: Millis, givenBackBefore: Bool = false) -> JobOutcome {
-        if job.startedAt == nil && !job.cancelRequested && !givenBackBefore {
+    /// costs no retries and fails no job that never ran. A job given back so that kills its worker as soon as it
+    /// starts does not come back free for ever: a worker records the start of a job given back before running it
+    /// (`Worker`), so its next death counts.
+    public static func decision(for job: Job, now: Millis) -> JobOutcome {
+        if job.startedAt == nil && !job.cancelRequested {
             var outcome = JobOutcome(job: job, worker: job.worker ?? "", kind: .released, finishedAt: now, leaseExpiredBefore: now)
             outcome.releaseReason = JobMessages.releasedWorkerLost(worker: job.worker)
             return outcome
@@ -27,16 +28,7 @@ public enum Rescuer {
         let listed = try await store.expiredLeases(now: now, limit: limit)
         let expired = listed.filter { !sparing.contains($0.id) }
         let byID = Dictionary(expired.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        var decisions: [JobOutcome] = []
-        for job in expired {
-            // The history is read only for a job whose start was not recorded (a killed worker's backlog).
-            var givenBackBefore = false
-            if job.startedAt == nil && job.attempt > 1 {
-                let previous = try await store.attempts(jobID: job.id).last { $0.attempt == job.attempt - 1 }
-                givenBackBefore = previous?.outcome == .released && previous?.error == JobMessages.releasedWorkerLost(worker: previous?.worker)
-            }
-            decisions.append(decision(for: job, now: now, givenBackBefore: givenBackBefore))
-        }
+        let decisions = expired.map { decision(for: $0, now: now) }
         let recorded = try await OutcomeRecorder.record(decisions, in: store, now: now)
         let rescued = recorded.map {
             RescuedJob(id: $0.jobID, worker: byID[$0.jobID]?.worker, newState: $0.transition(now: now).state,

@@ -253,6 +253,9 @@ public final class Worker: @unchecked Sendable {
     /// Starts the handler of a job already placed in `running`.
     private func launch(_ job: Job) {
         let task = Task { [self] in
+            if job.startedAt == nil && job.attemptOffset > 0 {
+                guard await recordStartFirst(job) else { return }
+            }
             let started = Clock.monotonicSeconds(), startedAt = Clock.now()
             let (kind, endedAt) = await execute(job)
             finishJob(job, kind: kind, startedAt: startedAt, endedAt: endedAt, seconds: Clock.monotonicSeconds() - started)
@@ -264,6 +267,49 @@ public final class Worker: @unchecked Sendable {
         }
         if stopped { task.cancel() }
         if let timeout = job.timeoutMillis { armTimeout(job, timeout) }
+    }
+
+    /// A job claimed ahead that was given back before (an attempt refunded: `attemptOffset`) runs only once the store
+    /// has recorded its start. A rescue gives back a job whose start was not recorded without counting the attempt
+    /// (`Rescuer`); a job that kills its worker within `startReportDelay` of starting would otherwise come back free
+    /// for ever. Returns false when the job must not run: cancelled or no longer this worker's (ended here), or its
+    /// start could not be recorded (given back, not counted).
+    private func recordStartFirst(_ job: Job) async -> Bool {
+        let outcome: JobOutcome?
+        do {
+            let now = Clock.now()
+            let reply = try await store.heartbeat(jobIDs: [job.id], started: [job.id], worker: options.workerID, now: now,
+                                                  leaseUntil: now + options.leaseMillis)
+            if reply.lost.contains(job.id) {
+                logger.warning("job \(job.id): lease lost before it started (rescued or finished elsewhere); dropping it")
+                outcome = nil
+            } else if reply.cancel.contains(job.id) {
+                logger.notice("job \(job.id): cancellation requested before it started; not running it")
+                outcome = JobOutcome(job: job, worker: options.workerID,
+                                     kind: .cancelled(error: JobMessages.cancelledBeforeRun, outcome: .cancelled, result: nil),
+                                     finishedAt: Clock.now())
+            } else {
+                state.withLock { $0.running[job.id]?.startKnown = true }
+                return true
+            }
+        } catch {
+            logger.warning("job \(job.id): could not record its start (\(error)); giving it back unstarted")
+            var released = JobOutcome(job: job, worker: options.workerID, kind: .released, finishedAt: Clock.now())
+            released.releaseReason = JobMessages.releasedStartUnrecorded
+            outcome = released
+        }
+        let next: [Job] = state.withLock { s in
+            guard s.running[job.id]?.job.attempt == job.attempt else { return [] }
+            s.running.removeValue(forKey: job.id)
+            if let outcome {
+                s.outcomes.append(outcome)
+                if outcome.releaseReason != nil { s.givenBack += 1 }
+            }
+            return takeStartable(&s)
+        }
+        for job in next { launch(job) }
+        event.signal()
+        return false
     }
 
     /// Releases the backlog once the next job in it has waited `WorkerOptions.backlogPatienceMillis` (1 s) for a slot:

@@ -10,6 +10,8 @@ public enum JobMessages {
     public static let releasedSlotsBusy = "released before it started: the worker's slots stayed busy with longer jobs"
     /// A job a worker claimed ahead and gave back unstarted, because it could not renew the lease meanwhile.
     public static let releasedLeaseUnrenewed = "released before it started: the worker could not renew its lease"
+    /// A job given back before, claimed ahead again, whose start the worker could not record before running it.
+    public static let releasedStartUnrecorded = "released before it started: the worker could not record its start"
     /// A job a worker claimed ahead whose start it had not reported when it stopped renewing its lease (killed or
     /// lost): given back without counting an attempt.
     public static func releasedWorkerLost(worker: String?) -> String {

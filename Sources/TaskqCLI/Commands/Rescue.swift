@@ -9,7 +9,7 @@ struct Rescue: TaskqSubcommand {
             Workers do this on their own every few seconds; run it from cron when no worker may be running. Each job \
             goes back to retrying (its attempt counts), or to failed when its retries are spent, or to cancelled \
             when cancellation was requested. A job the dead worker had claimed ahead and whose start was never \
-            recorded goes back to pending without using an attempt (once in a row).
+            recorded goes back to pending without using an attempt.
             """)
 
     @OptionGroup var store: StoreOptions

@@ -155,13 +155,20 @@ struct ClaimConformanceTests {
         #expect(again.map(\.name) == ["j3"] && again.first?.startedAt == t0 + 3000)
         let decided = again[0].failure(error: "boom", outcome: .failed, at: t0 + 3001)
         guard case .retry = decided else { Issue.record("the attempt given back was counted: \(decided)"); return }
-        // Only once in a row: j4, claimed ahead again and again unrecorded when its worker dies, now loses an attempt
-        // (a job that kills its worker as it starts does not come back free for ever).
+        // j4, claimed ahead again and again unrecorded when its worker dies, is given back again: it never ran. It
+        // carries its refund (`attemptOffset`), so a worker records its start before running it (`Worker`), and
+        // a death after that counts (a job that kills its worker as it starts does not come back free for ever).
         let ahead = try await store.claim(queues: ["default"], tasks: testTasks, limit: 2, startingNow: 0, worker: "w3",
                                           now: t0 + 5000, leaseUntil: t0 + 6000)
-        #expect(ahead.map(\.name) == ["j4"] && ahead.first?.startedAt == nil)
+        #expect(ahead.map(\.name) == ["j4"] && ahead.first?.startedAt == nil && ahead.first?.attemptOffset == 1)
         let second = try await store.rescueExpired(now: t0 + 7000, limit: 100)
-        #expect(second.first { $0.id == claimed[3].id }?.newState == .retrying, "\(second)")
+        #expect(second.first { $0.id == claimed[3].id }?.newState == .pending, "\(second)")
+        let third = try await store.claim(queues: ["default"], tasks: testTasks, limit: 2, startingNow: 0, worker: "w4",
+                                          now: t0 + 8000, leaseUntil: t0 + 9000)
+        #expect(third.map(\.name) == ["j4"] && third.first?.attemptOffset == 2 && third.first?.attempt == 3)
+        _ = try await store.heartbeat(jobIDs: [claimed[3].id], started: [claimed[3].id], worker: "w4", now: t0 + 8001, leaseUntil: t0 + 9000)
+        let last = try await store.rescueExpired(now: t0 + 10_000, limit: 100)
+        #expect(last.first { $0.id == claimed[3].id }?.newState == .retrying, "\(last)")
         #expect(try await store.attempts(jobID: claimed[3].id).last?.outcome == .lost)
     }
 
