@@ -62,6 +62,34 @@ struct PostgresConnectionTests {
         await missing.close()
     }
 
+    /// A worker waits for NOTIFY on its one connection. A statement queued meanwhile (a running job's output, a start
+    /// report) runs at once instead of after the wait, and the wait goes on afterwards: it still returns on a NOTIFY
+    /// of its queue, and at its timeout otherwise.
+    @Test func aStatementQueuedBehindAListenWaitRunsAtOnce() async throws {
+        let location = try await Backend.postgres.makeLocation()
+        let store = try #require(try await location.migrated() as? PostgresStore)
+        let waitStarted = Clock.monotonicSeconds()
+        let waiting = Task { await store.waitForWork(queues: ["q"], timeout: 20); return Clock.monotonicSeconds() - waitStarted }
+        try await Task.sleep(nanoseconds: 300_000_000)
+        let queued = Clock.monotonicSeconds()
+        for _ in 0..<3 { _ = try await store.job(id: 1) }
+        let tookSeconds = Clock.monotonicSeconds() - queued
+        #expect(tookSeconds < 10, "three reads behind a 20 s wait took \(tookSeconds) s")
+        // Still waiting after giving way: a NOTIFY of its queue (an enqueue to it) ends the wait.
+        try await Task.sleep(nanoseconds: 300_000_000)
+        let other = try await StoreFactory.open(url: location.url)
+        _ = try await other.enqueue([newJob("wake", queue: "q")], now: Clock.now())
+        await other.close()
+        let waited = await waiting.value
+        #expect(waited > 0.5 && waited < 10, "the wait ended after \(waited) s")
+        // A wait with nothing to wake it lasts its timeout, even when statements come and go.
+        let short = Task { await store.waitForWork(queues: ["q"], timeout: 1.5); return Clock.monotonicSeconds() }
+        let shortStarted = Clock.monotonicSeconds()
+        for _ in 0..<5 { _ = try await store.job(id: 1); try await Task.sleep(nanoseconds: 100_000_000) }
+        #expect(await short.value - shortStarted >= 1.4)
+        await store.close()
+    }
+
     /// Whether the store's connection to `url` is encrypted, from the server's own view (`pg_stat_ssl`).
     private func usesTLS(_ url: String) async throws -> Bool {
         let store = try #require(try await StoreFactory.open(url: url) as? PostgresStore)

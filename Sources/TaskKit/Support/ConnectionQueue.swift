@@ -7,9 +7,11 @@ struct ConnectionQueue: Sendable {
 
     init(label: String) { queue = DispatchQueue(label: label) }
 
-    func run<T>(_ body: @escaping () throws -> T) async throws -> T {
+    /// Runs `body` on the queue; `queued`, when given, is called once `body` is queued (not yet run).
+    func run<T>(queued: (() -> Void)? = nil, _ body: @escaping () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             queue.async { continuation.resume(with: Result { try body() }) }
+            queued?()
         }
     }
 

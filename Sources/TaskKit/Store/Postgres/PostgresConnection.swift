@@ -17,6 +17,10 @@ final class PostgresConnection: @unchecked Sendable {
     private var runOnce: Set<String> = []
     private let conninfo: String
     let target: PostgresTarget
+    /// Statements queued and not started yet (LISTEN waits not counted): a wait gives the connection up to them.
+    private let queuedStatements = Locked(0)
+    /// The pipe of a LISTEN wait holding the connection now, signalled when a statement is queued behind it.
+    private let waitingListener = Locked<WakePipe?>(nil)
 
     private init(target: PostgresTarget, label: String) {
         self.target = target
@@ -35,14 +39,33 @@ final class PostgresConnection: @unchecked Sendable {
 
     deinit { if let conn { PQfinish(conn) } }
 
-    /// Runs `body` on the connection's queue after making sure the connection is up.
+    /// Runs `body` on the connection's queue after making sure the connection is up. A LISTEN wait holding the
+    /// connection (`runWaiting`) is woken to give way, so a statement waits for at most one other statement.
     @discardableResult
     func run<T>(_ body: @escaping (PostgresConnection) throws -> T) async throws -> T {
-        try await queue.run {
+        try await queue.run(queued: {
+            self.queuedStatements.withLock { $0 += 1 }
+            self.waitingListener.withLock { $0 }?.signal()
+        }) {
+            self.queuedStatements.withLock { $0 -= 1 }
             try self.ensureConnected()
             return try body(self)
         }
     }
+
+    /// Runs a wait on the connection's queue: `body` polls with `pipe` and must return soon after a statement is
+    /// queued (`hasQueuedStatements`, checked after each wake-up of `pipe`); the caller waits again afterwards.
+    func runWaiting<T>(pipe: WakePipe, _ body: @escaping (PostgresConnection) throws -> T) async throws -> T {
+        try await queue.run {
+            try self.ensureConnected()
+            self.waitingListener.withLock { $0 = pipe }
+            defer { self.waitingListener.withLock { $0 = nil } }
+            return try body(self)
+        }
+    }
+
+    /// A statement is queued behind the one running (only meaningful inside `runWaiting`).
+    var hasQueuedStatements: Bool { queuedStatements.withLock { $0 > 0 } }
 
     func close() async {
         await queue.run {
