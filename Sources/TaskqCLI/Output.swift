@@ -46,7 +46,8 @@ enum Output {
 
     static func note(_ message: String) {
         if jsonDiagnostics.withLock({ $0 }) {
-            fputs(JSONLogHandler.line(level: .notice, label: "taskq", message: message), stderr)
+            let text = message.hasPrefix("note: ") ? String(message.dropFirst("note: ".count)) : message
+            fputs(JSONLogHandler.line(level: .notice, label: "taskq", message: text), stderr)
             return
         }
         fputs("\(TerminalText.escaped(message))\n", stderr)

@@ -129,11 +129,12 @@ struct ServeAPITests {
                       "/api/v1/jobs/{id}/retry", "/api/v1/jobs/{id}/output", "/api/v1/stats", "/api/v1/queues",
                       "/api/v1/queues/{name}/pause", "/api/v1/queues/{name}/resume", "/api/v1/schedules",
                       "/api/v1/schedules/{name}/pause", "/api/v1/schedules/{name}/resume", "/api/v1/workers", "/api/v1/tasks",
-                      "/health", "/health/ready", "/metrics", "/api/openapi.json"] {
+                      "/health", "/health/ready", "/health/db", "/metrics", "/api/openapi.json"] {
             #expect(paths.contains(route), "openapi.json lacks \(route)")
         }
         #expect(try sameJSON(try api.server.request("GET", "/health").json, ["status": "ok"]))
         #expect(try sameJSON(try api.server.request("GET", "/health/ready").json, ["status": "ready"]))
+        #expect(try sameJSON(try api.server.request("GET", "/health/db").json, ["status": "ready"]))
 
         // create-job's notes come as Warning headers.
         let past = #"{"task":"noop","run_at":"2020-01-01T00:00:00Z"}"#
@@ -468,6 +469,7 @@ struct ServeAPITests {
         commandOutputOrFail(future)
         let notReady = try api.server.request("GET", "/health/ready")
         #expect(notReady.status == 503 && notReady.detail?.hasPrefix("not ready: ") == true && notReady.detail?.contains("upgrade taskq") == true, "\(notReady)")
+        #expect(try api.server.request("GET", "/health/db").status == 503)
         // `migrate --list` shows the newer version it does not know, and says what to do.
         let listed = try api.cli.run(["migrate", "--list", "--json"])
         let rows = ((listed.json as? [String: Any])?["migrations"] as? [[String: Any]]) ?? []

@@ -133,7 +133,8 @@ struct ServerBackendEndToEndTests {
         let cli = try CLI()
         let cases = ["\(server)?foo=bar", "\(server)?sslmode=bogus", "host=127.0.0.1 port=abc password=Zs3cret",
                      "host=127.0.0.1 password='Zs3cret", "\(server)?schema=pg_catalog", "\(server)?schema=a&schema=b",
-                     "postgres://tq:Zs3/cret@\(hostPort)/postgres"]
+                     "postgres://tq:Zs3/cret@\(hostPort)/postgres", "postgres://tq:Zs3cret@[::1:5432/postgres",
+                     "postgres://tq:Zs3cret@[]:5432/postgres"]
         for url in cases {
             let result = try cli.run(["stats", "--database-url", url])
             #expect(result.status == 64 && result.stderr.split(separator: "\n").count == 1 && !result.stderr.contains("s3"),

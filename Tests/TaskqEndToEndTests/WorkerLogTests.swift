@@ -57,4 +57,18 @@ struct WorkerLogTests {
         #expect(started["job_id"] as? Int == Int(id) && started["task"] as? String == "echo" && started["queue"] as? String == "mail"
                 && started["attempt"] as? Int == 1, "\(started)")
     }
+
+    /// A burst worker does not wait for jobs due later; the line saying it exits counts them, and names a paused queue.
+    @Test func aBurstWorkerSaysWhatItLeavesForLater() throws {
+        let cli = try CLI()
+        try cli.run(["migrate"])
+        try cli.run(["create-job", "flaky", "--task", "fail", "--retry-delay", "1h"])
+        try cli.run(["create-job", "later", "--task", "noop", "--in", "1h"])
+        try cli.run(["create-job", "held", "--task", "noop", "--queue", "mail"])
+        try cli.run(["queue", "pause", "mail"])
+        let worker = try cli.run(["run-worker", "--burst", "-q", "default,mail"])
+        #expect(worker.status == 0)
+        #expect(worker.stderr.contains("burst: no job is due (paused: mail; due later: 1 retrying, 1 scheduled); exiting"),
+                "\(worker.stderr)")
+    }
 }

@@ -1,5 +1,5 @@
 extension Job {
-    /// The number of the last attempt the current retry budget allows: the attempts before the budget began, the
-    /// first attempt and `maxRetries` retries. `list-jobs` shows `attempt/lastAttemptInBudget`.
-    public var lastAttemptInBudget: Int { attemptOffset + 1 + maxRetries }
+    /// `used/allowed`, what `list-jobs` and the dashboard show as ATTEMPTS: the attempts counted in the current budget
+    /// (not one given back, nor those before a `retry` of a finished job) of the first attempt plus `maxRetries`.
+    public var attemptsSummary: String { "\(attemptsInBudget)/\(maxRetries + 1)" }
 }

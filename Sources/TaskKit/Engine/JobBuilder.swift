@@ -62,7 +62,13 @@ public struct JobBuilder: Sendable {
             }
             task = "shell"
             var pairs: [(String, JSONValue)] = [("command", .array(command.map { .string($0) }))]
-            if case let .object(extra) = args { pairs += extra.filter { $0.0 != "command" } }
+            if case let .object(extra) = args {
+                if extra.contains(where: { $0.0 == "command" }) {
+                    throw TaskqError.usage(keyNames ? "give the command once: \"command\" or args.command, not both"
+                                                    : "give the command once: after -- or in --args' \"command\", not both")
+                }
+                pairs += extra
+            }
             args = .object(pairs)
         }
         guard let taskName = task, !taskName.isEmpty else {

@@ -52,7 +52,9 @@ public struct JobRequest: Sendable, Equatable {
             case "retry_delay": retryDelay = try text(v, key)
             case "backoff": backoff = try text(v, key)
             case "timeout": timeout = try text(v, key)
-            case "run_at", "schedule_at": scheduleAt = try text(v, key)
+            case "run_at", "schedule_at":
+                guard scheduleAt == nil else { throw TaskqError.badInput("give either run_at or schedule_at (the same field), not both") }
+                scheduleAt = try text(v, key)
             case "in": runIn = try text(v, key)
             case "unique_key": uniqueKey = try text(v, key)
             case "command":

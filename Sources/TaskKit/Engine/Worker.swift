@@ -193,9 +193,8 @@ public final class Worker: @unchecked Sendable {
             }
             if options.burst && claimTried && claimed == 0
                 && state.withLock({ $0.running.isEmpty && $0.backlog.isEmpty && $0.outcomes.isEmpty }) {
-                // A paused queue is the likely reason when jobs wait: say so.
-                let paused = ((try? await store.pausedQueues()) ?? [:]).keys.filter(options.queues.contains).sorted()
-                logger.info("burst: no job is due\(paused.isEmpty ? "" : " (paused: \(paused.map { TerminalText.escaped($0) }.joined(separator: ", ")))"); exiting")
+                let note = await burstExitNote()
+                logger.info("burst: no job is due\(note); exiting")
                 break
             }
             if claimed > 0 && claimed == limit { continue }
@@ -590,6 +589,21 @@ public final class Worker: @unchecked Sendable {
         let seconds = min(5.0, 0.05 * Double(1 << min(failures, 7)))
         logger.warning("could not \(what) (attempt \(failures)): \(error); retrying in \(DurationParser.format(Millis(seconds * 1000)))")
         try? await Task.sleep(nanoseconds: UInt64(seconds * 1e9))
+    }
+
+    /// What a burst worker leaves behind in its queues, for its exit line: paused queues (the likely reason jobs
+    /// wait), and jobs due later (scheduled, or waiting out a retry delay), which a burst does not wait for.
+    private func burstExitNote() async -> String {
+        var notes: [String] = []
+        let paused = ((try? await store.pausedQueues()) ?? [:]).keys.filter(options.queues.contains).sorted()
+        if !paused.isEmpty { notes.append("paused: \(paused.map { TerminalText.escaped($0) }.joined(separator: ", "))") }
+        let counts = ((try? await store.counts()) ?? []).filter { options.queues.contains($0.queue) }
+        let later = [JobState.retrying, .scheduled].compactMap { state -> String? in
+            let count = counts.filter { $0.state == state }.reduce(0) { $0 + $1.count }
+            return count > 0 ? "\(count) \(state.rawValue)" : nil
+        }
+        if !later.isEmpty { notes.append("due later: \(later.joined(separator: ", "))") }
+        return notes.isEmpty ? "" : " (\(notes.joined(separator: "; ")))"
     }
 
     private func waitForEvent(timeout: Double, watchStore: Bool) async {

@@ -1,7 +1,7 @@
 /// Parses durations such as `90s`, `5m`, `2h`, `1d`, `250ms`, `1h30m` or a bare number of seconds.
 public enum DurationParser {
-    /// The longest duration accepted: 100 years.
-    public static let maxMillis: Millis = 100 * 366 * 86_400_000
+    /// The longest duration accepted: 100 years of 365.25 days (36,525 days).
+    public static let maxMillis: Millis = 36_525 * 86_400_000
 
     /// Milliseconds, or nil when the text is not a duration (or is longer than `maxMillis`).
     public static func millis(_ text: String) -> Millis? {

@@ -22,6 +22,15 @@ public struct ShellTask: TaskHandler {
             return s
         }
         guard !argv[0].isEmpty else { throw TaskFailure("shell task needs a program: the command's first word is empty") }
+        if let cwd = args["cwd"], cwd != .null, cwd.stringValue == nil {
+            throw TaskFailure("shell task args.cwd must be a string (a directory), got \(cwd.kindName)")
+        }
+        if let env = args["env"], env != .null {
+            guard case let .object(pairs) = env else { throw TaskFailure("shell task args.env must be an object of NAME: value, got \(env.kindName)") }
+            for (name, value) in pairs where value.isObject || value.arrayValue != nil || value == .null {
+                throw TaskFailure("shell task args.env.\(TerminalText.escaped(name)) must be a string or a number, got \(value.kindName)")
+            }
+        }
         return argv
     }
 

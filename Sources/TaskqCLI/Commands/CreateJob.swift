@@ -93,7 +93,7 @@ struct CreateJob: TaskqSubcommand {
                 await warnIfUnread([result.queue], store: store, now: now)
             } else {
                 // The existing job (its unique key was live) stays where it is: no warning about the queue asked for.
-                Output.note(JobMessages.uniqueKeyExists(request.uniqueKey ?? "", id: result.id))
+                Output.note("note: " + JobMessages.uniqueKeyExists(request.uniqueKey ?? "", id: result.id))
             }
             if json, let stored = try await store.job(id: result.id) {
                 Output.json(stored.jsonObject())

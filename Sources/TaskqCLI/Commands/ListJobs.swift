@@ -28,6 +28,7 @@ struct ListJobs: TaskqSubcommand {
 
     func validate() throws {
         guard limit >= 1 && limit <= 100_000 else { throw ValidationError("--limit must be 1-100000") }
+        if let beforeID, beforeID < 1 { throw ValidationError("invalid --before-id '\(beforeID)': expected a positive integer") }
         _ = try states()
     }
 
@@ -63,7 +64,7 @@ struct ListJobs: TaskqSubcommand {
         if jobs.isEmpty { Output.note("No jobs."); return }
         Output.table(["ID", "NAME", "TASK", "QUEUE", "PRI", "STATE", "ATTEMPTS", "RUN AT (UTC)", "ERROR"], jobs.map { job in
             [String(job.id), Output.truncate(job.name, 30), job.task, job.queue, String(job.priority), job.state.rawValue,
-             "\(job.attempt)/\(job.lastAttemptInBudget)", TimeFormat.short(job.runAt),
+             job.attemptsSummary, TimeFormat.short(job.runAt),
              Output.truncate(job.error ?? "", 50)]
         }, stateColumn: 5)
         if wantsTotal, jobs.count == filter.limit, let last = jobs.last {

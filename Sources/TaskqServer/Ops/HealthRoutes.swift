@@ -2,8 +2,8 @@ import HTTPTypes
 import Hummingbird
 import TaskKit
 
-/// `/health` (the process answers) and `/health/ready` (the store answers within two seconds and its schema is
-/// current). Neither needs a login, so a failed check says what kind of failure it was and leaves the store's address
+/// `/health` (the process answers) and `/health/ready`, also `/health/db` (the store answers within two seconds and
+/// its schema is current). Neither needs a login, so a failed check says what kind of failure it was and leaves the store's address
 /// and the server's own words to the server's log.
 struct HealthRoutes {
     let state: ServerState
@@ -13,6 +13,8 @@ struct HealthRoutes {
             JSONResponse.make(.obj(("status", .string("ok"))))
         }
         router.get("health/ready") { _, _ in try await self.ready() }
+        // The same check under the name Django health-check users know (`/health/db`).
+        router.get("health/db") { _, _ in try await self.ready() }
     }
 
     /// Asks the store afresh each time (never the schema check cached at start-up), and answers within two

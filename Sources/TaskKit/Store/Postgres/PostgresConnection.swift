@@ -314,7 +314,8 @@ final class PostgresConnection: @unchecked Sendable {
     static func isMalformedConnectionString(_ message: String) -> Bool {
         let prefixes = ["invalid connection option", "invalid URI", "invalid percent-encoded token", "invalid port number",
                         "invalid integer value", "invalid value ", "missing \"=\"", "missing key/value separator",
-                        "extra key/value separator", "unterminated quoted string", "unexpected spaces"]
+                        "extra key/value separator", "unterminated quoted string", "unexpected spaces",
+                        "end of string reached when looking for matching", "unexpected character", "IPv6 host address may not be empty"]
         if prefixes.contains(where: { message.hasPrefix($0) }) { return true }
         // "invalid sslmode value: …", "invalid gssencmode value: …", …: one option name between the words.
         let words = message.split(separator: " ", maxSplits: 3)

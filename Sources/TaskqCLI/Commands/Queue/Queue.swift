@@ -23,6 +23,6 @@ func printQueuePaused(_ paused: Bool, name: String, changed: Bool, json: Bool) {
     if changed {
         Output.line(paused ? "Queue \(shown) is paused: workers take no new jobs from it." : "Queue \(shown) is resumed.")
     } else {
-        Output.note(paused ? "queue \(shown) was already paused" : "queue \(shown) is not paused; nothing to resume")
+        Output.note(paused ? "note: queue \(shown) was already paused" : "note: queue \(shown) is not paused; nothing to resume")
     }
 }

@@ -92,7 +92,7 @@ extension JobsPage.Row {
         queue = job.queue
         priority = job.priority
         state = job.state.rawValue
-        attempts = "\(job.attempt)/\(job.lastAttemptInBudget)"
+        attempts = job.attemptsSummary
         runAt = TimeFormat.short(job.runAt)
         error = job.error.map { String($0.prefix(200)) } ?? ""
     }
