@@ -1133,7 +1133,7 @@ _taskq_serve() {
     repeating_flags=()
     non_repeating_flags=(--public-metrics --version -h --help)
     repeating_options=()
-    non_repeating_options=(--database-url --config --bind --secure-cookies --max-body --shutdown-grace --idle-timeout --log-level --log-format)
+    non_repeating_options=(--database-url --config --bind --secure-cookies --max-body --shutdown-grace --idle-timeout --read-timeout --log-level --log-format)
     __taskq_offer_flags_options 0
 
     # Offer option value completions
@@ -1159,6 +1159,9 @@ _taskq_serve() {
         return
         ;;
     '--idle-timeout')
+        return
+        ;;
+    '--read-timeout')
         return
         ;;
     '--log-level')

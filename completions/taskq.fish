@@ -99,7 +99,7 @@ function __taskq_parse_tokens -S
                 __taskq_parse_subcommand 1 'database-url=' 'config=' 'json' 'version' 'h/help'
             end
         case 'serve'
-            __taskq_parse_subcommand 0 'database-url=' 'config=' 'bind=' 'public-metrics' 'secure-cookies=' 'max-body=' 'shutdown-grace=' 'idle-timeout=' 'log-level=' 'log-format=' 'version' 'h/help'
+            __taskq_parse_subcommand 0 'database-url=' 'config=' 'bind=' 'public-metrics' 'secure-cookies=' 'max-body=' 'shutdown-grace=' 'idle-timeout=' 'read-timeout=' 'log-level=' 'log-format=' 'version' 'h/help'
         case 'help'
             __taskq_parse_subcommand -r 1 'version'
         end
@@ -446,6 +446,7 @@ complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "t
 complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq serve" max-body' -l 'max-body' -d 'Largest request body accepted (413 above it), e.g. 16MiB (the default).' -rfka ''
 complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq serve" shutdown-grace' -l 'shutdown-grace' -d 'On SIGTERM, how long requests in flight may take before they are cut off. Default 10s.' -rfka ''
 complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq serve" idle-timeout' -l 'idle-timeout' -d 'Close a connection that stays silent this long: idle between requests, or still sending a request. Default 30s; never cuts a response being written (live updates).' -rfka ''
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq serve" read-timeout' -l 'read-timeout' -d 'How long a read (GET) waits for a store that does not answer before it gets 503. Default 10s; changes (POST) wait for the store.' -rfka ''
 complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq serve" log-level' -l 'log-level' -d 'trace, debug, info, notice, warning, error or critical. Default info (warning for create-job and beat --once).' -rfka 'trace debug info notice warning error critical'
 complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq serve" log-format' -l 'log-format' -d 'text or json (one JSON object per line).' -rfka 'text json'
 complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq serve" version' -l 'version' -d 'Show the version.'

@@ -18,6 +18,9 @@ public struct ServerSettings: Sendable {
     /// between requests, or a client that has not finished sending a request's head or body. A response being
     /// written (an event stream, a long download) is never cut by it.
     public var idleTimeoutMillis: Millis = 30_000
+    /// How long a read (GET, HEAD) waits for a store that does not answer before it gets 503 (`--read-timeout`,
+    /// `ReadPatienceMiddleware`).
+    public var readPatienceSeconds: Double = 10
     /// Largest number of jobs one `POST /api/v1/jobs/bulk` may create.
     public var maxBulkJobs = 10_000
     /// Session cookies carry `Secure` (sent over HTTPS only). `nil`: only when the bind address is not loopback,

@@ -13,6 +13,7 @@ final class ServerState: Sendable {
     let sessions: SessionStore
     let throttle: LoginThrottle
     let tokens = TokenCache()
+    let enqueueNotes = EnqueueNotesCache()
     let sessionCheck = SessionCheck()
     let live: LiveFeed
     let batcher: EnqueueBatcher
@@ -27,7 +28,8 @@ final class ServerState: Sendable {
         self.logger = logger
         sessions = SessionStore(idleMillis: settings.sessionIdleMillis)
         throttle = LoginThrottle(allowed: settings.loginFailuresAllowed, lockMillis: settings.loginLockMillis)
-        live = LiveFeed(store: store, intervalMillis: settings.liveIntervalMillis, logger: logger)
+        live = LiveFeed(store: store, intervalMillis: settings.liveIntervalMillis, patienceSeconds: settings.readPatienceSeconds,
+                        logger: logger)
         batcher = EnqueueBatcher(store: store)
     }
 

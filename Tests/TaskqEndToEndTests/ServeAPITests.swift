@@ -141,6 +141,8 @@ struct ServeAPITests {
         for (path, body) in [("/api/v1/jobs", past), ("/api/v1/jobs/bulk", "[\(past)]")] {
             let warned = try api.call("POST", path, json: body)
             #expect(warned.status == 201 && warned.header("Warning")?.hasPrefix(#"299 taskq "schedule time 2020-01-01T00:00:00.000Z is in the past"#) == true, "\(warned.headers)")
+            // No worker runs here: the "no live worker" warning create-job prints comes too.
+            #expect(warned.header("Warning")?.contains(#"299 taskq "no live worker reads queue 'default'"#) == true, "\(warned.headers)")
         }
     }
 
@@ -289,7 +291,9 @@ struct ServeAPITests {
             ("GET", "/api/v1/jobs/\(done)/output?steam=stderr", nil, nil, 400, "unknown query parameter 'steam' (this endpoint takes stream, attempt)"),
             ("POST", "/api/v1/jobs/\(done)/retry", nil, nil, 409, "job \(done) is completed; run it once more with ?again=true"),
             ("GET", "/api/v1/schedules?next=-1", nil, nil, 400, "invalid next '-1': expected an integer 0-1000"),
-            ("GET", "/api/v1/workers?all=perhaps", nil, nil, 400, "invalid all 'perhaps': expected true or false"),
+            ("GET", "/api/v1/workers?all=perhaps", nil, nil, 400, "invalid all 'perhaps': expected true or false (or 1, 0, yes, no)"),
+            ("GET", "/api/v1/jobs?limit=2&limit=3", nil, nil, 400, "query parameter 'limit' is given more than once"),
+            ("POST", "/api/v1/jobs", #"{"task":"noop","max_retries":"5"}"#, nil, 422, "'max_retries' must be an integer"),
             ("GET", "/api/v1/jobs/999", nil, nil, 404, try api.cliError(["show-job", "999"])),
             ("GET", "/api/v1/jobs/999/output", nil, nil, 404, try api.cliError(["show-job", "999"])),
             ("POST", "/api/v1/jobs/999/cancel", nil, nil, 404, try api.cliError(["cancel", "999"])),
@@ -514,14 +518,33 @@ struct ServeAPITests {
 
         #expect(try cli.run(["createsuperuser", "--noinput", "--username", "admin", "--email", "a@example.com"]).status == 0)
         let token = try APIFixture.token(cli, user: "admin")
-        let server = try ServeProcess(cli: cli)
+        let server = try ServeProcess(cli: cli, arguments: ["--read-timeout", "1s"])
         #expect(server.process.stdoutText == "http://127.0.0.1:\(server.port)/\n")
         let login = try server.request("GET", "/login")
         #expect(login.status == 200 && !login.text.contains("createsuperuser"), "\(login.text.prefix(2000))")
         #expect(try server.request("GET", "/health/ready").status == 200)
         #expect(try server.request("GET", "/api/v1/stats", token: token).status == 200)
+        let stream = try HTTPConnection(port: server.port)
+        try stream.send(HTTPConnection.head("GET", "/events/overview", headers: ["Authorization": "Bearer \(token)"], bodyLength: nil))
+        #expect(stream.read(until: "event: update"), "the event stream did not start: \(stream.received)")
 
+        // A store that hangs (stopped, not down): a read gets 503 after --read-timeout instead of hanging with it, and
+        // the live page is told its figures are stale.
         let port = redis.url.split(separator: ":").last!.split(separator: "/").first!
+        let pid = commandOutput("redis-cli -p \(port) info server").split(whereSeparator: \.isNewline)
+            .first { $0.hasPrefix("process_id:") }.flatMap { Int32($0.dropFirst("process_id:".count).trimmingCharacters(in: .whitespacesAndNewlines)) }
+        let redisPID = try #require(pid)
+        kill(redisPID, SIGSTOP)
+        let hangStart = Date()
+        let hung = try server.request("GET", "/api/v1/stats", token: token)
+        #expect(hung.status == 503 && hung.header("Retry-After") == "1" && hung.detail == "the store did not answer within 1s", "\(hung)")
+        #expect(Date().timeIntervalSince(hangStart) < 5)
+        let staleWhileHung = stream.read(until: "event: stale", seconds: 10)
+        kill(redisPID, SIGCONT)
+        #expect(staleWhileHung, "no stale event while the store hung: \(stream.received.suffix(300))")
+        #expect(stream.read(until: "event: fresh", seconds: 15), "no fresh event once the store answered: \(stream.received.suffix(300))")
+        try cli.waitUntil(10, "answers again") { (try? server.request("GET", "/api/v1/stats", token: token).status) == 200 }
+
         _ = commandOutput("redis-cli -p \(port) shutdown nosave")
         let start = Date()
         let down = try server.request("GET", "/health/ready")
@@ -530,6 +553,11 @@ struct ServeAPITests {
         let stats = try server.request("GET", "/api/v1/stats", token: token)
         #expect(stats.status == 503 && stats.header("Retry-After") == "1", "\(stats)")
         #expect(stats.detail?.contains("127.0.0.1:\(port)") == true, "a logged-in caller gets the CLI's line: \(stats)")
+        // Still so once the token's check (cached a second) needs the store again: the server checked this token before.
+        Thread.sleep(forTimeInterval: 1.2)
+        let later = try server.request("GET", "/api/v1/stats", token: token)
+        #expect(later.status == 503 && later.detail?.contains("127.0.0.1:\(port)") == true, "\(later)")
+        #expect(stream.read(until: "event: stale", occurrence: 2, seconds: 10), "no stale event while the store was down")
         let unknownToken = try server.request("GET", "/api/v1/stats", token: "tq_" + String(repeating: "a", count: 43))
         #expect(unknownToken.status == 503 && unknownToken.detail?.contains("127.0.0.1") == false, "\(unknownToken)")
         let loginPage = try server.request("GET", "/login")
@@ -544,7 +572,12 @@ struct ServeAPITests {
 
         try redis.restart()
         try cli.waitUntil(15, "ready again") { (try? server.request("GET", "/health/ready").status) == 200 }
+        #expect(stream.read(until: "event: fresh", occurrence: 2, seconds: 15), "no fresh event after the restart")
         #expect(try server.terminate().status == 0)
+        // Each outage is one warning in the log, and one note when it is over.
+        let log = server.process.stderrText
+        #expect(log.components(separatedBy: "live feed: cannot read the store").count - 1 == 2, "\(log.suffix(3000))")
+        #expect(log.components(separatedBy: "live feed: the store answers again").count - 1 == 2, "\(log.suffix(3000))")
     }
 }
 

@@ -51,8 +51,11 @@ struct ServeDashboardEscapingTests {
         #expect(failed.components(separatedBy: Self.escaped).count - 1 >= 5, "name, unique key, stdout, stderr, error: \(failed)")
         #expect(failed.range(of: #"title="[^"<>]*&lt;script&gt;alert\(&quot;x&quot;\)"#, options: .regularExpression) != nil, "\(failed)")
 
-        // Logged out: the login form keeps `next` (a local path) in a hidden field.
-        Self.expectEscaped(try api.server.request("GET", "/login?next=/\(Self.formEncoded(Self.evil))", headers: ["Accept": "text/html"]), "login")
+        // Logged out: the login form keeps `next` (a local path) in a hidden field, escaped. (A `next` with a space or
+        // control character is not kept at all: browsers drop some of them from URLs, LoginNextTests.)
+        let hostilePath = #"/"><script>alert(1)</script>"#
+        let login = try api.server.request("GET", "/login?next=\(Self.formEncoded(hostilePath))", headers: ["Accept": "text/html"])
+        #expect(login.text.contains("/&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;") && !login.text.contains("<script>alert"), "\(login)")
 
         // An enqueue form with an error comes back with what was sent.
         let form = ["csrf": session.csrf, "task": "echo", "name": Self.evil, "args": "{" + Self.evil, "queue": "", "priority": "",

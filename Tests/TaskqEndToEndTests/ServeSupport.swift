@@ -94,9 +94,10 @@ final class HTTPConnection {
 
     /// Reads until `marker` has arrived (true) or the stream ends or `seconds` pass (false): keep-alives alone
     /// must not keep a test waiting forever.
-    func read(until marker: String, seconds: Double = 60) -> Bool {
+    /// Reads until `marker` has arrived `occurrence` times in all (false when `seconds` pass or the peer closes).
+    func read(until marker: String, occurrence: Int = 1, seconds: Double = 60) -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
-        while buffer.range(of: Data(marker.utf8)) == nil { if Date() >= deadline || !fill() { return false } }
+        while received.components(separatedBy: marker).count - 1 < occurrence { if Date() >= deadline || !fill() { return false } }
         return true
     }
 

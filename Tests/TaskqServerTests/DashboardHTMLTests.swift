@@ -86,3 +86,16 @@ struct DashboardHTMLTests {
         }
     }
 }
+
+/// Where a login sends the browser next: a local path, never another site, however the path is dressed up.
+@Suite("dashboard: the login's next page")
+struct LoginNextTests {
+    @Test func onlyLocalPathsAreFollowed() {
+        for kept in ["/", "/jobs?state=failed", "/jobs/12", "/schedules#x"] { #expect(LoginRoutes.safeNext(kept) == kept) }
+        // Browsers drop tabs and newlines from URLs and read a backslash as a slash: each of these would leave the site.
+        for refused in ["//evil.example", "https://evil.example", "javascript:alert(1)", "/\\evil.example", "/\t/evil.example",
+                        "/\n/evil.example", "/\r\n/evil.example", "/ /evil.example", "/\u{0B}/evil.example", "/\u{7F}/x", "evil.example", ""] {
+            #expect(LoginRoutes.safeNext(refused) == "/", "\(refused.debugDescription)")
+        }
+    }
+}

@@ -61,8 +61,19 @@ class Stack:
         self.cli("migrate")
         self.cli("createsuperuser", "--noinput", "--username", "admin", "--email", "admin@example.com", password=PASSWORD)
         self.cli("user", "add", "viewer", "--role", "viewer", "--noinput", password=VIEWER_PASSWORD)
-        log = open(os.path.join(self.dir, "serve.log"), "w")
-        self.server = subprocess.Popen([self.bin, "serve", "--bind", "127.0.0.1:0"], env=self.env, cwd=self.dir,
+        self.serve("127.0.0.1:0")
+        if self.worker_args:
+            self.start_worker()
+
+    def restart_server(self):
+        """Stops `taskq serve` (SIGTERM) and starts it again on the same port: every session is forgotten."""
+        self.server.terminate()
+        self.server.wait(20)
+        self.serve(f"127.0.0.1:{self.port}")
+
+    def serve(self, bind):
+        log = open(os.path.join(self.dir, "serve.log"), "a")
+        self.server = subprocess.Popen([self.bin, "serve", "--bind", bind], env=self.env, cwd=self.dir,
                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         found = threading.Event()
         self.port = None
@@ -81,8 +92,6 @@ class Stack:
         if not found.wait(20) or self.port is None:
             raise RuntimeError("taskq serve did not report its port; see " + log.name)
         self.base = f"http://127.0.0.1:{self.port}"
-        if self.worker_args:
-            self.start_worker()
 
     def start_worker(self):
         self.worker = subprocess.Popen([self.bin, "run-worker", "--grace-period", "1s", "--kill-grace", "1s", *self.worker_args],
@@ -128,7 +137,10 @@ class Run:
         page.on("console", lambda m: m.type == "error" and not re.search(r"status of 4\d\d", m.text)
                 and self.problems.append(f"console error on {page.url}: {m.text}"))
         page.on("response", lambda r: r.status >= 500 and self.problems.append(f"{r.status} for {r.url}"))
-        page.on("requestfailed", lambda r: "/events/" not in r.url and self.problems.append(f"request failed: {r.url} {r.failure}"))
+        # Event streams end by being aborted; Chromium reports a HEAD (the live region's session check) as aborted too,
+        # since it never reads a body: its status is what counts.
+        page.on("requestfailed", lambda r: "/events/" not in r.url and r.method != "HEAD"
+                and self.problems.append(f"request failed: {r.url} {r.failure}"))
         return page
 
     def shot(self, page, name):
@@ -539,6 +551,17 @@ def scenarios(run):
             page.click("section.login button[type=submit]")
         assert page.url == s.base + "/jobs?state=failed", f"after logging in from {login_form}: {page.url}"
 
+    def server_restart():
+        # Sessions live in the server's memory: a page left open across a restart finds it has none any more and
+        # says to log in again, instead of retrying for ever.
+        page.goto("/")
+        expect(page.locator("#overview[data-live-state=live]")).to_have_count(1)
+        s.restart_server()
+        expect(page.locator("#overview[data-live-state=signed-out]")).to_have_count(1, timeout=30000)
+        run.shot(page, "signed-out-after-restart")
+        page.reload()
+        assert "/login" in page.url, page.url
+
     for name, fn in [("wrong password refused", wrong_password), ("login", login_works),
                      ("overview shows the counts", overview_counts), ("overview is pushed live", overview_live),
                      ("enqueue through the form", enqueue_form), ("cancel a running job from its live page", cancel_running),
@@ -546,7 +569,8 @@ def scenarios(run):
                      ("shell job output", shell_output), ("schedules page", schedules_page), ("workers page", workers_page),
                      ("unknown pages and jobs are 404", unknown_page), ("pause and resume a queue", pause_queue),
                      ("form POST without CSRF refused", csrf_refused), ("viewer is read-only", viewer_read_only),
-                     ("pages fit a phone-sized window", narrow_window), ("logout ends the session", logout)]:
+                     ("pages fit a phone-sized window", narrow_window), ("logout ends the session", logout),
+                     ("a page open across a server restart says to log in again", server_restart)]:
         run.check(name, fn)
     admin.close()
 

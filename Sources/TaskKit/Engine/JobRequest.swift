@@ -47,7 +47,7 @@ public struct JobRequest: Sendable, Equatable {
             case "queue": queue = try text(v, key)
             case "priority": priority = try text(v, key)
             case "max_retries":
-                guard let n = v.int64Value else { throw TaskqError.badInput("'max_retries' must be an integer") }
+                guard v.stringValue == nil, let n = v.int64Value else { throw TaskqError.badInput("'max_retries' must be an integer") }
                 maxRetries = Int(n)
             case "retry_delay": retryDelay = try text(v, key)
             case "backoff": backoff = try text(v, key)

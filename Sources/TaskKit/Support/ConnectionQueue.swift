@@ -7,11 +7,26 @@ struct ConnectionQueue: Sendable {
 
     init(label: String) { queue = DispatchQueue(label: label) }
 
-    /// Runs `body` on the queue; `queued`, when given, is called once `body` is queued (not yet run).
+    /// Runs `body` on the queue; `queued`, when given, is called once `body` is queued (not yet run). Within
+    /// `StorePatience.$seconds`, the caller stops waiting after that long (`TaskqError.temporary`); `body` still runs
+    /// to its end on the queue (a blocking C call cannot be cut short) and its result is dropped.
     func run<T>(queued: (() -> Void)? = nil, _ body: @escaping () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            queue.async { continuation.resume(with: Result { try body() }) }
+        guard let patience = StorePatience.seconds else {
+            return try await withCheckedThrowingContinuation { continuation in
+                queue.async { continuation.resume(with: Result { try body() }) }
+                queued?()
+            }
+        }
+        return try await withCheckedThrowingContinuation { continuation in
+            let answered = Locked(false)
+            let answer = { (result: Result<T, Error>) in
+                if answered.withLock({ done in defer { done = true }; return !done }) { continuation.resume(with: result) }
+            }
+            queue.async { answer(Result { try body() }) }
             queued?()
+            DispatchQueue.global().asyncAfter(deadline: .now() + patience) {
+                answer(.failure(TaskqError.temporary(StorePatience.message(patience))))
+            }
         }
     }
 
@@ -22,5 +37,15 @@ struct ConnectionQueue: Sendable {
                 continuation.resume()
             }
         }
+    }
+}
+
+/// How long a caller waits for its store call before giving up (nil: as long as it takes). `taskq serve` sets it for
+/// reads, so a store that hangs (rather than refusing connections) answers 503 instead of holding the request.
+public enum StorePatience {
+    @TaskLocal public static var seconds: Double?
+
+    static func message(_ seconds: Double) -> String {
+        "the store did not answer within \(DurationParser.format(Millis(seconds * 1000)))"
     }
 }

@@ -44,6 +44,10 @@ struct Serve: TaskqSubcommand {
                                valueName: "duration"))
     var idleTimeout: String?
 
+    @Option(help: ArgumentHelp("How long a read (GET) waits for a store that does not answer before it gets 503. Default 10s; changes (POST) wait for the store.",
+                               valueName: "duration"))
+    var readTimeout: String?
+
     @OptionGroup var logging: LogOptions
 
     func settings() throws -> ServerSettings {
@@ -61,6 +65,11 @@ struct Serve: TaskqSubcommand {
             if let idleTimeout {
                 settings.idleTimeoutMillis = try DurationParser.require(idleTimeout, option: "--idle-timeout")
                 guard settings.idleTimeoutMillis > 0 else { throw TaskqError.usage("--idle-timeout must be positive") }
+            }
+            if let readTimeout {
+                let millis = try DurationParser.require(readTimeout, option: "--read-timeout")
+                guard millis > 0 else { throw TaskqError.usage("--read-timeout must be positive") }
+                settings.readPatienceSeconds = Double(millis) / 1000
             }
         } catch let error as TaskqError {
             throw ValidationError(error.description)

@@ -99,7 +99,14 @@ struct JobsAPI {
         } catch let error as TaskqError {
             throw error.asData(prefix: position && requests.count == 1 ? "job 1: " : "")
         }
-        return (jobs, try await state.batcher.enqueue(jobs), Array(Set(warnings)).sorted())
+        let written = try await state.batcher.enqueue(jobs)
+        // Then, as create-job: a queue no live worker reads, or a paused one, for the jobs created.
+        var notes = Array(Set(warnings)).sorted()
+        let created = Set(zip(jobs, written.results).filter { $0.1.created }.map { $0.0.queue })
+        if !created.isEmpty {
+            notes += await state.enqueueNotes.warnings(queues: created.sorted(), store: state.store, now: written.now)
+        }
+        return (jobs, written, notes)
     }
 
     /// The job with every attempt (`show-job --json`).
@@ -215,11 +222,17 @@ struct JobsAPI {
 /// Query-string and path values with the CLI's messages.
 enum Query {
     /// 400 for a parameter the endpoint does not take: a misspelt filter (`?status=failed`) must not answer with
-    /// every job.
+    /// every job; and for one given twice, except `state` (a list): `?limit=2&limit=3` has no one meaning.
     static func allowOnly(_ names: [String], in request: Request) throws {
-        for (name, _) in request.uri.queryParameters where !names.contains(String(name)) {
-            let takes = names.isEmpty ? "no query parameters" : names.joined(separator: ", ")
-            throw Problem(.badRequest, "unknown query parameter '\(TerminalText.escaped(String(name)))' (this endpoint takes \(takes))")
+        var seen = Set<Substring>()
+        for (name, _) in request.uri.queryParameters {
+            guard names.contains(String(name)) else {
+                let takes = names.isEmpty ? "no query parameters" : names.joined(separator: ", ")
+                throw Problem(.badRequest, "unknown query parameter '\(TerminalText.escaped(String(name)))' (this endpoint takes \(takes))")
+            }
+            guard seen.insert(name).inserted || name == "state" else {
+                throw Problem(.badRequest, "query parameter '\(TerminalText.escaped(String(name)))' is given more than once")
+            }
         }
     }
 
@@ -267,7 +280,7 @@ enum Query {
         switch value.lowercased() {
         case "true", "1", "yes": return true
         case "false", "0", "no": return false
-        default: throw Problem(.badRequest, "invalid \(name) '\(TerminalText.escaped(String(value)))': expected true or false")
+        default: throw Problem(.badRequest, "invalid \(name) '\(TerminalText.escaped(String(value)))': expected true or false (or 1, 0, yes, no)")
         }
     }
 

@@ -20,7 +20,15 @@ struct AuthMiddleware: RouterMiddleware {
             }
             context.identity = try await state.tokens.identity(for: String(parts[1]).trimmingSpaces, store: state.store, now: now)
         } else if let id = request.cookies[SessionCookie.name]?.value, let session = state.sessions.session(id: id, now: now) {
-            guard let identity = try await state.sessionCheck.identity(for: session, store: state.store, now: now) else {
+            let checked: Identity?
+            do {
+                checked = try await state.sessionCheck.identity(for: session, store: state.store, now: now)
+            } catch {
+                // The store cannot say whether the user still exists: the session is still this server's own, so its
+                // user is told the store's trouble as a logged-in caller is (docs/server.md#store-errors).
+                throw IdentifiedError(user: session.user, error: error)
+            }
+            guard let identity = checked else {
                 // The user was removed or changed their password since logging in: as if logged out.
                 state.sessions.remove(id: session.id)
                 return try await next(request, context)

@@ -16,7 +16,16 @@ final class TokenCache: Sendable {
             guard let entry = table[key], now - entry.checkedAt < ttlMillis, entry.expiresAt.map({ now < $0 }) ?? true else { return nil }
             return entry.identity
         }) { return hit }
-        switch try await Credentials.checkToken(presented, store: store, now: now) {
+        let checked: Credentials.TokenCheck
+        do {
+            checked = try await Credentials.checkToken(presented, store: store, now: now)
+        } catch {
+            // A token this server found valid before the store stopped answering: its user is told the store's
+            // trouble as a logged-in caller is; a token never seen stays anonymous (docs/server.md#store-errors).
+            if let known = entries.withLock({ $0[key]?.identity.user }) { throw IdentifiedError(user: known, error: error) }
+            throw error
+        }
+        switch checked {
         case let .valid(user, token):
             let identity = Identity(user: user.name, role: user.role, via: .token(id: token.id))
             entries.withLock { table in

@@ -28,11 +28,12 @@ struct DashboardPages {
     @Sendable func jobs(_ request: Request, context: ServerContext) async throws -> Response {
         let identity = try Dashboard.requireSession(request, context)
         let query = request.uri.queryParameters
-        let stateText = query["state"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
+        // `?state=failed&state=cancelled` as `?state=failed,cancelled`, as the API and `list-jobs` read them.
+        let stateTexts = query[values: "state"].map(String.init).filter { !$0.isEmpty }
         // Filters as typed in the form's boxes: spaces around a name are not part of it.
         let queue = query["queue"].map { String($0).trimmingSpaces }.flatMap { $0.isEmpty ? nil : $0 }
         let task = query["task"].map { String($0).trimmingSpaces }.flatMap { $0.isEmpty ? nil : $0 }
-        let states = try JobState.parseList(stateText.map { [$0] } ?? [], option: "state")
+        let states = try JobState.parseList(stateTexts, option: "state")
         let before = try Query.int(query["before_id"], name: "before_id", range: 1...Int.max).map { Int64($0) }
         let limit = 50
         // One more than a page: an "Older jobs" link only when there are older jobs.
@@ -51,7 +52,7 @@ struct DashboardPages {
         let page = JobsPage(
             layout: Layout(title: "Jobs", section: .jobs, identity: identity, flash: Flash.read(request)),
             jobs: jobs.map(JobsPage.Row.init), state: states.first, queue: queue, task: task,
-            filtered: stateText != nil || queue != nil || task != nil,
+            filtered: !stateTexts.isEmpty || queue != nil || task != nil,
             canBulkRetry: identity.role.canChange && states.count == 1 && [.failed, .cancelled].contains(states[0]) && !jobs.isEmpty,
             newest: newest, next: next)
         return Flash.clear(Dashboard.page(page, identity: identity), request)

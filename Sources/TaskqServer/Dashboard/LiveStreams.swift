@@ -62,6 +62,9 @@ struct LiveStreams {
             try? await withGracefulShutdownHandler {
                 var first = true
                 var quiet: UInt64 = 0
+                // While the store cannot be read the page is told once (`stale`), and once more when it answers
+                // again (`fresh`); the stream stays open.
+                var stale = false
                 for await update in updates {
                     // A session that logged out or timed out, or whose user was removed or changed password since
                     // (the check every request makes, its reads cached for a second), ends the stream.
@@ -72,7 +75,21 @@ struct LiveStreams {
                         let check = await Result { try await sessionCheck.identity(for: session, store: store, now: now) }
                         if case .success(nil) = check { break }
                     }
-                    if let html = try await render(update, first) {
+                    var html: String?
+                    var down = update.storeDown
+                    if !down {
+                        do {
+                            html = try await render(update, first)
+                        } catch where Problem(error).isStoreTrouble {
+                            down = true
+                        }
+                    }
+                    if down != stale {
+                        try await writer.write(ByteBuffer(string: LiveStreams.event(down ? "stale" : "fresh", "")))
+                        stale = down
+                        quiet = 0
+                    }
+                    if let html {
                         try await writer.write(ByteBuffer(string: LiveStreams.event("update", html)))
                         quiet = 0
                     } else {

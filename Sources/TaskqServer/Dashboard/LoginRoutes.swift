@@ -68,9 +68,12 @@ struct LoginRoutes {
         return response
     }
 
-    /// Only local paths: never an open redirect to another site.
+    /// Only local paths: never an open redirect to another site. Browsers drop tabs and newlines from a URL and read
+    /// `\\` as `/`, so `/<TAB>/evil.example` would become `//evil.example`: any control character, space or
+    /// backslash sends to `/` instead.
     static func safeNext(_ next: String) -> String {
-        guard next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\"), !next.contains("\n"), !next.contains("\r") else { return "/" }
+        guard next.hasPrefix("/"), !next.hasPrefix("//"),
+              !next.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7F || $0 == "\\" }) else { return "/" }
         return next
     }
 }

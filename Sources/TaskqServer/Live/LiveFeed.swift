@@ -25,12 +25,16 @@ final class LiveFeed: Sendable {
         var nextID = 0
         /// Frames read before this are not handed to pages (`invalidate`).
         var validFrom: Millis = 0
+        /// When the store stopped answering the feed's reads (nil while it answers).
+        var outageSince: Millis?
     }
 
-    /// What a subscriber is woken with: the tick number and whether the overview changed since the last tick.
+    /// What a subscriber is woken with: the tick number, whether the overview changed since the last tick, and
+    /// whether this tick's read of the store failed (the frame is the last one read before).
     struct Update: Sendable {
         var tick: UInt64
         var overviewChanged: Bool
+        var storeDown = false
     }
 
     static let bucketMillis: Millis = 10_000
@@ -39,12 +43,15 @@ final class LiveFeed: Sendable {
     private let state = Locked(State())
     private let store: TaskqStore
     private let intervalMillis: Millis
+    /// A read the store does not answer within this long counts as failed (a hung store shows as one that refuses).
+    private let patienceSeconds: Double
     private let logger: Logger
     private let wake = AsyncEvent()
 
-    init(store: TaskqStore, intervalMillis: Millis, logger: Logger) {
+    init(store: TaskqStore, intervalMillis: Millis, patienceSeconds: Double, logger: Logger) {
         self.store = store
         self.intervalMillis = intervalMillis
+        self.patienceSeconds = patienceSeconds
         self.logger = logger
     }
 
@@ -99,11 +106,24 @@ final class LiveFeed: Sendable {
         let now = Clock.now()
         let snapshot: StatsSnapshot
         do {
-            snapshot = try await StatsSnapshot.take(from: store, now: now)
+            snapshot = try await StorePatience.$seconds.withValue(patienceSeconds) { try await StatsSnapshot.take(from: store, now: now) }
         } catch {
-            logger.warning("live feed: cannot read the store: \(error)")
+            // Once per outage in the log; every tick to the pages, which say their figures are stale.
+            let (first, update, subscribers) = state.withLock { s -> (Bool, Update, [AsyncStream<Update>.Continuation]) in
+                let first = s.outageSince == nil
+                if first { s.outageSince = now }
+                s.tick += 1
+                return (first, Update(tick: s.tick, overviewChanged: false, storeDown: true), Array(s.subscribers.values))
+            }
+            if first { logger.warning("live feed: cannot read the store (live pages say so until it answers): \(error)") }
+            for subscriber in subscribers { subscriber.yield(update) }
             return
         }
+        let recovered = state.withLock { s -> Bool in
+            defer { s.outageSince = nil }
+            return s.outageSince != nil
+        }
+        if recovered { logger.notice("live feed: the store answers again") }
         let (update, subscribers) = state.withLock { s -> (Update, [AsyncStream<Update>.Continuation]) in
             let frame = s.watch.next(snapshot)
             let signature = LiveFeed.signature(frame)

@@ -1,9 +1,11 @@
 // taskq dashboard: live regions. An element with data-live="/events/…" is replaced by the HTML the server pushes
 // (Server-Sent Events, `update` events); nothing polls. Without JavaScript every page still reads fine and a reload
-// shows the news. The region's data-live-state says "live", "reconnecting" (the browser retries by itself),
+// shows the news. The region's data-live-state says "live", "stale" (the server cannot read the store: what shows
+// is its last reading, and the stream goes on), "reconnecting" (the browser retries by itself),
 // "paused" (the tab is hidden: browsers allow six connections per server, so background tabs give theirs back and
-// reconnect when shown) or "ended" (logout, server shutdown, job purged: the page says so and tries again now and
-// then, so a restarted server is picked up).
+// reconnect when shown), "ended" (logout, server shutdown, job purged: the page says so and tries again now and
+// then, so a restarted server is picked up) or "signed-out" (the session is gone: sessions live in the server's
+// memory, so a restarted server has forgotten it; the page says to log in again and stops trying).
 (function () {
   "use strict";
 
@@ -24,6 +26,8 @@
     source.addEventListener("error", function () {
       if (source.readyState === EventSource.CLOSED) ended(region); else region.setAttribute("data-live-state", "reconnecting");
     });
+    source.addEventListener("stale", function () { region.setAttribute("data-live-state", "stale"); });
+    source.addEventListener("fresh", function () { region.setAttribute("data-live-state", "live"); });
     source.addEventListener("end", function () { ended(region); });
   }
 
@@ -39,7 +43,17 @@
     disconnect(region, "ended");
     region.taskqFailures = (region.taskqFailures || 0) + 1;
     var delay = Math.min(60, 5 * region.taskqFailures) * 1000;
-    region.taskqRetry = setTimeout(function () { connect(region); }, delay);
+    region.taskqRetry = setTimeout(function () { retry(region); }, delay);
+  }
+
+  // Before reconnecting, the page checks its session with a request that needs one and reads nothing from the store
+  // (HEAD of the API document): 401 means the server has no session for this page.
+  function retry(region) {
+    if (!window.fetch) { connect(region); return; }
+    fetch("/api/openapi.json", { method: "HEAD", credentials: "same-origin" })
+      .then(function (response) {
+        if (response.status === 401) disconnect(region, "signed-out"); else connect(region);
+      }, function () { ended(region); });
   }
 
   // New HTML for a region, keeping what the reader was doing: the focused control (found again by its form's

@@ -44,7 +44,7 @@ struct OverviewBody {
         """
         <section class="cards">
           <div class="card"><span class="num" data-count="total">\(total)</span><span class="label">jobs</span></div>
-          <div class="card"><span class="num" data-count="waiting">\(waiting)</span><span class="label">waiting</span></div>
+          <div class="card"><span class="num" data-count="waiting">\(waiting)</span><span class="label">waiting or scheduled</span></div>
           <div class="card"><span class="num" data-count="running">\(running)</span><span class="label">running</span></div>
           <div class="card\(if: failed > 0, " bad")"><span class="num" data-count="failed">\(failed)</span><span class="label">failed</span></div>
           <div class="card"><span class="num" data-count="workers">\(liveWorkers)</span><span class="label">live workers</span></div>
