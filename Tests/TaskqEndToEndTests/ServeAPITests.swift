@@ -527,6 +527,11 @@ struct ServeAPITests {
         let stream = try HTTPConnection(port: server.port)
         try stream.send(HTTPConnection.head("GET", "/events/overview", headers: ["Authorization": "Bearer \(token)"], bodyLength: nil))
         #expect(stream.read(until: "event: update"), "the event stream did not start: \(stream.received)")
+        // A dashboard session's stream too: each tick also checks the session's user in the store.
+        let session = try server.login()
+        let sessionStream = try HTTPConnection(port: server.port)
+        try sessionStream.send(HTTPConnection.head("GET", "/events/overview", headers: ["Cookie": "taskq_session=\(session.cookie)"], bodyLength: nil))
+        #expect(sessionStream.read(until: "event: update"), "the session's event stream did not start: \(sessionStream.received)")
 
         // A store that hangs (stopped, not down): a read gets 503 after --read-timeout instead of hanging with it, and
         // the live page is told its figures are stale.
@@ -540,9 +545,12 @@ struct ServeAPITests {
         #expect(hung.status == 503 && hung.header("Retry-After") == "1" && hung.detail == "the store did not answer within 1s", "\(hung)")
         #expect(Date().timeIntervalSince(hangStart) < 5)
         let staleWhileHung = stream.read(until: "event: stale", seconds: 10)
+        let sessionStaleWhileHung = sessionStream.read(until: "event: stale", seconds: 10)
         kill(redisPID, SIGCONT)
         #expect(staleWhileHung, "no stale event while the store hung: \(stream.received.suffix(300))")
+        #expect(sessionStaleWhileHung, "no stale event on the session's stream: \(sessionStream.received.suffix(300))")
         #expect(stream.read(until: "event: fresh", seconds: 15), "no fresh event once the store answered: \(stream.received.suffix(300))")
+        #expect(sessionStream.read(until: "event: fresh", seconds: 15), "no fresh event on the session's stream")
         try cli.waitUntil(10, "answers again") { (try? server.request("GET", "/api/v1/stats", token: token).status) == 200 }
 
         _ = commandOutput("redis-cli -p \(port) shutdown nosave")

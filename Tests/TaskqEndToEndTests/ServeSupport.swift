@@ -267,22 +267,9 @@ final class APIFixture {
         return line
     }
 
-    /// Logs in to the dashboard as `user` (GET /login for the form token, POST /login): the session cookie and the
-    /// session's CSRF token (from a page's logout form).
+    /// Logs in to the dashboard as `user` (`ServeProcess.login`).
     func login(user: String = "admin") throws -> (cookie: String, csrf: String) {
-        let form = try server.request("GET", "/login")
-        guard let loginCookie = form.header("Set-Cookie")?.firstMatch(#"taskq_login_csrf=([^;]+)"#),
-              let field = form.text.firstMatch(#"name="csrf" value="([^"]+)""#) else { throw HTTPTestError("no login form token: \(form)") }
-        let body = "username=\(user)&password=\(APIFixture.password.replacingOccurrences(of: " ", with: "+"))&csrf=\(field)&next=%2F"
-        let answer = try server.request("POST", "/login", headers: ["Cookie": "taskq_login_csrf=\(loginCookie)",
-                                                                     "Content-Type": "application/x-www-form-urlencoded"],
-                                        body: Data(body.utf8))
-        guard answer.status == 303, let session = answer.headers.lazy.compactMap({ $0.value.firstMatch(#"taskq_session=([^;]+)"#) }).first(where: { !$0.isEmpty }) else {
-            throw HTTPTestError("login failed: \(answer)")
-        }
-        let page = try server.request("GET", "/jobs", headers: ["Cookie": "taskq_session=\(session)", "Accept": "text/html"])
-        guard let csrf = page.text.firstMatch(#"name="csrf" value="([^"]+)""#) else { throw HTTPTestError("no session CSRF token in \(page)") }
-        return (session, csrf)
+        try server.login(user: user)
     }
 }
 
@@ -304,4 +291,24 @@ func sameJSON(_ a: Any?, _ b: Any?) -> Bool {
     }
     guard let x = canonical(a), let y = canonical(b) else { return false }
     return x == y
+}
+
+extension ServeProcess {
+    /// Logs in to the dashboard as `user` (GET /login for the form token, POST /login): the session cookie and the
+    /// session's CSRF token (from a page's logout form).
+    func login(user: String = "admin", password: String = APIFixture.password) throws -> (cookie: String, csrf: String) {
+        let form = try request("GET", "/login")
+        guard let loginCookie = form.header("Set-Cookie")?.firstMatch(#"taskq_login_csrf=([^;]+)"#),
+              let field = form.text.firstMatch(#"name="csrf" value="([^"]+)""#) else { throw HTTPTestError("no login form token: \(form)") }
+        let body = "username=\(user)&password=\(password.replacingOccurrences(of: " ", with: "+"))&csrf=\(field)&next=%2F"
+        let answer = try request("POST", "/login", headers: ["Cookie": "taskq_login_csrf=\(loginCookie)",
+                                                                     "Content-Type": "application/x-www-form-urlencoded"],
+                                        body: Data(body.utf8))
+        guard answer.status == 303, let session = answer.headers.lazy.compactMap({ $0.value.firstMatch(#"taskq_session=([^;]+)"#) }).first(where: { !$0.isEmpty }) else {
+            throw HTTPTestError("login failed: \(answer)")
+        }
+        let page = try request("GET", "/jobs", headers: ["Cookie": "taskq_session=\(session)", "Accept": "text/html"])
+        guard let csrf = page.text.firstMatch(#"name="csrf" value="([^"]+)""#) else { throw HTTPTestError("no session CSRF token in \(page)") }
+        return (session, csrf)
+    }
 }

@@ -77,7 +77,7 @@ public struct JobBuilder: Sendable {
         }
         guard args.isObject else { throw TaskqError.badInput("args must be a JSON object, got \(args.kindName)") }
         if taskName == "shell" {
-            do { _ = try ShellTask.argv(from: args) } catch let failure as TaskFailure { throw TaskqError.usage(failure.message) }
+            do { try ShellTask.check(args) } catch let failure as TaskFailure { throw TaskqError.usage(failure.message) }
         }
         if taskName == "sleep", registry.handler(named: taskName) is SleepTask {
             do { _ = try SleepTask.seconds(from: args) } catch let failure as TaskFailure { throw TaskqError.usage(failure.message) }

@@ -6,13 +6,16 @@ public enum Rescuer {
     /// its back-off, failed when its budget is spent, or cancelled when cancellation was requested. A job the
     /// worker claimed ahead whose start was not recorded (no `startedAt`: see `JobStore.claim`; normally it never
     /// ran) is given back as it was, `released`: ready now, its attempt not counted, so a killed worker's backlog
-    /// costs no retries and fails no job that never ran. A job given back so that kills its worker as soon as it
-    /// starts does not come back free for ever: a worker records the start of a job given back before running it
-    /// (`Worker`), so its next death counts.
+    /// costs no retries and fails no job that never ran; its `error` says so. A job given back so that kills its
+    /// worker as soon as it starts does not come back free for ever: the next worker reads that `error` and records
+    /// the start before running it (`Worker`), so its next death counts.
     public static func decision(for job: Job, now: Millis) -> JobOutcome {
         if job.startedAt == nil && !job.cancelRequested {
             var outcome = JobOutcome(job: job, worker: job.worker ?? "", kind: .released, finishedAt: now, leaseExpiredBefore: now)
             outcome.releaseReason = JobMessages.releasedWorkerLost(worker: job.worker)
+            // The job's error says so too (a release otherwise keeps the last one): the next worker to claim it ahead
+            // reads it there and records the start before running it.
+            outcome.previousError = outcome.releaseReason
             return outcome
         }
         let error = JobMessages.leaseExpired(worker: job.worker)

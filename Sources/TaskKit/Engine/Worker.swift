@@ -251,9 +251,11 @@ public final class Worker: @unchecked Sendable {
 
     /// Starts the handler of a job already placed in `running`.
     private func launch(_ job: Job) {
+        let startFirst = job.startedAt == nil && JobMessages.isReleasedWorkerLost(job.error)
         let task = Task { [self] in
-            if job.startedAt == nil && job.attemptOffset > 0 {
+            if startFirst {
                 guard await recordStartFirst(job) else { return }
+                if let timeout = job.timeoutMillis { armTimeout(job, timeout) }
             }
             let started = Clock.monotonicSeconds(), startedAt = Clock.now()
             let (kind, endedAt) = await execute(job)
@@ -265,30 +267,37 @@ public final class Worker: @unchecked Sendable {
             return s.running[job.id]?.stopReason != nil
         }
         if stopped { task.cancel() }
-        if let timeout = job.timeoutMillis { armTimeout(job, timeout) }
+        if !startFirst, let timeout = job.timeoutMillis { armTimeout(job, timeout) }
     }
 
-    /// A job claimed ahead that was given back before (an attempt refunded: `attemptOffset`) runs only once the store
-    /// has recorded its start. A rescue gives back a job whose start was not recorded without counting the attempt
-    /// (`Rescuer`); a job that kills its worker within `startReportDelay` of starting would otherwise come back free
-    /// for ever. Returns false when the job must not run: cancelled or no longer this worker's (ended here), or its
-    /// start could not be recorded (given back, not counted).
+    /// A job the rescue gave back because its start was never recorded (its `error` says so: `Rescuer`) may have
+    /// killed its worker within `startReportDelay` of starting. Claimed ahead again, it runs only once the store has
+    /// recorded its start, so that a second death counts; its timeout starts then too. Returns false when it must not
+    /// run: cancelled, no longer this worker's, the worker stopping (each ended here), or its start could not be
+    /// recorded (given back, not counted).
     private func recordStartFirst(_ job: Job) async -> Bool {
         let outcome: JobOutcome?
         do {
             let now = Clock.now()
             let reply = try await store.heartbeat(jobIDs: [job.id], started: [job.id], worker: options.workerID, now: now,
                                                   leaseUntil: now + options.leaseMillis)
-            if reply.lost.contains(job.id) {
+            let stop: StopReason? = state.withLock { s in
+                guard s.running[job.id]?.job.attempt == job.attempt else { return .lost }
+                s.running[job.id]?.startKnown = true
+                return s.running[job.id]?.stopReason ?? (s.stopRequests > 0 ? .shutdown : nil)
+            }
+            if reply.lost.contains(job.id) || stop == .lost {
                 logger.warning("job \(job.id): lease lost before it started (rescued or finished elsewhere); dropping it")
                 outcome = nil
-            } else if reply.cancel.contains(job.id) {
+            } else if reply.cancel.contains(job.id) || stop == .cancel {
                 logger.notice("job \(job.id): cancellation requested before it started; not running it")
                 outcome = JobOutcome(job: job, worker: options.workerID,
                                      kind: .cancelled(error: JobMessages.cancelledBeforeRun, outcome: .cancelled, result: nil),
                                      finishedAt: Clock.now())
+            } else if stop != nil {
+                // The worker is stopping: a job that has not started is released, as the backlog is.
+                outcome = JobOutcome(job: job, worker: options.workerID, kind: .released, finishedAt: Clock.now())
             } else {
-                state.withLock { $0.running[job.id]?.startKnown = true }
                 return true
             }
         } catch {

@@ -15,7 +15,14 @@ public enum JobMessages {
     /// A job a worker claimed ahead whose start it had not reported when it stopped renewing its lease (killed or
     /// lost): given back without counting an attempt.
     public static func releasedWorkerLost(worker: String?) -> String {
-        "given back, not counted: worker \(worker ?? "?") stopped renewing its lease (killed or lost) before the job's start was recorded"
+        "\(releasedWorkerLostPrefix)\(worker ?? "?") stopped renewing its lease (killed or lost) before the job's start was recorded"
+    }
+    static let releasedWorkerLostPrefix = "given back, not counted: worker "
+
+    /// Whether `error` (a job's last error) is a rescue's give-back (`releasedWorkerLost`): the job may have killed its
+    /// worker as it started, so the next worker records its start before running it (`Worker`).
+    public static func isReleasedWorkerLost(_ error: String?) -> Bool {
+        error?.hasPrefix(releasedWorkerLostPrefix) == true && error?.hasSuffix("before the job's start was recorded") == true
     }
 
     /// The error of an attempt whose worker stopped renewing its lease.

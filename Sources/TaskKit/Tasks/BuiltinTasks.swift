@@ -22,6 +22,13 @@ public struct ShellTask: TaskHandler {
             return s
         }
         guard !argv[0].isEmpty else { throw TaskFailure("shell task needs a program: the command's first word is empty") }
+        return argv
+    }
+
+    /// What `create-job` checks before a shell job is stored: its argv, and `cwd` and `env` of the kinds the task
+    /// reads. (Only at enqueue: jobs stored before these checks still run as they did.)
+    public static func check(_ args: JSONValue) throws {
+        _ = try argv(from: args)
         if let cwd = args["cwd"], cwd != .null, cwd.stringValue == nil {
             throw TaskFailure("shell task args.cwd must be a string (a directory), got \(cwd.kindName)")
         }
@@ -31,7 +38,6 @@ public struct ShellTask: TaskHandler {
                 throw TaskFailure("shell task args.env.\(TerminalText.escaped(name)) must be a string or a number, got \(value.kindName)")
             }
         }
-        return argv
     }
 
     public func run(_ context: JobContext) async throws -> JSONValue {

@@ -22,7 +22,11 @@ final class TokenCache: Sendable {
         } catch {
             // A token this server found valid before the store stopped answering: its user is told the store's
             // trouble as a logged-in caller is; a token never seen stays anonymous (docs/server.md#store-errors).
-            if let known = entries.withLock({ $0[key]?.identity.user }) { throw IdentifiedError(user: known, error: error) }
+            let known = entries.withLock { table -> String? in
+                guard let entry = table[key], entry.expiresAt.map({ now < $0 }) ?? true else { return nil }
+                return entry.identity.user
+            }
+            if let known { throw IdentifiedError(user: known, error: error) }
             throw error
         }
         switch checked {
@@ -33,8 +37,12 @@ final class TokenCache: Sendable {
                 table[key] = Entry(identity: identity, expiresAt: token.expiresAt, checkedAt: now)
             }
             return identity
-        case .expired: throw Problem.unauthorized("the API token has expired: create a new one with taskq token create")
-        case .unknown: throw Problem.unauthorized("invalid API token (unknown or revoked)")
+        case .expired:
+            entries.withLock { _ = $0.removeValue(forKey: key) }
+            throw Problem.unauthorized("the API token has expired: create a new one with taskq token create")
+        case .unknown:
+            entries.withLock { _ = $0.removeValue(forKey: key) }
+            throw Problem.unauthorized("invalid API token (unknown or revoked)")
         }
     }
 }

@@ -55,11 +55,14 @@ struct LiveStreams {
         let sessionCheck = state.sessionCheck
         let store = state.store
         let feed = state.live
+        let patience = state.settings.readPatienceSeconds
         let headers: HTTPFields = [.contentType: "text/event-stream", .cacheControl: "no-store",
                                    .accelBuffering: "no", .accessLogUser: identity.user]
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
             try await writer.write(ByteBuffer(string: "retry: 2000\n\n"))
-            try? await withGracefulShutdownHandler {
+            // The body runs after the request's middleware: its store reads (the session check, a job page's job) get
+            // the read timeout here, so a hung store shows as stale instead of stalling the stream.
+            try? await StorePatience.$seconds.withValue(patience) { try await withGracefulShutdownHandler {
                 var first = true
                 var quiet: UInt64 = 0
                 // While the store cannot be read the page is told once (`stale`), and once more when it answers
@@ -68,12 +71,14 @@ struct LiveStreams {
                 for await update in updates {
                     // A session that logged out or timed out, or whose user was removed or changed password since
                     // (the check every request makes, its reads cached for a second), ends the stream.
-                    // A store that cannot be read just now does not end it.
+                    // A store that cannot be read just now does not end it (nor is it asked while the feed finds it down).
                     if let session = identity.session {
                         let now = Clock.now()
                         guard sessions.isLive(id: session.id, now: now) else { break }
-                        let check = await Result { try await sessionCheck.identity(for: session, store: store, now: now) }
-                        if case .success(nil) = check { break }
+                        if !update.storeDown {
+                            let check = await Result { try await sessionCheck.identity(for: session, store: store, now: now) }
+                            if case .success(nil) = check { break }
+                        }
                     }
                     var html: String?
                     var down = update.storeDown
@@ -103,7 +108,7 @@ struct LiveStreams {
                 }
             } onGracefulShutdown: {
                 feed.finishAll()
-            }
+            } }
             try? await writer.write(ByteBuffer(string: LiveStreams.event("end", "")))
             try await writer.finish(nil)
         })

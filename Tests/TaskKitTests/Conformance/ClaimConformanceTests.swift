@@ -155,12 +155,13 @@ struct ClaimConformanceTests {
         #expect(again.map(\.name) == ["j3"] && again.first?.startedAt == t0 + 3000)
         let decided = again[0].failure(error: "boom", outcome: .failed, at: t0 + 3001)
         guard case .retry = decided else { Issue.record("the attempt given back was counted: \(decided)"); return }
-        // j4, claimed ahead again and again unrecorded when its worker dies, is given back again: it never ran. It
-        // carries its refund (`attemptOffset`), so a worker records its start before running it (`Worker`), and
-        // a death after that counts (a job that kills its worker as it starts does not come back free for ever).
+        // j4, claimed ahead again and again unrecorded when its worker dies, is given back again: it never ran. Its
+        // error names the give-back, so a worker records its start before running it (`Worker`), and a death after
+        // that counts (a job that kills its worker as it starts does not come back free for ever).
         let ahead = try await store.claim(queues: ["default"], tasks: testTasks, limit: 2, startingNow: 0, worker: "w3",
                                           now: t0 + 5000, leaseUntil: t0 + 6000)
         #expect(ahead.map(\.name) == ["j4"] && ahead.first?.startedAt == nil && ahead.first?.attemptOffset == 1)
+        #expect(JobMessages.isReleasedWorkerLost(ahead.first?.error), "the claim shows the give-back: \(ahead.first?.error ?? "nil")")
         let second = try await store.rescueExpired(now: t0 + 7000, limit: 100)
         #expect(second.first { $0.id == claimed[3].id }?.newState == .pending, "\(second)")
         let third = try await store.claim(queues: ["default"], tasks: testTasks, limit: 2, startingNow: 0, worker: "w4",

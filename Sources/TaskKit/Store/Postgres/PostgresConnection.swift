@@ -17,6 +17,9 @@ final class PostgresConnection: @unchecked Sendable {
     private var runOnce: Set<String> = []
     private let conninfo: String
     let target: PostgresTarget
+    /// Bumped on every (re)connect: session state such as LISTEN must be set again. (A new libpq handle may reuse the
+    /// old one's address, so the handle itself cannot tell.) Only inside `run`.
+    private(set) var generation = 0
     /// Statements queued and not started yet (LISTEN waits not counted): a wait gives the connection up to them.
     private let queuedStatements = Locked(0)
     /// The pipe of a LISTEN wait holding the connection now, signalled when a statement is queued behind it.
@@ -43,10 +46,9 @@ final class PostgresConnection: @unchecked Sendable {
     /// connection (`runWaiting`) is woken to give way, so a statement waits for at most one other statement.
     @discardableResult
     func run<T>(_ body: @escaping (PostgresConnection) throws -> T) async throws -> T {
-        try await queue.run(queued: {
-            self.queuedStatements.withLock { $0 += 1 }
-            self.waitingListener.withLock { $0 }?.signal()
-        }) {
+        // Counted before it is queued, so a wait that sees the pipe signalled also sees the count.
+        queuedStatements.withLock { $0 += 1 }
+        return try await queue.run(queued: { self.waitingListener.withLock { $0 }?.signal() }) {
             self.queuedStatements.withLock { $0 -= 1 }
             try self.ensureConnected()
             return try body(self)
@@ -116,6 +118,7 @@ final class PostgresConnection: @unchecked Sendable {
             throw TaskqError.unavailable("cannot connect to PostgreSQL at \(target.display): \(message)")
         }
         conn = fresh
+        generation += 1
         PQsetNoticeProcessor(fresh, PostgresNotices.processor, nil)
         // One round trip: the schema, and plans that do not depend on fresh statistics. A queue table's statistics
         // are stale by nature: analysed when nothing waited (or just after a purge), then a bulk load, and the

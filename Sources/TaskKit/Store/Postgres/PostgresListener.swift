@@ -10,8 +10,8 @@ import Glibc
 final class PostgresListener: @unchecked Sendable {
     private let target: PostgresTarget
     private let connection: PostgresConnection
-    /// The libpq handle LISTEN was issued on; a reconnect makes a new one that must LISTEN again.
-    private var listeningOn: OpaquePointer?
+    /// The connection's generation LISTEN was issued in; a reconnect starts a new one that must LISTEN again.
+    private var listeningIn: Int?
     /// Makes a blocked poll() return at once when the wait is cancelled.
     private let wakePipe = WakePipe()
 
@@ -28,13 +28,13 @@ final class PostgresListener: @unchecked Sendable {
             while true {
                 let woke = try await self.connection.runWaiting(pipe: self.wakePipe) { db -> Bool? in
                     guard let conn = db.handle else { return false }
-                    if self.listeningOn != conn {
+                    if self.listeningIn != db.generation {
                         try db.exec("LISTEN \"\(channel)\"", [], prepare: false)
-                        self.listeningOn = conn
+                        self.listeningIn = db.generation
                     }
                     while true {
                         if PQconsumeInput(conn) == 0 {
-                            self.listeningOn = nil
+                            self.listeningIn = nil
                             throw TaskqError.unavailable("connection lost while waiting for notifications")
                         }
                         var woke = false
@@ -47,6 +47,9 @@ final class PostgresListener: @unchecked Sendable {
                         guard let remaining = wait.remaining else { return false }
                         if db.hasQueuedStatements { return nil }
                         _ = wait.poll(socket: PQsocket(conn), seconds: remaining)
+                        // A wake-up through the pipe is read here: for a queued statement (seen above next time) or a
+                        // cancellation (seen through `remaining`). Left in the pipe, it would wake every poll at once.
+                        self.wakePipe.drain()
                     }
                 }
                 // nil: gave way to a queued statement, which runs now; then wait out the rest (notifications that
