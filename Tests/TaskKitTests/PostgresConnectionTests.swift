@@ -90,6 +90,31 @@ struct PostgresConnectionTests {
         await store.close()
     }
 
+    /// After the server restarts, the wait LISTENs again on the new connection, even when another statement made that
+    /// connection first (libpq may give the new handle the old one's address).
+    @Test func waitsHearNotificationsAgainAfterTheServerRestarts() async throws {
+        let server = try TestServers.dedicatedPostgres()
+        let store = try #require(try await StoreFactory.open(url: server.url) as? PostgresStore)
+        _ = try await store.migrate(now: Clock.now())
+        await store.waitForWork(queues: ["q"], timeout: 0.2)   // LISTEN issued
+        try server.restart()
+        // A statement reconnects first (its first try may meet the dead connection).
+        var reconnected = false
+        for _ in 0..<40 where !reconnected {
+            do { _ = try await store.job(id: 1); reconnected = true } catch { try await Task.sleep(nanoseconds: 250_000_000) }
+        }
+        #expect(reconnected)
+        let started = Clock.monotonicSeconds()
+        let waiting = Task { await store.waitForWork(queues: ["q"], timeout: 20); return Clock.monotonicSeconds() - started }
+        try await Task.sleep(nanoseconds: 500_000_000)
+        let other = try await StoreFactory.open(url: server.url)
+        _ = try await other.enqueue([newJob("wake", queue: "q")], now: Clock.now())
+        await other.close()
+        let waited = await waiting.value
+        #expect(waited < 10, "the wait after the restart heard no NOTIFY: it ended after \(waited) s")
+        await store.close()
+    }
+
     /// Whether the store's connection to `url` is encrypted, from the server's own view (`pg_stat_ssl`).
     private func usesTLS(_ url: String) async throws -> Bool {
         let store = try #require(try await StoreFactory.open(url: url) as? PostgresStore)
