@@ -341,7 +341,7 @@ complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "t
 complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq schedule list" database-url' -l 'database-url' -d 'Database URL: sqlite:PATH (default sqlite:taskq.sqlite3), postgres://... or redis://... (env TASKQ_DATABASE_URL).' -rfka ''
 complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq schedule list" config' -l 'config' -d 'Config file (default ./taskq.toml when present; env TASKQ_CONFIG).' -rfa '(for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.\'toml\';printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
 complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq schedule list" json' -l 'json' -d 'Print JSON instead of a table.'
-complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq schedule list" next' -l 'next' -d 'How many upcoming fire times to show.' -rfka ''
+complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq schedule list" next' -l 'next' -d 'How many upcoming fire times to show, 0-1000.' -rfka ''
 complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq schedule list" version' -l 'version' -d 'Show the version.'
 complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq schedule list" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'taskq' -n '__taskq_should_offer_completions_for_flags_or_options "taskq schedule remove" database-url' -l 'database-url' -d 'Database URL: sqlite:PATH (default sqlite:taskq.sqlite3), postgres://... or redis://... (env TASKQ_DATABASE_URL).' -rfka ''

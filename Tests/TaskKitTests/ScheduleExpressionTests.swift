@@ -19,7 +19,7 @@ struct ScheduleExpressionTests {
         #expect(try CronExpression("0 0 * * 7").daysOfWeek == [0])
         #expect(try CronExpression("0 0 * * 5-7").daysOfWeek == [5, 6, 0])
         #expect(try CronExpression("1,2,10-12/2 * * * *").minutes == [1, 2, 10, 12])
-        #expect(try CronExpression("0 0 * * 1/2").daysOfWeek == [1, 3, 5]) // a/n runs to Saturday, not 7 (Sunday)
+        #expect(try CronExpression("0 0 * * 1/2").daysOfWeek == [1, 3, 5, 0]) // a/n runs to the field's end, 7 (Sunday), as in cronie
         #expect(try CronExpression("0 0 * * */3").daysOfWeek == [0, 3, 6])
     }
 
@@ -67,6 +67,22 @@ struct ScheduleExpressionTests {
         #expect(e.fires(after: utc("2026-11-20T10:00:00Z"), count: 2) == [utc("2026-11-23T09:00:00Z"), utc("2026-11-24T09:00:00Z")])
         #expect(e.nextFire(after: utc("2026-11-23T09:00:00Z")) == utc("2026-11-24T09:00:00Z"))
         #expect(e.nextFire(after: utc("2026-11-23T08:59:59.999Z")) == utc("2026-11-23T09:00:00Z"))
+    }
+
+    /// Day of week runs 0-7 (both Sunday), and `a/n` runs to its end: `5/1` is Friday, Saturday and Sunday.
+    @Test func weekdayStepsRunToSunday() throws {
+        // Thursday 2026-12-03.
+        let fridayOn = try ScheduleExpression("0 0 * * 5/1")
+        #expect(fridayOn.fires(after: utc("2026-12-03T00:00:00Z"), count: 4)
+                == [utc("2026-12-04T00:00:00Z"), utc("2026-12-05T00:00:00Z"), utc("2026-12-06T00:00:00Z"), utc("2026-12-11T00:00:00Z")])
+        let everyThird = try ScheduleExpression("0 0 * * 1/3")   // Monday, Thursday, Sunday
+        #expect(everyThird.fires(after: utc("2026-12-03T00:00:00Z"), count: 3)
+                == [utc("2026-12-06T00:00:00Z"), utc("2026-12-07T00:00:00Z"), utc("2026-12-10T00:00:00Z")])
+        let sunday = try ScheduleExpression("0 0 * * 7/1")
+        #expect(sunday.nextFire(after: utc("2026-12-03T00:00:00Z")) == utc("2026-12-06T00:00:00Z"))
+        // `*` starts at 0: every other day is Sunday, Tuesday, Thursday, Saturday, as before.
+        let everyOther = try ScheduleExpression("0 0 * * */2")
+        #expect(everyOther.fires(after: utc("2026-12-05T12:00:00Z"), count: 2) == [utc("2026-12-06T00:00:00Z"), utc("2026-12-08T00:00:00Z")])
     }
 
     @Test func dayOfMonthOrDayOfWeekWhenBothAreRestricted() throws {

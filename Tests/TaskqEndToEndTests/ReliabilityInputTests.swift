@@ -26,6 +26,8 @@ struct ReliabilityInputTests {
             (Data(("a = " + String(repeating: "{b = ", count: 50_000)).utf8), 1), (Data("[worker]\u{0}\n".utf8), 1),
             (Data([0x5B, 0x77, 0xFF, 0xFE, 0x5D, 0x0A]), 1), (Data("\n[a]\n[a]\n".utf8), 3), (Data("[[jobs]]\n".utf8), 1),
             (Data("x = 1979-05-27T07:32:00Z\n".utf8), 1), (Data("x = \"\u{1b}]0;owned\u{7}\n".utf8), 1),
+            // A zero timeout would fail every job at once: refused where it is written, not at each enqueue.
+            (Data("[defaults]\ntimeout = \"0s\"\n".utf8), 2), (Data("[tasks.t]\ncommand = [\"true\"]\ntimeout = 0\n".utf8), 3),
         ]
         for (bytes, line) in cases {
             try bytes.write(to: URL(fileURLWithPath: cli.path("taskq.toml")))

@@ -122,6 +122,19 @@ struct RoughEdgeTests {
         #expect(try cli.run(["create-job", "x", "--task", "noop", "--in", "36525d", "--args", #"{"env":{"A":1}}"#]).status == 0)
     }
 
+    /// A relative SQLite path in a config file is read beside the file (a cron line with `--config` from anywhere);
+    /// the same path in `--database-url` is relative to the working directory.
+    @Test func aConfigFilesRelativeSQLitePathIsBesideIt() throws {
+        let cli = try CLI()
+        try FileManager.default.createDirectory(atPath: cli.path("app"), withIntermediateDirectories: true)
+        try "database_url = \"sqlite:jobs.db\"\n".write(toFile: cli.path("app/taskq.toml"), atomically: true, encoding: .utf8)
+        #expect(try cli.run(["migrate", "--config", "app/taskq.toml"]).status == 0)
+        #expect(FileManager.default.fileExists(atPath: cli.path("app/jobs.db")) && !FileManager.default.fileExists(atPath: cli.path("jobs.db")))
+        #expect(try cli.run(["create-job", "x", "--task", "noop", "--config", cli.path("app/taskq.toml")]).status == 0)
+        #expect((try cli.run(["list-jobs", "--json", "--config", "app/taskq.toml"]).json as? [[String: Any]])?.first?["name"] as? String == "x")
+        #expect(try cli.run(["list-jobs", "--database-url", "sqlite:jobs.db"]).status == 69)
+    }
+
     @Test func retryAgainRunsACompletedJobOnceMoreAndCancelRetryPrintTheJob() throws {
         let cli = try CLI()
         try cli.run(["migrate"])

@@ -113,6 +113,29 @@ struct ServerBackendEndToEndTests {
         #expect(try cli.run(["migrate"]).stderr.isEmpty)
     }
 
+    /// A store that is read-only for now (a Redis replica) makes `beat --once` exit 75 at the first schedule, as every
+    /// other command does, instead of trying each schedule and exiting 1; once writable, the next run fires them.
+    @Test func beatOnceOnAReadOnlyStoreIsATemporaryFailure() throws {
+        let redis = try TestServers.dedicatedRedis()
+        let port = redis.url.split(separator: ":")[2].split(separator: "/")[0]
+        let cli = try CLI()
+        cli.databaseURL = redis.url
+        #expect(try cli.run(["migrate"]).status == 0)
+        for name in ["a", "b"] {
+            #expect(try cli.run(["schedule", "add", name, "--cron", "@every 1s", "--task", "noop", "--force"]).status == 0)
+        }
+        Thread.sleep(forTimeInterval: 1.2)
+        _ = commandOutput("redis-cli -p \(port) replicaof 127.0.0.1 1")
+        let readOnly = try cli.run(["beat", "--once", "--json"])
+        _ = commandOutput("redis-cli -p \(port) replicaof no one")
+        #expect(readOnly.status == 75, "\(readOnly.stderr)")
+        #expect(readOnly.stdout.isEmpty && readOnly.stderr.hasPrefix("taskq: error: ") && readOnly.stderr.contains("READONLY"), "\(readOnly.stderr)")
+        let fired = try cli.run(["beat", "--once", "--json"])
+        #expect(fired.status == 0, "\(fired.stderr)")
+        let outcomes = (fired.json as? [[String: Any]] ?? []).compactMap { $0["outcome"] as? String }
+        #expect(outcomes == ["fired", "fired"], "\(fired.stdout)")
+    }
+
     @Test func redisMigrateRefusesANewerKeyLayout() throws {
         let cli = try ServerBackend.redis.cli()
         #expect(try cli.run(["migrate"]).status == 0)

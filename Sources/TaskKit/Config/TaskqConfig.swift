@@ -73,6 +73,16 @@ public struct TaskqConfig: Sendable {
         try self.init(json: parsed.json, path: path, lines: parsed.lines)
     }
 
+    /// A relative SQLite path in a config file is relative to the file's directory, so `--config /srv/app/taskq.toml`
+    /// from any directory (a cron line) opens `/srv/app/taskq.sqlite3`; other URLs are left as written.
+    static func resolvingSQLitePath(_ url: String, besideConfigAt configPath: String) -> String {
+        guard url.hasPrefix("sqlite:"), let slash = configPath.lastIndex(of: "/") else { return url }
+        var file = String(url.dropFirst("sqlite:".count))
+        if file.hasPrefix("//") { file.removeFirst(2) }
+        guard !file.isEmpty, !file.hasPrefix("/") else { return url }
+        return "sqlite:" + String(configPath[...slash]) + file
+    }
+
     /// Builds settings from the file's content as JSON (tests use this directly). `lines` (from the TOML reader)
     /// lets an error name the line of the setting at fault: `taskq.toml:3: [defaults] has an unknown setting 'queu'`.
     public init(json: JSONValue, path: String = TaskqConfig.fileName) throws {
@@ -91,7 +101,7 @@ public struct TaskqConfig: Sendable {
             switch key {
             case "database_url":
                 guard let url = value.stringValue else { throw fail("database_url must be a string", [key]) }
-                databaseURL = url
+                databaseURL = Self.resolvingSQLitePath(url, besideConfigAt: path)
             case "defaults":
                 defaults = try JobDefaults(json: value, context: "[defaults]", at: [key], fail: fail)
             case "worker":
@@ -160,7 +170,10 @@ public struct JobDefaults: Sendable, Equatable {
             case "retry_delay":
                 retryDelayMillis = try Self.duration(value, "\(context) retry_delay", fail)
             case "timeout":
-                timeoutMillis = try Self.duration(value, "\(context) timeout", fail)
+                let millis = try Self.duration(value, "\(context) timeout", fail)
+                // As --timeout: a job with no time at all would time out at once.
+                guard millis > 0 else { throw fail("\(context) timeout must be positive (leave it out for none)") }
+                timeoutMillis = millis
             case "backoff":
                 guard let b = value.stringValue.flatMap(Backoff.init(rawValue:)) else {
                     throw fail("\(context) backoff must be exponential, fixed or linear")
@@ -181,7 +194,7 @@ public struct JobDefaults: Sendable, Equatable {
             return Millis(seconds * 1000)
         }
         guard let text = value.stringValue, let ms = DurationParser.millis(text) else {
-            throw fail("\(what) must be a duration such as \"30s\" or a number of seconds")
+            throw fail("\(what) must be a duration such as \"30s\" or a number of seconds, at most 100 years")
         }
         return ms
     }

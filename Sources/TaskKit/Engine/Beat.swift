@@ -81,7 +81,12 @@ public final class Beat: @unchecked Sendable {
             do {
                 if let report = try await fire(schedule, now: now, storeTasks: storeTasks) { reports.append(report) }
             } catch let error as TaskqError {
-                if case .unavailable = error { throw error }
+                // A store that is down, or busy or read-only for now, fails every schedule alike: the look ends (exit
+                // 69 or 75 for `beat --once`; a running beat retries) instead of waiting out each one in turn.
+                switch error {
+                case .unavailable, .temporary, .interrupted: throw error
+                default: break
+                }
                 logger.error("schedule \(schedule.name): \(error.description)")
                 reports.append(BeatReport(schedule: schedule.name, tick: now, dueTicks: 0, outcome: .failed(error.description)))
             }
@@ -118,7 +123,18 @@ public final class Beat: @unchecked Sendable {
             return BeatReport(schedule: definition.name, tick: latest, dueTicks: due, outcome: .failed(error.description))
         }
         let outcome: BeatReport.Outcome
-        switch try await store.fireSchedule(name: definition.name, tick: latest, seen: record.mark, job: job, now: now) {
+        let fired: FireResult
+        do {
+            fired = try await store.fireSchedule(name: definition.name, tick: latest, seen: record.mark, job: job, now: now)
+        } catch let error as TaskqError {
+            switch error {
+            case .unavailable, .temporary, .interrupted: throw error
+            default:
+                logger.error("schedule \(definition.name): \(error.description)")
+                return BeatReport(schedule: definition.name, tick: latest, dueTicks: due, outcome: .failed(error.description))
+            }
+        }
+        switch fired {
         case let .fired(result):
             outcome = .fired(jobID: result.id, created: result.created)
             let missed = due > 1 ? " (one fire for \(due) missed ticks)" : ""

@@ -35,9 +35,9 @@ public struct CronExpression: Sendable, Equatable {
         for (index, part) in parts.enumerated() {
             let field = Self.fields[index]
             do {
-                // Day of week accepts 7 for Sunday, but `*` and `a/n` run to Saturday (6).
-                let implicitMax = index == 4 ? 6 : field.max
-                sets.append(try Self.parseField(part, min: field.min, max: field.max, implicitMax: implicitMax, names: field.names))
+                // Day of week runs to 7 (Sunday again), so `5/1` is Friday to Sunday, as in cronie; `*` starts at 0 and
+                // so has Sunday either way.
+                sets.append(try Self.parseField(part, min: field.min, max: field.max, names: field.names))
             } catch let CronFieldError.invalid(reason) {
                 throw TaskqError.usage("invalid cron expression '\(TerminalText.escaped(text))': \(field.name) field '\(TerminalText.escaped(part))': \(reason)")
             }
@@ -94,7 +94,7 @@ public struct CronExpression: Sendable, Equatable {
 
     private enum CronFieldError: Error { case invalid(String) }
 
-    private static func parseField(_ text: String, min: Int, max: Int, implicitMax: Int, names: [String]) throws -> Set<Int> {
+    private static func parseField(_ text: String, min: Int, max: Int, names: [String]) throws -> Set<Int> {
         let nameBase = min
         guard !text.isEmpty else { throw CronFieldError.invalid("empty") }
         var values = Set<Int>()
@@ -111,7 +111,7 @@ public struct CronExpression: Sendable, Equatable {
             }
             let low: Int, high: Int
             if rangeText == "*" || rangeText == "?" {
-                low = min; high = implicitMax
+                low = min; high = max
             } else if let dash = rangeText.firstIndex(of: "-") {
                 guard dash != rangeText.startIndex, rangeText.index(after: dash) != rangeText.endIndex else {
                     throw CronFieldError.invalid("a range needs a value on both sides of '-'")
@@ -122,7 +122,7 @@ public struct CronExpression: Sendable, Equatable {
             } else {
                 guard !rangeText.isEmpty else { throw CronFieldError.invalid("a step needs a start: use */n or a/n") }
                 low = try value(rangeText, min: min, max: max, names: names, nameBase: nameBase)
-                high = item.contains("/") ? implicitMax : low
+                high = item.contains("/") ? max : low
             }
             values.formUnion(stride(from: low, through: high, by: step))
         }

@@ -31,7 +31,7 @@ public struct ScheduleDefinition: Sendable, Equatable {
     public static func checkName(_ name: String) throws {
         guard !name.isEmpty, name.count <= 200,
               name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-:".contains($0)) }) else {
-            throw TaskqError.usage("invalid schedule name '\(TerminalText.escaped(name))': use 1-200 letters, digits, '.', '_', '-' or ':'")
+            throw TaskqError.usage("invalid schedule name '\(TerminalText.escaped(name))': use 1-200 ASCII letters, digits, '.', '_', '-' or ':'")
         }
     }
 

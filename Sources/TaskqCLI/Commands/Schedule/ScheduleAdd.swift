@@ -16,7 +16,7 @@ struct ScheduleAdd: TaskqSubcommand {
 
     @OptionGroup var store: StoreOptions
 
-    @Argument(help: "Schedule name: letters, digits, '.', '_', '-', ':'.")
+    @Argument(help: "Schedule name: ASCII letters, digits, '.', '_', '-', ':'.")
     var name: String
 
     @Option(help: ArgumentHelp("When to fire: 5 cron fields, @hourly/@daily/@weekly/@monthly/@yearly or '@every 10m'.", valueName: "expr"))

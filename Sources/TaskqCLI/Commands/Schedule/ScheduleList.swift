@@ -8,7 +8,7 @@ struct ScheduleList: TaskqSubcommand {
     @OptionGroup var store: StoreOptions
     @OptionGroup var output: JSONOption
 
-    @Option(help: ArgumentHelp("How many upcoming fire times to show.", valueName: "n"))
+    @Option(help: ArgumentHelp("How many upcoming fire times to show, 0-1000.", valueName: "n"))
     var next: Int = 3
 
     func validate() throws {
