@@ -245,7 +245,8 @@ def scenarios(run):
         expect(card(page, "workers")).to_have_text("1")
         expect(queue_cell(page, "default", "completed")).to_have_text("3")
         expect(queue_cell(page, LATER, "pending")).to_have_text("2")
-        expect(page.locator("svg.chart")).to_be_visible()
+        expect(page.locator("svg.chart.wide")).to_be_visible()
+        expect(page.locator("svg.chart.narrow")).to_be_hidden()
         run.shot(page, "overview")
 
     def overview_live():
@@ -514,6 +515,10 @@ def scenarios(run):
                     wrap = npage.locator("table.queues").locator("xpath=..")
                     assert wrap.evaluate("w => w.scrollWidth <= w.clientWidth"), wrap.evaluate("w => [w.scrollWidth, w.clientWidth]")
                     expect(npage.locator("table.queues thead th:visible")).to_have_count(5)
+                    # The chart drawn for a phone: its labels are at least 10 px high once scaled to the screen.
+                    expect(npage.locator("svg.chart.wide")).to_be_hidden()
+                    label = npage.locator("svg.chart.narrow text").first
+                    assert label.bounding_box()["height"] >= 10, label.bounding_box()
                 run.shot(npage, f"narrow-{name}")  # checks that nothing is wider than the window
         finally:
             ctx.close()

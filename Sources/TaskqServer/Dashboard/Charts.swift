@@ -20,7 +20,10 @@ enum Charts {
 
     /// Bars of completed (blue) and failed (red, stacked on top) jobs per 10 s over the last ten minutes. Scales to
     /// its container's width (viewBox); the labels name the peak and the time axis.
-    static func throughput(_ buckets: [LiveFeed.Bucket], now: Millis, width: Int = 1100, height: Int = 170) -> HTML {
+    /// `narrow` draws it for a phone (a smaller canvas, so its labels stay readable once scaled to the screen); the
+    /// page carries both and CSS shows the one that fits.
+    static func throughput(_ buckets: [LiveFeed.Bucket], now: Millis, narrow: Bool = false) -> HTML {
+        let width = narrow ? 380 : 1100, height = narrow ? 190 : 170
         let slots = LiveFeed.historyBuckets
         var completed = [Double](repeating: 0, count: slots)
         var failed = [Double](repeating: 0, count: slots)
@@ -37,7 +40,7 @@ enum Charts {
         let baseline = top + plotHeight
         let step = plotWidth / Double(slots)
         let barWidth = max(1, step * 0.75)
-        var svg = "<svg class=\"chart\" viewBox=\"0 0 \(width) \(height)\" preserveAspectRatio=\"xMidYMid meet\" role=\"img\" aria-label=\"jobs finished per 10 seconds, last 10 minutes\">"
+        var svg = "<svg class=\"chart \(narrow ? "narrow" : "wide")\" viewBox=\"0 0 \(width) \(height)\" preserveAspectRatio=\"xMidYMid meet\" role=\"img\" aria-label=\"jobs finished per 10 seconds, last 10 minutes\">"
         // Grid lines at round values (1, 2 or 5 × 10ⁿ apart), labelled.
         var value = tick
         while value <= peak {

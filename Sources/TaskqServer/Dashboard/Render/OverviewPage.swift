@@ -123,7 +123,7 @@ extension OverviewBody {
         // Buckets hold rates per second: jobs = rate × bucket length. The last minute is the last six buckets.
         let lastMinute = history.filter { now - $0.start < 60_000 }.reduce(0) { $0 + $1.completed * Charts.bucketSeconds }
         throughput = Int(lastMinute.rounded())
-        chart = Charts.throughput(history, now: now)
+        chart = "\(Charts.throughput(history, now: now))\(Charts.throughput(history, now: now, narrow: true))"
         queues = frame.queues.map { q in
             Queue(name: q.name, paused: q.paused,
                   counts: JobState.allCases.map { ($0.rawValue, q.counts[$0] ?? 0) },
