@@ -4,21 +4,25 @@ BIN_DIR      = $(shell $(SWIFT) build --show-bin-path)
 MAN_DATE     = 2026-11-22
 MAN_AUTHORS  = taskq developers
 
-.PHONY: all deps build release demo test api-check browser-test example generate verify-generated bench chaos chaos-quick clean install install-files uninstall fuzz fuzz-lib
+.PHONY: all deps build-deps build release demo test api-check browser-test example generate verify-generated bench chaos chaos-quick clean install install-files uninstall fuzz fuzz-lib
 
 all: build
 
 deps:
 	@./scripts/install-deps.sh
 
-build: deps
+## Only what building needs (no test servers, browser or Python packages): for build, demo, release and install.
+build-deps:
+	@./scripts/install-deps.sh --build
+
+build: build-deps
 	$(SWIFT) build --product taskq
 
 ## The release binary: the Swift runtime linked in, and linked at a fixed address (-no-pie): a position-independent
 ## static binary spends its start-up applying ~100,000 relocations to pages it then owns, which made every short
 ## command ~2 ms slower once the HTTP server was linked in (BENCHMARKS.md#taskq-serve).
 RELEASE_FLAGS = -c release --product taskq --static-swift-stdlib -Xswiftc -Xclang-linker -Xswiftc -no-pie
-release: deps
+release: build-deps
 	$(SWIFT) build $(RELEASE_FLAGS)
 
 ## The main job on the embedded SQLite default: sample jobs, a worker, the resulting table.
@@ -107,7 +111,7 @@ uninstall:
 	for page in man/*.1; do rm -f "$(MANDIR)/$$(basename $$page)"; done
 
 ## Benchmarks (release build); figures go to BENCHMARKS.md by hand.
-bench: release
+bench: deps release
 	./bench/run.sh "$$($(SWIFT) build -c release --show-bin-path)/taskq"
 
 ## Chaos suites on every backend (kill -9 mid-drain, server outages, SIGSTOP past a lease, full disk, beats, cancel

@@ -7,7 +7,8 @@ enum CommandLineInput {
     /// `args` with every `--option -N` before a `--` rewritten as `--option=-N`, so the option's own check
     /// answers (`invalid priority '-1'`) instead of "missing value". A negative number standing alone (a job id
     /// such as `show-job -1`) is refused here with one clear line.
-    static func prepare(_ args: [String]) throws -> [String] {
+    static func prepare(_ rawArgs: [String]) throws -> [String] {
+        let args = storeOptionsAfterCommand(rawArgs)
         if args.first == "help" { try checkHelpTopic(Array(args.dropFirst())) }
         var out: [String] = []
         var index = 0
@@ -44,6 +45,30 @@ enum CommandLineInput {
             command = sub
             path.append(word)
         }
+    }
+
+    /// `taskq --database-url URL list-jobs` as `taskq list-jobs --database-url URL`: the store options every command
+    /// takes, written before the command (as `taskq --help` describes them), move after its name.
+    static func storeOptionsAfterCommand(_ args: [String]) -> [String] {
+        var leading: [String] = []
+        var index = 0
+        while index < args.count {
+            let arg = args[index]
+            if ["--database-url", "--config"].contains(arg), index + 1 < args.count {
+                leading += [arg, args[index + 1]]
+                index += 2
+            } else if arg.hasPrefix("--database-url=") || arg.hasPrefix("--config=") {
+                leading.append(arg)
+                index += 1
+            } else {
+                break
+            }
+        }
+        guard !leading.isEmpty else { return args }
+        let rest = Array(args[index...])
+        let path = commandPath(rest)
+        guard !path.isEmpty else { return args }
+        return path + leading + rest.dropFirst(path.count)
     }
 
     /// The subcommand names `args` starts with (`["queue", "pause"]`).

@@ -150,6 +150,25 @@ struct WorkerEngineTests {
         #expect(summary.released == 1)
     }
 
+    /// Arguments that do not fit a handler's type are named as a user reads them, with the key's path.
+    @Test func argumentMismatchesReadAsAUserWouldSayThem() throws {
+        struct Port: Codable, Sendable { var port: Int }
+        struct Target: Codable, Sendable { var name: String; var to: Port; var tags: [String] }
+        func message(_ args: JSONValue) -> String {
+            let context = JobContext(job: Job(id: 1, name: "j", task: "t", args: args, queue: "default", priority: 5, state: .running,
+                                              attempt: 1, attemptOffset: 0, maxRetries: 0, retryPolicy: RetryPolicy(), timeoutMillis: nil,
+                                              runAt: 0, uniqueKey: nil, result: nil, error: nil, createdAt: 0, startedAt: nil,
+                                              finishedAt: nil, worker: nil, leaseUntil: nil, cancelRequested: false),
+                                     logger: Self.logger)
+            do { _ = try context.decodeArgs(Target.self); return "decoded" } catch { return "\(error)" }
+        }
+        #expect(message(.obj(("to", .obj(("port", .int(1)))), ("tags", .array([])))) == "arguments do not match Target: missing key 'name'")
+        #expect(message(.obj(("name", .string("a")), ("to", .obj(("port", .string("x")))), ("tags", .array([]))))
+                == "arguments do not match Target: 'to.port' must be an integer")
+        #expect(message(.obj(("name", .string("a")), ("to", .obj(("port", .int(1)))), ("tags", .array([.int(3)]))))
+                == "arguments do not match Target: 'tags[0]' must be a string")
+    }
+
     @Test(arguments: Backend.allCases)
     func typedSwiftHandlersDecodeArgumentsAndEncodeResults(backend: Backend) async throws {
         struct Greeting: Codable, Sendable { var name: String }
@@ -162,7 +181,7 @@ struct WorkerEngineTests {
         _ = try await Worker(store: store, registry: registry, options: options { $0.burst = true }, logger: Self.logger).run()
         #expect(try await store.job(id: ids[0].id)?.result == .obj(("text", .string("hello ada"))))
         let bad = try #require(try await store.job(id: ids[1].id))
-        #expect(bad.state == .failed && bad.error?.contains("arguments do not match") == true)
+        #expect(bad.state == .failed && bad.error == "arguments do not match Greeting: missing key 'name'", "\(bad.error ?? "nil")")
         #expect(try await store.knownTasks().contains { $0.name == "greet" })
     }
 
@@ -328,8 +347,9 @@ struct WorkerEngineTests {
         #expect(jobs.allSatisfy { $0.state == .completed && $0.attemptsInBudget == 1 })
     }
 
-    /// A job given back once by a rescue (its start never recorded) may have killed its worker as it started. When
-    /// it is claimed ahead again, the worker records its start before running it, so a second death would count.
+    /// A job given back by a rescue (its start never recorded), or lost by a worker that died running it, may kill
+    /// workers as it starts. Claimed ahead again, the worker records its start before running it, so the next death
+    /// counts.
     @Test(arguments: Backend.allCases)
     func aJobGivenBackBeforeHasItsStartRecordedBeforeItRuns(backend: Backend) async throws {
         struct NoArgs: Codable, Sendable {}
@@ -349,15 +369,26 @@ struct WorkerEngineTests {
                                          now: now, leaseUntil: now + 1)
         #expect(dead.count == 20)
         #expect(try await store.rescueExpired(now: now + 2, limit: 100).allSatisfy { $0.newState == .pending })
+        // Ten more that a dead worker had started: lost, retried at once.
+        let lostProbes = try await store.enqueue((0..<10).map { i -> NewJob in
+            var job = newJob("l\(i)", task: "probe", priority: 0)
+            job.retryPolicy = RetryPolicy(backoff: .fixed, baseDelayMillis: 0)
+            return job
+        }, now: now).map(\.id)
+        let started = try await store.claim(queues: ["default"], tasks: ["probe"], limit: 10, startingNow: 10, worker: "dead2",
+                                            now: now + 3, leaseUntil: now + 4)
+        #expect(started.count == 10 && started.allSatisfy { lostProbes.contains($0.id) })
+        #expect(try await store.rescueExpired(now: now + 5, limit: 100).allSatisfy { $0.newState == .retrying })
         let summary = try await Worker(store: store, registry: registry,
                                        options: options { $0.burst = true; $0.concurrency = 1; $0.backlogPatienceMillis = 60_000
                                                           $0.leaseMillis = 60_000 },
                                        logger: Self.logger).run()
-        #expect(summary.completed == 320)
+        #expect(summary.completed == 330)
         let runs = seen.withLock { $0 }
-        #expect(runs.count == 20 && runs.allSatisfy(\.recorded), "\(runs)")
+        #expect(runs.count == 30 && runs.allSatisfy(\.recorded), "\(runs)")
         #expect(runs.contains { $0.claimedAhead }, "no probe was claimed ahead of the slot: the test shows nothing")
         for id in probes { #expect(try await store.job(id: id)?.attemptsInBudget == 1) }
+        for id in lostProbes { #expect(try await store.job(id: id)?.attemptsInBudget == 2) }
     }
 }
 

@@ -103,6 +103,9 @@ struct RoughEdgeTests {
         try refused(cli, ["lst-jobs"], status: 64, mentions: "unknown command 'lst-jobs'; did you mean 'list-jobs'?")
         try refused(cli, ["schedule", "lst"], status: 64, mentions: "did you mean 'list'?")
         try refused(cli, ["list-jobs", "--bogus"], status: 64, mentions: "unknown option '--bogus' (see 'taskq list-jobs --help')")
+        // The store options may come before the command, as `taskq --help` describes them.
+        try refused(cli, ["--database-url", "sqlite:nothere.db", "list-jobs"], status: 69, mentions: "database file 'nothere.db' does not exist")
+        try refused(cli, ["--config=none.toml", "queue", "list"], status: 64, mentions: "config file 'none.toml' not found")
         #expect(!(try cli.run(["list-jobs", "--help"]).stdout.contains("(default 50). (default: 50)")))
     }
 
@@ -133,6 +136,12 @@ struct RoughEdgeTests {
         #expect(try cli.run(["create-job", "x", "--task", "noop", "--config", cli.path("app/taskq.toml")]).status == 0)
         #expect((try cli.run(["list-jobs", "--json", "--config", "app/taskq.toml"]).json as? [[String: Any]])?.first?["name"] as? String == "x")
         #expect(try cli.run(["list-jobs", "--database-url", "sqlite:jobs.db"]).status == 69)
+        // `:memory:` stays in memory, and a config read from a pipe resolves against the working directory.
+        try "database_url = \"sqlite::memory:\"\n".write(toFile: cli.path("app/memory.toml"), atomically: true, encoding: .utf8)
+        #expect(try cli.run(["migrate", "--config", "app/memory.toml"]).status == 0)
+        #expect(!FileManager.default.fileExists(atPath: cli.path("app/:memory:")))
+        let piped = try cli.run(["migrate", "--config", "/dev/stdin"], stdin: "database_url = \"sqlite:piped.db\"\n")
+        #expect(piped.status == 0 && FileManager.default.fileExists(atPath: cli.path("piped.db")), "\(piped.stderr)")
     }
 
     @Test func retryAgainRunsACompletedJobOnceMoreAndCancelRetryPrintTheJob() throws {

@@ -74,13 +74,25 @@ public struct TaskqConfig: Sendable {
     }
 
     /// A relative SQLite path in a config file is relative to the file's directory, so `--config /srv/app/taskq.toml`
-    /// from any directory (a cron line) opens `/srv/app/taskq.sqlite3`; other URLs are left as written.
+    /// from any directory (a cron line) opens `/srv/app/taskq.sqlite3`. Left as written: other URLs, `:memory:`, a file
+    /// in the working directory, and a config that is not a regular file (`/dev/stdin`, `<(…)`), whose directory
+    /// means nothing.
     static func resolvingSQLitePath(_ url: String, besideConfigAt configPath: String) -> String {
         guard url.hasPrefix("sqlite:"), let slash = configPath.lastIndex(of: "/") else { return url }
+        let directory = String(configPath[...slash])
+        guard directory != "./", isRegularFile(configPath) else { return url }
         var file = String(url.dropFirst("sqlite:".count))
         if file.hasPrefix("//") { file.removeFirst(2) }
-        guard !file.isEmpty, !file.hasPrefix("/") else { return url }
-        return "sqlite:" + String(configPath[...slash]) + file
+        guard !file.isEmpty, !file.hasPrefix("/"), file != ":memory:" else { return url }
+        return "sqlite:" + directory + file
+    }
+
+    /// A regular file named as itself: not a symbolic link (`/dev/stdin`, `/dev/fd/63` are links, to whatever the
+    /// input is) and nothing under /dev or /proc.
+    private static func isRegularFile(_ path: String) -> Bool {
+        guard !path.hasPrefix("/dev/"), !path.hasPrefix("/proc/") else { return false }
+        var info = stat()
+        return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
     }
 
     /// Builds settings from the file's content as JSON (tests use this directly). `lines` (from the TOML reader)
@@ -219,6 +231,9 @@ public struct WorkerDefaults: Sendable, Equatable {
     public var leaseMillis: Millis?
     public var pollIntervalMillis: Millis?
     public var gracePeriodMillis: Millis?
+    public var killGraceMillis: Millis?
+    /// `prefetch`: most jobs claimed ahead of the free slots.
+    public var prefetch: Int?
     /// `output_cap`: bytes of each output stream kept per attempt.
     public var outputCapBytes: Int?
 
@@ -243,6 +258,12 @@ public struct WorkerDefaults: Sendable, Equatable {
             case "lease": leaseMillis = try JobDefaults.duration(value, "[worker] lease", fail)
             case "poll_interval": pollIntervalMillis = try JobDefaults.duration(value, "[worker] poll_interval", fail)
             case "grace_period": gracePeriodMillis = try JobDefaults.duration(value, "[worker] grace_period", fail)
+            case "kill_grace": killGraceMillis = try JobDefaults.duration(value, "[worker] kill_grace", fail)
+            case "prefetch":
+                guard let n = value.int64Value, value.stringValue == nil, (0...100_000).contains(n) else {
+                    throw fail("[worker] prefetch must be 0-100000")
+                }
+                prefetch = Int(n)
             case "output_cap":
                 let bytes = value.stringValue.flatMap(ByteSize.bytes) ?? value.int64Value.flatMap { Int(exactly: $0) }
                 guard let bytes, (1...(1 << 30)).contains(bytes) else {

@@ -21,6 +21,14 @@ public struct BeatReport: Sendable, Equatable {
     public var outcome: Outcome
 }
 
+/// A look at the schedules that the store cut short: what was done before (fired schedules' reports) and why it
+/// stopped (the store down, or busy for two schedules in a row).
+public struct BeatInterrupted: Error, CustomStringConvertible {
+    public let reports: [BeatReport]
+    public let error: TaskqError
+    public var description: String { error.description }
+}
+
 /// Fires periodic schedules into the store. Any number of beats may run over one store, on any hosts: a tick fires
 /// once because the store records a unique fire key (schedule, tick) in the same atomic operation that enqueues the
 /// job, and refuses ticks at or before the last one fired. Its mutable state is behind locks, so `tick`, `run` and
@@ -56,7 +64,9 @@ public final class Beat: @unchecked Sendable {
     }
 
     /// Fires every schedule that is due at `now`: at most one fire per schedule, for its latest due tick. A schedule
-    /// that cannot fire is reported as `failed` without holding up the others; an unreachable store throws.
+    /// that cannot fire is reported as `failed` without holding up the others. A store that is down, or busy for two
+    /// schedules in a row (it would fail them all, each after its own wait), throws `BeatInterrupted` with the reports
+    /// of what was done before.
     public func tick(now: Millis) async throws -> [BeatReport] {
         try await look(now: now).reports
     }
@@ -77,19 +87,30 @@ public final class Beat: @unchecked Sendable {
         let due = catalog.schedules.filter { !$0.paused }
         let storeTasks = try await JobBuilder.announcedTasks(
             for: due.filter { !$0.definition.force }.map(\.taskName), registry: registry, store: store)
+        var busyInARow = 0
         for schedule in due {
+            var failure: (error: TaskqError, tick: Millis, due: Int)
             do {
                 if let report = try await fire(schedule, now: now, storeTasks: storeTasks) { reports.append(report) }
+                busyInARow = 0
+                continue
+            } catch let failed as FireFailed {
+                failure = (failed.error, failed.tick, failed.due)
             } catch let error as TaskqError {
-                // A store that is down, or busy or read-only for now, fails every schedule alike: the look ends (exit
-                // 69 or 75 for `beat --once`; a running beat retries) instead of waiting out each one in turn.
-                switch error {
-                case .unavailable, .temporary, .interrupted: throw error
-                default: break
-                }
-                logger.error("schedule \(schedule.name): \(error.description)")
-                reports.append(BeatReport(schedule: schedule.name, tick: now, dueTicks: 0, outcome: .failed(error.description)))
+                failure = (error, now, 0)
             }
+            // A store that is down fails every schedule alike, and one busy or read-only for two schedules in a row
+            // most likely will too: the look ends (exit 69 or 75 for `beat --once`; a running beat retries) instead
+            // of waiting out each schedule in turn. One busy schedule alone (a lock, a race) is reported and skipped.
+            switch failure.error {
+            case .unavailable, .interrupted: throw BeatInterrupted(reports: reports, error: failure.error)
+            case .temporary:
+                busyInARow += 1
+                if busyInARow >= 2 { throw BeatInterrupted(reports: reports, error: failure.error) }
+            default: busyInARow = 0
+            }
+            logger.error("schedule \(schedule.name): \(failure.error.description)")
+            reports.append(BeatReport(schedule: schedule.name, tick: failure.tick, dueTicks: failure.due, outcome: .failed(failure.error.description)))
         }
         return (reports, catalog)
     }
@@ -127,12 +148,7 @@ public final class Beat: @unchecked Sendable {
         do {
             fired = try await store.fireSchedule(name: definition.name, tick: latest, seen: record.mark, job: job, now: now)
         } catch let error as TaskqError {
-            switch error {
-            case .unavailable, .temporary, .interrupted: throw error
-            default:
-                logger.error("schedule \(definition.name): \(error.description)")
-                return BeatReport(schedule: definition.name, tick: latest, dueTicks: due, outcome: .failed(error.description))
-            }
+            throw FireFailed(error: error, tick: latest, due: due)
         }
         switch fired {
         case let .fired(result):
@@ -146,6 +162,13 @@ public final class Beat: @unchecked Sendable {
             return nil
         }
         return BeatReport(schedule: definition.name, tick: latest, dueTicks: due, outcome: outcome)
+    }
+
+    /// A store error while firing one schedule, with the tick it was for.
+    private struct FireFailed: Error {
+        let error: TaskqError
+        let tick: Millis
+        let due: Int
     }
 
     /// Runs until `stop()`: fires what is due, then sleeps until the next tick (at most `refreshMillis`). Store errors

@@ -102,7 +102,7 @@ public final class Worker: @unchecked Sendable {
         let startedAt = Clock.now()
         try await store.registerWorker(record(startedAt: startedAt, now: startedAt, summary: WorkerSummary()))
         try await store.announceTasks(registry.entries.map(\.info), worker: options.workerID, now: startedAt)
-        logger.info("worker \(options.workerID) started: queues \(options.queues.joined(separator: ",")), concurrency \(options.concurrency), backend \(store.backend)")
+        logger.info("worker \(options.workerID) started: queues \(options.queues.joined(separator: ", ")), concurrency \(options.concurrency), backend \(store.backend)")
         for warning in await store.durabilityWarnings() { logger.warning("\(warning)") }
 
         var summary = WorkerSummary()
@@ -251,7 +251,7 @@ public final class Worker: @unchecked Sendable {
 
     /// Starts the handler of a job already placed in `running`.
     private func launch(_ job: Job) {
-        let startFirst = job.startedAt == nil && JobMessages.isReleasedWorkerLost(job.error)
+        let startFirst = job.startedAt == nil && JobMessages.followsWorkerDeath(job.error)
         let task = Task { [self] in
             if startFirst {
                 guard await recordStartFirst(job) else { return }
@@ -270,9 +270,9 @@ public final class Worker: @unchecked Sendable {
         if !startFirst, let timeout = job.timeoutMillis { armTimeout(job, timeout) }
     }
 
-    /// A job the rescue gave back because its start was never recorded (its `error` says so: `Rescuer`) may have
-    /// killed its worker within `startReportDelay` of starting. Claimed ahead again, it runs only once the store has
-    /// recorded its start, so that a second death counts; its timeout starts then too. Returns false when it must not
+    /// A job whose last worker died under it (its `error` says so: given back by a rescue, or lost) may kill workers
+    /// within `startReportDelay` of starting. Claimed ahead again, it runs only once the store has recorded its start,
+    /// so that its next death counts; its timeout starts then too. Returns false when it must not
     /// run: cancelled, no longer this worker's, the worker stopping (each ended here), or its start could not be
     /// recorded (given back, not counted).
     private func recordStartFirst(_ job: Job) async -> Bool {

@@ -19,10 +19,13 @@ public enum JobMessages {
     }
     static let releasedWorkerLostPrefix = "given back, not counted: worker "
 
-    /// Whether `error` (a job's last error) is a rescue's give-back (`releasedWorkerLost`): the job may have killed its
-    /// worker as it started, so the next worker records its start before running it (`Worker`).
-    public static func isReleasedWorkerLost(_ error: String?) -> Bool {
-        error?.hasPrefix(releasedWorkerLostPrefix) == true && error?.hasSuffix("before the job's start was recorded") == true
+    /// Whether `error` (a job's last error) says its worker died under it: given back by a rescue (`releasedWorkerLost`)
+    /// or lost (`leaseExpired`). Such a job may kill workers as it starts, so the next worker records its start before
+    /// running it (`Worker`): every such death then counts. Ordinary failures and retries pay nothing.
+    public static func followsWorkerDeath(_ error: String?) -> Bool {
+        guard let error else { return false }
+        return (error.hasPrefix(releasedWorkerLostPrefix) && error.hasSuffix("before the job's start was recorded"))
+            || (error.hasPrefix("lease expired: worker ") && error.hasSuffix("stopped renewing it (killed or lost)"))
     }
 
     /// The error of an attempt whose worker stopped renewing its lease.

@@ -33,8 +33,46 @@ public struct JobContext: Sendable {
 
     /// Decodes the arguments into `T`; a mismatch fails the attempt with a clear message.
     public func decodeArgs<T: Decodable>(_ type: T.Type = T.self) throws -> T {
-        do { return try job.args.decode(T.self) } catch {
+        do { return try job.args.decode(T.self) } catch let error as DecodingError {
+            throw TaskFailure("arguments do not match \(T.self): \(Self.describe(error))")
+        } catch {
             throw TaskFailure("arguments do not match \(T.self): \(error)")
+        }
+    }
+
+    /// A decoding error as a user reads it: `missing key 'name'`, `'to.port' must be an integer, not a string`.
+    static func describe(_ error: DecodingError) -> String {
+        func path(_ keys: [CodingKey]) -> String {
+            var text = ""
+            for key in keys {
+                if let index = key.intValue, key.stringValue.hasPrefix("Index") { text += "[\(index)]" }
+                else { text += (text.isEmpty ? "" : ".") + key.stringValue }
+            }
+            return text
+        }
+        func kind(_ type: Any.Type) -> String {
+            switch type {
+            case is String.Type, is Substring.Type: return "a string"
+            case is Bool.Type: return "true or false"
+            case is Int.Type, is Int64.Type, is Int32.Type, is UInt.Type, is UInt64.Type: return "an integer"
+            case is Double.Type, is Float.Type: return "a number"
+            default:
+                let name = String(describing: type)
+                return name.hasPrefix("Array") ? "a list" : name.hasPrefix("Dictionary") ? "an object" : name
+            }
+        }
+        switch error {
+        case let .keyNotFound(key, context):
+            return "missing key '\(path(context.codingPath + [key]))'"
+        case let .valueNotFound(type, context):
+            return "'\(path(context.codingPath))' is null, expected \(kind(type))"
+        case let .typeMismatch(type, context):
+            return "'\(path(context.codingPath))' must be \(kind(type))"
+        case let .dataCorrupted(context):
+            let at = path(context.codingPath)
+            return (at.isEmpty ? "" : "'\(at)': ") + context.debugDescription
+        @unknown default:
+            return "\(error)"
         }
     }
 }

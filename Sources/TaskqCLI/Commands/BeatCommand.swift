@@ -37,7 +37,14 @@ struct BeatCommand: TaskqSubcommand {
         try await context.withStore { store in
             let beat = Beat(store: store, config: context.config, registry: context.registry, logger: logger)
             if once {
-                let reports = try await beat.tick(now: Clock.now())
+                let reports: [BeatReport]
+                do {
+                    reports = try await beat.tick(now: Clock.now())
+                } catch let stopped as BeatInterrupted {
+                    // What fired before the store stopped answering is printed all the same (its ids are news).
+                    print(stopped.reports)
+                    throw stopped.error
+                }
                 print(reports)
                 let failed = reports.filter { if case .failed = $0.outcome { return true } else { return false } }
                 if !failed.isEmpty {

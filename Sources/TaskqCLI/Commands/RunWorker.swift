@@ -67,13 +67,14 @@ struct RunWorker: TaskqSubcommand {
         options.concurrency = concurrency ?? file.concurrency ?? options.concurrency
         options.burst = burst
         options.maxTasks = maxTasks
-        if let prefetch { options.prefetchLimit = prefetch }
+        if let prefetch { options.prefetchLimit = prefetch } else if let p = file.prefetch { options.prefetchLimit = p }
         if let lease { options.leaseMillis = try DurationParser.require(lease, option: "--lease") } else if let l = file.leaseMillis { options.leaseMillis = l }
         if let pollInterval { options.pollIntervalMillis = try DurationParser.require(pollInterval, option: "--poll-interval") }
         else if let p = file.pollIntervalMillis { options.pollIntervalMillis = p }
         if let gracePeriod { options.gracePeriodMillis = try DurationParser.require(gracePeriod, option: "--grace-period") }
         else if let g = file.gracePeriodMillis { options.gracePeriodMillis = g }
         if let killGrace { options.killGraceMillis = try DurationParser.require(killGrace, option: "--kill-grace") }
+        else if let k = file.killGraceMillis { options.killGraceMillis = k }
         if let outputCap { options.outputCapBytes = try ByteSize.require(outputCap, option: "--output-cap") }
         else if let cap = file.outputCapBytes { options.outputCapBytes = cap }
         if let workerID { options.workerID = workerID }

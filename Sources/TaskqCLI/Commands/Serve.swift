@@ -9,7 +9,7 @@ struct Serve: TaskqSubcommand {
         abstract: "Serve the REST API, the web dashboard, health checks and Prometheus metrics.",
         discussion: """
             Routes: the dashboard at /, the API under /api/v1 (described by /api/openapi.json), /health, \
-            /health/ready and /metrics. Every route but the two health checks needs a login: an API token \
+            /health/ready (also /health/db) and /metrics. Every route but the health checks needs a login: an API token \
             (Authorization: Bearer, from taskq token create) or the dashboard's session (taskq createsuperuser makes \
             the first user). Viewers may read; admins may also change. SIGTERM, SIGHUP or Ctrl-C stops accepting, lets \
             requests in flight finish and exits 0. See docs/server.md.

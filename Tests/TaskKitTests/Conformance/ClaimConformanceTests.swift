@@ -161,7 +161,7 @@ struct ClaimConformanceTests {
         let ahead = try await store.claim(queues: ["default"], tasks: testTasks, limit: 2, startingNow: 0, worker: "w3",
                                           now: t0 + 5000, leaseUntil: t0 + 6000)
         #expect(ahead.map(\.name) == ["j4"] && ahead.first?.startedAt == nil && ahead.first?.attemptOffset == 1)
-        #expect(JobMessages.isReleasedWorkerLost(ahead.first?.error), "the claim shows the give-back: \(ahead.first?.error ?? "nil")")
+        #expect(JobMessages.followsWorkerDeath(ahead.first?.error), "the claim shows the give-back: \(ahead.first?.error ?? "nil")")
         let second = try await store.rescueExpired(now: t0 + 7000, limit: 100)
         #expect(second.first { $0.id == claimed[3].id }?.newState == .pending, "\(second)")
         let third = try await store.claim(queues: ["default"], tasks: testTasks, limit: 2, startingNow: 0, worker: "w4",

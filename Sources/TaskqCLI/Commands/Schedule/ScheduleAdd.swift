@@ -10,7 +10,8 @@ struct ScheduleAdd: TaskqSubcommand {
               taskq schedule add report --cron '30 2 * * *' --tz Europe/Berlin -- ./report.sh
               taskq schedule add ping --cron '@every 5m' --task echo --args '{"ok":1}'
 
-            Its ticks count from now. Nothing is stored when any value is invalid (exit 64). \
+            Only ticks after now fire (@every ticks fall on multiples of the interval since 1970-01-01 UTC, so @every 5m \
+            fires at :00, :05, …). Nothing is stored when any value is invalid (exit 64). \
             An unknown task is refused, as by create-job, unless --force is given.
             """)
 
