@@ -125,6 +125,10 @@ enum CommandLineInput {
             path.append(word)
             group = found.configuration.subcommands
         }
+        // Words left over where a command may follow `--` (create-job, schedule add): say where they go.
+        if line.contains("unexpected argument"), ["create-job", "schedule add"].contains(path.joined(separator: " ")) {
+            return TerminalText.escaped(line) + "; a command and its arguments go after -- (taskq \(path.joined(separator: " ")) NAME … -- CMD ARGS…)"
+        }
         return TerminalText.escaped(line) + " (see '\((["taskq"] + path).joined(separator: " ")) --help')"
     }
 

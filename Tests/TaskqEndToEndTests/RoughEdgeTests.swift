@@ -103,6 +103,7 @@ struct RoughEdgeTests {
         try refused(cli, ["lst-jobs"], status: 64, mentions: "unknown command 'lst-jobs'; did you mean 'list-jobs'?")
         try refused(cli, ["schedule", "lst"], status: 64, mentions: "did you mean 'list'?")
         try refused(cli, ["list-jobs", "--bogus"], status: 64, mentions: "unknown option '--bogus' (see 'taskq list-jobs --help')")
+        try refused(cli, ["create-job", "x", "echo", "hi"], status: 64, mentions: "a command and its arguments go after -- (taskq create-job NAME … -- CMD ARGS…)")
         // The store options may come before the command, as `taskq --help` describes them.
         try refused(cli, ["--database-url", "sqlite:nothere.db", "list-jobs"], status: 69, mentions: "database file 'nothere.db' does not exist")
         try refused(cli, ["--config=none.toml", "queue", "list"], status: 64, mentions: "config file 'none.toml' not found")
