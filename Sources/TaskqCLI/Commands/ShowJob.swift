@@ -25,7 +25,7 @@ struct ShowJob: TaskqSubcommand {
         let rows: [(String, String)] = [
             ("id", String(job.id)), ("name", job.name), ("task", job.task), ("args", job.args.serialized()),
             ("queue", job.queue), ("priority", String(job.priority)), ("state", job.state.rawValue),
-            ("attempts", "\(job.attempt) (max retries \(job.maxRetries))"),
+            ("attempts", job.attemptsDescription),
             ("retry policy", "\(job.retryPolicy.backoff.rawValue), base \(DurationParser.format(job.retryPolicy.baseDelayMillis))"),
             ("timeout", job.timeoutMillis.map(DurationParser.format) ?? "none"),
             ("run at", TimeFormat.iso8601(job.runAt)), ("created", TimeFormat.iso8601(job.createdAt)),

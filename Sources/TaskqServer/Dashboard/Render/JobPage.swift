@@ -134,7 +134,7 @@ extension JobBody {
         canRunAgain = job.state == .completed
         fields = [
             ("name", job.name), ("task", job.task), ("queue", job.queue), ("priority", String(job.priority)),
-            ("attempts", "\(job.attempt) (max retries \(job.maxRetries))"),
+            ("attempts", job.attemptsDescription),
             ("retry policy", "\(job.retryPolicy.backoff.rawValue), base \(DurationParser.format(job.retryPolicy.baseDelayMillis))"),
             ("timeout", job.timeoutMillis.map(DurationParser.format) ?? "none"), ("worker", job.worker ?? "–"),
             ("created", Self.utc(job.createdAt)), ("run at", Self.utc(job.runAt)),
