@@ -272,9 +272,9 @@ public final class Worker: @unchecked Sendable {
 
     /// A job whose last worker died under it (its `error` says so: given back by a rescue, or lost) may kill workers
     /// within `startReportDelay` of starting. Claimed ahead again, it runs only once the store has recorded its start,
-    /// so that its next death counts; its timeout starts then too. Returns false when it must not
-    /// run: cancelled, no longer this worker's, the worker stopping (each ended here), or its start could not be
-    /// recorded (given back, not counted).
+    /// so that its next death counts; its timeout starts then too. Returns false when it must not run: cancelled, no
+    /// longer this worker's, the worker stopping (each ended here), or its start could not be recorded (given back,
+    /// not counted).
     private func recordStartFirst(_ job: Job) async -> Bool {
         let outcome: JobOutcome?
         do {

@@ -43,7 +43,7 @@ final class PostgresConnection: @unchecked Sendable {
     deinit { if let conn { PQfinish(conn) } }
 
     /// Runs `body` on the connection's queue after making sure the connection is up. A LISTEN wait holding the
-    /// connection (`runWaiting`) is woken to give way, so a statement waits for at most one other statement.
+    /// connection (`runWaiting`) is woken to give way, so a statement never waits out a worker's idle wait.
     @discardableResult
     func run<T>(_ body: @escaping (PostgresConnection) throws -> T) async throws -> T {
         // Counted before it is queued, so a wait that sees the pipe signalled also sees the count.

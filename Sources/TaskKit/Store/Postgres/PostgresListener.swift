@@ -6,13 +6,14 @@ import Glibc
 /// LISTENs on the schema's channel over the store's own connection (a worker uses one connection in all, so many
 /// workers fit in `max_connections`); `wait` returns when a NOTIFY names one of the queues, or at the timeout.
 /// The blocking poll() runs on the connection's queue and returns at once through a self-pipe when the wait is
-/// cancelled or another statement is queued on the connection, so it never holds up a statement. When the connection is down, `wait` sleeps (the worker polls).
+/// cancelled or another statement is queued on the connection, so it never holds up a statement. When the connection
+/// is down, `wait` sleeps (the worker polls).
 final class PostgresListener: @unchecked Sendable {
     private let target: PostgresTarget
     private let connection: PostgresConnection
     /// The connection's generation LISTEN was issued in; a reconnect starts a new one that must LISTEN again.
     private var listeningIn: Int?
-    /// Makes a blocked poll() return at once when the wait is cancelled.
+    /// Makes a blocked poll() return at once when the wait is cancelled or a statement is queued (`PostgresConnection`).
     private let wakePipe = WakePipe()
 
     init(connection: PostgresConnection) {
