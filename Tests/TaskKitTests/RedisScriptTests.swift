@@ -1,4 +1,5 @@
 import Testing
+import TaskqTestSupport
 @testable import TaskKit
 
 /// taskq calls its Lua scripts by a SHA-1 it works out itself (no `SCRIPT LOAD` round trip on first use).
@@ -17,9 +18,12 @@ struct RedisScriptTests {
     }
 
     /// The server names every script as taskq does, and a server that has forgotten them (restarted, `SCRIPT FLUSH`)
-    /// gets each one loaded on its next call.
+    /// gets each one loaded on its next call. On a server of its own: a flush of the shared one would pull the scripts
+    /// from under the tests running beside it.
     @Test func theServerAgreesAndAFlushedServerGetsTheScriptsAgain() async throws {
-        let store = try #require(try await Backend.redis.makeLocation().migrated() as? RedisStore)
+        let server = try TestServers.dedicatedRedis()
+        let store = try #require(try await StoreFactory.open(url: server.url) as? RedisStore)
+        _ = try await store.migrate(now: Clock.now())
         defer { Task { await store.close() } }
         for script in [RedisScripts.enqueue, RedisScripts.claim, RedisScripts.finish, RedisScripts.addUser, RedisScripts.appendOutput] {
             let loaded = try await store.connection.run { db in try db.command(["SCRIPT", "LOAD", script]).string }
