@@ -176,12 +176,14 @@ struct WorkerEngineTests {
         var registry = TaskRegistry.builtins()
         registry.register("greet", description: "Greets") { (args: Greeting, _: JobContext) in Reply(text: "hello \(args.name)") }
         let store = try await backend.makeLocation().migrated()
+        // The second has retries left: arguments that do not fit fail it at once all the same.
         let ids = try await store.enqueue([newJob(task: "greet", args: .obj(("name", .string("ada")))),
-                                           newJob(task: "greet", maxRetries: 0, args: .obj(("wrong", .int(1))))], now: Clock.now())
+                                           newJob(task: "greet", maxRetries: 3, args: .obj(("wrong", .int(1))))], now: Clock.now())
         _ = try await Worker(store: store, registry: registry, options: options { $0.burst = true }, logger: Self.logger).run()
         #expect(try await store.job(id: ids[0].id)?.result == .obj(("text", .string("hello ada"))))
         let bad = try #require(try await store.job(id: ids[1].id))
         #expect(bad.state == .failed && bad.error == "arguments do not match Greeting: missing key 'name'", "\(bad.error ?? "nil")")
+        #expect(try await store.attempts(jobID: ids[1].id).count == 1)
         #expect(try await store.knownTasks().contains { $0.name == "greet" })
     }
 

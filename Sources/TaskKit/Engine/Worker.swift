@@ -380,6 +380,7 @@ public final class Worker: @unchecked Sendable {
             return .completed(result: value)
         case (nil, .failure(let error)):
             let text = (error as? TaskFailure)?.message ?? (error is CancellationError ? "cancelled" : "\(error)")
+            if (error as? TaskFailure)?.permanent == true { return .failed(error: text, outcome: .failed) }
             return job.failure(error: text, outcome: .failed, at: endedAt)
         }
     }

@@ -31,12 +31,13 @@ public struct JobContext: Sendable {
     /// The job's arguments.
     public var args: JSONValue { job.args }
 
-    /// Decodes the arguments into `T`; a mismatch fails the attempt with a clear message.
+    /// Decodes the arguments into `T`; a mismatch fails the job at once (a permanent `TaskFailure`: the same
+    /// arguments would not fit on a retry either) with a clear message.
     public func decodeArgs<T: Decodable>(_ type: T.Type = T.self) throws -> T {
         do { return try job.args.decode(T.self) } catch let error as DecodingError {
-            throw TaskFailure("arguments do not match \(T.self): \(Self.describe(error))")
+            throw TaskFailure("arguments do not match \(T.self): \(Self.describe(error))", permanent: true)
         } catch {
-            throw TaskFailure("arguments do not match \(T.self): \(error)")
+            throw TaskFailure("arguments do not match \(T.self): \(error)", permanent: true)
         }
     }
 
@@ -77,10 +78,15 @@ public struct JobContext: Sendable {
     }
 }
 
-/// A failure with a message meant for the job's `error` field.
+/// A failure with a message meant for the job's `error` field. `permanent`: no retry can succeed (arguments that
+/// do not fit the handler, a record that no longer exists), so the job fails at once, whatever retries it has left.
 public struct TaskFailure: Error, CustomStringConvertible, Sendable {
     public let message: String
-    public init(_ message: String) { self.message = message }
+    public let permanent: Bool
+    public init(_ message: String, permanent: Bool = false) {
+        self.message = message
+        self.permanent = permanent
+    }
     public var description: String { message }
 }
 
