@@ -33,18 +33,12 @@ enum CommandLineInput {
     /// `taskq help A B` names commands: an unknown one is a usage error (argument-parser would print the top-level
     /// help and exit 0, as if the topic existed).
     static func checkHelpTopic(_ words: [String]) throws {
-        var command: ParsableCommand.Type = TaskqCommand.self
-        var path: [String] = []
-        for word in words where !word.hasPrefix("-") && !(path.isEmpty && word == "help") {
-            guard let sub = command.configuration.subcommands.first(where: {
-                $0.configuration.commandName == word || $0.configuration.aliases.contains(word)
-            }) else {
-                let shown = TerminalText.escaped((path + [word]).joined(separator: " "))
-                throw TaskqError.usage("unknown command '\(shown)': see `taskq --help`")
-            }
-            command = sub
-            path.append(word)
-        }
+        var topic = words.filter { !$0.hasPrefix("-") }
+        if topic.first == "help" { topic.removeFirst() }
+        let path = commandPath(topic)
+        guard path.count < topic.count else { return }
+        let shown = TerminalText.escaped((path + [topic[path.count]]).joined(separator: " "))
+        throw TaskqError.usage("unknown command '\(shown)': see `taskq --help`")
     }
 
     /// `taskq --database-url URL list-jobs` as `taskq list-jobs --database-url URL`: the store options every command

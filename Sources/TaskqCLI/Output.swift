@@ -1,3 +1,4 @@
+import Logging
 import TaskKit
 #if canImport(Glibc)
 import Glibc
@@ -37,20 +38,21 @@ enum Output {
     }
 
     static func warning(_ message: String) {
-        if jsonDiagnostics.withLock({ $0 }) {
-            fputs(JSONLogHandler.line(level: .warning, label: "taskq", message: message), stderr)
-            return
-        }
-        fputs("taskq: warning: \(TerminalText.escaped(message))\n", stderr)
+        diagnostic(message, level: .warning, text: "taskq: warning: \(TerminalText.escaped(message))")
     }
 
     static func note(_ message: String) {
+        let plain = message.hasPrefix("note: ") ? String(message.dropFirst("note: ".count)) : message
+        diagnostic(plain, level: .notice, text: TerminalText.escaped(message))
+    }
+
+    /// One diagnostic line on stderr: `text`, or with JSON logs a record of `message` at `level`.
+    private static func diagnostic(_ message: String, level: Logger.Level, text: String) {
         if jsonDiagnostics.withLock({ $0 }) {
-            let text = message.hasPrefix("note: ") ? String(message.dropFirst("note: ".count)) : message
-            fputs(JSONLogHandler.line(level: .notice, label: "taskq", message: text), stderr)
-            return
+            fputs(JSONLogHandler.line(level: level, label: "taskq", message: message), stderr)
+        } else {
+            fputs(text + "\n", stderr)
         }
-        fputs("\(TerminalText.escaped(message))\n", stderr)
     }
 
     static var stderrIsTerminal: Bool { isatty(2) == 1 }

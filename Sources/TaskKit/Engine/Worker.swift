@@ -276,7 +276,9 @@ public final class Worker: @unchecked Sendable {
     /// longer this worker's, the worker stopping (each ended here), or its start could not be recorded (given back,
     /// not counted).
     private func recordStartFirst(_ job: Job) async -> Bool {
-        let outcome: JobOutcome?
+        /// How a job that must not run ends here.
+        enum Unstarted { case dropped, cancelled, released(reason: String?) }
+        let ending: Unstarted
         do {
             let now = Clock.now()
             let reply = try await store.heartbeat(jobIDs: [job.id], started: [job.id], worker: options.workerID, now: now,
@@ -288,30 +290,29 @@ public final class Worker: @unchecked Sendable {
             }
             if reply.lost.contains(job.id) || stop == .lost {
                 logger.warning("job \(job.id): lease lost before it started (rescued or finished elsewhere); dropping it")
-                outcome = nil
+                ending = .dropped
             } else if reply.cancel.contains(job.id) || stop == .cancel {
                 logger.notice("job \(job.id): cancellation requested before it started; not running it")
-                outcome = JobOutcome(job: job, worker: options.workerID,
-                                     kind: .cancelled(error: JobMessages.cancelledBeforeRun, outcome: .cancelled, result: nil),
-                                     finishedAt: Clock.now())
+                ending = .cancelled
             } else if stop != nil {
-                // The worker is stopping: a job that has not started is released, as the backlog is.
-                outcome = JobOutcome(job: job, worker: options.workerID, kind: .released, finishedAt: Clock.now())
+                ending = .released(reason: nil)   // the worker is stopping: released unstarted, as the backlog is
             } else {
                 return true
             }
         } catch {
             logger.warning("job \(job.id): could not record its start (\(error)); giving it back unstarted")
-            var released = JobOutcome(job: job, worker: options.workerID, kind: .released, finishedAt: Clock.now())
-            released.releaseReason = JobMessages.releasedStartUnrecorded
-            outcome = released
+            ending = .released(reason: JobMessages.releasedStartUnrecorded)
         }
         let next: [Job] = state.withLock { s in
             guard s.running[job.id]?.job.attempt == job.attempt else { return [] }
             s.running.removeValue(forKey: job.id)
-            if let outcome {
-                s.outcomes.append(outcome)
-                if outcome.releaseReason != nil { s.givenBack += 1 }
+            switch ending {
+            case .dropped: break
+            case .cancelled:
+                s.outcomes.append(JobOutcome(job: job, worker: options.workerID,
+                                             kind: .cancelled(error: JobMessages.cancelledBeforeRun, outcome: .cancelled, result: nil),
+                                             finishedAt: Clock.now()))
+            case let .released(reason): _ = release([job], into: &s, because: reason)
             }
             return takeStartable(&s)
         }

@@ -15,30 +15,34 @@ public enum JobMessages {
     /// A job a worker claimed ahead whose start it had not reported when it stopped renewing its lease (killed or
     /// lost): given back without counting an attempt.
     public static func releasedWorkerLost(worker: String?) -> String {
-        "\(releasedWorkerLostPrefix)\(worker ?? "?") stopped renewing its lease (killed or lost) before the job's start was recorded"
+        workerLost.given.prefix + (worker ?? "?") + workerLost.given.suffix
     }
-    static let releasedWorkerLostPrefix = "given back, not counted: worker "
+
+    /// The error of an attempt whose worker stopped renewing its lease.
+    public static func leaseExpired(worker: String?) -> String {
+        workerLost.expired.prefix + (worker ?? "?") + workerLost.expired.suffix
+    }
+
+    /// The words around the worker's name in `releasedWorkerLost` and `leaseExpired`, written once for both the
+    /// messages and `followsWorkerDeath`.
+    private static let workerLost = (
+        given: (prefix: "given back, not counted: worker ", suffix: " stopped renewing its lease (killed or lost) before the job's start was recorded"),
+        expired: (prefix: "lease expired: worker ", suffix: " stopped renewing it (killed or lost)"))
 
     /// Whether `error` (a job's last error) says its worker died under it: given back by a rescue (`releasedWorkerLost`)
     /// or lost (`leaseExpired`). Such a job may kill workers as it starts, so the next worker records its start before
     /// running it (`Worker`): every such death then counts. Ordinary failures and retries pay nothing.
     public static func followsWorkerDeath(_ error: String?) -> Bool {
         guard let error else { return false }
-        return (error.hasPrefix(releasedWorkerLostPrefix) && error.hasSuffix("before the job's start was recorded"))
-            || (error.hasPrefix("lease expired: worker ") && error.hasSuffix("stopped renewing it (killed or lost)"))
+        return [workerLost.given, workerLost.expired].contains { error.hasPrefix($0.prefix) && error.hasSuffix($0.suffix) }
     }
 
-    /// The error of an attempt whose worker stopped renewing its lease.
     /// A job id that names nothing.
     public static func noSuchJob(_ id: Int64) -> String { "no job with id \(id)" }
 
     /// Enqueueing found a live job holding the unique key: the existing job is returned instead.
     public static func uniqueKeyExists(_ key: String, id: Int64) -> String {
         "a live job with unique key '\(TerminalText.escaped(key))' exists: \(id)"
-    }
-
-    public static func leaseExpired(worker: String?) -> String {
-        "lease expired: worker \(worker ?? "?") stopped renewing it (killed or lost)"
     }
 
     /// Why a failed or cancelled job cannot be retried while another live job holds its unique key.
