@@ -4,7 +4,7 @@ BIN_DIR      = $(shell $(SWIFT) build --show-bin-path)
 MAN_DATE     = 2026-11-22
 MAN_AUTHORS  = taskq developers
 
-.PHONY: all deps build-deps build release demo test api-check browser-test example generate verify-generated bench chaos chaos-quick clean install install-files uninstall fuzz fuzz-lib
+.PHONY: all deps build-deps build release demo test api-check browser-test example example-manifest generate verify-generated bench chaos chaos-quick clean install install-files uninstall fuzz fuzz-lib
 
 all: build
 
@@ -40,7 +40,7 @@ test: deps
 	$(SWIFT) test --skip-build --filter TaskqEndToEndTests --no-parallel
 	$(MAKE) --no-print-directory api-check
 	$(MAKE) --no-print-directory browser-test
-	$(MAKE) --no-print-directory example
+	$(MAKE) --no-print-directory example-manifest
 	$(MAKE) --no-print-directory chaos-quick
 	@# A bounded fuzz run (SQLite, a few hundred generated cases, at most 60 s) keeps RELIABILITY.md's claims true.
 	python3 scripts/fuzz.py "$(BIN_DIR)/taskq" --backends sqlite --cases 300 --budget 60
@@ -68,9 +68,21 @@ fuzz: build
 fuzz-lib:
 	FUZZ_SEED=$(FUZZ_SEED) ./scripts/fuzz-lib.sh $(FUZZ_SECONDS)
 
-## The example program with its own Swift handlers still builds against TaskKit.
+## The example program with its own Swift handlers, built as its own package the way a user's program is (its
+## own .build: every dependency compiled again, a few minutes). `make test` compiles the same sources as this
+## package's CustomTasksExample target and runs them (ExampleProgramTests), and checks the example's manifest with
+## example-manifest instead.
 example:
 	cd Examples/custom-tasks && $(SWIFT) build
+
+## The example's Package.swift evaluates and asks only for products this package has.
+example-manifest:
+	@cd Examples/custom-tasks && $(SWIFT) package dump-package | python3 -c 'import json, subprocess, sys; \
+	  wanted = {d["product"][0] for t in json.load(sys.stdin)["targets"] for d in t["dependencies"] if "product" in d}; \
+	  ours = {p["name"] for p in json.loads(subprocess.run(["$(SWIFT)", "package", "--package-path", "../..", "dump-package"], \
+	          capture_output=True, text=True, check=True).stdout)["products"]}; \
+	  sys.exit(f"Examples/custom-tasks asks for products taskq lacks: {sorted(wanted - ours)}" if wanted - ours else 0)' \
+	  && echo "Examples/custom-tasks/Package.swift asks for products taskq has"
 
 ## Regenerate shell completions and man pages from the command definitions.
 generate: build

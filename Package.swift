@@ -109,6 +109,15 @@ let package = Package(
             dependencies: ["TaskqCLI"],
             swiftSettings: [.swiftLanguageMode(.v5)]
         ),
+        // Examples/custom-tasks (its own package, for users to copy) built as part of this one too, so `make test`
+        // compiles it with everything else and the end-to-end tests run it as a user would (ExampleProgramTests),
+        // without building the whole dependency tree a second time in the example's own .build.
+        .executableTarget(
+            name: "CustomTasksExample",
+            dependencies: ["TaskKit", "TaskqCLI"],
+            path: "Examples/custom-tasks/Sources/mytasks",
+            swiftSettings: [.swiftLanguageMode(.v5)]
+        ),
         .target(
             name: "TaskqTestSupport",
             path: "Tests/TaskqTestSupport",

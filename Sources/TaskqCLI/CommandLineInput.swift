@@ -19,7 +19,7 @@ enum CommandLineInput {
                 if let last = out.last, last.hasPrefix("--"), !last.contains("=") {
                     out[out.count - 1] = last + "=" + arg
                 } else {
-                    let help = (["taskq"] + commandPath(args) + ["--help"]).joined(separator: " ")
+                    let help = ([ProgramName.current] + commandPath(args) + ["--help"]).joined(separator: " ")
                     throw TaskqError.usage("invalid value '\(TerminalText.escaped(arg))': expected a positive integer (see '\(help)')")
                 }
             } else {
@@ -38,7 +38,7 @@ enum CommandLineInput {
         let path = commandPath(topic)
         guard path.count < topic.count else { return }
         let shown = TerminalText.escaped((path + [topic[path.count]]).joined(separator: " "))
-        throw TaskqError.usage("unknown command '\(shown)': see `taskq --help`")
+        throw TaskqError.usage("unknown command '\(shown)': see `\(ProgramName.current) --help`")
     }
 
     /// `taskq --database-url URL list-jobs` as `taskq list-jobs --database-url URL`: the store options every command
@@ -113,7 +113,7 @@ enum CommandLineInput {
             guard let found = group.first(where: { $0._commandName == word }) else {
                 let guess = names.min { distance(word, $0) < distance(word, $1) }
                 let hint = guess.flatMap { distance(word, $0) <= max(2, word.count / 3) ? "; did you mean '\($0)'?" : nil } ?? ""
-                let prefix = (["taskq"] + path).joined(separator: " ")
+                let prefix = ([ProgramName.current] + path).joined(separator: " ")
                 return "unknown command '\(TerminalText.escaped(word))'\(hint) ('\(prefix) --help' lists the commands)"
             }
             path.append(word)
@@ -123,7 +123,7 @@ enum CommandLineInput {
         if line.contains("unexpected argument"), ["create-job", "schedule add"].contains(path.joined(separator: " ")) {
             return TerminalText.escaped(line) + "; a command and its arguments go after -- (taskq \(path.joined(separator: " ")) NAME … -- CMD ARGS…)"
         }
-        return TerminalText.escaped(line) + " (see '\((["taskq"] + path).joined(separator: " ")) --help')"
+        return TerminalText.escaped(line) + " (see '\(([ProgramName.current] + path).joined(separator: " ")) --help')"
     }
 
     /// Edit distance (insertions, deletions, substitutions).

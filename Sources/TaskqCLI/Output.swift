@@ -27,7 +27,7 @@ enum Output {
 
     /// `taskq: error: …` on stderr, one line (control characters from input are escaped).
     static func error(_ message: String) {
-        fputs("taskq: error: \(TerminalText.escaped(message))\n", stderr)
+        fputs("\(ProgramName.current): error: \(TerminalText.escaped(message))\n", stderr)
     }
 
     /// With `--log-format json` (`LogOptions.bootstrap`), warnings and notes are JSON log records like the log's own.
@@ -38,7 +38,7 @@ enum Output {
     }
 
     static func warning(_ message: String) {
-        diagnostic(message, level: .warning, text: "taskq: warning: \(TerminalText.escaped(message))")
+        diagnostic(message, level: .warning, text: "\(ProgramName.current): warning: \(TerminalText.escaped(message))")
     }
 
     static func note(_ message: String) {

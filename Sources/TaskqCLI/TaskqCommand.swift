@@ -8,7 +8,7 @@ import TaskKit
 /// (`taskq --version` 6.0 → 4.3 ms, BENCHMARKS.md "create-job: where a one-shot command's time goes").
 public struct TaskqCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
-        commandName: "taskq",
+        commandName: ProgramName.current,
         abstract: "A durable background-job system: queue, run and inspect jobs.",
         discussion: """
             The database is chosen by --database-url, else TASKQ_DATABASE_URL, else database_url in taskq.toml, \

@@ -10,7 +10,12 @@ public enum TaskqMain {
     /// Parses the arguments, runs the command with `registry` (the tasks this process can execute and accepts at
     /// enqueue, handed to the command as a value), prints errors as one line on stderr, and exits with the
     /// exit code of docs/contracts.md#exit-codes.
-    public static func run(registry: TaskRegistry = .builtins(), arguments: [String]? = nil) async -> Never {
+    ///
+    /// `programName` is what usage, help and error lines call the program (`mytasks: error: …`); by default the
+    /// name it was started as (the last component of `argv[0]`).
+    public static func run(registry: TaskRegistry = .builtins(), arguments: [String]? = nil,
+                           programName: String? = nil) async -> Never {
+        ProgramName.set(programName ?? CommandLine.arguments.first.map(ProgramName.fromPath) ?? "taskq")
         let args = arguments ?? Array(CommandLine.arguments.dropFirst())
         ClientLibraryPreload.start(arguments: args)
         do {

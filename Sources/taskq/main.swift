@@ -1,4 +1,5 @@
 import TaskKit
 import TaskqCLI
 
-await TaskqMain.run(registry: .builtins())
+// Always "taskq" in messages, whatever the file is called (a copy, a versioned name): scripts match on `taskq: error:`.
+await TaskqMain.run(registry: .builtins(), programName: "taskq")
