@@ -33,6 +33,7 @@ public enum TaskqServer {
         let router = Router(context: ServerContext.self)
         let routes = RouteMethods()
         router.add(middleware: AccessLogMiddleware(state: state, routes: routes))
+        router.add(middleware: CanonicalPathMiddleware())
         router.add(middleware: ReadPatienceMiddleware(seconds: state.settings.readPatienceSeconds))
         HealthRoutes(state: state).register(on: router)
         router.add(middleware: AuthMiddleware(state: state))

@@ -210,6 +210,13 @@ struct ServeAPITests {
             let answer = try api.server.request("POST", "/api/v1/queues/default/pause", headers: headers)
             #expect(answer.status == 403 && answer.detail == "missing or wrong X-CSRF-Token for this session", "\(answer)")
         }
+        // Other spellings of the same route (the router skips empty segments) are no way around the token.
+        for path in ["//api/v1/queues/default/pause", "/api//v1/queues/default/pause", "/./api/v1/queues/default/pause",
+                     "/api/v1/../v1/queues/default/pause"] {
+            let answer = try api.server.request("POST", path, headers: cookie)
+            #expect(answer.status == 404, "POST \(path): \(answer)")
+            #expect(try api.server.request("GET", path.replacingOccurrences(of: "queues/default/pause", with: "stats"), headers: cookie).status == 404)
+        }
         #expect(try api.call("GET", "/api/v1/queues").text.contains(#""paused":true"#) == false)
         let allowed = try api.server.request("POST", "/api/v1/queues/default/pause", headers: cookie.merging(["X-CSRF-Token": session.csrf]) { $1 })
         #expect(allowed.status == 200 && allowed.object["paused"] as? Bool == true, "\(allowed)")

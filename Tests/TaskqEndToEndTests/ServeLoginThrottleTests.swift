@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TaskqTestSupport
 
 /// Password guessing at the dashboard's login: after five failures for one user name, further attempts for that name
 /// are refused with 429 and Retry-After, the right password included; other users are not held; each failure is
@@ -31,5 +32,26 @@ struct ServeLoginThrottleTests {
         let log = api.server.log
         #expect(log.contains("failed login for user 'admin'") && log.contains("login throttled for user 'admin'"), "\(log.suffix(2000))")
         #expect(!log.contains("wrong guess") && !log.contains(APIFixture.password), "a password reached the log")
+
+        // Guesses sent all at once get no more checks than the same guesses one after the other: a burst of 16 for
+        // a fresh name, each posted while the others' passwords are still being checked, gets at most five answers
+        // of 401 (checked and wrong); the rest wait (429).
+        let forms = try (0..<16).map { _ -> (cookie: String, field: String) in
+            let form = try api.server.request("GET", "/login")
+            return (try #require(form.header("Set-Cookie")?.firstMatch(#"taskq_login_csrf=([^;]+)"#)),
+                    try #require(form.text.firstMatch(#"name="csrf" value="([^"]+)""#)))
+        }
+        let statuses = Locked<[Int]>([])
+        DispatchQueue.concurrentPerform(iterations: forms.count) { i in
+            let body = "username=watcher&password=burst+guess+\(i)&csrf=\(forms[i].field)&next=%2F"
+            let answer = try? api.server.request("POST", "/login", headers: ["Cookie": "taskq_login_csrf=\(forms[i].cookie)",
+                                                                            "Content-Type": "application/x-www-form-urlencoded"],
+                                                 body: Data(body.utf8))
+            statuses.withLock { $0.append(answer?.status ?? -1) }
+        }
+        let answered = statuses.withLock { $0 }
+        #expect(answered.filter { $0 == 401 }.count <= 5 && answered.filter { $0 == 429 }.count >= 11, "\(answered.sorted())")
+        let checked = api.server.log.components(separatedBy: "failed login for user 'watcher'").count - 1
+        #expect(checked <= 5, "\(checked) passwords checked for one name in one burst")
     }
 }

@@ -34,7 +34,8 @@ struct AuthMiddleware: RouterMiddleware {
                 return try await next(request, context)
             }
             context.identity = identity
-            if request.uri.path.hasPrefix("/api/"), ![.get, .head].contains(request.method) {
+            // By segment, as the router reads the path (CanonicalPathMiddleware refuses `//api/…` before this too).
+            if request.uri.path.split(separator: "/").first == "api", ![.get, .head].contains(request.method) {
                 guard let sent = request.headers[.csrfToken], ConstantTime.equal(sent, session.csrf) else {
                     throw Problem(.forbidden, "missing or wrong X-CSRF-Token for this session")
                 }

@@ -36,20 +36,25 @@ struct LoginRoutes {
             return await loginPage(next: next, username: username, error: "The login form expired: please try again.", status: .forbidden)
         }
         let now = Clock.now()
-        if let wait = state.throttle.retryAfter(user: username, now: now) {
+        if let wait = state.throttle.begin(user: username, now: now) {
             let seconds = (wait + 999) / 1000
             state.logger.warning("login throttled for user '\(TerminalText.escaped(username))': too many failed attempts")
             return await loginPage(next: next, username: username, error: "Too many failed logins for this user: try again in \(seconds) s.",
                              status: .tooManyRequests, headers: [.retryAfter: String(seconds)])
         }
-        let password = form.password ?? ""
-        guard !username.isEmpty, !password.isEmpty, password.utf8.count <= 1024,
-              let user = try await Credentials.authenticate(name: username, password: password, store: state.store, now: now) else {
-            state.throttle.failed(user: username, now: now)
+        let user: UserRecord?
+        do {
+            user = try await checkPassword(username: username, password: form.password ?? "", now: now)
+        } catch {
+            state.throttle.end(user: username, .notChecked, now: Clock.now())
+            throw error
+        }
+        guard let user else {
+            state.throttle.end(user: username, .failed, now: Clock.now())
             state.logger.warning("failed login for user '\(TerminalText.escaped(username))'")
             return await loginPage(next: next, username: username, error: "Wrong user name or password.", status: .unauthorized)
         }
-        state.throttle.succeeded(user: username)
+        state.throttle.end(user: username, .succeeded, now: Clock.now())
         let session = state.sessions.create(user: user.name, role: user.role, now: now)
         state.logger.info("user '\(user.name)' logged in")
         var response = Dashboard.seeOther(next)
@@ -57,6 +62,25 @@ struct LoginRoutes {
         response.setCookie(Cookie(name: Self.csrfCookie, value: "", maxAge: 0, path: "/login",
                                   secure: state.settings.cookiesSecure, httpOnly: true, sameSite: .strict))
         return response
+    }
+
+    /// The user whose name and password these are, or nil; checked two at a time server-wide (`passwordChecks`), and
+    /// 503 with `Retry-After` when too many logins already wait for their turn.
+    private func checkPassword(username: String, password: String, now: Millis) async throws -> UserRecord? {
+        guard !username.isEmpty, !password.isEmpty, password.utf8.count <= 1024 else { return nil }
+        guard await state.passwordChecks.acquire() else {
+            state.logger.warning("login for user '\(TerminalText.escaped(username))' turned away: too many logins at once")
+            throw Problem(.serviceUnavailable, "too many logins at once: try again in a second", headers: [.retryAfter: "1"])
+        }
+        let user: UserRecord?
+        do {
+            user = try await Credentials.authenticate(name: username, password: password, store: state.store, now: now)
+        } catch {
+            await state.passwordChecks.release()
+            throw error
+        }
+        await state.passwordChecks.release()
+        return user
     }
 
     @Sendable func logout(_ request: Request, context: ServerContext) async throws -> Response {
