@@ -159,8 +159,12 @@ struct ReliabilityInputTests {
             enqueued = stored
         }
 
-        // Interrupted while the lines are still being read and checked: nothing is written.
-        let early = try cli.start(["create-job", "--from-file", "jobs.jsonl"])
+        // Interrupted while the lines are still being read and checked: nothing is written. A file of 400,000 lines
+        // takes the command seconds to check, so the signal lands in that phase even when this process oversleeps
+        // on a busy machine (with 60,000 it once slept past the whole enqueue).
+        try (1...400_000).map { "{\"name\":\"e\($0)\",\"task\":\"noop\"}" }.joined(separator: "\n")
+            .write(toFile: cli.path("early.jsonl"), atomically: true, encoding: .utf8)
+        let early = try cli.start(["create-job", "--from-file", "early.jsonl"])
         Thread.sleep(forTimeInterval: 0.05)
         early.signal(SIGINT)
         let result = try early.wait(timeout: 60)

@@ -61,6 +61,7 @@ public struct JobBuilder: Sendable {
                                                 : "a command after -- makes a shell task; it cannot be combined with --task \(t)")
             }
             task = "shell"
+            guard args.isObject else { throw TaskqError.badInput("args must be a JSON object, got \(args.kindName)") }
             var pairs: [(String, JSONValue)] = [("command", .array(command.map { .string($0) }))]
             if case let .object(extra) = args {
                 if extra.contains(where: { $0.0 == "command" }) {

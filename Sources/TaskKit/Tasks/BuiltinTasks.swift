@@ -29,13 +29,22 @@ public struct ShellTask: TaskHandler {
     /// reads. (Only at enqueue: jobs stored before these checks still run as they did.)
     public static func check(_ args: JSONValue) throws {
         _ = try argv(from: args)
-        if let cwd = args["cwd"], cwd != .null, cwd.stringValue == nil {
-            throw TaskFailure("shell task args.cwd must be a string (a directory), got \(cwd.kindName)")
+        if let cwd = args["cwd"], cwd != .null {
+            guard let directory = cwd.stringValue else {
+                throw TaskFailure("shell task args.cwd must be a string (a directory), got \(cwd.kindName)")
+            }
+            guard !directory.isEmpty else { throw TaskFailure("shell task args.cwd is empty: leave it out to run in the worker's directory") }
         }
         if let env = args["env"], env != .null {
             guard case let .object(pairs) = env else { throw TaskFailure("shell task args.env must be an object of NAME: value, got \(env.kindName)") }
-            for (name, value) in pairs where value.isObject || value.arrayValue != nil || value == .null {
-                throw TaskFailure("shell task args.env.\(TerminalText.escaped(name)) must be a string or a number, got \(value.kindName)")
+            for (name, value) in pairs {
+                guard !name.isEmpty, !name.contains("=") else {
+                    throw TaskFailure("shell task args.env has the name '\(TerminalText.escaped(name))': a variable's name is not empty and has no '='")
+                }
+                switch value {
+                case .string, .int, .double, .number: continue
+                default: throw TaskFailure("shell task args.env.\(TerminalText.escaped(name)) must be a string or a number, got \(value.kindName)")
+                }
             }
         }
     }

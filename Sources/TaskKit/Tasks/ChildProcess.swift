@@ -73,6 +73,14 @@ public enum ChildProcess {
         if let cwd, access(cwd, X_OK) != 0 {
             throw TaskFailure("cannot run in directory \(cwd): \(String(cString: strerror(errno)))")
         }
+        var argv = argv
+        if let path = environment["PATH"], !argv[0].contains("/") {
+            // As `env PATH=… command` and a crontab's PATH= line do: the job's own PATH finds its command.
+            guard let found = lookUp(argv[0], in: path, cwd: cwd) else {
+                throw TaskFailure("command not found: \(argv[0]) (in the job's PATH)")
+            }
+            argv[0] = found
+        }
         #if os(Linux)
         return try spawnSupervised(argv: argv, cwd: cwd, environment: environment, stdout: stdout, stderr: stderr)
         #else
@@ -105,8 +113,26 @@ public enum ChildProcess {
         }
     }
 
+    /// The first executable regular file named `command` in the directories of `path` (an empty entry is the
+    /// working directory, as for `execvp`; relative ones are read from `cwd`).
+    static func lookUp(_ command: String, in path: String, cwd: String?) -> String? {
+        for entry in path.split(separator: ":", omittingEmptySubsequences: false) {
+            var directory = entry.isEmpty ? "." : String(entry)
+            if !directory.hasPrefix("/"), let cwd { directory = cwd + "/" + directory }
+            let candidate = directory + "/" + command
+            var info = stat()
+            if stat(candidate, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, access(candidate, X_OK) == 0 {
+                return candidate
+            }
+        }
+        return nil
+    }
+
+    /// The worker's environment with the job's `environment` over it. `TASKQ_SUPERUSER_PASSWORD` (only ever meant for
+    /// `createsuperuser --noinput`) is left out: no job needs it, and a job that prints its environment would store it.
     private static func mergedEnvironment(_ environment: [String: String]) -> [String] {
         var env = currentEnvironment()
+        env.removeValue(forKey: "TASKQ_SUPERUSER_PASSWORD")
         for (key, value) in environment { env[key] = value }
         return env.map { "\($0.key)=\($0.value)" }
     }

@@ -42,7 +42,10 @@ final class SQLiteConnection: @unchecked Sendable {
         // `migrate` of a database already up to date) still work; a write then fails with SQLITE_READONLY (exit 69).
         let readOnly = path != ":memory:" && access(path, F_OK) == 0 && !Self.writable(path)
         var flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | SQLITE_OPEN_NOMUTEX
-        if create && !readOnly { flags |= SQLITE_OPEN_CREATE }
+        if create && !readOnly {
+            flags |= SQLITE_OPEN_CREATE
+            Self.createPrivately(path)
+        }
         try openHandle(path, flags: flags)
         do {
             if readOnly {
@@ -68,6 +71,16 @@ final class SQLiteConnection: @unchecked Sendable {
             closeOnQueue()
             throw error
         }
+    }
+
+    /// A new database file is made readable by its owner only (0600, whatever the umask): it holds password hashes,
+    /// jobs' arguments and output. SQLite gives its `-wal` and `-shm` files the database file's mode. An existing
+    /// file keeps its mode (docs/contracts.md#the-sqlite-file).
+    /// When the file cannot be made here, SQLite's own open reports why, as for every other open failure.
+    private static func createPrivately(_ path: String) {
+        guard path != ":memory:", !path.hasPrefix("file:") else { return }
+        let fd = Glibc.open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        if fd >= 0 { Glibc.close(fd) }
     }
 
     private func openHandle(_ name: String, flags: Int32) throws {
