@@ -188,6 +188,10 @@ struct ReliabilityInputTests {
                 let process = try cli.start(["-u", "nobody", "--", CLI.binary] + args, binary: "/usr/sbin/runuser")
                 return try process.wait(timeout: 60)
             }
+            // A new database is its owner's only (docs/contracts.md#the-sqlite-file); shared on purpose, others read it.
+            let private_ = try run(["list-jobs", "--json"])
+            #expect(private_.status == 69 && private_.stderr.contains("permission denied: this user cannot read the file"), "\(private_.stderr)")
+            chmod(cli.path("taskq.sqlite3"), 0o644)
         } else {
             try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: cli.dir)
             run = { try cli.run($0) }

@@ -88,7 +88,10 @@ final class SQLiteConnection: @unchecked Sendable {
         let rc = sqlite3_open_v2(name, &db, flags, nil)
         handle = db
         if rc != SQLITE_OK {
-            let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+            var message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+            if path != ":memory:", access(path, F_OK) == 0, access(path, R_OK) != 0 {
+                message = "permission denied: this user cannot read the file (docs/contracts.md#the-sqlite-file)"
+            }
             closeOnQueue()
             throw TaskqError.unavailable("cannot open database '\(TerminalText.escaped(path))': \(message)")
         }
