@@ -11,6 +11,16 @@
 #include <sys/wait.h>
 #include "taskq_support.h"
 
+void taskq_block_sigpipe_on_this_thread(void) {
+    static __thread int blocked;
+    if (blocked) return;
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    blocked = 1;
+}
+
 int taskq_pipe_cloexec(int fds[2]) {
     return pipe2(fds, O_CLOEXEC);
 }

@@ -72,6 +72,32 @@ struct OutputSpoolTests {
         #expect(spool.bytes.count == cap && Int64(spool.bytes.count) + spool.skipped == Int64(written + cap + 5))
     }
 
+    /// An append the store did not take goes back in front of what came since: an outage keeps the stored output
+    /// (a sweep saw a Redis restart leave only what a job printed after it, the rest called dropped by the cap).
+    @Test func aFailedAppendIsTriedAgainWithWhatFollows() async throws {
+        let store = FlakyOutputStore()
+        let sink = JobOutputSink(target: .init(store: store, jobID: 1, attempt: 1, worker: "w", cap: 10, logger: WorkerEngineTests.logger),
+                                 interval: 0.01)
+        sink.write(Array("one\n".utf8), to: .stdout)
+        try await waitFor { store.kept == Array("one\n".utf8) }
+        store.failing = true
+        sink.write(Array("two\n".utf8), to: .stdout)
+        try await waitFor { store.failures > 0 }
+        store.failing = false
+        sink.write(Array("three\n".utf8), to: .stdout)
+        await sink.finish()
+        // A tail of 10 bytes of "one\ntwo\nthree\n", the bytes before it counted dropped, nothing replaced by a gap.
+        #expect(String(decoding: store.kept, as: UTF8.self) == "two\nthree\n" && store.dropped == 4, "\(String(decoding: store.kept, as: UTF8.self)) \(store.dropped)")
+
+        #expect(JobOutputSink.requeued(.init(bytes: Array("ab".utf8), skipped: 0), before: .init(bytes: Array("cd".utf8), skipped: 3), cap: 10)
+                == .init(bytes: Array("cd".utf8), skipped: 5))
+    }
+
+    func waitFor(_ condition: () -> Bool) async throws {
+        for _ in 0..<2_000 where !condition() { try await Task.sleep(nanoseconds: 5_000_000) }
+        #expect(condition())
+    }
+
     @Test func byteSizes() {
         #expect(ByteSize.bytes("1MiB") == 1 << 20 && ByteSize.bytes("512 KiB") == 512 * 1024 && ByteSize.bytes("64k") == 65_536)
         #expect(ByteSize.bytes("2MB") == 2_000_000 && ByteSize.bytes("4096") == 4096 && ByteSize.bytes("1.5m") == 1_572_864)
@@ -88,5 +114,44 @@ struct OutputSpoolTests {
                 try TaskqConfig(json: .obj(("worker", .obj(("output_cap", bad)))))
             }
         }
+    }
+}
+
+/// An output store in memory whose appends fail while `failing` is set: the store semantics of JobOutputStore
+/// (`skipped` above zero replaces what is kept; a tail of `cap` bytes).
+final class FlakyOutputStore: JobOutputStore, @unchecked Sendable {
+    private let lock = NSLock()
+    private var state = (kept: [UInt8](), dropped: Int64(0), failing: false, failures: 0)
+
+    var kept: [UInt8] { lock.withLock { state.kept } }
+    var dropped: Int64 { lock.withLock { state.dropped } }
+    var failures: Int { lock.withLock { state.failures } }
+    var failing: Bool {
+        get { lock.withLock { state.failing } }
+        set { lock.withLock { state.failing = newValue } }
+    }
+
+    func appendOutput(_ chunk: [UInt8], skipped: Int64, jobID: Int64, attempt: Int, stream: OutputStreamName,
+                      worker: String, cap: Int) async throws -> Bool {
+        try lock.withLock {
+            if state.failing {
+                state.failures += 1
+                throw TaskqError.unavailable("the store is down")
+            }
+            if skipped > 0 {
+                state.dropped += Int64(state.kept.count) + skipped
+                state.kept = []
+            }
+            state.kept += chunk
+            if state.kept.count > cap {
+                state.dropped += Int64(state.kept.count - cap)
+                state.kept.removeFirst(state.kept.count - cap)
+            }
+            return true
+        }
+    }
+
+    func output(jobID: Int64, attempt: Int, stream: OutputStreamName) async throws -> JobOutput? {
+        lock.withLock { JobOutput(bytes: state.kept, dropped: state.dropped) }
     }
 }

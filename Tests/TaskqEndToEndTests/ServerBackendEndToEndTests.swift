@@ -111,6 +111,14 @@ struct ServerBackendEndToEndTests {
         #expect(try cli.run(["migrate"]).stderr.contains("has appendfsync no"))
         configSet("appendfsync", "everysec")
         #expect(try cli.run(["migrate"]).stderr.isEmpty)
+        // A memory limit with an allkeys policy evicts jobs (and the id counter) when full; noeviction refuses writes.
+        configSet("maxmemory", "1gb")
+        configSet("maxmemory-policy", "allkeys-lru")
+        #expect(try cli.run(["migrate"]).stderr.contains("evicts keys when it reaches maxmemory (maxmemory-policy allkeys-lru)"))
+        configSet("maxmemory-policy", "volatile-lru")
+        #expect(try cli.run(["migrate"]).stderr.isEmpty, "taskq sets no expiry, so volatile policies evict none of its keys")
+        configSet("maxmemory-policy", "noeviction")
+        #expect(try cli.run(["migrate"]).stderr.isEmpty)
     }
 
     /// A store that is read-only for now (a Redis replica) makes `beat --once` exit 75 at the first schedule, as every

@@ -26,6 +26,11 @@ int taskq_wcwidth(unsigned int scalar);
 /// `cwd`, exec: ENOENT, EACCES …); on failure nothing is left running.
 int taskq_spawn_supervised(char *const argv[], char *const envp[], const char *cwd, int out_fd, int err_fd,
                            int *pid_out);
+/// Blocks SIGPIPE on the calling thread (once per thread; later calls cost a thread-local read): a write to a
+/// socket the server closed (hiredis writes with write(), not send(MSG_NOSIGNAL)) then fails with EPIPE instead
+/// of killing the process. The signal stays pending on that thread, which never unblocks it.
+void taskq_block_sigpipe_on_this_thread(void);
+
 /// Turns echo off on the terminal `fd` (canonical line input stays on) and installs handlers for SIGINT, SIGTERM,
 /// SIGHUP, SIGQUIT and SIGTSTP that put the saved settings back before the signal's default action. 0, or -1 when
 /// `fd` is not a terminal (nothing changed).

@@ -24,7 +24,7 @@ public final class JobOutputSink: @unchecked Sendable {
     }
 
     /// Bytes waiting for the store, per stream: a contiguous tail, preceded by `skipped` bytes that were dropped here.
-    struct Spool {
+    struct Spool: Equatable {
         var bytes: [UInt8] = []
         var skipped: Int64 = 0
     }
@@ -86,6 +86,24 @@ public final class JobOutputSink: @unchecked Sendable {
         }
     }
 
+    /// `failed` (an append the store did not take) followed by `later` (written since), as one spool of at most `cap`
+    /// bytes: contiguous when `later` dropped nothing, else only `later`, with everything before it counted dropped.
+    static func requeued(_ failed: Spool, before later: Spool, cap: Int) -> Spool {
+        var merged = failed
+        if later.skipped > 0 {
+            merged.skipped += Int64(merged.bytes.count) + later.skipped
+            merged.bytes = later.bytes
+        } else {
+            merged.bytes += later.bytes
+        }
+        if merged.bytes.count > cap {
+            let cut = merged.bytes.count - cap
+            merged.bytes.removeFirst(cut)
+            merged.skipped += Int64(cut)
+        }
+        return merged
+    }
+
     /// Writes what is waiting and stops the writer. Safe to call more than once.
     public func finish() async {
         let writer: Task<Void, Never>? = state.withLock { s in s.closing = true; return s.writer }
@@ -114,9 +132,12 @@ public final class JobOutputSink: @unchecked Sendable {
                         return
                     }
                 } catch {
-                    // The bytes are lost: the next append says so, keeping the dropped count exact.
+                    // The store is unreachable: the bytes go back in front of what arrived since and are tried
+                    // again with it (still a tail of at most `cap`), so an outage costs no output the store holds
+                    // already (dropping them would make the next append replace it).
                     let warn = state.withLock { s -> Bool in
-                        s.spools[index].skipped += spool.skipped + Int64(spool.bytes.count)
+                        s.spools[index] = Self.requeued(spool, before: s.spools[index], cap: target.cap)
+                        s.waiting = s.spools.reduce(0) { $0 + $1.bytes.count }
                         defer { s.warned = true }
                         return !s.warned
                     }

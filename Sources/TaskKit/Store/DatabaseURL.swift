@@ -113,13 +113,19 @@ public struct DatabaseURL: Sendable, Equatable {
             let lonePassword = remaining[..<separator.lowerBound].hasSuffix("redis") || remaining[..<separator.lowerBound].hasSuffix("unix")
             result += remaining[..<separator.upperBound]
             let rest = remaining[separator.upperBound...]
-            let segment = rest[..<(rest.firstIndex(where: { $0 == " " || $0 == "\t" || $0 == "\n" }) ?? rest.endIndex)]
-            let userinfoEnd = segment.indices.last { index in
-                guard segment[index] == "@" else { return false }
-                let after = segment[segment.index(after: index)...]
-                return !after[..<(after.firstIndex(where: { $0 == "/" || $0 == "?" }) ?? after.endIndex)].contains("=")
+            func userinfoEnd(in segment: Substring) -> Substring.Index? {
+                segment.indices.last { index in
+                    guard segment[index] == "@" else { return false }
+                    let after = segment[segment.index(after: index)...]
+                    let host = after[..<(after.firstIndex(where: { $0 == "/" || $0 == "?" }) ?? after.endIndex)]
+                    return !host.contains("=") && !host.contains(where: { $0 == " " || $0 == "\t" || $0 == "\n" })
+                }
             }
-            guard let at = userinfoEnd else {
+            // The whole rest first (a password may hold spaces: `postgres://u:my secret@h/db`), else up to the first
+            // white space (a URI as one value of a key=value string: `dbname=postgres://u:p@h user=x`).
+            let toSpace = rest[..<(rest.firstIndex(where: { $0 == " " || $0 == "\t" || $0 == "\n" }) ?? rest.endIndex)]
+            let found = userinfoEnd(in: rest).map { (rest, $0) } ?? userinfoEnd(in: toSpace).map { (toSpace, $0) }
+            guard let (segment, at) = found else {
                 remaining = rest
                 continue
             }

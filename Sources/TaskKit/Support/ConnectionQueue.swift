@@ -1,7 +1,10 @@
+import CTaskqSupport
 import Dispatch
 
 /// The serial dispatch queue that owns one database connection: every blocking C call for that connection runs
-/// here, never on Swift's cooperative pool, and the result is handed back through a continuation.
+/// here, never on Swift's cooperative pool, and the result is handed back through a continuation. SIGPIPE is
+/// blocked on the threads that run it, so a connection the server dropped mid-write is an error, not the end of
+/// the process (`taskq_block_sigpipe_on_this_thread`).
 struct ConnectionQueue: Sendable {
     private let queue: DispatchQueue
 
@@ -13,7 +16,10 @@ struct ConnectionQueue: Sendable {
     func run<T>(queued: (() -> Void)? = nil, _ body: @escaping () throws -> T) async throws -> T {
         guard let patience = StorePatience.seconds else {
             return try await withCheckedThrowingContinuation { continuation in
-                queue.async { continuation.resume(with: Result { try body() }) }
+                queue.async {
+                    taskq_block_sigpipe_on_this_thread()
+                    continuation.resume(with: Result { try body() })
+                }
                 queued?()
             }
         }
@@ -22,7 +28,10 @@ struct ConnectionQueue: Sendable {
             let answer = { (result: Result<T, Error>) in
                 if answered.withLock({ done in defer { done = true }; return !done }) { continuation.resume(with: result) }
             }
-            queue.async { answer(Result { try body() }) }
+            queue.async {
+                taskq_block_sigpipe_on_this_thread()
+                answer(Result { try body() })
+            }
             queued?()
             DispatchQueue.global().asyncAfter(deadline: .now() + patience) {
                 answer(.failure(TaskqError.temporary(StorePatience.message(patience))))
@@ -33,6 +42,7 @@ struct ConnectionQueue: Sendable {
     func run(_ body: @escaping () -> Void) async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             queue.async {
+                taskq_block_sigpipe_on_this_thread()
                 body()
                 continuation.resume()
             }

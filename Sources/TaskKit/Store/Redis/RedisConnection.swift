@@ -223,10 +223,19 @@ final class RedisConnection: @unchecked Sendable {
             return .failed(message)
         case "LOADING", "BUSY", "MASTERDOWN", "TRYAGAIN", "READONLY", "MISCONF", "OOM", "CLUSTERDOWN":
             return .temporary("Redis at \(target.display) cannot take writes now: \(message)")
-        case "NOAUTH", "WRONGPASS", "NOPERM":
+        case "NOAUTH", "WRONGPASS":
             return .unavailable("Redis at \(target.display) refused the login: \(message)")
+        case "NOPERM":
+            return .unavailable("Redis at \(target.display) does not let this user do what taskq needs (docs/redis.md#acl-users): \(message)")
         default:
             if message.contains("NEWER layout") { return .failed(message) }
+            // Full for now, as PostgreSQL's "too many connections" (75 there too).
+            if message.contains("max number of clients reached") {
+                return .temporary("Redis at \(target.display) takes no more connections now: \(message)")
+            }
+            if message.contains("user executing the script can't run this command") {
+                return .unavailable("Redis at \(target.display) does not let this user run a command of taskq's scripts (docs/redis.md#acl-users): \(message)")
+            }
             if message.contains("invalid password") || message.contains("DB index") {
                 return .unavailable("Redis at \(target.display) refused the connection settings: \(message)")
             }

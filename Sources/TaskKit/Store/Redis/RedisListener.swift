@@ -28,6 +28,9 @@ final class RedisListener: @unchecked Sendable {
                         }
                         if let reply = try db.bufferedReply() {
                             self.outstanding = false
+                            // An error reply (`-@blocking` denied to an ACL user, …) is no wake-up: the wait fails
+                            // and the worker polls once a second instead of claiming in a loop.
+                            if case let .error(message) = reply { throw TaskqError.unavailable("Redis refused BLPOP: \(message)") }
                             if reply != .null { return }
                             continue
                         }

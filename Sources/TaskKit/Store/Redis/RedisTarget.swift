@@ -27,6 +27,11 @@ public struct RedisTarget: Sendable, Equatable {
             for pair in rest[rest.index(after: q)...].split(separator: "&") {
                 let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
                 let name = String(kv[0]).removingPercentEncodingSimple()
+                // `redis://:pa?ss@host`: the '?' was the password's own, so the rest of the password reads as a
+                // parameter; say so without quoting it.
+                guard !pair.contains("@") else {
+                    throw TaskqError.usage("Redis URL '\(TerminalText.escaped(display))' has an '@' after its '?': percent-encode '@' (%40) in parameter values, and '?' (%3F), '#' (%23) and '&' (%26) in a password")
+                }
                 guard known.contains(name) else {
                     throw TaskqError.usage("unknown parameter '\(TerminalText.escaped(name))' in Redis URL '\(TerminalText.escaped(display))': expected \(known.joined(separator: ", "))")
                 }
@@ -43,10 +48,10 @@ public struct RedisTarget: Sendable, Equatable {
         if let at = rest.lastIndex(of: "@") {
             let info = rest[..<at]
             if let colon = info.firstIndex(of: ":") {
-                user = info[..<colon].isEmpty ? nil : String(info[..<colon])
+                user = info[..<colon].isEmpty ? nil : String(info[..<colon]).removingPercentEncodingSimple()
                 pass = String(info[info.index(after: colon)...]).removingPercentEncodingSimple()
             } else {
-                pass = String(info)
+                pass = String(info).removingPercentEncodingSimple()
             }
             rest = rest[rest.index(after: at)...]
         }
