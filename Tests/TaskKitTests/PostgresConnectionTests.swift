@@ -115,6 +115,35 @@ struct PostgresConnectionTests {
         await store.close()
     }
 
+    /// A session that cannot write (a standby after a failover, `default_transaction_read_only`) is a temporary
+    /// failure, and the connection is made again: a worker once kept its read-only session for good after the role's
+    /// setting was reset.
+    @Test func aReadOnlySessionIsTemporaryAndReplaced() async throws {
+        let location = try await Backend.postgres.makeLocation()
+        let owner = try #require(try await location.migrated() as? PostgresStore)
+        let role = "ro_" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+        let schema = String(location.url.split(separator: "=").last!)
+        _ = try await owner.connection.run { db in
+            for statement in ["CREATE ROLE \(role) LOGIN", "GRANT USAGE ON SCHEMA \(schema) TO \(role)",
+                              "GRANT ALL ON ALL TABLES IN SCHEMA \(schema) TO \(role)", "GRANT ALL ON ALL SEQUENCES IN SCHEMA \(schema) TO \(role)",
+                              "ALTER ROLE \(role) SET default_transaction_read_only = on"] {
+                try db.exec(statement, [], prepare: false)
+            }
+        }
+        let store = try await StoreFactory.open(url: location.url.replacingOccurrences(of: "postgres://postgres@", with: "postgres://\(role)@"))
+        do {
+            _ = try await store.enqueue([newJob("ro")], now: Clock.now())
+            Issue.record("a read-only session wrote a job")
+        } catch let error as TaskqError {
+            #expect(error.exitCode == 75 && error.description.contains("takes no writes now"), "\(error)")
+        }
+        _ = try await owner.connection.run { db in try db.exec("ALTER ROLE \(role) RESET default_transaction_read_only", [], prepare: false) }
+        let written = try await store.enqueue([newJob("rw")], now: Clock.now())
+        #expect(written.count == 1, "the same store writes once the role may")
+        await store.close()
+        await owner.close()
+    }
+
     /// Whether the store's connection to `url` is encrypted, from the server's own view (`pg_stat_ssl`).
     private func usesTLS(_ url: String) async throws -> Bool {
         let store = try #require(try await StoreFactory.open(url: url) as? PostgresStore)

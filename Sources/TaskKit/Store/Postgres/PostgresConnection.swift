@@ -261,6 +261,14 @@ final class PostgresConnection: @unchecked Sendable {
             throw TaskqError.unavailable("connection to PostgreSQL at \(target.display) lost: \(message)")
         }
         switch sqlState {
+        case "25006":
+            // A read-only session: a standby after a failover, or default_transaction_read_only. The session keeps
+            // its settings, so it is dropped: the next statement reconnects (to the new primary, once there is one).
+            if let conn { PQfinish(conn) }
+            conn = nil
+            prepared.removeAll()
+            runOnce.removeAll()
+            throw TaskqError.temporary("PostgreSQL at \(target.display) takes no writes now (a standby, or default_transaction_read_only): \(message)")
         case "40001", "40P01", "55P03", "53300", "57014":
             throw TaskqError.temporary("PostgreSQL: \(message)")
         case _ where sqlState.hasPrefix("53"):
@@ -319,9 +327,13 @@ final class PostgresConnection: @unchecked Sendable {
                         "invalid integer value", "invalid value ", "missing \"=\"", "missing key/value separator",
                         "extra key/value separator", "unterminated quoted string", "unexpected spaces",
                         "end of string reached when looking for matching", "unexpected character", "IPv6 host address may not be empty"]
-        if prefixes.contains(where: { message.hasPrefix($0) }) { return true }
+        // A per-host attempt prefixes the option's complaint: `connection to server at "h", port 5 failed: invalid …`.
+        let text = message.firstRange(of: " failed: ").map { String(message[$0.upperBound...]) } ?? message
+        if prefixes.contains(where: { text.hasPrefix($0) }) { return true }
+        // "forbidden value %00 in percent-encoded value", "definition of service "x" not found" (service=, PGSERVICE).
+        if text.hasPrefix("forbidden value ") || (text.hasPrefix("definition of service ") && text.hasSuffix(" not found")) { return true }
         // "invalid sslmode value: …", "invalid gssencmode value: …", …: one option name between the words.
-        let words = message.split(separator: " ", maxSplits: 3)
+        let words = text.split(separator: " ", maxSplits: 3)
         return words.count == 4 && words[0] == "invalid" && words[2] == "value:"
     }
 

@@ -51,8 +51,13 @@ public final class PostgresStore: TaskqStore, @unchecked Sendable {
                 try db.exec("SELECT pg_advisory_xact_lock(hashtext('taskq.migrate.' || $1))", [target.schema], prepare: false)
                 // Only when missing: CREATE SCHEMA IF NOT EXISTS needs the CREATE privilege on the database even when
                 // the schema exists, which an application's role that owns only its schema does not have.
-                if try db.exec("SELECT 1 FROM pg_namespace WHERE nspname = $1", [target.schema], prepare: false).rowCount == 0 {
+                let schema = try db.exec("SELECT has_schema_privilege($1, 'USAGE') FROM pg_namespace WHERE nspname = $1",
+                                         [target.schema], prepare: false)
+                if schema.rowCount == 0 {
                     try db.exec("CREATE SCHEMA IF NOT EXISTS \(target.quotedSchema)", [], prepare: false)
+                } else if !schema.bool(0, 0) {
+                    // Its tables would read as missing, and the advice would be to run the very command that failed.
+                    throw TaskqError.unavailable("PostgreSQL at \(target.display) refused taskq's role: no USAGE on schema \(target.quotedSchema), which exists (docs/postgres.md#privileges)")
                 }
                 return try SQLMigrations.apply(MigrationCatalog.postgres, on: db, now: now)
             }
