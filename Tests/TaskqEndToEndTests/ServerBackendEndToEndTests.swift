@@ -322,6 +322,26 @@ struct ServerBackendEndToEndTests {
         #expect(outcomes.first == "lost" && outcomes.last == "completed")
     }
 
+    /// `logs --follow` waits out a store restart, as `stats --watch` does, and still exits by how the attempt ended
+    /// (an operator following a job through a failover was cut off with 69 while the job ran on).
+    @Test(arguments: ServerBackend.allCases)
+    func followingAJobWaitsOutAServerRestart(backend: ServerBackend) throws {
+        let server = try backend.dedicated()
+        let cli = try CLI()
+        cli.databaseURL = server.url
+        try cli.run(["migrate"])
+        let id = try cli.run(["create-job", "long", "--", "sh", "-c", "for i in $(seq 1 40); do echo line$i; sleep 0.1; done"]).stdout.trimmed
+        let worker = try cli.start(["run-worker", "--poll-interval", "100ms", "--log-level", "error"])
+        let follow = try cli.start(["logs", id, "--follow"])
+        try cli.waitUntil(60, "the first lines") { follow.stdoutText.contains("line3\n") }
+        try server.restart()
+        let ended = try follow.wait(timeout: 120)
+        worker.signal(SIGTERM)
+        _ = try worker.wait(timeout: 60)
+        #expect(ended.status == 0 && ended.stdout.contains("line40\n"), "\(backend): \(ended.status) \(ended.stderr)")
+        #expect(ended.stderr.contains("retrying every") && ended.stderr.contains("the store answers again"), "\(backend): \(ended.stderr)")
+    }
+
     @Test(arguments: ServerBackend.allCases)
     func aServerRestartMidDrainLosesNothing(backend: ServerBackend) throws {
         let server = try backend.dedicated()

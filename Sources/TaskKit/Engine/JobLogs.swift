@@ -42,8 +42,12 @@ public struct JobLogs: Sendable {
     /// task is cancelled.
     /// `waiting` is called once if the followed attempt has not started yet (the job as read then), so the caller
     /// can say why nothing comes.
+    /// Once following, a store that stops answering (a restart, a failover: exit 69 or 75) is waited out, asking
+    /// again every `pollMillis`: `outage` is called with the error when that starts and with nil when the store
+    /// answers again. The job keeps running meanwhile; a follower that gave up would miss how it ended.
     public func follow(jobID: Int64, attempt: Int?, stream: OutputStreamName,
                        waiting: (_ job: Job, _ attempt: Int) -> Void = { _, _ in },
+                       outage: (_ error: TaskqError?) -> Void = { _ in },
                        emit: (_ bytes: ArraySlice<UInt8>, _ gap: Int64) throws -> Void) async throws -> Ending {
         let first = try await requireJob(jobID)
         let followed: Int
@@ -57,28 +61,43 @@ public struct JobLogs: Sendable {
         }
         var seen: Int64 = 0
         var saidWaiting = false
+        var down = false
         while true {
             try Task.checkCancellation()
-            // The job first, then the output: a worker stores all of an attempt's output before recording its end, so
-            // output read after seeing the end is complete.
-            let job = try await requireJob(jobID)
-            if job.attempt < followed && !job.state.isFinished && !saidWaiting {
-                saidWaiting = true
-                waiting(job, followed)
-            }
-            let ended = job.attempt > followed || job.state.isFinished || (job.attempt == followed && job.state != .running)
-            if job.attempt >= followed, let output = try await store.output(jobID: jobID, attempt: followed, stream: stream),
-               output.total > seen {
-                let start = max(0, seen - output.dropped)
-                try emit(output.bytes[Int(start)...], max(0, output.dropped - seen))
-                seen = output.total
-            }
-            if ended {
-                let outcome = try await store.attempts(jobID: jobID).first { $0.attempt == followed }?.outcome
-                return Ending(attempt: followed, outcome: outcome)
+            do {
+                if let ending = try await look(jobID: jobID, followed: followed, stream: stream, seen: &seen,
+                                               saidWaiting: &saidWaiting, waiting: waiting, emit: emit) {
+                    return ending
+                }
+                if down { down = false; outage(nil) }
+            } catch let error as TaskqError where error.exitCode == 69 || error.exitCode == 75 {
+                if !down { down = true; outage(error) }
             }
             try await Task.sleep(nanoseconds: UInt64(pollMillis) * 1_000_000)
         }
+    }
+
+    /// One look while following: new output emitted, and the ending once the attempt is over (else nil).
+    private func look(jobID: Int64, followed: Int, stream: OutputStreamName, seen: inout Int64, saidWaiting: inout Bool,
+                      waiting: (_ job: Job, _ attempt: Int) -> Void,
+                      emit: (_ bytes: ArraySlice<UInt8>, _ gap: Int64) throws -> Void) async throws -> Ending? {
+        // The job first, then the output: a worker stores all of an attempt's output before recording its end, so
+        // output read after seeing the end is complete.
+        let job = try await requireJob(jobID)
+        if job.attempt < followed && !job.state.isFinished && !saidWaiting {
+            saidWaiting = true
+            waiting(job, followed)
+        }
+        let ended = job.attempt > followed || job.state.isFinished || (job.attempt == followed && job.state != .running)
+        if job.attempt >= followed, let output = try await store.output(jobID: jobID, attempt: followed, stream: stream),
+           output.total > seen {
+            let start = max(0, seen - output.dropped)
+            try emit(output.bytes[Int(start)...], max(0, output.dropped - seen))
+            seen = output.total
+        }
+        guard ended else { return nil }
+        let outcome = try await store.attempts(jobID: jobID).first { $0.attempt == followed }?.outcome
+        return Ending(attempt: followed, outcome: outcome)
     }
 
     private func requireJob(_ id: Int64) async throws -> Job {

@@ -65,7 +65,16 @@ struct Logs: TaskqSubcommand {
                     let due = job.runAt > Clock.now() ? ", due \(TimeFormat.iso8601(job.runAt))" : ""
                     Output.note("note: job \(jobID) is \(job.state.rawValue)\(due): waiting for attempt \(next) to start")
                 }
-                return try await logs.follow(jobID: jobID, attempt: attempt, stream: stream, waiting: waiting) { bytes, gap in
+                // A store restarting is waited out, as `stats --watch` does: one warning, one note when it is back.
+                let outage = { (error: TaskqError?) in
+                    printer.flush()
+                    if let error {
+                        Output.warning("\(error.description); retrying every \(DurationParser.format(logs.pollMillis))")
+                    } else {
+                        Output.note("note: the store answers again")
+                    }
+                }
+                return try await logs.follow(jobID: jobID, attempt: attempt, stream: stream, waiting: waiting, outage: outage) { bytes, gap in
                     if gap > 0 && !noted {
                         noted = true
                         printer.flush()
