@@ -4,13 +4,19 @@
 public enum Maintenance {
     /// Deletes finished jobs in `states` that finished before `before`, `batchSize` per transaction, until none is
     /// left. `progress` receives the running total after each batch. Returns the number deleted by this call.
-    /// A cancelled task stops before the next batch with `TaskqError.interrupted`, saying how many were deleted.
+    /// A cancelled task stops before the next batch with `TaskqError.interrupted`, saying how many were deleted; a
+    /// store error after some batches says how many were deleted before it (each batch is atomic).
     public static func purge(store: JobStore, states: [JobState], finishedBefore before: Millis, batchSize: Int = 1000,
                              progress: (Int) -> Void = { _ in }) async throws -> Int {
         var deleted = 0
         while true {
             if Task.isCancelled { throw TaskqError.interrupted("interrupted: deleted \(deleted) job(s) before stopping") }
-            let n = try await store.purge(states: states, finishedBefore: before, limit: batchSize)
+            let n: Int
+            do {
+                n = try await store.purge(states: states, finishedBefore: before, limit: batchSize)
+            } catch let error as TaskqError where deleted > 0 {
+                throw error.prefixed("deleted \(deleted) job(s), then failed: ")
+            }
             deleted += n
             progress(deleted)
             // A short batch means nothing eligible is left (or another purge holds the rest and deletes it).
@@ -83,7 +89,13 @@ public enum Maintenance {
             if Task.isCancelled {
                 throw TaskqError.interrupted("interrupted: retried \(result.retried.count) of \(ids.count) job(s) before stopping")
             }
-            switch try await store.retry(id: id, now: now, from: states) {
+            let outcome: RetryResult
+            do {
+                outcome = try await store.retry(id: id, now: now, from: states)
+            } catch let error as TaskqError where !result.retried.isEmpty {
+                throw error.prefixed("retried \(result.retried.count) of \(ids.count) job(s), then failed: ")
+            }
+            switch outcome {
             case .retried: result.retried.append(id)
             case let .notRetryable(state): result.skipped.append((id, "now \(state.rawValue)"))
             case .notFound: result.skipped.append((id, "deleted"))
