@@ -121,7 +121,7 @@ enum CommandLineInput {
         }
         // Words left over where a command may follow `--` (create-job, schedule add): say where they go.
         if line.contains("unexpected argument"), ["create-job", "schedule add"].contains(path.joined(separator: " ")) {
-            return TerminalText.escaped(line) + "; a command and its arguments go after -- (taskq \(path.joined(separator: " ")) NAME … -- CMD ARGS…)"
+            return TerminalText.escaped(line) + "; a command and its arguments go after -- (\(([ProgramName.current] + path).joined(separator: " ")) NAME … -- CMD ARGS…)"
         }
         return TerminalText.escaped(line) + " (see '\(([ProgramName.current] + path).joined(separator: " ")) --help')"
     }

@@ -12,8 +12,6 @@ final class ServerState: Sendable {
     let logger: Logger
     let sessions: SessionStore
     let throttle: LoginThrottle
-    /// Two bcrypt checks at a time (about 8 logins a second), at most 32 logins waiting for their turn.
-    let passwordChecks = PasswordCheckLimit(capacity: 2, maxWaiting: 32)
     let tokens = TokenCache()
     let enqueueNotes = EnqueueNotesCache()
     let sessionCheck = SessionCheck()

@@ -74,6 +74,7 @@ struct JobBuilderTests {
             ("invalid queue name 'a,b': use letters, digits, '.', '_', '-' and ':' only", { $0.queue = "a,b" }),
             ("queue name is longer than 64 characters", { $0.queue = String(repeating: "q", count: 65) }),
             ("invalid queue name 'mails ': use letters, digits, '.', '_', '-' and ':' only", { $0.queue = "mails " }),
+            ("invalid queue name '..': a name of dots only would be a path segment; add a letter or digit", { $0.queue = ".." }),
             ("unique key must not be empty or blank", { $0.uniqueKey = " " }),
         ]
         for (message, change) in refusals {

@@ -41,14 +41,24 @@ struct ServeLoginThrottleTests {
             return (try #require(form.header("Set-Cookie")?.firstMatch(#"taskq_login_csrf=([^;]+)"#)),
                     try #require(form.text.firstMatch(#"name="csrf" value="([^"]+)""#)))
         }
+        // One thread per guess, all released at once (a dispatch queue would run two at a time on two cores, and
+        // guesses two at a time are nearly one after the other).
         let statuses = Locked<[Int]>([])
-        DispatchQueue.concurrentPerform(iterations: forms.count) { i in
-            let body = "username=watcher&password=burst+guess+\(i)&csrf=\(forms[i].field)&next=%2F"
-            let answer = try? api.server.request("POST", "/login", headers: ["Cookie": "taskq_login_csrf=\(forms[i].cookie)",
-                                                                            "Content-Type": "application/x-www-form-urlencoded"],
-                                                 body: Data(body.utf8))
-            statuses.withLock { $0.append(answer?.status ?? -1) }
+        let go = DispatchSemaphore(value: 0), done = DispatchGroup()
+        for (i, form) in forms.enumerated() {
+            done.enter()
+            Thread {
+                go.wait()
+                let body = "username=watcher&password=burst+guess+\(i)&csrf=\(form.field)&next=%2F"
+                let answer = try? api.server.request("POST", "/login", headers: ["Cookie": "taskq_login_csrf=\(form.cookie)",
+                                                                                "Content-Type": "application/x-www-form-urlencoded"],
+                                                     body: Data(body.utf8))
+                statuses.withLock { $0.append(answer?.status ?? -1) }
+                done.leave()
+            }.start()
         }
+        for _ in forms { go.signal() }
+        done.wait()
         let answered = statuses.withLock { $0 }
         #expect(answered.filter { $0 == 401 }.count <= 5 && answered.filter { $0 == 429 }.count >= 11, "\(answered.sorted())")
         let checked = api.server.log.components(separatedBy: "failed login for user 'watcher'").count - 1

@@ -43,11 +43,18 @@ struct ShellJobInputTests {
         let found = try cli.run(["create-job", "p", "--args", #"{"env":{"PATH":"\#(cli.path("bin")):/usr/bin:/bin"}}"#, "--", "hello-from-path"]).stdout.trimmed
         let missing = try cli.run(["create-job", "q", "--max-retries", "0", "--args", #"{"env":{"PATH":"/nonexistent"}}"#, "--", "hello-from-path"]).stdout.trimmed
         let env = try cli.run(["create-job", "e", "--", "/usr/bin/env"]).stdout.trimmed
+        // A relative PATH entry is read from the job's own directory, as the shell would.
+        try FileManager.default.createDirectory(atPath: cli.path("proj/tools"), withIntermediateDirectories: true)
+        try "#!/bin/sh\necho in-proj\n".write(toFile: cli.path("proj/tools/proj-tool"), atomically: true, encoding: .utf8)
+        chmod(cli.path("proj/tools/proj-tool"), 0o755)
+        let relative = try cli.run(["create-job", "r", "--args", #"{"cwd":"proj","env":{"PATH":"tools:/usr/bin:/bin"}}"#, "--", "proj-tool"]).stdout.trimmed
         cli.environment["TASKQ_SUPERUSER_PASSWORD"] = "hunter2-never-shown"
         #expect(try cli.run(["run-worker", "--burst"]).status == 0)
 
         let ran = try cli.object(["show-job", found, "--json"])
         #expect(ran["state"] as? String == "completed" && (ran["result"] as? [String: Any])?["stdout"] as? String == "found-it\n", "\(ran)")
+        let inProj = try cli.object(["show-job", relative, "--json"])
+        #expect((inProj["result"] as? [String: Any])?["stdout"] as? String == "in-proj\n", "\(inProj)")
         let notFound = try cli.object(["show-job", missing, "--json"])
         #expect(notFound["error"] as? String == "command not found: hello-from-path (in the job's PATH)", "\(notFound)")
         let printed = (try cli.object(["show-job", env, "--json"])["result"] as? [String: Any])?["stdout"] as? String ?? ""

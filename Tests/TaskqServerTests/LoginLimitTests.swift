@@ -3,7 +3,7 @@ import Testing
 @testable import TaskqServer
 
 /// The login's two bounds: per user name (`LoginThrottle`, attempts in flight counted as failures) and server-wide
-/// (`PasswordCheckLimit`, bcrypt checks at a time).
+/// (`PasswordCheckLimit` in TaskKit, bcrypt runs at a time).
 @Suite("serve: login limits")
 struct LoginLimitTests {
     @Test func attemptsInFlightCountAsFailuresUntilTheyEnd() {

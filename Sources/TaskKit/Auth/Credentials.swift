@@ -13,7 +13,7 @@ public enum Credentials {
         // Cheap check first, so a taken name is refused without a quarter second of hashing; the add itself is
         // atomic and refuses a name taken meanwhile.
         if try await store.user(named: name) != nil { throw nameTaken(name) }
-        let hash = await PasswordHasher.hashOffPool(password)
+        let hash = try await PasswordHasher.hashOffPool(password)
         guard let user = try await store.addUser(NewUser(name: name, email: email, role: role, passwordHash: hash), now: now) else {
             throw nameTaken(name)
         }
@@ -34,7 +34,7 @@ public enum Credentials {
     public static func changePassword(name: String, password: String, store: UserStore, now: Millis) async throws {
         guard try await store.user(named: name) != nil else { throw noSuchUser(name) }
         try CredentialRules.checkPassword(password, userName: name)
-        let hash = await PasswordHasher.hashOffPool(password)
+        let hash = try await PasswordHasher.hashOffPool(password)
         guard try await store.setPasswordHash(hash, forUser: name, now: now) else { throw noSuchUser(name) }
     }
 
@@ -50,12 +50,12 @@ public enum Credentials {
     public static func authenticate(name: String, password: String, store: UserStore, now: Millis) async throws -> UserRecord? {
         guard let user = try await store.user(named: name) else {
             // The decoy is made (once) and checked on the blocking thread, never on the cooperative pool.
-            _ = await BlockingThread.run { PasswordHasher.verify(password, against: PasswordHasher.decoy) }
+            _ = try await PasswordHasher.offPool { PasswordHasher.verify(password, against: PasswordHasher.decoy) }
             return nil
         }
-        guard await PasswordHasher.verifyOffPool(password, against: user.passwordHash) else { return nil }
+        guard try await PasswordHasher.verifyOffPool(password, against: user.passwordHash) else { return nil }
         if PasswordHasher.needsRehash(user.passwordHash) {
-            _ = try await store.setPasswordHash(await PasswordHasher.hashOffPool(password), forUser: name, now: now)
+            _ = try await store.setPasswordHash(try await PasswordHasher.hashOffPool(password), forUser: name, now: now)
         }
         _ = try await store.recordLogin(user: name, now: now)
         return try await store.user(named: name) ?? user

@@ -47,14 +47,25 @@ public enum PasswordHasher {
         (hash.cost ?? 0) < cost
     }
 
-    /// `hash` on a thread of its own, never blocking Swift's cooperative pool.
-    public static func hashOffPool(_ password: String) async -> PasswordHash {
-        await BlockingThread.run { hash(password) }
+    /// `hash` on a thread of its own, never blocking Swift's cooperative pool (`offPool`).
+    public static func hashOffPool(_ password: String) async throws -> PasswordHash {
+        try await offPool { hash(password) }
     }
 
-    /// `verify` on a thread of its own.
-    public static func verifyOffPool(_ password: String, against hash: PasswordHash) async -> Bool {
-        await BlockingThread.run { verify(password, against: hash) }
+    /// `verify` on a thread of its own (`offPool`).
+    public static func verifyOffPool(_ password: String, against hash: PasswordHash) async throws -> Bool {
+        try await offPool { verify(password, against: hash) }
+    }
+
+    /// Two bcrypt runs at a time in this process (about 8 logins a second), each on a thread of its own; with 32
+    /// more waiting, `TaskqError.temporary` (a server answers 503 with `Retry-After`).
+    static let checks = PasswordCheckLimit(capacity: 2, maxWaiting: 32)
+
+    static func offPool<T: Sendable>(_ work: @escaping @Sendable () -> T) async throws -> T {
+        guard await checks.acquire() else { throw TaskqError.temporary("too many password checks at once: try again in a second") }
+        let value = await BlockingThread.run(work)
+        await checks.release()
+        return value
     }
 
     /// A hash of a random password, verified against when a login names an unknown user, so the answer takes as

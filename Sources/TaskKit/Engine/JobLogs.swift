@@ -65,11 +65,10 @@ public struct JobLogs: Sendable {
         while true {
             try Task.checkCancellation()
             do {
-                if let ending = try await look(jobID: jobID, followed: followed, stream: stream, seen: &seen,
-                                               saidWaiting: &saidWaiting, waiting: waiting, emit: emit) {
-                    return ending
-                }
+                let ending = try await look(jobID: jobID, followed: followed, stream: stream, seen: &seen,
+                                            saidWaiting: &saidWaiting, waiting: waiting, emit: emit)
                 if down { down = false; outage(nil) }
+                if let ending { return ending }
             } catch let error as TaskqError where error.exitCode == 69 || error.exitCode == 75 {
                 if !down { down = true; outage(error) }
             }

@@ -113,8 +113,14 @@ public final class JobOutputSink: @unchecked Sendable {
     }
 
     private func runWriter(_ target: Target) async {
+        var failed = false
         while true {
-            if !state.withLock({ $0.closing }) { await waitForWork() }
+            if !state.withLock({ $0.closing }) {
+                // After a failed append the store is given `interval` whatever is written meanwhile: a store that
+                // refuses at once must not be asked again on every read of a busy job's output.
+                if failed { try? await Task.sleep(nanoseconds: UInt64(interval * 1e9)) } else { await waitForWork() }
+            }
+            failed = false
             let (batch, closing) = state.withLock { s -> ([(Int, Spool)], Bool) in
                 let batch = s.spools.enumerated().filter { !$0.element.bytes.isEmpty || $0.element.skipped > 0 }.map { ($0.offset, $0.element) }
                 s.spools = [Spool(), Spool()]
@@ -134,7 +140,10 @@ public final class JobOutputSink: @unchecked Sendable {
                 } catch {
                     // The store is unreachable: the bytes go back in front of what arrived since and are tried
                     // again with it (still a tail of at most `cap`), so an outage costs no output the store holds
-                    // already (dropping them would make the next append replace it).
+                    // already (dropping them would make the next append replace it). An append the store made but
+                    // could not confirm (the connection cut after it) is then stored twice: rare, and visible,
+                    // where a loss would not be.
+                    failed = true
                     let warn = state.withLock { s -> Bool in
                         s.spools[index] = Self.requeued(spool, before: s.spools[index], cap: target.cap)
                         s.waiting = s.spools.reduce(0) { $0 + $1.bytes.count }

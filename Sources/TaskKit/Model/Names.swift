@@ -17,6 +17,10 @@ public enum Names {
     /// A queue name: 1–64 letters (any script), digits, `.`, `_`, `-` and `:`. Commas are what
     /// `run-worker -q a,b` splits on, and queue names become parts of Redis keys and PostgreSQL notifications.
     public static func checkQueue(_ name: String) throws {
+        // `.` and `..` would be path segments in the API's URLs (/api/v1/queues/NAME/pause), which serve refuses.
+        if name.allSatisfy({ $0 == "." }) && !name.isEmpty {
+            throw TaskqError.usage("invalid queue name '\(name)': a name of dots only would be a path segment; add a letter or digit")
+        }
         if isPlainQueue(name) { return }
         guard !name.isEmpty else { throw TaskqError.usage("queue name must not be empty") }
         guard name.count <= maxQueue else { throw TaskqError.usage("queue name is longer than \(maxQueue) characters") }

@@ -121,22 +121,23 @@ public struct DatabaseURL: Sendable, Equatable {
                     return !host.contains("=") && !host.contains(where: { $0 == " " || $0 == "\t" || $0 == "\n" })
                 }
             }
-            // The whole rest first (a password may hold spaces: `postgres://u:my secret@h/db`), else up to the first
-            // white space (a URI as one value of a key=value string: `dbname=postgres://u:p@h user=x`).
+            // In the whole rest (a password may hold spaces: `postgres://u:my secret@h/db`) and up to the first white
+            // space (a URI as one value of a key=value string: `dbname=postgres://u:p@h user=x`): the later '@' of
+            // the two ends the userinfo, so whatever could be the password is masked.
             let toSpace = rest[..<(rest.firstIndex(where: { $0 == " " || $0 == "\t" || $0 == "\n" }) ?? rest.endIndex)]
-            let found = userinfoEnd(in: rest).map { (rest, $0) } ?? userinfoEnd(in: toSpace).map { (toSpace, $0) }
-            guard let (segment, at) = found else {
+            let candidates = [userinfoEnd(in: rest), userinfoEnd(in: toSpace)].compactMap { $0 }
+            guard let at = candidates.max() else {
                 remaining = rest
                 continue
             }
-            if let colon = segment[..<at].firstIndex(of: ":") {
-                secrets.append(String(segment[segment.index(after: colon)..<at]))
-                result += segment[...colon] + "***"
+            if let colon = rest[..<at].firstIndex(of: ":") {
+                secrets.append(String(rest[rest.index(after: colon)..<at]))
+                result += rest[...colon] + "***"
             } else if lonePassword {
-                secrets.append(String(segment[..<at]))
+                secrets.append(String(rest[..<at]))
                 result += "***"
             } else {
-                result += segment[..<at]
+                result += rest[..<at]
             }
             remaining = rest[at...]
         }

@@ -114,14 +114,14 @@ public enum ChildProcess {
     }
 
     /// The first executable regular file named `command` in the directories of `path` (an empty entry is the
-    /// working directory, as for `execvp`; relative ones are read from `cwd`).
+    /// working directory, as for `execvp`), as the child will name it: a relative entry stays relative, since the
+    /// child runs in `cwd` (where it is looked for here).
     static func lookUp(_ command: String, in path: String, cwd: String?) -> String? {
         for entry in path.split(separator: ":", omittingEmptySubsequences: false) {
-            var directory = entry.isEmpty ? "." : String(entry)
-            if !directory.hasPrefix("/"), let cwd { directory = cwd + "/" + directory }
-            let candidate = directory + "/" + command
+            let candidate = (entry.isEmpty ? "." : String(entry)) + "/" + command
+            let here = candidate.hasPrefix("/") || cwd == nil ? candidate : cwd! + "/" + candidate
             var info = stat()
-            if stat(candidate, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, access(candidate, X_OK) == 0 {
+            if stat(here, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, access(here, X_OK) == 0 {
                 return candidate
             }
         }

@@ -35,16 +35,16 @@ struct Retry: TaskqSubcommand {
     var again = false
 
     func validate() throws {
-        if state.isEmpty && (queue != nil || dryRun) { throw ValidationError("--queue and --dry-run go with --state (taskq retry --state failed --queue Q)") }
+        if state.isEmpty && (queue != nil || dryRun) { throw ValidationError("--queue and --dry-run go with --state (\(ProgramName.current) retry --state failed --queue Q)") }
         // A name no job can have matches nothing: said so, rather than echoed back with its control characters.
         if let queue { do { try Names.checkQueue(queue) } catch let error as TaskqError { throw ValidationError(error.description) } }
         if let id {
             _ = try parseJobID(id)
             if !state.isEmpty { throw ValidationError("give a job id or --state, not both") }
         } else if again {
-            throw ValidationError("--again goes with a job id (taskq retry ID --again)")
+            throw ValidationError("--again goes with a job id (\(ProgramName.current) retry ID --again)")
         } else if state.isEmpty {
-            throw ValidationError("missing job id (usage: taskq retry ID, or taskq retry --state failed [--queue Q])")
+            throw ValidationError("missing job id (usage: \(ProgramName.current) retry ID, or \(ProgramName.current) retry --state failed [--queue Q])")
         }
         _ = try states()
     }

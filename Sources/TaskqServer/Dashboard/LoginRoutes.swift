@@ -64,23 +64,11 @@ struct LoginRoutes {
         return response
     }
 
-    /// The user whose name and password these are, or nil; checked two at a time server-wide (`passwordChecks`), and
-    /// 503 with `Retry-After` when too many logins already wait for their turn.
+    /// The user whose name and password these are, or nil. The bcrypt runs are two at a time process-wide
+    /// (`PasswordHasher.offPool`): beyond 32 waiting, a temporary error (503 with `Retry-After`, in the access log).
     private func checkPassword(username: String, password: String, now: Millis) async throws -> UserRecord? {
         guard !username.isEmpty, !password.isEmpty, password.utf8.count <= 1024 else { return nil }
-        guard await state.passwordChecks.acquire() else {
-            state.logger.warning("login for user '\(TerminalText.escaped(username))' turned away: too many logins at once")
-            throw Problem(.serviceUnavailable, "too many logins at once: try again in a second", headers: [.retryAfter: "1"])
-        }
-        let user: UserRecord?
-        do {
-            user = try await Credentials.authenticate(name: username, password: password, store: state.store, now: now)
-        } catch {
-            await state.passwordChecks.release()
-            throw error
-        }
-        await state.passwordChecks.release()
-        return user
+        return try await Credentials.authenticate(name: username, password: password, store: state.store, now: now)
     }
 
     @Sendable func logout(_ request: Request, context: ServerContext) async throws -> Response {

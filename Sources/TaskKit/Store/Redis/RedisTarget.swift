@@ -24,14 +24,14 @@ public struct RedisTarget: Sendable, Equatable {
         if let q = rest.firstIndex(of: "?") {
             // A misspelt parameter (`?prefx=app`) must not silently write under the default prefix.
             let known = isUnix ? ["prefix", "db", "user", "password"] : ["prefix", "user", "password"]
+            // `redis://:pa?ss@host`: the '?' was the password's own, so the rest of the password reads as parameters;
+            // said so before any of them is quoted as a name.
+            if !isUnix, rest[q...].contains("@") {
+                throw TaskqError.usage("Redis URL '\(TerminalText.escaped(display))' has an '@' after its '?': percent-encode '@' (%40) in parameter values, and '?' (%3F), '#' (%23) and '&' (%26) in a password")
+            }
             for pair in rest[rest.index(after: q)...].split(separator: "&") {
                 let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
                 let name = String(kv[0]).removingPercentEncodingSimple()
-                // `redis://:pa?ss@host`: the '?' was the password's own, so the rest of the password reads as a
-                // parameter; say so without quoting it.
-                guard !pair.contains("@") else {
-                    throw TaskqError.usage("Redis URL '\(TerminalText.escaped(display))' has an '@' after its '?': percent-encode '@' (%40) in parameter values, and '?' (%3F), '#' (%23) and '&' (%26) in a password")
-                }
                 guard known.contains(name) else {
                     throw TaskqError.usage("unknown parameter '\(TerminalText.escaped(name))' in Redis URL '\(TerminalText.escaped(display))': expected \(known.joined(separator: ", "))")
                 }

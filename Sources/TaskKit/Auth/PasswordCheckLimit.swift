@@ -1,6 +1,6 @@
-/// Bounds the password checks (bcrypt, ~0.25 s of CPU each, on a thread of their own) running at once: beyond
-/// `capacity` a login waits its turn, and beyond `maxWaiting` waiting ones it is turned away (503), so a flood of
-/// logins (many user names, which the throttle does not hold) cannot start hundreds of threads.
+/// Bounds the bcrypt runs (~0.25 s of CPU each, on a thread of their own) at once: beyond `capacity` one waits its
+/// turn, and beyond `maxWaiting` waiting ones it is turned away, so a flood of logins (many user names, which a
+/// server's per-name throttle does not hold) cannot start hundreds of threads (`PasswordHasher.offPool`).
 actor PasswordCheckLimit {
     private let capacity: Int
     private let maxWaiting: Int
