@@ -95,10 +95,7 @@ struct ServerBackendEndToEndTests {
     /// A Redis without AOF loses every job written since its last snapshot when it stops: `migrate` (and a worker,
     /// beat or serve as it starts) says so, and still does its work.
     @Test func redisWithoutAOFIsWarnedAbout() throws {
-        let redis = try TestServers.dedicatedRedis()
-        let port = redis.url.split(separator: ":")[2].split(separator: "/")[0]
-        let cli = try CLI()
-        cli.databaseURL = redis.url
+        let (redis, port, cli) = try dedicatedRedisCLI()
         func configSet(_ name: String, _ value: String) { _ = commandOutput("redis-cli -p \(port) CONFIG SET \(name) \(value)") }
         configSet("appendonly", "no")
         let migrate = try cli.run(["migrate"])
@@ -124,10 +121,7 @@ struct ServerBackendEndToEndTests {
     /// Redis dropping taskq's connection mid-enqueue (CLIENT KILL, a restart) is an error with a count, never a
     /// death by SIGPIPE (hiredis writes with write(): a sweep saw exit 141 and nothing on stderr in 5 runs of 7).
     @Test func aRedisConnectionKilledMidEnqueueIsAnErrorNotSIGPIPE() throws {
-        let redis = try TestServers.dedicatedRedis()
-        let port = redis.url.split(separator: ":")[2].split(separator: "/")[0]
-        let cli = try CLI()
-        cli.databaseURL = redis.url
+        let (_, port, cli) = try dedicatedRedisCLI()
         #expect(try cli.run(["migrate"]).status == 0)
         // Batches of megabytes, so a kill often lands while one is being written (the write that then fails).
         let pad = String(repeating: "x", count: 2_000)
@@ -146,10 +140,7 @@ struct ServerBackendEndToEndTests {
     /// A store that is read-only for now (a Redis replica) makes `beat --once` exit 75 at the first schedule, as every
     /// other command does, instead of trying each schedule and exiting 1; once writable, the next run fires them.
     @Test func beatOnceOnAReadOnlyStoreIsATemporaryFailure() throws {
-        let redis = try TestServers.dedicatedRedis()
-        let port = redis.url.split(separator: ":")[2].split(separator: "/")[0]
-        let cli = try CLI()
-        cli.databaseURL = redis.url
+        let (_, port, cli) = try dedicatedRedisCLI()
         #expect(try cli.run(["migrate"]).status == 0)
         for name in ["a", "b"] {
             #expect(try cli.run(["schedule", "add", name, "--cron", "@every 1s", "--task", "noop", "--force"]).status == 0)
@@ -374,4 +365,13 @@ struct ServerBackendEndToEndTests {
         #expect(watched.status == 0, "\(watched.stderr)")
         #expect(!watched.stderr.contains("retrying") || watched.stderr.contains("note: the store answers again"), "\(watched.stderr)")
     }
+}
+
+/// A Redis server of the test's own, its port (for `redis-cli -p`) and a CLI pointed at it (not migrated).
+func dedicatedRedisCLI() throws -> (redis: DedicatedServer, port: Substring, cli: CLI) {
+    let redis = try TestServers.dedicatedRedis()
+    let port = redis.url.split(separator: ":")[2].split(separator: "/")[0]
+    let cli = try CLI()
+    cli.databaseURL = redis.url
+    return (redis, port, cli)
 }
