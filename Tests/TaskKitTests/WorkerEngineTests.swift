@@ -140,7 +140,9 @@ struct WorkerEngineTests {
         let now = Clock.now()
         let quick = try await store.enqueue([newJob("quick", task: "sleep", args: .obj(("seconds", .double(0.3))))], now: now)[0].id
         let slow = try await store.enqueue([newJob("slow", task: "sleep", args: .obj(("seconds", .int(60))))], now: now)[0].id
-        let worker = Worker(store: store, registry: .builtins(), options: options { $0.gracePeriodMillis = 1_000 }, logger: Self.logger)
+        // A grace period far beyond the quick job's 0.3 s: with a second, a fresh clone's parallel library tests
+        // once kept it from finishing in time on two busy cores (released, not completed).
+        let worker = Worker(store: store, registry: .builtins(), options: options { $0.gracePeriodMillis = 5_000 }, logger: Self.logger)
         let run = Task { try await worker.run() }
         try await waitUntil { try await store.job(id: slow)?.state == .running }
         worker.stop()
