@@ -93,6 +93,20 @@ struct OutputSpoolTests {
                 == .init(bytes: Array("cd".utf8), skipped: 5))
     }
 
+    /// Output the store did not take when the job ends is tried again before `finish` returns (the outcome waits
+    /// for it): a job that ended during a store restart once lost what it printed during it.
+    @Test func finishTriesAgainWhileTheStoreIsBack() async throws {
+        let store = FlakyOutputStore()
+        store.failing = true
+        let sink = JobOutputSink(target: .init(store: store, jobID: 1, attempt: 1, worker: "w", cap: 100, logger: WorkerEngineTests.logger),
+                                 interval: 0.01)
+        sink.write(Array("during the outage\n".utf8), to: .stdout)
+        let back = Task { try await Task.sleep(nanoseconds: 200_000_000); store.failing = false }
+        await sink.finish()
+        try await back.value
+        #expect(String(decoding: store.kept, as: UTF8.self) == "during the outage\n" && store.failures > 0)
+    }
+
     func waitFor(_ condition: () -> Bool) async throws {
         for _ in 0..<2_000 where !condition() { try await Task.sleep(nanoseconds: 5_000_000) }
         #expect(condition())

@@ -192,6 +192,11 @@ struct ReliabilityInputTests {
             let private_ = try run(["list-jobs", "--json"])
             #expect(private_.status == 69 && private_.stderr.contains("permission denied: this user cannot read the file"), "\(private_.stderr)")
             chmod(cli.path("taskq.sqlite3"), 0o644)
+            // Behind a directory this user may not enter: said so, not "does not exist: run migrate".
+            chmod(cli.dir, 0o700)
+            let closed = try run(["list-jobs", "--json"])
+            #expect(closed.status == 69 && closed.stderr.contains("a directory on its path is closed to this user"), "\(closed.stderr)")
+            chmod(cli.dir, 0o755)
         } else {
             try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: cli.dir)
             run = { try cli.run($0) }

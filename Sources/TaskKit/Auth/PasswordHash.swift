@@ -61,8 +61,11 @@ public enum PasswordHasher {
     /// more waiting, `TaskqError.temporary` (a server answers 503 with `Retry-After`).
     static let checks = PasswordCheckLimit(capacity: 2, maxWaiting: 32)
 
+    /// `offPool`'s refusal when too many checks wait (a server tells the login so, not a store problem).
+    public static let busy = TaskqError.temporary("too many logins at once: try again in a second")
+
     static func offPool<T: Sendable>(_ work: @escaping @Sendable () -> T) async throws -> T {
-        guard await checks.acquire() else { throw TaskqError.temporary("too many password checks at once: try again in a second") }
+        guard await checks.acquire() else { throw busy }
         let value = await BlockingThread.run(work)
         await checks.release()
         return value

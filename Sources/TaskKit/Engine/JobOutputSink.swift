@@ -112,13 +112,25 @@ public final class JobOutputSink: @unchecked Sendable {
         await writer.value
     }
 
+    /// How long `finish` keeps trying to store the last output while the store does not answer (then the rest is
+    /// lost, with one warning): the attempt's outcome waits for it, and a worker stopping must not wait for ever.
+    static let finishPatienceSeconds = 15.0
+
     private func runWriter(_ target: Target) async {
         var failed = false
+        var finishDeadline: Double?
         while true {
             if !state.withLock({ $0.closing }) {
                 // After a failed append the store is given `interval` whatever is written meanwhile: a store that
                 // refuses at once must not be asked again on every read of a busy job's output.
                 if failed { try? await Task.sleep(nanoseconds: UInt64(interval * 1e9)) } else { await waitForWork() }
+            } else if failed {
+                // Closing with output the store has not taken: tried again for a while, not dropped at once (a job
+                // that ended during a store restart lost what it printed during it).
+                let deadline = finishDeadline ?? Clock.monotonicSeconds() + Self.finishPatienceSeconds
+                finishDeadline = deadline
+                guard Clock.monotonicSeconds() < deadline else { return }
+                try? await Task.sleep(nanoseconds: UInt64(interval * 1e9))
             }
             failed = false
             let (batch, closing) = state.withLock { s -> ([(Int, Spool)], Bool) in
@@ -153,7 +165,7 @@ public final class JobOutputSink: @unchecked Sendable {
                     if warn { target.logger.warning("could not store output of job \(target.jobID): \(error)") }
                 }
             }
-            if closing { return }
+            if closing && !failed { return }
         }
     }
 

@@ -9,6 +9,22 @@ public struct DatabaseURL: Sendable, Equatable {
     }
 
     public let target: Target
+    /// `u@at:pa?ss@host/db` or `u@at:pa/ss@host/db` (an '@' in the user name, a '?' or '/' in the password): libpq
+    /// ends the user name at the first '@' and reads `at:pa` as host and port, then quotes the password's rest (as a
+    /// query or a port) in its error. Told by a second '@' after a "port" that is no number; an '@' in a parameter of
+    /// a URL whose port is a number (`…@h:5/x?options=a@b`) is left alone.
+    static func passwordReadAsPort(_ rest: Substring) -> Bool {
+        guard let firstAt = rest.firstIndex(of: "@"), !rest[..<firstAt].contains(where: { $0 == "/" || $0 == "?" }),
+              rest[rest.index(after: firstAt)...].contains("@") else { return false }
+        let hosts = rest[rest.index(after: firstAt)...].prefix(while: { $0 != "/" && $0 != "?" })
+        return hosts.split(separator: ",").contains { host in
+            let afterBracket = host.hasPrefix("[") ? host[(host.firstIndex(of: "]") ?? host.startIndex)...] : host
+            guard let colon = afterBracket.lastIndex(of: ":") else { return false }
+            let port = afterBracket[afterBracket.index(after: colon)...]
+            return !port.isEmpty && !port.allSatisfy(\.isNumber)
+        }
+    }
+
     /// The URL with any password replaced by `***` (computed once, when parsing): safe for logs and messages.
     public let display: String
 
@@ -41,9 +57,10 @@ public struct DatabaseURL: Sendable, Equatable {
             let rest = url[scheme.upperBound...]
             // libpq ends the user name and password at the first '@', so with a second one part of the password
             // would be read as the host and quoted back in libpq's error.
-            if rest.prefix(while: { $0 != "/" && $0 != "?" }).filter({ $0 == "@" }).count > 1 {
-                throw TaskqError.usage("database URL '\(TerminalText.escaped(display))' has more than one '@' before its host: "
-                                       + "write an '@' in the user name or password as %40")
+            if rest.prefix(while: { $0 != "/" && $0 != "?" }).filter({ $0 == "@" }).count > 1
+                || Self.passwordReadAsPort(rest) {
+                throw TaskqError.usage("database URL '\(TerminalText.escaped(display))' has more than one '@': "
+                                       + "write an '@' in the user name, password or a parameter as %40")
             }
             // An unescaped '/' in the password ends libpq's host part early: it would read "user:pass" as host and
             // port. (An '@' in a query value, `?application_name=me@host`, is not one: '?' or '=' comes before it.)
@@ -152,7 +169,7 @@ public struct DatabaseURL: Sendable, Equatable {
         while let equals = remaining.firstIndex(of: "=") {
             // The key: the word before '=' (spaces allowed around it), percent-decoded for URI query parameters.
             let before = remaining[..<equals]
-            let trimmed = before.reversed().drop(while: { $0 == " " })
+            let trimmed = before.reversed().drop(while: { " \t\n\r".contains($0) })
             let key = String(trimmed.prefix(while: { !" \t\n?&;".contains($0) }).reversed()).removingPercentEncodingSimple().lowercased()
             result += remaining[...equals]
             var value = remaining[remaining.index(after: equals)...]
@@ -160,7 +177,7 @@ public struct DatabaseURL: Sendable, Equatable {
                 remaining = value
                 continue
             }
-            let spaces = value.prefix(while: { $0 == " " })
+            let spaces = value.prefix(while: { " \t\n\r".contains($0) })
             result += spaces
             value = value[spaces.endIndex...]
             // A quoted value ends at its closing quote, a bare one at a space or '&'; a backslash escapes either.

@@ -68,7 +68,12 @@ struct LoginRoutes {
     /// (`PasswordHasher.offPool`): beyond 32 waiting, a temporary error (503 with `Retry-After`, in the access log).
     private func checkPassword(username: String, password: String, now: Millis) async throws -> UserRecord? {
         guard !username.isEmpty, !password.isEmpty, password.utf8.count <= 1024 else { return nil }
-        return try await Credentials.authenticate(name: username, password: password, store: state.store, now: now)
+        do {
+            return try await Credentials.authenticate(name: username, password: password, store: state.store, now: now)
+        } catch let error as TaskqError where error == PasswordHasher.busy {
+            // Not the store: its generic 503 message would send the operator looking at the wrong thing.
+            throw Problem(.serviceUnavailable, error.description, headers: [.retryAfter: "1"])
+        }
     }
 
     @Sendable func logout(_ request: Request, context: ServerContext) async throws -> Response {

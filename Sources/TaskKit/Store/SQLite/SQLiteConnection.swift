@@ -35,8 +35,12 @@ final class SQLiteConnection: @unchecked Sendable {
     }
 
     private func openOnQueue(create: Bool) throws {
-        if !create && path != ":memory:" && access(path, F_OK) != 0 {
-            throw TaskqError.unavailable("database file '\(TerminalText.escaped(path))' does not exist: run `taskq migrate` to create it")
+        if path != ":memory:" && access(path, F_OK) != 0 {
+            // A directory on the way this user may not enter (a 0700 /var/lib/taskq) is no missing file.
+            if errno == EACCES { throw Self.unreadable(path, "a directory on its path is closed to this user") }
+            if !create {
+                throw TaskqError.unavailable("database file '\(TerminalText.escaped(path))' does not exist: run `taskq migrate` to create it")
+            }
         }
         // An existing file or directory this process may not write is opened read-only, so reading commands (and
         // `migrate` of a database already up to date) still work; a write then fails with SQLITE_READONLY (exit 69).
@@ -83,14 +87,19 @@ final class SQLiteConnection: @unchecked Sendable {
         if fd >= 0 { Glibc.close(fd) }
     }
 
+    private static func unreadable(_ path: String, _ why: String) -> TaskqError {
+        .unavailable("cannot open database '\(TerminalText.escaped(path))': permission denied: \(why) (docs/contracts.md#the-sqlite-file)")
+    }
+
     private func openHandle(_ name: String, flags: Int32) throws {
         var db: OpaquePointer?
         let rc = sqlite3_open_v2(name, &db, flags, nil)
         handle = db
         if rc != SQLITE_OK {
-            var message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+            let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
             if path != ":memory:", access(path, F_OK) == 0, access(path, R_OK) != 0 {
-                message = "permission denied: this user cannot read the file (docs/contracts.md#the-sqlite-file)"
+                closeOnQueue()
+                throw Self.unreadable(path, "this user cannot read the file")
             }
             closeOnQueue()
             throw TaskqError.unavailable("cannot open database '\(TerminalText.escaped(path))': \(message)")
