@@ -17,6 +17,11 @@ struct JSONOption: ParsableArguments {
     var json = false
 }
 
+/// Runs a TaskKit check in a command's `validate()`: its error becomes argument-parser's (exit 64, usage shown).
+func validating(_ check: () throws -> Void) throws {
+    do { try check() } catch let error as TaskqError { throw ValidationError(error.description) }
+}
+
 /// `--state` values: repeatable and comma-separated, seed synonyms accepted. A name that is no state is refused naming
 /// `expected`; a state outside `allowed`, with `refusal`.
 func parseStates(_ values: [String], expected: String, allowed: Set<JobState> = Set(JobState.allCases),

@@ -25,6 +25,15 @@ enum ServerBackend: String, CaseIterable, CustomTestStringConvertible, Sendable 
         case .redis: return try TestServers.dedicatedRedis()
         }
     }
+
+    /// A server of the test's own and a CLI on it, migrated.
+    func dedicatedCLI() throws -> (server: DedicatedServer, cli: CLI) {
+        let server = try dedicated()
+        let cli = try CLI()
+        cli.databaseURL = server.url
+        try cli.run(["migrate"])
+        return (server, cli)
+    }
 }
 
 /// The binary against real, throwaway PostgreSQL and Redis servers (started by the tests on free loopback ports).
@@ -317,10 +326,7 @@ struct ServerBackendEndToEndTests {
     /// (an operator following a job through a failover was cut off with 69 while the job ran on).
     @Test(arguments: ServerBackend.allCases)
     func followingAJobWaitsOutAServerRestart(backend: ServerBackend) throws {
-        let server = try backend.dedicated()
-        let cli = try CLI()
-        cli.databaseURL = server.url
-        try cli.run(["migrate"])
+        let (server, cli) = try backend.dedicatedCLI()
         let id = try cli.run(["create-job", "long", "--", "sh", "-c", "for i in $(seq 1 40); do echo line$i; sleep 0.1; done"]).stdout.trimmed
         let worker = try cli.start(["run-worker", "--poll-interval", "100ms", "--log-level", "error"])
         let follow = try cli.start(["logs", id, "--follow"])
@@ -335,10 +341,7 @@ struct ServerBackendEndToEndTests {
 
     @Test(arguments: ServerBackend.allCases)
     func aServerRestartMidDrainLosesNothing(backend: ServerBackend) throws {
-        let server = try backend.dedicated()
-        let cli = try CLI()
-        cli.databaseURL = server.url
-        try cli.run(["migrate"])
+        let (server, cli) = try backend.dedicatedCLI()
         let total = 3_000
         let lines = (0..<total).map { #"{"name":"r\#($0)","task":"sleep","args":{"seconds":0.002}}"# }.joined(separator: "\n")
         #expect(try cli.run(["create-job", "--from-file", "-"], stdin: lines, timeout: 120).lines.count == total)

@@ -182,10 +182,7 @@ public enum BulkEnqueue {
             throw TaskqError.interrupted(enqueued == 0 ? "interrupted: nothing was enqueued"
                                                        : "interrupted: enqueued \(enqueued) of \(total) jobs (their ids are on stdout)")
         }
-        do {
-            committed(try await store.enqueue(jobs, now: now))
-        } catch let error as TaskqError where enqueued > 0 {
-            throw error.prefixed("enqueued \(enqueued) of \(total) jobs (their ids are on stdout), then failed: ")
-        }
+        let done = enqueued > 0 ? "enqueued \(enqueued) of \(total) jobs (their ids are on stdout)" : nil
+        committed(try await TaskqError.sayingHowFar(done) { try await store.enqueue(jobs, now: now) })
     }
 }

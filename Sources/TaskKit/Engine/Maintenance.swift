@@ -11,11 +11,8 @@ public enum Maintenance {
         var deleted = 0
         while true {
             if Task.isCancelled { throw TaskqError.interrupted("interrupted: deleted \(deleted) job(s) before stopping") }
-            let n: Int
-            do {
-                n = try await store.purge(states: states, finishedBefore: before, limit: batchSize)
-            } catch let error as TaskqError where deleted > 0 {
-                throw error.prefixed("deleted \(deleted) job(s), then failed: ")
+            let n = try await TaskqError.sayingHowFar(deleted > 0 ? "deleted \(deleted) job(s)" : nil) {
+                try await store.purge(states: states, finishedBefore: before, limit: batchSize)
             }
             deleted += n
             progress(deleted)
@@ -89,13 +86,8 @@ public enum Maintenance {
             if Task.isCancelled {
                 throw TaskqError.interrupted("interrupted: retried \(result.retried.count) of \(ids.count) job(s) before stopping")
             }
-            let outcome: RetryResult
-            do {
-                outcome = try await store.retry(id: id, now: now, from: states)
-            } catch let error as TaskqError where !result.retried.isEmpty {
-                throw error.prefixed("retried \(result.retried.count) of \(ids.count) job(s), then failed: ")
-            }
-            switch outcome {
+            let done = result.retried.isEmpty ? nil : "retried \(result.retried.count) of \(ids.count) job(s)"
+            switch try await TaskqError.sayingHowFar(done, { try await store.retry(id: id, now: now, from: states) }) {
             case .retried: result.retried.append(id)
             case let .notRetryable(state): result.skipped.append((id, "now \(state.rawValue)"))
             case .notFound: result.skipped.append((id, "deleted"))

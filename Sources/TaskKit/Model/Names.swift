@@ -17,10 +17,7 @@ public enum Names {
     /// A queue name: 1–64 letters (any script), digits, `.`, `_`, `-` and `:`. Commas are what
     /// `run-worker -q a,b` splits on, and queue names become parts of Redis keys and PostgreSQL notifications.
     public static func checkQueue(_ name: String) throws {
-        // `.` and `..` would be path segments in the API's URLs (/api/v1/queues/NAME/pause), which serve refuses.
-        if name.allSatisfy({ $0 == "." }) && !name.isEmpty {
-            throw TaskqError.usage("invalid queue name '\(name)': a name of dots only would be a path segment; add a letter or digit")
-        }
+        try checkNotDotsOnly(name, what: "queue")
         if isPlainQueue(name) { return }
         guard !name.isEmpty else { throw TaskqError.usage("queue name must not be empty") }
         guard name.count <= maxQueue else { throw TaskqError.usage("queue name is longer than \(maxQueue) characters") }
@@ -30,6 +27,13 @@ public enum Names {
     }
 
     /// A task name: 1–200 characters, no control characters or blanks at either end.
+    /// `.` and `..` would be path segments in the API's URLs (`/api/v1/queues/NAME/pause`), which serve refuses.
+    static func checkNotDotsOnly(_ name: String, what: String) throws {
+        if !name.isEmpty && name.allSatisfy({ $0 == "." }) {
+            throw TaskqError.usage("invalid \(what) name '\(name)': a name of dots only would be a path segment; add a letter or digit")
+        }
+    }
+
     public static func checkTask(_ name: String) throws {
         try checkLabel(name, what: "task name", max: maxTask)
     }

@@ -33,10 +33,7 @@ public struct ScheduleDefinition: Sendable, Equatable {
               name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-:".contains($0)) }) else {
             throw TaskqError.usage("invalid schedule name '\(TerminalText.escaped(name))': use 1-200 ASCII letters, digits, '.', '_', '-' or ':'")
         }
-        // `.` and `..` would be path segments in the API's URLs (/api/v1/schedules/NAME/pause), which serve refuses.
-        if name.allSatisfy({ $0 == "." }) {
-            throw TaskqError.usage("invalid schedule name '\(name)': a name of dots only would be a path segment; add a letter or digit")
-        }
+        try Names.checkNotDotsOnly(name, what: "schedule")
     }
 
     /// Errors do not repeat the schedule's name: callers say where the definition came from.

@@ -9,22 +9,6 @@ public struct DatabaseURL: Sendable, Equatable {
     }
 
     public let target: Target
-    /// `u@at:pa?ss@host/db` or `u@at:pa/ss@host/db` (an '@' in the user name, a '?' or '/' in the password): libpq
-    /// ends the user name at the first '@' and reads `at:pa` as host and port, then quotes the password's rest (as a
-    /// query or a port) in its error. Told by a second '@' after a "port" that is no number; an '@' in a parameter of
-    /// a URL whose port is a number (`…@h:5/x?options=a@b`) is left alone.
-    static func passwordReadAsPort(_ rest: Substring) -> Bool {
-        guard let firstAt = rest.firstIndex(of: "@"), !rest[..<firstAt].contains(where: { $0 == "/" || $0 == "?" }),
-              rest[rest.index(after: firstAt)...].contains("@") else { return false }
-        let hosts = rest[rest.index(after: firstAt)...].prefix(while: { $0 != "/" && $0 != "?" })
-        return hosts.split(separator: ",").contains { host in
-            let afterBracket = host.hasPrefix("[") ? host[(host.firstIndex(of: "]") ?? host.startIndex)...] : host
-            guard let colon = afterBracket.lastIndex(of: ":") else { return false }
-            let port = afterBracket[afterBracket.index(after: colon)...]
-            return !port.isEmpty && !port.allSatisfy(\.isNumber)
-        }
-    }
-
     /// The URL with any password replaced by `***` (computed once, when parsing): safe for logs and messages.
     public let display: String
 
@@ -91,6 +75,22 @@ public struct DatabaseURL: Sendable, Equatable {
         var out = url.isEmpty ? text : text.replacing(url, with: display)
         for secret in secrets where !secret.isEmpty { out = out.replacing(secret, with: "***") }
         return out
+    }
+
+    /// `u@at:pa?ss@host/db` or `u@at:pa/ss@host/db` (an '@' in the user name, a '?' or '/' in the password): libpq
+    /// ends the user name at the first '@' and reads `at:pa` as host and port, then quotes the password's rest (as a
+    /// query or a port) in its error. Told by a second '@' after a "port" that is no number; an '@' in a parameter of
+    /// a URL whose port is a number (`…@h:5/x?options=a@b`) is left alone.
+    static func passwordReadAsPort(_ rest: Substring) -> Bool {
+        guard let firstAt = rest.firstIndex(of: "@"), !rest[..<firstAt].contains(where: { $0 == "/" || $0 == "?" }),
+              rest[rest.index(after: firstAt)...].contains("@") else { return false }
+        let hosts = rest[rest.index(after: firstAt)...].prefix(while: { $0 != "/" && $0 != "?" })
+        return hosts.split(separator: ",").contains { host in
+            let afterBracket = host.hasPrefix("[") ? host[(host.firstIndex(of: "]") ?? host.startIndex)...] : host
+            guard let colon = afterBracket.lastIndex(of: ":") else { return false }
+            let port = afterBracket[afterBracket.index(after: colon)...]
+            return !port.isEmpty && !port.allSatisfy(\.isNumber)
+        }
     }
 
     /// The scheme of a URI (`postgres` of `postgres://…`), or nil: a libpq key=value string is not a URI even when a

@@ -16,10 +16,7 @@ struct ConnectionQueue: Sendable {
     func run<T>(queued: (() -> Void)? = nil, _ body: @escaping () throws -> T) async throws -> T {
         guard let patience = StorePatience.seconds else {
             return try await withCheckedThrowingContinuation { continuation in
-                queue.async {
-                    taskq_block_sigpipe_on_this_thread()
-                    continuation.resume(with: Result { try body() })
-                }
+                submit { continuation.resume(with: Result { try body() }) }
                 queued?()
             }
         }
@@ -28,10 +25,7 @@ struct ConnectionQueue: Sendable {
             let answer = { (result: Result<T, Error>) in
                 if answered.withLock({ done in defer { done = true }; return !done }) { continuation.resume(with: result) }
             }
-            queue.async {
-                taskq_block_sigpipe_on_this_thread()
-                answer(Result { try body() })
-            }
+            submit { answer(Result { try body() }) }
             queued?()
             DispatchQueue.global().asyncAfter(deadline: .now() + patience) {
                 answer(.failure(TaskqError.temporary(StorePatience.message(patience))))
@@ -39,10 +33,17 @@ struct ConnectionQueue: Sendable {
         }
     }
 
+    /// Queues `work` on the connection's queue, with SIGPIPE blocked on the thread that runs it.
+    private func submit(_ work: @escaping () -> Void) {
+        queue.async {
+            taskq_block_sigpipe_on_this_thread()
+            work()
+        }
+    }
+
     func run(_ body: @escaping () -> Void) async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            queue.async {
-                taskq_block_sigpipe_on_this_thread()
+            submit {
                 body()
                 continuation.resume()
             }

@@ -21,3 +21,16 @@ extension TaskqError {
         }
     }
 }
+
+extension TaskqError {
+    /// Runs one atomic step of a batched operation; when it fails after earlier steps (`done`, e.g. "deleted 3000
+    /// job(s)", nil before any), its error says so first: "deleted 3000 job(s), then failed: …".
+    static func sayingHowFar<T>(_ done: String?, _ step: () async throws -> T) async throws -> T {
+        do {
+            return try await step()
+        } catch let error as TaskqError {
+            guard let done else { throw error }
+            throw error.prefixed("\(done), then failed: ")
+        }
+    }
+}

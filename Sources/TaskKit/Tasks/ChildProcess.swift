@@ -119,7 +119,7 @@ public enum ChildProcess {
     static func lookUp(_ command: String, in path: String, cwd: String?) -> String? {
         for entry in path.split(separator: ":", omittingEmptySubsequences: false) {
             let candidate = (entry.isEmpty ? "." : String(entry)) + "/" + command
-            let here = candidate.hasPrefix("/") || cwd == nil ? candidate : cwd! + "/" + candidate
+            let here = candidate.hasPrefix("/") ? candidate : cwd.map { $0 + "/" + candidate } ?? candidate
             var info = stat()
             if stat(here, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, access(here, X_OK) == 0 {
                 return candidate

@@ -29,7 +29,7 @@ struct ListJobs: TaskqSubcommand {
     func validate() throws {
         guard limit >= 1 && limit <= 100_000 else { throw ValidationError("--limit must be 1-100000") }
         // A name no job can have matches nothing: said so, rather than echoed back with its control characters.
-        if let queue { do { try Names.checkQueue(queue) } catch let error as TaskqError { throw ValidationError(error.description) } }
+        if let queue { try validating { try Names.checkQueue(queue) } }
         if let beforeID, beforeID < 1 { throw ValidationError("invalid --before-id '\(beforeID)': expected a positive integer") }
         _ = try states()
     }

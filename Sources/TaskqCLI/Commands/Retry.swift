@@ -37,7 +37,7 @@ struct Retry: TaskqSubcommand {
     func validate() throws {
         if state.isEmpty && (queue != nil || dryRun) { throw ValidationError("--queue and --dry-run go with --state (\(ProgramName.current) retry --state failed --queue Q)") }
         // A name no job can have matches nothing: said so, rather than echoed back with its control characters.
-        if let queue { do { try Names.checkQueue(queue) } catch let error as TaskqError { throw ValidationError(error.description) } }
+        if let queue { try validating { try Names.checkQueue(queue) } }
         if let id {
             _ = try parseJobID(id)
             if !state.isEmpty { throw ValidationError("give a job id or --state, not both") }

@@ -83,10 +83,7 @@ final class PostgresConnection: @unchecked Sendable {
 
     func ensureConnected() throws {
         if let conn, PQstatus(conn) == CONNECTION_OK { return }
-        if let conn { PQfinish(conn) }
-        conn = nil
-        prepared.removeAll()
-        runOnce.removeAll()
+        dropConnection()
         // Defaults first, then the URL (`dbname`, expanded), whose own parameters override them (libpq keeps the
         // last). An explicit keyword also beats its PG* variable, so PGCONNECT_TIMEOUT keeps its say and the name
         // is only a fallback for PGAPPNAME.
@@ -247,6 +244,14 @@ final class PostgresConnection: @unchecked Sendable {
         }
     }
 
+    /// Closes the connection and forgets what was prepared on it: the next statement connects again.
+    private func dropConnection() {
+        if let conn { PQfinish(conn) }
+        conn = nil
+        prepared.removeAll()
+        runOnce.removeAll()
+    }
+
     /// The one funnel from libpq results to TaskqError (frees the result when it is an error).
     private func check(_ result: OpaquePointer?) throws {
         let status = result.map { PQresultStatus($0) } ?? PGRES_FATAL_ERROR
@@ -264,10 +269,7 @@ final class PostgresConnection: @unchecked Sendable {
         case "25006":
             // A read-only session: a standby after a failover, or default_transaction_read_only. The session keeps
             // its settings, so it is dropped: the next statement reconnects (to the new primary, once there is one).
-            if let conn { PQfinish(conn) }
-            conn = nil
-            prepared.removeAll()
-            runOnce.removeAll()
+            dropConnection()
             throw TaskqError.temporary("PostgreSQL at \(target.display) takes no writes now (a standby, or default_transaction_read_only): \(message)")
         case "40001", "40P01", "55P03", "53300", "57014":
             throw TaskqError.temporary("PostgreSQL: \(message)")

@@ -97,11 +97,10 @@ final class SQLiteConnection: @unchecked Sendable {
         handle = db
         if rc != SQLITE_OK {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+            closeOnQueue()
             if path != ":memory:", access(path, F_OK) == 0, access(path, R_OK) != 0 {
-                closeOnQueue()
                 throw Self.unreadable(path, "this user cannot read the file")
             }
-            closeOnQueue()
             throw TaskqError.unavailable("cannot open database '\(TerminalText.escaped(path))': \(message)")
         }
         sqlite3_extended_result_codes(db, 1)

@@ -10,7 +10,7 @@ struct QueueResume: TaskqSubcommand {
     @Argument(help: "Queue name.", completion: DynamicCompletion.queues) var name: String
 
     func validate() throws {
-        do { try Names.checkQueue(name) } catch let error as TaskqError { throw ValidationError(error.description) }
+        try validating { try Names.checkQueue(name) }
     }
 
     func run(registry: TaskRegistry) async throws {
