@@ -138,13 +138,17 @@ struct WorkerEngineTests {
     func gracefulStopFinishesOrReleasesInFlightWork(backend: Backend) async throws {
         let store = try await backend.makeLocation().migrated()
         let now = Clock.now()
-        let quick = try await store.enqueue([newJob("quick", task: "sleep", args: .obj(("seconds", .double(0.3))))], now: now)[0].id
+        // The quick job marks its start in a file: "running" in the store only says it was claimed, and a worker
+        // stopped between its claim and the job's launch rightly releases it unstarted (a fresh clone's busy run
+        // once stopped there: both released).
+        let started = FileManager.default.temporaryDirectory.appendingPathComponent("taskq-quick-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: started) }
+        let quick = try await store.enqueue([newJob("quick", task: "shell", args: .obj(("command", .array(
+            ["sh", "-c", "touch '\(started)'; sleep 0.3"].map { .string($0) }))))], now: now)[0].id
         let slow = try await store.enqueue([newJob("slow", task: "sleep", args: .obj(("seconds", .int(60))))], now: now)[0].id
-        // A grace period far beyond the quick job's 0.3 s: with a second, a fresh clone's parallel library tests
-        // once kept it from finishing in time on two busy cores (released, not completed).
-        let worker = Worker(store: store, registry: .builtins(), options: options { $0.gracePeriodMillis = 5_000 }, logger: Self.logger)
+        let worker = Worker(store: store, registry: .builtins(), options: options(), logger: Self.logger)  // 2 s of grace
         let run = Task { try await worker.run() }
-        try await waitUntil { try await store.job(id: slow)?.state == .running }
+        try await waitUntil { try await store.job(id: slow)?.state == .running && FileManager.default.fileExists(atPath: started) }
         worker.stop()
         let summary = try await run.value
         #expect(try await store.job(id: quick)?.state == .completed)
